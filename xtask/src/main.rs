@@ -1,1 +1,95 @@
-fn main() {}
+//! `cargo xtask`: code generation and repository checks for apikit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::codegen;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "apikit repository tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate crates/<provider>/ from specs/<provider>/ (all providers by default).
+    Codegen {
+        /// Write nothing; exit 1 and list every file that differs from what the specs generate.
+        #[arg(long)]
+        check: bool,
+        /// Only these providers (folder names under specs/).
+        providers: Vec<String>,
+    },
+    /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
+    Normalize {
+        /// A spec file (YAML or JSON).
+        spec: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> xtask::Result<ExitCode> {
+    let root = xtask::project_root();
+    match cli.command {
+        Command::Codegen { check, providers } => {
+            let all = codegen::discover(&root)?;
+            let selected: Vec<_> = if providers.is_empty() {
+                all.clone()
+            } else {
+                let mut out = vec![];
+                for name in &providers {
+                    let p = all.iter().find(|p| &p.name == name).ok_or_else(|| {
+                        xtask::Error::Other(format!("no provider `{name}`: expected specs/{name}/provider.toml"))
+                    })?;
+                    out.push(p.clone());
+                }
+                out
+            };
+            let plan = codegen::plan(&root, &selected)?;
+            if check {
+                let mut drift = codegen::check(&root, &plan, &all)?;
+                if !providers.is_empty() {
+                    drift.orphaned.clear();
+                }
+                if drift.is_clean() {
+                    println!("codegen --check: {} provider(s) match their specs", selected.len());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                eprint!("{drift}");
+                eprintln!("run `cargo xtask codegen` and review the diff");
+                return Ok(ExitCode::FAILURE);
+            }
+            let orphans = codegen::orphans(&root, &all)?;
+            if !orphans.is_empty() {
+                let list: Vec<_> = orphans.iter().map(|p| p.display().to_string()).collect();
+                return Err(xtask::Error::Other(format!(
+                    "generated files without a spec: {}; delete their crate folder or restore the spec",
+                    list.join(", ")
+                )));
+            }
+            let changed = codegen::apply(&root, &plan)?;
+            for p in &changed {
+                println!("wrote {}", p.display());
+            }
+            println!("codegen: {} provider(s), {} file(s) changed", selected.len(), changed.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Normalize { spec } => {
+            let doc = xtask::normalize_file(&spec)?;
+            println!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialize"));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

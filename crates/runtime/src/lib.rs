@@ -1,1 +1,8 @@
-//! Shared runtime for apikit clients.
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod auth;
+mod error;
+
+pub use auth::{AuthError, Credential, http_client};
+pub use error::{ApiError, DecodeErrors, MAX_ERROR_BODY};

@@ -1,0 +1,278 @@
+//! A typed error for every generated client call.
+//!
+//! progenitor returns `progenitor_client::Error`, whose catch-all case holds an unread
+//! `reqwest::Response`. [`DecodeErrors::decode_errors`] reads that body (up to
+//! [`MAX_ERROR_BODY`] bytes) and sorts the failure into [`ApiError`], so callers can match
+//! on a rate limit and its retry hint, a client error or a server error.
+
+use std::future::Future;
+use std::time::Duration;
+
+use progenitor_client::{Error as ProgenitorError, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// The most bytes of an error body kept in [`ApiError`]; the rest is dropped.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Why a call failed. `E` is the error body type the spec declares (`()` when none).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError<E = ()> {
+    /// HTTP 429. `retry_after` comes from the `Retry-After` header (seconds) or, failing
+    /// that, from `X-RateLimit-Reset`/`RateLimit-Reset` when they hold a delay in seconds.
+    #[error("rate limited (HTTP 429){}", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// How long the server asks the caller to wait, if it said.
+        retry_after: Option<Duration>,
+        /// Headers of the 429 response.
+        headers: HeaderMap,
+        /// Body of the 429 response (lossy UTF-8, at most [`MAX_ERROR_BODY`] bytes); empty
+        /// when the spec documents the 429 body, which is then in `documented`.
+        body: String,
+        /// The decoded body, when the spec documents a 429 response.
+        documented: Option<E>,
+    },
+    /// An error status the spec declares, with its body decoded into `E`.
+    #[error("HTTP {status} (an error response the API documents)")]
+    Documented {
+        /// The status code.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The decoded body.
+        body: E,
+    },
+    /// Any other 4xx or 5xx status.
+    #[error("HTTP {status}{}", summary(body))]
+    Status {
+        /// The status code: [`StatusCode::is_client_error`] or `is_server_error` tells which side failed.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// Body (lossy UTF-8, at most [`MAX_ERROR_BODY`] bytes).
+        body: String,
+    },
+    /// A status the spec does not list that is not an error either (e.g. a 1xx or 3xx).
+    #[error("unexpected HTTP {status}")]
+    UnexpectedStatus {
+        /// The status code.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+    },
+    /// The server could not be reached, timed out, or the body could not be read. The URL
+    /// in the error has its query string removed, since a query may carry a credential.
+    #[error("request failed: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The request was not sent: a required parameter was missing or could not be encoded.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A success response whose body does not match the spec.
+    #[error("response body does not match the spec: {source}")]
+    InvalidResponse {
+        /// The first bytes of the body (lossy UTF-8, at most [`MAX_ERROR_BODY`] bytes).
+        body: String,
+        /// Where decoding stopped.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn summary(body: &str) -> String {
+    let line = body.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        String::new()
+    } else {
+        let cut: String = line.chars().take(200).collect();
+        format!(": {cut}")
+    }
+}
+
+impl<E> ApiError<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ApiError::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
+            ApiError::Documented { status, .. }
+            | ApiError::Status { status, .. }
+            | ApiError::UnexpectedStatus { status, .. } => Some(*status),
+            ApiError::Transport(e) => e.status(),
+            ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } => None,
+        }
+    }
+
+    /// Response headers, when the server answered with an error status.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            ApiError::RateLimited { headers, .. }
+            | ApiError::Documented { headers, .. }
+            | ApiError::Status { headers, .. }
+            | ApiError::UnexpectedStatus { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed: transport failures, 408, 429, 502, 503, 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Transport(_) | ApiError::RateLimited { .. } => true,
+            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 408 | 502 | 503 | 504)),
+        }
+    }
+
+    /// Sorts a progenitor error into an [`ApiError`], reading an unexpected response's body.
+    pub async fn from_progenitor(err: ProgenitorError<E>) -> Self {
+        match err {
+            ProgenitorError::InvalidRequest(m) | ProgenitorError::Custom(m) => ApiError::InvalidRequest(m),
+            ProgenitorError::CommunicationError(e)
+            | ProgenitorError::InvalidUpgrade(e)
+            | ProgenitorError::ResponseBodyError(e) => ApiError::Transport(strip_query(e)),
+            ProgenitorError::InvalidResponsePayload(bytes, source) => {
+                ApiError::InvalidResponse { body: lossy(&bytes), source }
+            }
+            ProgenitorError::ErrorResponse(rv) => documented(rv),
+            ProgenitorError::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                if !(status.is_client_error() || status.is_server_error()) {
+                    return ApiError::UnexpectedStatus { status, headers };
+                }
+                let body = match read_capped(response).await {
+                    Ok(b) => b,
+                    Err(e) => return ApiError::Transport(strip_query(e)),
+                };
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    ApiError::RateLimited { retry_after: retry_after(&headers), headers, body, documented: None }
+                } else {
+                    ApiError::Status { status, headers, body }
+                }
+            }
+        }
+    }
+}
+
+fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
+    let status = rv.status();
+    let headers = rv.headers().clone();
+    let body = rv.into_inner();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // Callers match on `RateLimited`: a documented 429 must not hide its retry hint
+        // behind `Documented`.
+        let retry_after = retry_after(&headers);
+        return ApiError::RateLimited { retry_after, headers, body: String::new(), documented: Some(body) };
+    }
+    ApiError::Documented { status, headers, body }
+}
+
+/// The retry hint of a 429: `Retry-After` in seconds or as an HTTP date, else a
+/// `X-RateLimit-Reset`/`RateLimit-Reset` delay in seconds.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(v) = get("retry-after") {
+        if let Ok(secs) = v.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        if let Ok(when) = httpdate_to_system_time(v) {
+            return Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO));
+        }
+    }
+    ["ratelimit-reset", "x-ratelimit-reset"].into_iter().find_map(|h| {
+        let secs = get(h)?.parse::<u64>().ok()?;
+        // Values this large are epoch timestamps, not delays.
+        (secs < 1_000_000_000).then(|| Duration::from_secs(secs))
+    })
+}
+
+fn httpdate_to_system_time(s: &str) -> Result<std::time::SystemTime, ()> {
+    // `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate, RFC 9110 5.6.7).
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return Err(()) };
+    let day: u64 = day.parse().map_err(|_| ())?;
+    let year: i64 = year.parse().map_err(|_| ())?;
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m == month).ok_or(())? as i64 + 1;
+    let hms: Vec<u64> = time.split(':').map(|p| p.parse().map_err(|_| ())).collect::<Result<_, _>>()?;
+    let [h, m, sec] = hms.as_slice() else { return Err(()) };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, mo) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days).map_err(|_| ())? * 86_400 + h * 3600 + m * 60 + sec;
+    Ok(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_ERROR_BODY - buf.len();
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if buf.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    Ok(lossy(&buf))
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_ERROR_BODY)]).into_owned()
+}
+
+fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = e.url_mut() {
+        url.set_query(None);
+    }
+    e
+}
+
+/// Adds [`decode_errors`](DecodeErrors::decode_errors) to the future a generated `send()`
+/// returns: `client.op().send().decode_errors().await?` yields the response or an
+/// [`ApiError`].
+pub trait DecodeErrors<T, E>: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> + Sized {
+    /// Awaits the call and turns a failure into an [`ApiError`].
+    fn decode_errors(self) -> impl Future<Output = Result<ResponseValue<T>, ApiError<E>>> {
+        async move {
+            match self.await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(ApiError::from_progenitor(e).await),
+            }
+        }
+    }
+}
+
+impl<F, T, E> DecodeErrors<T, E> for F where F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_reset_headers() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "30".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(30)));
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", "12".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(12)));
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", "1700000000".parse().unwrap());
+        assert_eq!(retry_after(&h), None, "an epoch timestamp is not a delay");
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date means retry now");
+        assert_eq!(
+            httpdate_to_system_time("Wed, 21 Oct 2015 07:28:00 GMT").unwrap(),
+            std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480)
+        );
+        assert!(httpdate_to_system_time("soon").is_err());
+    }
+
+    #[test]
+    fn summary_takes_first_line_only() {
+        assert_eq!(summary("{\"error\":\"x\"}\nmore"), ": {\"error\":\"x\"}");
+        assert_eq!(summary(""), "");
+    }
+}
