@@ -103,13 +103,56 @@ fn union_key(
 /// with the JSON pointer of the node that did not fit.
 pub fn to_openapi(file: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let ptr = path_to_pointer(e.path());
-        Error::Spec {
-            file: file.to_owned(),
-            pointer: ptr,
-            message: format!("not a valid OpenAPI 3.0 node: {}", e.inner()),
-        }
+        let (pointer, message) = refine(value, path_to_pointer(e.path()), e.inner().to_string());
+        Error::Spec { file: file.to_owned(), pointer, message: format!("not a valid OpenAPI 3.0 node: {message}") }
     })
+}
+
+/// openapiv3 reads `paths` and `components` through flattened and untagged types, which
+/// hide where inside them a mismatch is. Re-deserialize each entry on its own to find
+/// the node.
+fn refine(doc: &Value, pointer: String, message: String) -> (String, String) {
+    fn first_error<T: serde::de::DeserializeOwned>(
+        entries: &Map<String, Value>,
+        prefix: &str,
+    ) -> Option<(String, String)> {
+        entries.iter().find_map(|(key, node)| {
+            if node.get("$ref").is_some() {
+                return None;
+            }
+            serde_path_to_error::deserialize::<_, T>(node).err().map(|e| {
+                (format!("{prefix}/{}{}", pointer_token(key), path_to_pointer(e.path())), e.inner().to_string())
+            })
+        })
+    }
+    use openapiv3 as o;
+    let found = match pointer.as_str() {
+        "" | "/paths" => doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .and_then(|paths| first_error::<o::PathItem>(paths, "/paths")),
+        _ => None,
+    }
+    .or_else(|| {
+        if !(pointer.is_empty() || pointer.starts_with("/components")) {
+            return None;
+        }
+        let components = doc.get("components")?.as_object()?;
+        components.iter().find_map(|(section, entries)| {
+            let entries = entries.as_object()?;
+            let prefix = format!("/components/{}", pointer_token(section));
+            match section.as_str() {
+                "schemas" => first_error::<o::Schema>(entries, &prefix),
+                "responses" => first_error::<o::Response>(entries, &prefix),
+                "parameters" => first_error::<o::Parameter>(entries, &prefix),
+                "requestBodies" => first_error::<o::RequestBody>(entries, &prefix),
+                "headers" => first_error::<o::Header>(entries, &prefix),
+                "securitySchemes" => first_error::<o::SecurityScheme>(entries, &prefix),
+                _ => None,
+            }
+        })
+    });
+    found.unwrap_or((pointer, message))
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
