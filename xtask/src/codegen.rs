@@ -270,6 +270,10 @@ fn client_extensions(config: &ProviderConfig) -> TokenStream {
     });
     let auth = config.auth.as_ref().map(auth_constructors);
     quote! {
+        /// Typed errors and the credential error, so users need no direct dependency on
+        /// apikit-runtime.
+        pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+
         /// Base URLs the API is served from.
         pub mod servers {
             #(#servers)*

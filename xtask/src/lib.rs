@@ -1,6 +1,7 @@
 //! apikit's repository tasks as a library, so the workspace tests can run the generator
 //! in memory (snapshot and drift tests) exactly as `cargo xtask` does.
 
+pub mod bench;
 pub mod codegen;
 pub mod config;
 pub mod error;

@@ -23,6 +23,12 @@ enum Command {
         /// Only these providers (folder names under specs/).
         providers: Vec<String>,
     },
+    /// Time `codegen --check` for all providers against a baseline; write BENCHMARKS.md.
+    BenchCodegen {
+        /// Measured runs per side (after one warm-up).
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -84,6 +90,14 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 println!("wrote {}", p.display());
             }
             println!("codegen: {} provider(s), {} file(s) changed", selected.len(), changed.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchCodegen { iterations } => {
+            let result = xtask::bench::run(&root, iterations)?;
+            let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
+            let section = result.section(profile);
+            print!("{section}");
+            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Normalize { spec } => {

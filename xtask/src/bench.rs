@@ -1,0 +1,124 @@
+//! `cargo xtask bench-codegen`: how long `codegen --check` takes for every provider, warm,
+//! against a baseline measured in the same run (loading and normalizing the same specs,
+//! without progenitor). Results go into the `## Codegen` section of BENCHMARKS.md.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::codegen;
+use crate::error::{Error, Result};
+
+/// Median timings of one run.
+#[derive(Debug)]
+pub struct CodegenBench {
+    /// Iterations per measurement.
+    pub iterations: usize,
+    /// Median of plan + check for all providers (what `codegen --check` does).
+    pub check: Duration,
+    /// Median of loading, merging and normalizing the same specs.
+    pub baseline: Duration,
+    /// Providers measured.
+    pub providers: Vec<String>,
+}
+
+/// Runs both measurements `iterations` times (after one warm-up) and returns medians.
+pub fn run(root: &Path, iterations: usize) -> Result<CodegenBench> {
+    let providers = codegen::discover(root)?;
+    let check = || -> Result<()> {
+        let plan = codegen::plan(root, &providers)?;
+        let drift = codegen::check(root, &plan, &providers)?;
+        std::hint::black_box(drift);
+        Ok(())
+    };
+    let baseline = || -> Result<()> {
+        for p in &providers {
+            for path in p.config.spec_paths(&p.dir) {
+                std::hint::black_box(crate::normalize_file(&path)?);
+            }
+        }
+        Ok(())
+    };
+    check()?;
+    baseline()?;
+    let mut checks = vec![];
+    let mut bases = vec![];
+    for _ in 0..iterations.max(1) {
+        let t = Instant::now();
+        baseline()?;
+        bases.push(t.elapsed());
+        let t = Instant::now();
+        check()?;
+        checks.push(t.elapsed());
+    }
+    Ok(CodegenBench {
+        iterations: iterations.max(1),
+        check: median(&mut checks),
+        baseline: median(&mut bases),
+        providers: providers.into_iter().map(|p| p.name).collect(),
+    })
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+impl CodegenBench {
+    /// The Markdown section written to BENCHMARKS.md.
+    pub fn section(&self, profile: &str) -> String {
+        let ratio = self.check.as_secs_f64() / self.baseline.as_secs_f64().max(1e-9);
+        let verdict = if self.check < Duration::from_secs(10) { "met" } else { "NOT met" };
+        format!(
+            "## Codegen\n\n\
+             `cargo xtask bench-codegen` (xtask built in the `{profile}` profile, dependencies at opt-level 1 as in \
+             the workspace `[profile.dev.package.\"*\"]`), warm, median of {n} runs, on this project's 2-core machine. \
+             Providers: {providers}.\n\n\
+             | measurement | median |\n|---|---|\n\
+             | `codegen --check` work: load, normalize, progenitor, format, compare with disk | {check:.3} s |\n\
+             | baseline: load and normalize the same specs only | {base:.3} s |\n\
+             | ratio check / baseline | {ratio:.1}x |\n\n\
+             Goal: `codegen --check` under 10 s warm: **{verdict}**. The ratio shows how much of the time is \
+             progenitor and formatting rather than reading specs.\n\n",
+            n = self.iterations,
+            providers = self.providers.join(", "),
+            check = self.check.as_secs_f64(),
+            base = self.baseline.as_secs_f64(),
+        )
+    }
+}
+
+/// Replaces (or appends) the `## <title>` section of a Markdown file.
+pub fn write_section(file: &Path, section: &str) -> Result<()> {
+    let title = section.lines().next().unwrap_or_default();
+    let old = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmarks\n\n".to_owned(),
+        Err(e) => return Err(Error::io(file)(e)),
+    };
+    let new = match old.find(&format!("{title}\n")) {
+        Some(start) => {
+            let rest = &old[start + title.len()..];
+            let end = rest.find("\n## ").map(|i| start + title.len() + i + 1).unwrap_or(old.len());
+            format!("{}{section}{}", &old[..start], &old[end..])
+        }
+        None => format!("{}{}{section}", old, if old.ends_with("\n\n") { "" } else { "\n" }),
+    };
+    std::fs::write(file, new).map_err(Error::io(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_section_replaces_only_its_own_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("B.md");
+        std::fs::write(&f, "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nold\n\n## Later\n\nl\n").unwrap();
+        write_section(&f, "## Codegen\n\nnew\n\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nnew\n\n## Later\n\nl\n");
+        let g = dir.path().join("C.md");
+        write_section(&g, "## Codegen\n\nx\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&g).unwrap(), "# Benchmarks\n\n## Codegen\n\nx\n");
+    }
+}
