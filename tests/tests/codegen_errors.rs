@@ -8,7 +8,9 @@ use xtask::codegen::render_spec_file;
 use xtask::config::ProviderConfig;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/invalid")
+        .join(name)
 }
 
 fn config() -> ProviderConfig {
@@ -34,22 +36,39 @@ fn yaml_syntax_error_names_file_and_line() {
 
 #[test]
 fn wrong_node_type_names_the_json_pointer() {
-    let Error::Spec { file, pointer, message } = error("wrong_type.yaml") else { panic!("expected Error::Spec") };
+    let Error::Spec {
+        file,
+        pointer,
+        message,
+    } = error("wrong_type.yaml")
+    else {
+        panic!("expected Error::Spec")
+    };
     assert!(file.ends_with("wrong_type.yaml"));
     assert_eq!(pointer, "/paths/~1things/get/responses");
-    assert!(message.contains("not a valid OpenAPI 3.0 node"), "{message}");
+    assert!(
+        message.contains("not a valid OpenAPI 3.0 node"),
+        "{message}"
+    );
 }
 
 #[test]
 fn unsupported_version_points_at_the_field() {
-    let Error::Spec { pointer, message, .. } = error("openapi_31.json") else { panic!("expected Error::Spec") };
+    let Error::Spec {
+        pointer, message, ..
+    } = error("openapi_31.json")
+    else {
+        panic!("expected Error::Spec")
+    };
     assert_eq!(pointer, "/openapi");
     assert!(message.contains("3.1.0"), "{message}");
 }
 
 #[test]
 fn a_document_that_is_not_a_mapping_is_refused() {
-    let Error::Spec { pointer, .. } = error("not_a_mapping.yaml") else { panic!("expected Error::Spec") };
+    let Error::Spec { pointer, .. } = error("not_a_mapping.yaml") else {
+        panic!("expected Error::Spec")
+    };
     assert_eq!(pointer, "");
 }
 
@@ -58,16 +77,43 @@ fn a_dangling_ref_is_a_generation_error_not_a_panic() {
     let e = error("dangling_ref.yaml");
     assert!(matches!(e, Error::Generate { .. }), "{e:?}");
     let msg = e.to_string();
-    assert!(msg.contains("dangling_ref.yaml") && msg.contains("Nowhere"), "{msg}");
+    assert!(
+        msg.contains("dangling_ref.yaml") && msg.contains("Nowhere"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn bad_provider_toml_is_refused_with_the_reason() {
-    let bad = |text: &str| ProviderConfig::parse(Path::new("specs/x/provider.toml"), text).unwrap_err().to_string();
+    let bad = |text: &str| {
+        ProviderConfig::parse(Path::new("specs/x/provider.toml"), text)
+            .unwrap_err()
+            .to_string()
+    };
     let base = "description = \"x\"\nspecs = [\"a.yaml\"]\n";
-    assert!(bad(&format!("crate = \"x\"\n{base}[servers]\ndefault = \"https://x\"\n")).contains("must start with `apikit-`"));
-    assert!(bad(&format!("crate = \"apikit-x\"\n{base}[servers]\neu = \"https://x\"\n")).contains("needs a `default`"));
-    assert!(bad(&format!("crate = \"apikit-x\"\n{base}[servers]\ndefault = \"ftp://x\"\n")).contains("not an http(s) URL"));
-    let msg = bad(&format!("crate = \"apikit-x\"\n{base}colour = 1\n[servers]\ndefault = \"https://x\"\n"));
-    assert!(msg.starts_with("specs/x/provider.toml: cannot parse:") && msg.contains("colour"), "{msg}");
+    assert!(
+        bad(&format!(
+            "crate = \"x\"\n{base}[servers]\ndefault = \"https://x\"\n"
+        ))
+        .contains("must start with `apikit-`")
+    );
+    assert!(
+        bad(&format!(
+            "crate = \"apikit-x\"\n{base}[servers]\neu = \"https://x\"\n"
+        ))
+        .contains("needs a `default`")
+    );
+    assert!(
+        bad(&format!(
+            "crate = \"apikit-x\"\n{base}[servers]\ndefault = \"ftp://x\"\n"
+        ))
+        .contains("not an http(s) URL")
+    );
+    let msg = bad(&format!(
+        "crate = \"apikit-x\"\n{base}colour = 1\n[servers]\ndefault = \"https://x\"\n"
+    ));
+    assert!(
+        msg.starts_with("specs/x/provider.toml: cannot parse:") && msg.contains("colour"),
+        "{msg}"
+    );
 }

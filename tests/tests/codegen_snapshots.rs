@@ -8,7 +8,9 @@ use xtask::codegen::render_spec_file;
 use xtask::config::ProviderConfig;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn config(auth: bool) -> ProviderConfig {
@@ -24,8 +26,12 @@ fn config(auth: bool) -> ProviderConfig {
 }
 
 fn render(name: &str) -> String {
-    render_spec_file("fixture", &config(false), &fixture(&format!("codegen/{name}.yaml")))
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+    render_spec_file(
+        "fixture",
+        &config(false),
+        &fixture(&format!("codegen/{name}.yaml")),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 macro_rules! snapshot {
@@ -48,8 +54,15 @@ snapshot!(empty_responses, "empty_response");
 
 #[test]
 fn auth_constructors_and_servers_come_from_provider_toml() {
-    let out = render_spec_file("fixture", &config(true), &fixture("codegen/empty_response.yaml")).unwrap();
-    let start = out.find("/// Base URLs the API is served from.").expect("servers module is generated");
+    let out = render_spec_file(
+        "fixture",
+        &config(true),
+        &fixture("codegen/empty_response.yaml"),
+    )
+    .unwrap();
+    let start = out
+        .find("/// Base URLs the API is served from.")
+        .expect("servers module is generated");
     insta::assert_snapshot!("provider_toml_extensions", &out[start..]);
 }
 
@@ -70,14 +83,27 @@ fn every_codegen_fixture_has_a_snapshot_test() {
     .map(|n| (n, ()))
     .collect();
     for entry in std::fs::read_dir(fixture("codegen")).unwrap() {
-        let name = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
-        assert!(tested.contains_key(name.as_str()), "fixture {name}.yaml has no snapshot test");
+        let name = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            tested.contains_key(name.as_str()),
+            "fixture {name}.yaml has no snapshot test"
+        );
     }
 }
 
 #[test]
 fn generation_is_deterministic() {
     for name in ["json_body", "enum", "missing_operation_id"] {
-        assert_eq!(render(name), render(name), "{name} rendered differently on a second run");
+        assert_eq!(
+            render(name),
+            render(name),
+            "{name} rendered differently on a second run"
+        );
     }
 }

@@ -13,7 +13,10 @@ fn checked_in_crates_match_the_specs() {
     assert!(!providers.is_empty(), "no provider found under specs/");
     let plan = codegen::plan(&root, &providers).expect("every spec generates");
     let drift = codegen::check(&root, &plan, &providers).unwrap();
-    assert!(drift.is_clean(), "generated code is stale; run `cargo xtask codegen`:\n{drift}");
+    assert!(
+        drift.is_clean(),
+        "generated code is stale; run `cargo xtask codegen`:\n{drift}"
+    );
 }
 
 /// Copies specs/ of this checkout into a scratch root and generates into it.
@@ -44,38 +47,77 @@ fn copy_dir(from: &Path, to: &Path) {
 fn check_reports_a_spec_edit_a_hand_edit_and_an_orphan() {
     let (dir, providers) = scratch_with_generated_crates();
     let root = dir.path();
-    let clean = codegen::check(root, &codegen::plan(root, &providers).unwrap(), &providers).unwrap();
-    assert_eq!(clean, Drift::default(), "freshly generated crates must be clean");
+    let clean =
+        codegen::check(root, &codegen::plan(root, &providers).unwrap(), &providers).unwrap();
+    assert_eq!(
+        clean,
+        Drift::default(),
+        "freshly generated crates must be clean"
+    );
 
     // Any spec edit changes the generated files, at least through the sha256 in their header.
     let first = &providers[0];
     let spec_path = first.dir.join(&first.config.specs[0]);
     let text = std::fs::read_to_string(&spec_path).unwrap();
-    let edited = text.replacen("openapi: 3.0.3", "openapi: 3.0.3\n# an edit that changes only the hash\n", 1);
+    let edited = text.replacen(
+        "openapi: 3.0.3",
+        "openapi: 3.0.3\n# an edit that changes only the hash\n",
+        1,
+    );
     assert_ne!(text, edited, "spec starts with `openapi: 3.0.3`");
     std::fs::write(&spec_path, edited).unwrap();
     // A hand edit of another provider's generated code.
     let other = &providers[providers.len() - 1];
-    let hand_edited = root.join("crates").join(&other.name).join("src/generated.rs");
+    let hand_edited = root
+        .join("crates")
+        .join(&other.name)
+        .join("src/generated.rs");
     let mut code = std::fs::read_to_string(&hand_edited).unwrap();
     code.push_str("\n// hand edit\n");
     std::fs::write(&hand_edited, code).unwrap();
     // A generated crate whose spec is gone.
     std::fs::create_dir_all(root.join("crates/gone/src")).unwrap();
-    std::fs::write(root.join("crates/gone/Cargo.toml"), format!("# {}\n", codegen::GENERATED_MARKER)).unwrap();
+    std::fs::write(
+        root.join("crates/gone/Cargo.toml"),
+        format!("# {}\n", codegen::GENERATED_MARKER),
+    )
+    .unwrap();
     // A hand-written crate is not an orphan.
     std::fs::create_dir_all(root.join("crates/handmade")).unwrap();
     std::fs::write(root.join("crates/handmade/Cargo.toml"), "[package]\n").unwrap();
 
-    let drift = codegen::check(root, &codegen::plan(root, &providers).unwrap(), &providers).unwrap();
+    let drift =
+        codegen::check(root, &codegen::plan(root, &providers).unwrap(), &providers).unwrap();
     let first_crate = Path::new("crates").join(&first.name);
-    assert!(drift.differs.contains(&first_crate.join("src/generated.rs")), "{drift}");
-    assert!(drift.differs.contains(&first_crate.join("Cargo.toml")), "the header hash changes too: {drift}");
-    assert!(drift.differs.contains(&Path::new("crates").join(&other.name).join("src/generated.rs")), "{drift}");
-    assert_eq!(drift.orphaned, [Path::new("crates/gone/Cargo.toml")], "{drift}");
+    assert!(
+        drift
+            .differs
+            .contains(&first_crate.join("src/generated.rs")),
+        "{drift}"
+    );
+    assert!(
+        drift.differs.contains(&first_crate.join("Cargo.toml")),
+        "the header hash changes too: {drift}"
+    );
+    assert!(
+        drift.differs.contains(
+            &Path::new("crates")
+                .join(&other.name)
+                .join("src/generated.rs")
+        ),
+        "{drift}"
+    );
+    assert_eq!(
+        drift.orphaned,
+        [Path::new("crates/gone/Cargo.toml")],
+        "{drift}"
+    );
     assert!(drift.missing.is_empty(), "{drift}");
     let listed = drift.to_string();
-    assert!(listed.contains("should not exist (no spec generates it): crates/gone/Cargo.toml"), "{listed}");
+    assert!(
+        listed.contains("should not exist (no spec generates it): crates/gone/Cargo.toml"),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -88,18 +130,31 @@ fn a_failing_spec_writes_nothing() {
     let spec_path = last.dir.join(&last.config.specs[0]);
     std::fs::write(&spec_path, "openapi: 3.0.3\npaths: [\n").unwrap();
     let err = codegen::plan(root, &providers).expect_err("a broken spec fails the plan");
-    assert!(err.to_string().contains(&spec_path.display().to_string()), "{err}");
-    assert_eq!(snapshot_tree(&root.join("crates")), before, "nothing was written");
+    assert!(
+        err.to_string().contains(&spec_path.display().to_string()),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot_tree(&root.join("crates")),
+        before,
+        "nothing was written"
+    );
 }
 
 #[test]
 fn scaffold_files_are_never_overwritten() {
     let (dir, providers) = scratch_with_generated_crates();
     let root = dir.path();
-    let lib = root.join("crates").join(&providers[0].name).join("src/lib.rs");
+    let lib = root
+        .join("crates")
+        .join(&providers[0].name)
+        .join("src/lib.rs");
     std::fs::write(&lib, "// mine\n").unwrap();
     let changed = codegen::apply(root, &codegen::plan(root, &providers).unwrap()).unwrap();
-    assert!(changed.is_empty(), "a second apply changes nothing: {changed:?}");
+    assert!(
+        changed.is_empty(),
+        "a second apply changes nothing: {changed:?}"
+    );
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// mine\n");
 }
 
@@ -123,6 +178,12 @@ fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn progenitor_version_in_headers_matches_cargo_lock() {
     let lock = std::fs::read_to_string(xtask::built_root().join("Cargo.lock")).unwrap();
-    let needle = format!("name = \"progenitor\"\nversion = \"{}\"", codegen::PROGENITOR_VERSION);
-    assert!(lock.contains(&needle), "update codegen::PROGENITOR_VERSION to the locked progenitor");
+    let needle = format!(
+        "name = \"progenitor\"\nversion = \"{}\"",
+        codegen::PROGENITOR_VERSION
+    );
+    assert!(
+        lock.contains(&needle),
+        "update codegen::PROGENITOR_VERSION to the locked progenitor"
+    );
 }

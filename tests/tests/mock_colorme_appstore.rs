@@ -27,11 +27,20 @@ async fn get_script_tag_uses_the_json_suffix_path_and_bearer_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let tag = client.get_script_tag().script_tag_id(1342).send().await.unwrap().into_inner();
+    let tag = client
+        .get_script_tag()
+        .script_tag_id(1342)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     let tag = tag.script_tag.expect("script_tag present");
     assert_eq!(tag.id, Some(1342));
     assert_eq!(tag.src.as_deref(), Some("https://example.com/app.js"));
-    assert_eq!(tag.display_scope.map(|s| s.to_string()).as_deref(), Some("thanks_page"));
+    assert_eq!(
+        tag.display_scope.map(|s| s.to_string()).as_deref(),
+        Some("thanks_page")
+    );
 }
 
 #[tokio::test]
@@ -40,8 +49,14 @@ async fn create_script_tag_posts_json() {
     Mock::given(method("POST"))
         .and(path("/v1/script_tags.json"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .and(body_json(json!({"script_tag": {"src": "https://example.com/app.js", "display_scope": "all"}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"script_tag": {"id": 7, "src": "https://example.com/app.js"}})))
+        .and(body_json(
+            json!({"script_tag": {"src": "https://example.com/app.js", "display_scope": "all"}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"script_tag": {"id": 7, "src": "https://example.com/app.js"}}),
+            ),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -51,7 +66,13 @@ async fn create_script_tag_posts_json() {
             display_scope: Some(types::CreateScriptTagBodyScriptTagDisplayScope::All),
         }),
     };
-    let created = client.create_script_tag().body(body).send().await.unwrap().into_inner();
+    let created = client
+        .create_script_tag()
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(created.script_tag.and_then(|t| t.id), Some(7));
 }
 
@@ -65,7 +86,12 @@ async fn delete_script_tag_accepts_204() {
         .expect(1)
         .mount(&server)
         .await;
-    let done = client.delete_script_tag().script_tag_id(99).send().await.unwrap();
+    let done = client
+        .delete_script_tag()
+        .script_tag_id(99)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(done.status(), 204);
 }
 
@@ -73,7 +99,9 @@ async fn delete_script_tag_accepts_204() {
 async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/appstore/v1/recurring_application_charges/55/usage_charges.json"))
+        .and(path(
+            "/appstore/v1/recurring_application_charges/55/usage_charges.json",
+        ))
         .and(header("x-appstore-usage-charge-token", "charge-token"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"usage_charge": {"id": 1}})))
         .expect(1)
@@ -82,12 +110,12 @@ async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
     // No OAuth credential at all: the plain constructor.
     let client = Client::new(&server.uri());
     let body: types::CreateUsageChargeBody = serde_json::from_value(json!({
-        "usage_charge": {"description": "100 extra mails", "price": 500}
+        "usage_charge": {"description": "100 extra mails", "point": 500}
     }))
     .unwrap();
     let res = client
         .create_usage_charge()
-        .recurring_application_charge_id(55)
+        .recurring_application_charge_id("55")
         .x_appstore_usage_charge_token("charge-token")
         .body(body)
         .send()
@@ -103,11 +131,21 @@ async fn unauthorized_decodes_into_api_error() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(path("/v1/script_tags.json"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"errors": [{"code": 401, "message": "invalid token"}]})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"errors": [{"code": 401, "message": "invalid token"}]})),
+        )
         .mount(&server)
         .await;
-    let err = client.get_script_tags().send().decode_errors().await.unwrap_err();
-    let ApiError::Status { status, body, .. } = &err else { panic!("expected Status, got {err:?}") };
+    let err = client
+        .get_script_tags()
+        .send()
+        .decode_errors()
+        .await
+        .unwrap_err();
+    let ApiError::Status { status, body, .. } = &err else {
+        panic!("expected Status, got {err:?}")
+    };
     assert_eq!(*status, 401);
     assert!(body.contains("invalid token"));
     assert!(status.is_client_error() && !err.is_retryable());

@@ -33,7 +33,14 @@ async fn get_alias_sends_query_and_key_and_decodes_map_plus_fields() {
         .mount(&server)
         .await;
 
-    let alias = client.get_alias().alias_name("abc").domain_name("go.example.com").send().await.unwrap().into_inner();
+    let alias = client
+        .get_alias()
+        .alias_name("abc")
+        .domain_name("go.example.com")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(alias.name.as_deref(), Some("abc"));
     assert_eq!(alias.created_at, Some(1_700_000_000));
     let extra = &alias.extra["variant-a"];
@@ -41,7 +48,10 @@ async fn get_alias_sends_query_and_key_and_decodes_map_plus_fields() {
     assert_eq!(extra.destinations[0].country.as_deref(), Some("US"));
 
     let requests = server.received_requests().await.unwrap();
-    assert!(requests[0].headers.get("api-version").is_none(), "progenitor's api-version header is stripped");
+    assert!(
+        requests[0].headers.get("api-version").is_none(),
+        "progenitor's api-version header is stripped"
+    );
 }
 
 #[tokio::test]
@@ -61,12 +71,26 @@ async fn create_alias_posts_the_json_body() {
         .await;
 
     let body = types::CreateAliasModel {
-        destinations: vec![types::DestinationModel { url: "https://example.com/landing".into(), country: None, os: None }],
+        destinations: vec![types::DestinationModel {
+            url: "https://example.com/landing".into(),
+            country: None,
+            os: None,
+        }],
         metatags: vec![],
         snippets: vec![],
     };
-    let created = client.create_alias().alias_name("@rnd").body(body).send().await.unwrap().into_inner();
-    assert_eq!(created.short_url.as_deref(), Some("https://short.fyi/Zx81abc"));
+    let created = client
+        .create_alias()
+        .alias_name("@rnd")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        created.short_url.as_deref(),
+        Some("https://short.fyi/Zx81abc")
+    );
 }
 
 #[tokio::test]
@@ -80,7 +104,12 @@ async fn delete_alias_accepts_an_empty_200() {
         .expect(1)
         .mount(&server)
         .await;
-    let done = client.delete_alias().alias_name("abc").send().await.unwrap();
+    let done = client
+        .delete_alias()
+        .alias_name("abc")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(done.status(), 200);
 }
 
@@ -89,7 +118,9 @@ async fn error_statuses_decode_into_api_error() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(query_param("aliasName", "missing"))
-        .respond_with(ResponseTemplate::new(404).set_body_string("{\"message\":\"alias not found\"}"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_string("{\"message\":\"alias not found\"}"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -103,22 +134,42 @@ async fn error_statuses_decode_into_api_error() {
         .mount(&server)
         .await;
 
-    match client.get_alias().alias_name("missing").send().decode_errors().await {
+    match client
+        .get_alias()
+        .alias_name("missing")
+        .send()
+        .decode_errors()
+        .await
+    {
         Err(ApiError::Status { status, body, .. }) => {
             assert_eq!(status, 404);
             assert!(body.contains("alias not found"), "{body}");
         }
         other => panic!("expected a 404 Status error, got {other:?}"),
     }
-    match client.get_alias().alias_name("busy").send().decode_errors().await {
+    match client
+        .get_alias()
+        .alias_name("busy")
+        .send()
+        .decode_errors()
+        .await
+    {
         Err(e @ ApiError::RateLimited { .. }) => {
             assert!(e.is_retryable());
-            let ApiError::RateLimited { retry_after, .. } = e else { unreachable!() };
+            let ApiError::RateLimited { retry_after, .. } = e else {
+                unreachable!()
+            };
             assert_eq!(retry_after, Some(std::time::Duration::from_secs(7)));
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }
-    let err = client.get_alias().alias_name("boom").send().decode_errors().await.unwrap_err();
+    let err = client
+        .get_alias()
+        .alias_name("boom")
+        .send()
+        .decode_errors()
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(err.is_retryable());
     assert_eq!(err.to_string(), "HTTP 503 Service Unavailable: down");

@@ -67,7 +67,11 @@ impl CodegenBench {
     /// The Markdown section written to BENCHMARKS.md.
     pub fn section(&self, profile: &str) -> String {
         let ratio = self.check.as_secs_f64() / self.baseline.as_secs_f64().max(1e-9);
-        let verdict = if self.check < Duration::from_secs(10) { "met" } else { "NOT met" };
+        let verdict = if self.check < Duration::from_secs(10) {
+            "met"
+        } else {
+            "NOT met"
+        };
         format!(
             "## Codegen\n\n\
              `cargo xtask bench-codegen` (xtask built in the `{profile}` profile, dependencies at opt-level 1 as in \
@@ -98,10 +102,17 @@ pub fn write_section(file: &Path, section: &str) -> Result<()> {
     let new = match old.find(&format!("{title}\n")) {
         Some(start) => {
             let rest = &old[start + title.len()..];
-            let end = rest.find("\n## ").map(|i| start + title.len() + i + 1).unwrap_or(old.len());
+            let end = rest
+                .find("\n## ")
+                .map(|i| start + title.len() + i + 1)
+                .unwrap_or(old.len());
             format!("{}{section}{}", &old[..start], &old[end..])
         }
-        None => format!("{}{}{section}", old, if old.ends_with("\n\n") { "" } else { "\n" }),
+        None => format!(
+            "{}{}{section}",
+            old,
+            if old.ends_with("\n\n") { "" } else { "\n" }
+        ),
     };
     std::fs::write(file, new).map_err(Error::io(file))
 }
@@ -114,11 +125,21 @@ mod tests {
     fn write_section_replaces_only_its_own_section() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("B.md");
-        std::fs::write(&f, "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nold\n\n## Later\n\nl\n").unwrap();
+        std::fs::write(
+            &f,
+            "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nold\n\n## Later\n\nl\n",
+        )
+        .unwrap();
         write_section(&f, "## Codegen\n\nnew\n\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&f).unwrap(), "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nnew\n\n## Later\n\nl\n");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "# Benchmarks\n\n## Webhooks\n\nw1\n\n## Codegen\n\nnew\n\n## Later\n\nl\n"
+        );
         let g = dir.path().join("C.md");
         write_section(&g, "## Codegen\n\nx\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&g).unwrap(), "# Benchmarks\n\n## Codegen\n\nx\n");
+        assert_eq!(
+            std::fs::read_to_string(&g).unwrap(),
+            "# Benchmarks\n\n## Codegen\n\nx\n"
+        );
     }
 }

@@ -102,9 +102,15 @@ impl ProviderConfig {
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |message: String| Error::Config { file: path.to_owned(), message };
+        let bad = |message: String| Error::Config {
+            file: path.to_owned(),
+            message,
+        };
         if !self.crate_name.starts_with("apikit-") {
-            return Err(bad(format!("`crate = \"{}\"` must start with `apikit-`", self.crate_name)));
+            return Err(bad(format!(
+                "`crate = \"{}\"` must start with `apikit-`",
+                self.crate_name
+            )));
         }
         if self.specs.is_empty() {
             return Err(bad("`specs` lists no spec file".into()));
@@ -114,20 +120,32 @@ impl ProviderConfig {
         }
         for (name, url) in &self.servers {
             if !is_ident(name) {
-                return Err(bad(format!("server name `{name}` must be a snake_case identifier")));
+                return Err(bad(format!(
+                    "server name `{name}` must be a snake_case identifier"
+                )));
             }
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(bad(format!("server `{name}` = `{url}` is not an http(s) URL")));
+                return Err(bad(format!(
+                    "server `{name}` = `{url}` is not an http(s) URL"
+                )));
             }
         }
         if let Some(auth) = &self.auth {
             if !is_ident(&auth.constructor) || !is_ident(&auth.argument) {
-                return Err(bad("`[auth]` constructor and argument must be snake_case identifiers".into()));
+                return Err(bad(
+                    "`[auth]` constructor and argument must be snake_case identifiers".into(),
+                ));
             }
             if auth.header.is_empty()
-                || !auth.header.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                || !auth
+                    .header
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
-                return Err(bad(format!("`[auth] header = \"{}\"` is not a valid header name", auth.header)));
+                return Err(bad(format!(
+                    "`[auth] header = \"{}\"` is not a valid header name",
+                    auth.header
+                )));
             }
             if auth.prefix.contains(char::is_whitespace) {
                 return Err(bad("`[auth] prefix` is one word; the space is added".into()));

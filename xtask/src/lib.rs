@@ -16,17 +16,23 @@ pub use error::{Error, Result};
 /// of the current directory with an `xtask/` folder and a `Cargo.toml`, so a clone
 /// anywhere works; else the root this xtask was built from.
 pub fn project_root() -> PathBuf {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(root) = cwd.ancestors().find(|d| d.join("xtask").is_dir() && d.join("Cargo.toml").is_file()) {
-            return root.to_owned();
-        }
+    let cwd = std::env::current_dir().ok();
+    let found = cwd.as_deref().and_then(|cwd| {
+        cwd.ancestors()
+            .find(|d| d.join("xtask").is_dir() && d.join("Cargo.toml").is_file())
+    });
+    if let Some(root) = found {
+        return root.to_owned();
     }
     built_root()
 }
 
 /// The root of the checkout this xtask was compiled in (what tests use).
 pub fn built_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_owned()
 }
 
 /// Loads one spec file and returns its normalized form, as `cargo xtask normalize` prints it.

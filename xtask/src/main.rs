@@ -57,7 +57,9 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 let mut out = vec![];
                 for name in &providers {
                     let p = all.iter().find(|p| &p.name == name).ok_or_else(|| {
-                        xtask::Error::Other(format!("no provider `{name}`: expected specs/{name}/provider.toml"))
+                        xtask::Error::Other(format!(
+                            "no provider `{name}`: expected specs/{name}/provider.toml"
+                        ))
                     })?;
                     out.push(p.clone());
                 }
@@ -70,7 +72,10 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                     drift.orphaned.clear();
                 }
                 if drift.is_clean() {
-                    println!("codegen --check: {} provider(s) match their specs", selected.len());
+                    println!(
+                        "codegen --check: {} provider(s) match their specs",
+                        selected.len()
+                    );
                     return Ok(ExitCode::SUCCESS);
                 }
                 eprint!("{drift}");
@@ -89,12 +94,20 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             for p in &changed {
                 println!("wrote {}", p.display());
             }
-            println!("codegen: {} provider(s), {} file(s) changed", selected.len(), changed.len());
+            println!(
+                "codegen: {} provider(s), {} file(s) changed",
+                selected.len(),
+                changed.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchCodegen { iterations } => {
             let result = xtask::bench::run(&root, iterations)?;
-            let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
+            let profile = if cfg!(debug_assertions) {
+                "dev"
+            } else {
+                "release"
+            };
             let section = result.section(profile);
             print!("{section}");
             xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
@@ -102,7 +115,10 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
         }
         Command::Normalize { spec } => {
             let doc = xtask::normalize_file(&spec)?;
-            println!("{}", serde_json::to_string_pretty(&doc).expect("JSON values serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("JSON values serialize")
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -16,7 +16,10 @@ pub fn load(path: &Path) -> Result<Value> {
 
 /// Parses spec text; JSON if the file name ends in `.json`, YAML otherwise.
 pub fn parse(path: &Path, text: &str) -> Result<Value> {
-    let syntax = |message: String| Error::Syntax { file: path.to_owned(), message };
+    let syntax = |message: String| Error::Syntax {
+        file: path.to_owned(),
+        message,
+    };
     let value: Value = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(text).map_err(|e| syntax(e.to_string()))?
     } else {
@@ -53,10 +56,16 @@ pub fn merge(base: &mut Value, other: Value, file: &Path) -> Result<()> {
     if let Some(Value::Object(components)) = other.remove("components") {
         let into = object_entry(base, "components");
         for (section, entries) in components {
-            let Value::Object(entries) = entries else { continue };
+            let Value::Object(entries) = entries else {
+                continue;
+            };
             let into = object_entry(into, &section);
             for (k, v) in entries {
-                let ptr = format!("/components/{}/{}", pointer_token(&section), pointer_token(&k));
+                let ptr = format!(
+                    "/components/{}/{}",
+                    pointer_token(&section),
+                    pointer_token(&k)
+                );
                 union_key(into, k, v, |_| conflict(ptr.clone()))?;
             }
         }
@@ -104,7 +113,11 @@ fn union_key(
 pub fn to_openapi(file: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let (pointer, message) = refine(value, path_to_pointer(e.path()), e.inner().to_string());
-        Error::Spec { file: file.to_owned(), pointer, message: format!("not a valid OpenAPI 3.0 node: {message}") }
+        Error::Spec {
+            file: file.to_owned(),
+            pointer,
+            message: format!("not a valid OpenAPI 3.0 node: {message}"),
+        }
     })
 }
 
@@ -120,9 +133,18 @@ fn refine(doc: &Value, pointer: String, message: String) -> (String, String) {
             if node.get("$ref").is_some() {
                 return None;
             }
-            serde_path_to_error::deserialize::<_, T>(node).err().map(|e| {
-                (format!("{prefix}/{}{}", pointer_token(key), path_to_pointer(e.path())), e.inner().to_string())
-            })
+            serde_path_to_error::deserialize::<_, T>(node)
+                .err()
+                .map(|e| {
+                    (
+                        format!(
+                            "{prefix}/{}{}",
+                            pointer_token(key),
+                            path_to_pointer(e.path())
+                        ),
+                        e.inner().to_string(),
+                    )
+                })
         })
     }
     use openapiv3 as o;
@@ -174,5 +196,8 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// The SHA-256 of bytes, as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -47,4 +47,6 @@ pub fn normalize(doc: &mut Value, file: &Path) -> Result<()> {
 }
 
 /// HTTP methods of a path item, in the order passes visit them.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];

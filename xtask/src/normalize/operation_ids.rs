@@ -19,17 +19,25 @@ use super::METHODS;
 use crate::error::Result;
 
 pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return Ok(()) };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return Ok(());
+    };
     let mut used = BTreeSet::new();
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
         for method in METHODS {
-            let Some(Value::Object(op)) = item.get_mut(method) else { continue };
+            let Some(Value::Object(op)) = item.get_mut(method) else {
+                continue;
+            };
             let base = match op.get("operationId") {
                 Some(Value::String(id)) => snake(id),
                 _ => String::new(),
             };
-            let base = if base.is_empty() { snake(&format!("{method} {path}")) } else { base };
+            let base = if base.is_empty() {
+                snake(&format!("{method} {path}"))
+            } else {
+                base
+            };
             let mut name = base.clone();
             let mut n = 2;
             while !used.insert(name.clone()) {
@@ -51,7 +59,11 @@ pub fn snake(text: &str) -> String {
         .collect();
     let s = spaced.to_snake_case();
     // A method name cannot start with a digit.
-    if s.starts_with(|c: char| c.is_ascii_digit()) { format!("op_{s}") } else { s }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("op_{s}")
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]

@@ -8,19 +8,27 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
-    let err = |message: String| Error::Spec { file: file.to_owned(), pointer: "/openapi".into(), message };
+    let err = |message: String| Error::Spec {
+        file: file.to_owned(),
+        pointer: "/openapi".into(),
+        message,
+    };
     match doc.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") => Ok(()),
         Some(Value::String(v)) => Err(err(format!(
             "OpenAPI version `{v}` is not supported yet; write the spec as OpenAPI 3.0.x"
         ))),
-        Some(other) => Err(err(format!("`openapi` must be a version string, found {other}"))),
+        Some(other) => Err(err(format!(
+            "`openapi` must be a version string, found {other}"
+        ))),
         None if doc.get("swagger").is_some() => Err(Error::Spec {
             file: file.to_owned(),
             pointer: "/swagger".into(),
             message: "Swagger 2.0 is not supported yet; write the spec as OpenAPI 3.0.x".into(),
         }),
-        None => Err(err("missing `openapi` version field; is this an OpenAPI document?".into())),
+        None => Err(err(
+            "missing `openapi` version field; is this an OpenAPI document?".into(),
+        )),
     }
 }
 
@@ -33,11 +41,20 @@ mod tests {
     fn accepts_3_0_and_names_the_field_otherwise() {
         let file = Path::new("spec.yaml");
         assert!(run(&mut json!({"openapi": "3.0.3"}), file).is_ok());
-        let e = run(&mut json!({"openapi": "3.1.0"}), file).unwrap_err().to_string();
-        assert_eq!(e, "spec.yaml#/openapi: OpenAPI version `3.1.0` is not supported yet; write the spec as OpenAPI 3.0.x");
-        let e = run(&mut json!({"swagger": "2.0"}), file).unwrap_err().to_string();
+        let e = run(&mut json!({"openapi": "3.1.0"}), file)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "spec.yaml#/openapi: OpenAPI version `3.1.0` is not supported yet; write the spec as OpenAPI 3.0.x"
+        );
+        let e = run(&mut json!({"swagger": "2.0"}), file)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("spec.yaml#/swagger: Swagger 2.0"), "{e}");
-        let e = run(&mut json!({"openapi": 3}), file).unwrap_err().to_string();
+        let e = run(&mut json!({"openapi": 3}), file)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("must be a version string"), "{e}");
     }
 }
