@@ -15,7 +15,7 @@ async fn setup() -> (MockServer, Client) {
 }
 
 #[tokio::test]
-async fn get_alias_sends_query_and_key_and_decodes_map_plus_fields() {
+async fn get_alias_sends_query_and_key_and_decodes() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(path("/aliases"))
@@ -26,32 +26,36 @@ async fn get_alias_sends_query_and_key_and_decodes_map_plus_fields() {
             "name": "abc",
             "domainName": "go.example.com",
             "createdAt": 1_700_000_000,
-            // GetAliasModel is map-plus-fields: unknown keys hold CreateAliasModel values.
-            "variant-a": {"destinations": [{"url": "https://example.com/a", "country": "US"}]}
+            "destinations": [{"url": "https://example.com/a", "country": "US"}],
+            "a_field_added_later": true
         })))
         .expect(1)
         .mount(&server)
         .await;
 
-    let alias = client
-        .get_alias()
-        .alias_name("abc")
-        .domain_name("go.example.com")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(alias.name.as_deref(), Some("abc"));
+    let alias = client.get_alias().alias_name("abc").domain_name("go.example.com").send().await.unwrap().into_inner();
+    assert_eq!(alias.name, "abc");
     assert_eq!(alias.created_at, Some(1_700_000_000));
-    let extra = &alias.extra["variant-a"];
-    assert_eq!(extra.destinations[0].url, "https://example.com/a");
-    assert_eq!(extra.destinations[0].country.as_deref(), Some("US"));
+    assert_eq!(alias.destinations[0].url, "https://example.com/a");
+    assert_eq!(alias.destinations[0].country.as_deref(), Some("US"));
 
     let requests = server.received_requests().await.unwrap();
-    assert!(
-        requests[0].headers.get("api-version").is_none(),
-        "progenitor's api-version header is stripped"
-    );
+    assert!(requests[0].headers.get("api-version").is_none(), "progenitor's api-version header is stripped");
+}
+
+#[test]
+fn get_alias_model_is_fields_plus_a_map_of_alias_models() {
+    // Shorten.REST's GetAliasModel has both properties and additionalProperties.
+    let model: types::GetAliasModel = serde_json::from_value(json!({
+        "name": "abc",
+        "updatedAt": 5,
+        "variant-a": {"destinations": [{"url": "https://example.com/a", "os": "ios"}]}
+    }))
+    .unwrap();
+    assert_eq!(model.name.as_deref(), Some("abc"));
+    assert_eq!(model.updated_at, Some(5));
+    assert_eq!(model.extra["variant-a"].destinations[0].os.as_deref(), Some("ios"));
+    assert_eq!(model.extra.len(), 1, "declared fields do not leak into the map");
 }
 
 #[tokio::test]

@@ -394,7 +394,7 @@ fn toml_str(s: &str) -> String {
 
 fn scaffold_lib(p: &Provider) -> String {
     format!(
-        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`.\nmod generated;\npub use generated::*;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
+        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
         name = p.name
     )
 }
