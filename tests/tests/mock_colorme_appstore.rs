@@ -103,7 +103,7 @@ async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
             "/appstore/v1/recurring_application_charges/55/usage_charges.json",
         ))
         .and(header("x-appstore-usage-charge-token", "charge-token"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"usage_charge": {"id": 1}})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"usage_charge": {"id": "uc-1", "point": 500}})))
         .expect(1)
         .mount(&server)
         .await;
@@ -122,6 +122,8 @@ async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
+    let charge = res.into_inner().usage_charge.expect("usage_charge present");
+    assert_eq!(charge.id.as_deref(), Some("uc-1"));
     let requests = server.received_requests().await.unwrap();
     assert!(requests[0].headers.get("authorization").is_none());
 }

@@ -33,14 +33,24 @@ async fn get_alias_sends_query_and_key_and_decodes() {
         .mount(&server)
         .await;
 
-    let alias = client.get_alias().alias_name("abc").domain_name("go.example.com").send().await.unwrap().into_inner();
+    let alias = client
+        .get_alias()
+        .alias_name("abc")
+        .domain_name("go.example.com")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(alias.name, "abc");
     assert_eq!(alias.created_at, Some(1_700_000_000));
     assert_eq!(alias.destinations[0].url, "https://example.com/a");
     assert_eq!(alias.destinations[0].country.as_deref(), Some("US"));
 
     let requests = server.received_requests().await.unwrap();
-    assert!(requests[0].headers.get("api-version").is_none(), "progenitor's api-version header is stripped");
+    assert!(
+        requests[0].headers.get("api-version").is_none(),
+        "progenitor's api-version header is stripped"
+    );
 }
 
 #[test]
@@ -54,8 +64,15 @@ fn get_alias_model_is_fields_plus_a_map_of_alias_models() {
     .unwrap();
     assert_eq!(model.name.as_deref(), Some("abc"));
     assert_eq!(model.updated_at, Some(5));
-    assert_eq!(model.extra["variant-a"].destinations[0].os.as_deref(), Some("ios"));
-    assert_eq!(model.extra.len(), 1, "declared fields do not leak into the map");
+    assert_eq!(
+        model.extra["variant-a"].destinations[0].os.as_deref(),
+        Some("ios")
+    );
+    assert_eq!(
+        model.extra.len(),
+        1,
+        "declared fields do not leak into the map"
+    );
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -74,7 +74,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateInlineScriptTagBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<CreateInlineScriptTagBodyInlineScriptTag>,
+        pub inline_script_tag: ::std::option::Option<
+            CreateInlineScriptTagBodyInlineScriptTag,
+        >,
     }
     impl CreateInlineScriptTagBody {
         pub fn builder() -> builder::CreateInlineScriptTagBody {
@@ -86,15 +88,17 @@ pub mod types {
     pub struct CreateInlineScriptTagBodyInlineScriptTag {
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<CreateInlineScriptTagBodyInlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
+        >,
         ///The JavaScript code to insert.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<CreateInlineScriptTagBodyInlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
+        >,
     }
     impl CreateInlineScriptTagBodyInlineScriptTag {
         pub fn builder() -> builder::CreateInlineScriptTagBodyInlineScriptTag {
@@ -112,7 +116,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -133,7 +137,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -142,15 +148,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateInlineScriptTagBodyInlineScriptTagDisplayScope
-    {
+    for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -169,7 +177,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
@@ -184,22 +192,26 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent
-    {
+    for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -211,7 +223,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateInlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<CreateInlineScriptTagResponseInlineScriptTag>,
+        pub inline_script_tag: ::std::option::Option<
+            CreateInlineScriptTagResponseInlineScriptTag,
+        >,
     }
     impl CreateInlineScriptTagResponse {
         pub fn builder() -> builder::CreateInlineScriptTagResponse {
@@ -227,8 +241,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<CreateInlineScriptTagResponseInlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
+        >,
         ///Inline script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -243,8 +258,9 @@ pub mod types {
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<CreateInlineScriptTagResponseInlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
+        >,
         ///When the record was last updated, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<i64>,
@@ -265,7 +281,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -275,7 +291,8 @@ pub mod types {
         #[serde(rename = "cart")]
         Cart,
     }
-    impl ::std::fmt::Display for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::fmt::Display
+    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
@@ -284,9 +301,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::str::FromStr
+    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -295,15 +315,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateInlineScriptTagResponseInlineScriptTagDisplayScope
-    {
+    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -322,37 +344,43 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
     }
-    impl ::std::fmt::Display for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::fmt::Display
+    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
             }
         }
     }
-    impl ::std::str::FromStr for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::str::FromStr
+    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent
-    {
+    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -376,7 +404,9 @@ pub mod types {
     pub struct CreateScriptTagBodyScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<CreateScriptTagBodyScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateScriptTagBodyScriptTagDisplayScope,
+        >,
         ///URL of the script.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub src: ::std::option::Option<::std::string::String>,
@@ -397,7 +427,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateScriptTagBodyScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -421,7 +451,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateScriptTagBodyScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -433,11 +465,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateScriptTagBodyScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -462,7 +497,9 @@ pub mod types {
     pub struct CreateScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<CreateScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -492,7 +529,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -516,7 +553,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -528,13 +567,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateScriptTagResponseScriptTagDisplayScope
-    {
+    for CreateScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -558,7 +598,9 @@ pub mod types {
     pub struct CreateShopScriptTagBodyScriptTag {
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<CreateShopScriptTagBodyScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateShopScriptTagBodyScriptTagDisplayScope,
+        >,
         ///Subresource Integrity value of the script (hash algorithm prefix plus Base64 digest), output as the tag's `integrity` attribute. If it is wrong, browsers block the script.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integrity: ::std::option::Option<::std::string::String>,
@@ -582,7 +624,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateShopScriptTagBodyScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -600,7 +642,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateShopScriptTagBodyScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -610,13 +654,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateShopScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateShopScriptTagBodyScriptTagDisplayScope
-    {
+    for CreateShopScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -644,7 +689,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<CreateShopScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            CreateShopScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -680,7 +727,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CreateShopScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -698,7 +745,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateShopScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -706,15 +755,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreateShopScriptTagResponseScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for CreateShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateShopScriptTagResponseScriptTagDisplayScope
-    {
+    for CreateShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -756,14 +807,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<CreateUsageChargeBodyUsageChargeDescription> for ::std::string::String {
+    impl ::std::convert::From<CreateUsageChargeBodyUsageChargeDescription>
+    for ::std::string::String {
         fn from(value: CreateUsageChargeBodyUsageChargeDescription) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for CreateUsageChargeBodyUsageChargeDescription {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 50usize {
                 return Err("longer than 50 characters".into());
             }
@@ -772,13 +826,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateUsageChargeBodyUsageChargeDescription {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for CreateUsageChargeBodyUsageChargeDescription
-    {
+    for CreateUsageChargeBodyUsageChargeDescription {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -845,7 +900,9 @@ pub mod types {
         pub application_charge_source_id: ::std::option::Option<::std::string::String>,
         ///Recurring charge contract ID; absent for one-time purchase plans.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub recurring_application_charge_id: ::std::option::Option<::std::string::String>,
+        pub recurring_application_charge_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///When the app was uninstalled, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uninstalled_at: ::std::option::Option<i64>,
@@ -876,7 +933,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetInlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<GetInlineScriptTagResponseInlineScriptTag>,
+        pub inline_script_tag: ::std::option::Option<
+            GetInlineScriptTagResponseInlineScriptTag,
+        >,
     }
     impl GetInlineScriptTagResponse {
         pub fn builder() -> builder::GetInlineScriptTagResponse {
@@ -892,8 +951,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<GetInlineScriptTagResponseInlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetInlineScriptTagResponseInlineScriptTagDisplayScope,
+        >,
         ///Inline script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -908,8 +968,9 @@ pub mod types {
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<GetInlineScriptTagResponseInlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
+        >,
         ///When the record was last updated, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<i64>,
@@ -930,7 +991,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetInlineScriptTagResponseInlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -951,7 +1012,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -960,15 +1023,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetInlineScriptTagResponseInlineScriptTagDisplayScope
-    {
+    for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -987,7 +1052,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
@@ -1002,22 +1067,26 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetInlineScriptTagResponseInlineScriptTagTriggerEvent
-    {
+    for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1030,7 +1099,9 @@ pub mod types {
     pub struct GetInlineScriptTagsResponse {
         ///The inline script tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub inline_script_tags: ::std::vec::Vec<GetInlineScriptTagsResponseInlineScriptTagsItem>,
+        pub inline_script_tags: ::std::vec::Vec<
+            GetInlineScriptTagsResponseInlineScriptTagsItem,
+        >,
     }
     impl GetInlineScriptTagsResponse {
         pub fn builder() -> builder::GetInlineScriptTagsResponse {
@@ -1046,8 +1117,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
+        >,
         ///Inline script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1062,8 +1134,9 @@ pub mod types {
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
+        >,
         ///When the record was last updated, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<i64>,
@@ -1084,7 +1157,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
         #[serde(rename = "all")]
@@ -1094,7 +1167,8 @@ pub mod types {
         #[serde(rename = "cart")]
         Cart,
     }
-    impl ::std::fmt::Display for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
+    impl ::std::fmt::Display
+    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
@@ -1103,9 +1177,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
+    impl ::std::str::FromStr
+    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -1114,15 +1191,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope
-    {
+    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1141,37 +1220,43 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
     }
-    impl ::std::fmt::Display for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
+    impl ::std::fmt::Display
+    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
             }
         }
     }
-    impl ::std::str::FromStr for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
+    impl ::std::str::FromStr
+    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent
-    {
+    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1196,7 +1281,9 @@ pub mod types {
     pub struct GetScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<GetScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1226,7 +1313,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -1250,7 +1337,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -1262,11 +1351,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for GetScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for GetScriptTagResponseScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1292,7 +1384,9 @@ pub mod types {
     pub struct GetScriptTagsResponseScriptTagsItem {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<GetScriptTagsResponseScriptTagsItemDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetScriptTagsResponseScriptTagsItemDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1322,7 +1416,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetScriptTagsResponseScriptTagsItemDisplayScope {
         #[serde(rename = "all")]
@@ -1346,7 +1440,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetScriptTagsResponseScriptTagsItemDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -1356,15 +1452,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetScriptTagsResponseScriptTagsItemDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for GetScriptTagsResponseScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetScriptTagsResponseScriptTagsItemDisplayScope
-    {
+    for GetScriptTagsResponseScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1392,7 +1490,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<GetShopScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetShopScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1428,7 +1528,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetShopScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -1446,7 +1546,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetShopScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -1454,15 +1556,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetShopScriptTagResponseScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for GetShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetShopScriptTagResponseScriptTagDisplayScope
-    {
+    for GetShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1491,8 +1595,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<GetShopScriptTagsResponseScriptTagsItemDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            GetShopScriptTagsResponseScriptTagsItemDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1528,7 +1633,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum GetShopScriptTagsResponseScriptTagsItemDisplayScope {
         #[serde(rename = "shop")]
@@ -1546,7 +1651,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -1554,15 +1661,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for GetShopScriptTagsResponseScriptTagsItemDisplayScope
-    {
+    for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1615,7 +1724,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum InlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -1636,7 +1745,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for InlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -1647,7 +1758,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for InlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1670,7 +1783,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum InlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
@@ -1685,7 +1798,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for InlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
@@ -1694,7 +1809,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for InlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1710,7 +1827,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PostApplicationChargeBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_charge: ::std::option::Option<PostApplicationChargeBodyApplicationCharge>,
+        pub application_charge: ::std::option::Option<
+            PostApplicationChargeBodyApplicationCharge,
+        >,
     }
     impl PostApplicationChargeBody {
         pub fn builder() -> builder::PostApplicationChargeBody {
@@ -1733,8 +1852,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PostApplicationChargeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_charge:
-            ::std::option::Option<PostApplicationChargeResponseApplicationCharge>,
+        pub application_charge: ::std::option::Option<
+            PostApplicationChargeResponseApplicationCharge,
+        >,
     }
     impl PostApplicationChargeResponse {
         pub fn builder() -> builder::PostApplicationChargeResponse {
@@ -1799,7 +1919,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -1823,7 +1943,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -1835,7 +1957,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1892,7 +2016,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ShopScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -1910,7 +2034,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ShopScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -1920,7 +2046,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ShopScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1936,7 +2064,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateInlineScriptTagBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<UpdateInlineScriptTagBodyInlineScriptTag>,
+        pub inline_script_tag: ::std::option::Option<
+            UpdateInlineScriptTagBodyInlineScriptTag,
+        >,
     }
     impl UpdateInlineScriptTagBody {
         pub fn builder() -> builder::UpdateInlineScriptTagBody {
@@ -1948,15 +2078,17 @@ pub mod types {
     pub struct UpdateInlineScriptTagBodyInlineScriptTag {
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<UpdateInlineScriptTagBodyInlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
+        >,
         ///The JavaScript code to insert.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
+        >,
     }
     impl UpdateInlineScriptTagBodyInlineScriptTag {
         pub fn builder() -> builder::UpdateInlineScriptTagBodyInlineScriptTag {
@@ -1974,7 +2106,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -1995,7 +2127,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -2004,15 +2138,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope
-    {
+    for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2031,7 +2167,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
@@ -2046,22 +2182,26 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent
-    {
+    for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2073,7 +2213,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateInlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<UpdateInlineScriptTagResponseInlineScriptTag>,
+        pub inline_script_tag: ::std::option::Option<
+            UpdateInlineScriptTagResponseInlineScriptTag,
+        >,
     }
     impl UpdateInlineScriptTagResponse {
         pub fn builder() -> builder::UpdateInlineScriptTagResponse {
@@ -2089,8 +2231,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope:
-            ::std::option::Option<UpdateInlineScriptTagResponseInlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
+        >,
         ///Inline script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -2105,8 +2248,9 @@ pub mod types {
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event:
-            ::std::option::Option<UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<
+            UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
+        >,
         ///When the record was last updated, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<i64>,
@@ -2127,7 +2271,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -2137,7 +2281,8 @@ pub mod types {
         #[serde(rename = "cart")]
         Cart,
     }
-    impl ::std::fmt::Display for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::fmt::Display
+    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
@@ -2146,9 +2291,12 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::str::FromStr
+    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -2157,15 +2305,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope
-    {
+    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2184,37 +2334,43 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
     }
-    impl ::std::fmt::Display for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::fmt::Display
+    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
             }
         }
     }
-    impl ::std::str::FromStr for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::str::FromStr
+    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
+    impl ::std::convert::TryFrom<&str>
+    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent
-    {
+    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2238,7 +2394,9 @@ pub mod types {
     pub struct UpdateScriptTagBodyScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<UpdateScriptTagBodyScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateScriptTagBodyScriptTagDisplayScope,
+        >,
         ///URL of the script.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub src: ::std::option::Option<::std::string::String>,
@@ -2259,7 +2417,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateScriptTagBodyScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -2283,7 +2441,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateScriptTagBodyScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -2295,11 +2455,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UpdateScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateScriptTagBodyScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2324,7 +2487,9 @@ pub mod types {
     pub struct UpdateScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<UpdateScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -2354,7 +2519,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "all")]
@@ -2378,7 +2543,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "all" => Ok(Self::All),
                 "shop" => Ok(Self::Shop),
@@ -2390,13 +2557,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UpdateScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateScriptTagResponseScriptTagDisplayScope
-    {
+    for UpdateScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2420,7 +2588,9 @@ pub mod types {
     pub struct UpdateShopScriptTagBodyScriptTag {
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<UpdateShopScriptTagBodyScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateShopScriptTagBodyScriptTagDisplayScope,
+        >,
         ///Subresource Integrity value of the script (hash algorithm prefix plus Base64 digest), output as the tag's `integrity` attribute. If it is wrong, browsers block the script.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integrity: ::std::option::Option<::std::string::String>,
@@ -2444,7 +2614,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateShopScriptTagBodyScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -2462,7 +2632,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateShopScriptTagBodyScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -2472,13 +2644,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UpdateShopScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateShopScriptTagBodyScriptTagDisplayScope
-    {
+    for UpdateShopScriptTagBodyScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2506,7 +2679,9 @@ pub mod types {
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<UpdateShopScriptTagResponseScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<
+            UpdateShopScriptTagResponseScriptTagDisplayScope,
+        >,
         ///Script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -2542,7 +2717,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum UpdateShopScriptTagResponseScriptTagDisplayScope {
         #[serde(rename = "shop")]
@@ -2560,7 +2735,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateShopScriptTagResponseScriptTagDisplayScope {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
@@ -2568,15 +2745,17 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UpdateShopScriptTagResponseScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str>
+    for UpdateShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for UpdateShopScriptTagResponseScriptTagDisplayScope
-    {
+    for UpdateShopScriptTagResponseScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2617,9 +2796,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            point: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            point: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ApplicationCharge {
             fn default() -> Self {
@@ -2649,7 +2837,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn point<T>(mut self, value: T) -> Self
@@ -2659,7 +2849,9 @@ pub mod types {
             {
                 self.point = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for point: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -2669,7 +2861,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -2707,14 +2901,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CartScriptTag {
             fn default() -> Self {
@@ -2737,7 +2939,9 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2757,7 +2961,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -2767,7 +2973,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -2775,9 +2983,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -2787,7 +2999,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -2797,7 +3011,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -2848,17 +3064,24 @@ pub mod types {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateInlineScriptTagBodyInlineScriptTag>,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagBodyInlineScriptTag,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tag = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tag: {e}")
-                });
+                self.inline_script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tag: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateInlineScriptTagBody> for super::CreateInlineScriptTagBody {
+        impl ::std::convert::TryFrom<CreateInlineScriptTagBody>
+        for super::CreateInlineScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateInlineScriptTagBody,
@@ -2868,7 +3091,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateInlineScriptTagBody> for CreateInlineScriptTagBody {
+        impl ::std::convert::From<super::CreateInlineScriptTagBody>
+        for CreateInlineScriptTagBody {
             fn from(value: super::CreateInlineScriptTagBody) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
@@ -2878,7 +3102,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateInlineScriptTagBodyInlineScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             script: ::std::result::Result<
@@ -2886,7 +3112,9 @@ pub mod types {
                 ::std::string::String,
             >,
             trigger_event: ::std::result::Result<
-                ::std::option::Option<super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent>,
+                ::std::option::Option<
+                    super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
+                >,
                 ::std::string::String,
             >,
         }
@@ -2903,15 +3131,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -2921,27 +3151,30 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateInlineScriptTagBodyInlineScriptTag>
-            for super::CreateInlineScriptTagBodyInlineScriptTag
-        {
+        for super::CreateInlineScriptTagBodyInlineScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateInlineScriptTagBodyInlineScriptTag,
@@ -2954,8 +3187,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateInlineScriptTagBodyInlineScriptTag>
-            for CreateInlineScriptTagBodyInlineScriptTag
-        {
+        for CreateInlineScriptTagBodyInlineScriptTag {
             fn from(value: super::CreateInlineScriptTagBodyInlineScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -2967,7 +3199,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateInlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateInlineScriptTagResponseInlineScriptTag>,
+                ::std::option::Option<
+                    super::CreateInlineScriptTagResponseInlineScriptTag,
+                >,
                 ::std::string::String,
             >,
         }
@@ -2982,19 +3216,24 @@ pub mod types {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateInlineScriptTagResponseInlineScriptTag>,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagResponseInlineScriptTag,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tag = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tag: {e}")
-                });
+                self.inline_script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tag: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateInlineScriptTagResponse>
-            for super::CreateInlineScriptTagResponse
-        {
+        for super::CreateInlineScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateInlineScriptTagResponse,
@@ -3004,7 +3243,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateInlineScriptTagResponse> for CreateInlineScriptTagResponse {
+        impl ::std::convert::From<super::CreateInlineScriptTagResponse>
+        for CreateInlineScriptTagResponse {
             fn from(value: super::CreateInlineScriptTagResponse) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
@@ -3024,9 +3264,14 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             script: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3037,7 +3282,10 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateInlineScriptTagResponseInlineScriptTag {
             fn default() -> Self {
@@ -3061,21 +3309,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3095,7 +3347,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -3103,9 +3357,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -3115,21 +3373,25 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -3139,13 +3401,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateInlineScriptTagResponseInlineScriptTag>
-            for super::CreateInlineScriptTagResponseInlineScriptTag
-        {
+        for super::CreateInlineScriptTagResponseInlineScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateInlineScriptTagResponseInlineScriptTag,
@@ -3163,8 +3426,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateInlineScriptTagResponseInlineScriptTag>
-            for CreateInlineScriptTagResponseInlineScriptTag
-        {
+        for CreateInlineScriptTagResponseInlineScriptTag {
             fn from(value: super::CreateInlineScriptTagResponseInlineScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -3196,17 +3458,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateScriptTagBodyScriptTag>,
-                    >,
+                    ::std::option::Option<super::CreateScriptTagBodyScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateScriptTagBody> for super::CreateScriptTagBody {
+        impl ::std::convert::TryFrom<CreateScriptTagBody>
+        for super::CreateScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateScriptTagBody,
@@ -3246,13 +3511,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateScriptTagBodyScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::CreateScriptTagBodyScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -3262,11 +3531,14 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateScriptTagBodyScriptTag> for super::CreateScriptTagBodyScriptTag {
+        impl ::std::convert::TryFrom<CreateScriptTagBodyScriptTag>
+        for super::CreateScriptTagBodyScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateScriptTagBodyScriptTag,
@@ -3277,7 +3549,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateScriptTagBodyScriptTag> for CreateScriptTagBodyScriptTag {
+        impl ::std::convert::From<super::CreateScriptTagBodyScriptTag>
+        for CreateScriptTagBodyScriptTag {
             fn from(value: super::CreateScriptTagBodyScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -3303,17 +3576,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::CreateScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateScriptTagResponse> for super::CreateScriptTagResponse {
+        impl ::std::convert::TryFrom<CreateScriptTagResponse>
+        for super::CreateScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateScriptTagResponse,
@@ -3323,7 +3599,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateScriptTagResponse> for CreateScriptTagResponse {
+        impl ::std::convert::From<super::CreateScriptTagResponse>
+        for CreateScriptTagResponse {
             fn from(value: super::CreateScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -3333,16 +3610,24 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateScriptTagResponseScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::CreateScriptTagResponseScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::CreateScriptTagResponseScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -3359,13 +3644,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateScriptTagResponseScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::CreateScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3385,7 +3674,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -3395,7 +3686,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -3405,13 +3698,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateScriptTagResponseScriptTag>
-            for super::CreateScriptTagResponseScriptTag
-        {
+        for super::CreateScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateScriptTagResponseScriptTag,
@@ -3426,8 +3720,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateScriptTagResponseScriptTag>
-            for CreateScriptTagResponseScriptTag
-        {
+        for CreateScriptTagResponseScriptTag {
             fn from(value: super::CreateScriptTagResponseScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -3456,17 +3749,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateShopScriptTagBodyScriptTag>,
-                    >,
+                    ::std::option::Option<super::CreateShopScriptTagBodyScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateShopScriptTagBody> for super::CreateShopScriptTagBody {
+        impl ::std::convert::TryFrom<CreateShopScriptTagBody>
+        for super::CreateShopScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateShopScriptTagBody,
@@ -3476,7 +3772,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateShopScriptTagBody> for CreateShopScriptTagBody {
+        impl ::std::convert::From<super::CreateShopScriptTagBody>
+        for CreateShopScriptTagBody {
             fn from(value: super::CreateShopScriptTagBody) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -3486,7 +3783,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateShopScriptTagBodyScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::CreateShopScriptTagBodyScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::CreateShopScriptTagBodyScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             integrity: ::std::result::Result<
@@ -3511,13 +3810,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateShopScriptTagBodyScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::CreateShopScriptTagBodyScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn integrity<T>(mut self, value: T) -> Self
@@ -3527,7 +3830,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -3537,13 +3842,14 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateShopScriptTagBodyScriptTag>
-            for super::CreateShopScriptTagBodyScriptTag
-        {
+        for super::CreateShopScriptTagBodyScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateShopScriptTagBodyScriptTag,
@@ -3556,8 +3862,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateShopScriptTagBodyScriptTag>
-            for CreateShopScriptTagBodyScriptTag
-        {
+        for CreateShopScriptTagBodyScriptTag {
             fn from(value: super::CreateShopScriptTagBodyScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -3584,17 +3889,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateShopScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::CreateShopScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateShopScriptTagResponse> for super::CreateShopScriptTagResponse {
+        impl ::std::convert::TryFrom<CreateShopScriptTagResponse>
+        for super::CreateShopScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateShopScriptTagResponse,
@@ -3604,7 +3912,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateShopScriptTagResponse> for CreateShopScriptTagResponse {
+        impl ::std::convert::From<super::CreateShopScriptTagResponse>
+        for CreateShopScriptTagResponse {
             fn from(value: super::CreateShopScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -3618,7 +3927,9 @@ pub mod types {
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::CreateShopScriptTagResponseScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::CreateShopScriptTagResponseScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -3626,14 +3937,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateShopScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -3657,21 +3976,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::CreateShopScriptTagResponseScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::CreateShopScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3691,7 +4014,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -3701,7 +4026,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -3709,9 +4036,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -3721,7 +4052,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -3731,13 +4064,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateShopScriptTagResponseScriptTag>
-            for super::CreateShopScriptTagResponseScriptTag
-        {
+        for super::CreateShopScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateShopScriptTagResponseScriptTag,
@@ -3755,8 +4089,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateShopScriptTagResponseScriptTag>
-            for CreateShopScriptTagResponseScriptTag
-        {
+        for CreateShopScriptTagResponseScriptTag {
             fn from(value: super::CreateShopScriptTagResponseScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -3788,17 +4121,20 @@ pub mod types {
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateUsageChargeBodyUsageCharge>,
-                    >,
+                    ::std::option::Option<super::CreateUsageChargeBodyUsageCharge>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.usage_charge = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for usage_charge: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_charge: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateUsageChargeBody> for super::CreateUsageChargeBody {
+        impl ::std::convert::TryFrom<CreateUsageChargeBody>
+        for super::CreateUsageChargeBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateUsageChargeBody,
@@ -3808,7 +4144,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateUsageChargeBody> for CreateUsageChargeBody {
+        impl ::std::convert::From<super::CreateUsageChargeBody>
+        for CreateUsageChargeBody {
             fn from(value: super::CreateUsageChargeBody) -> Self {
                 Self {
                     usage_charge: Ok(value.usage_charge),
@@ -3834,12 +4171,16 @@ pub mod types {
         impl CreateUsageChargeBodyUsageCharge {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateUsageChargeBodyUsageChargeDescription>,
+                T: ::std::convert::TryInto<
+                    super::CreateUsageChargeBodyUsageChargeDescription,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn point<T>(mut self, value: T) -> Self
@@ -3849,13 +4190,14 @@ pub mod types {
             {
                 self.point = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for point: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateUsageChargeBodyUsageCharge>
-            for super::CreateUsageChargeBodyUsageCharge
-        {
+        for super::CreateUsageChargeBodyUsageCharge {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateUsageChargeBodyUsageCharge,
@@ -3867,8 +4209,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateUsageChargeBodyUsageCharge>
-            for CreateUsageChargeBodyUsageCharge
-        {
+        for CreateUsageChargeBodyUsageCharge {
             fn from(value: super::CreateUsageChargeBodyUsageCharge) -> Self {
                 Self {
                     description: Ok(value.description),
@@ -3894,17 +4235,20 @@ pub mod types {
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CreateUsageChargeResponseUsageCharge>,
-                    >,
+                    ::std::option::Option<super::CreateUsageChargeResponseUsageCharge>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.usage_charge = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for usage_charge: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_charge: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateUsageChargeResponse> for super::CreateUsageChargeResponse {
+        impl ::std::convert::TryFrom<CreateUsageChargeResponse>
+        for super::CreateUsageChargeResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateUsageChargeResponse,
@@ -3914,7 +4258,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateUsageChargeResponse> for CreateUsageChargeResponse {
+        impl ::std::convert::From<super::CreateUsageChargeResponse>
+        for CreateUsageChargeResponse {
             fn from(value: super::CreateUsageChargeResponse) -> Self {
                 Self {
                     usage_charge: Ok(value.usage_charge),
@@ -3931,9 +4276,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            point: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            point: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateUsageChargeResponseUsageCharge {
             fn default() -> Self {
@@ -3954,7 +4308,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3974,7 +4330,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn point<T>(mut self, value: T) -> Self
@@ -3984,7 +4342,9 @@ pub mod types {
             {
                 self.point = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for point: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -3994,13 +4354,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CreateUsageChargeResponseUsageCharge>
-            for super::CreateUsageChargeResponseUsageCharge
-        {
+        for super::CreateUsageChargeResponseUsageCharge {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateUsageChargeResponseUsageCharge,
@@ -4015,8 +4376,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CreateUsageChargeResponseUsageCharge>
-            for CreateUsageChargeResponseUsageCharge
-        {
+        for CreateUsageChargeResponseUsageCharge {
             fn from(value: super::CreateUsageChargeResponseUsageCharge) -> Self {
                 Self {
                     description: Ok(value.description),
@@ -4041,8 +4401,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            uninstalled_at:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            uninstalled_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             usage_charge: ::std::result::Result<
                 ::std::option::Option<super::DeleteInstallationResponseUsageCharge>,
                 ::std::string::String,
@@ -4067,7 +4429,9 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn application_charge_source_id<T>(mut self, value: T) -> Self
@@ -4075,9 +4439,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_charge_source_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_charge_source_id: {e}")
-                });
+                self.application_charge_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_charge_source_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn recurring_application_charge_id<T>(mut self, value: T) -> Self
@@ -4085,11 +4453,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.recurring_application_charge_id = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for recurring_application_charge_id: {e}"
-                    )
-                });
+                self.recurring_application_charge_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for recurring_application_charge_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn uninstalled_at<T>(mut self, value: T) -> Self
@@ -4097,25 +4467,32 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.uninstalled_at = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for uninstalled_at: {e}")
-                });
+                self.uninstalled_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for uninstalled_at: {e}"
+                        )
+                    });
                 self
             }
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::DeleteInstallationResponseUsageCharge>,
-                    >,
+                    ::std::option::Option<super::DeleteInstallationResponseUsageCharge>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.usage_charge = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for usage_charge: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_charge: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeleteInstallationResponse> for super::DeleteInstallationResponse {
+        impl ::std::convert::TryFrom<DeleteInstallationResponse>
+        for super::DeleteInstallationResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DeleteInstallationResponse,
@@ -4123,18 +4500,22 @@ pub mod types {
                 Ok(Self {
                     account_id: value.account_id?,
                     application_charge_source_id: value.application_charge_source_id?,
-                    recurring_application_charge_id: value.recurring_application_charge_id?,
+                    recurring_application_charge_id: value
+                        .recurring_application_charge_id?,
                     uninstalled_at: value.uninstalled_at?,
                     usage_charge: value.usage_charge?,
                 })
             }
         }
-        impl ::std::convert::From<super::DeleteInstallationResponse> for DeleteInstallationResponse {
+        impl ::std::convert::From<super::DeleteInstallationResponse>
+        for DeleteInstallationResponse {
             fn from(value: super::DeleteInstallationResponse) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
                     application_charge_source_id: Ok(value.application_charge_source_id),
-                    recurring_application_charge_id: Ok(value.recurring_application_charge_id),
+                    recurring_application_charge_id: Ok(
+                        value.recurring_application_charge_id,
+                    ),
                     uninstalled_at: Ok(value.uninstalled_at),
                     usage_charge: Ok(value.usage_charge),
                 }
@@ -4146,7 +4527,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            closing_on: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            closing_on: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DeleteInstallationResponseUsageCharge {
             fn default() -> Self {
@@ -4164,7 +4548,9 @@ pub mod types {
             {
                 self.api_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for api_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_token: {e}")
+                    });
                 self
             }
             pub fn closing_on<T>(mut self, value: T) -> Self
@@ -4174,13 +4560,14 @@ pub mod types {
             {
                 self.closing_on = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for closing_on: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for closing_on: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<DeleteInstallationResponseUsageCharge>
-            for super::DeleteInstallationResponseUsageCharge
-        {
+        for super::DeleteInstallationResponseUsageCharge {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DeleteInstallationResponseUsageCharge,
@@ -4192,8 +4579,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DeleteInstallationResponseUsageCharge>
-            for DeleteInstallationResponseUsageCharge
-        {
+        for DeleteInstallationResponseUsageCharge {
             fn from(value: super::DeleteInstallationResponseUsageCharge) -> Self {
                 Self {
                     api_token: Ok(value.api_token),
@@ -4219,17 +4605,24 @@ pub mod types {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::GetInlineScriptTagResponseInlineScriptTag>,
+                    ::std::option::Option<
+                        super::GetInlineScriptTagResponseInlineScriptTag,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tag = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tag: {e}")
-                });
+                self.inline_script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tag: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetInlineScriptTagResponse> for super::GetInlineScriptTagResponse {
+        impl ::std::convert::TryFrom<GetInlineScriptTagResponse>
+        for super::GetInlineScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetInlineScriptTagResponse,
@@ -4239,7 +4632,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetInlineScriptTagResponse> for GetInlineScriptTagResponse {
+        impl ::std::convert::From<super::GetInlineScriptTagResponse>
+        for GetInlineScriptTagResponse {
             fn from(value: super::GetInlineScriptTagResponse) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
@@ -4253,22 +4647,34 @@ pub mod types {
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::GetInlineScriptTagResponseInlineScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::GetInlineScriptTagResponseInlineScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             script: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             trigger_event: ::std::result::Result<
-                ::std::option::Option<super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent>,
+                ::std::option::Option<
+                    super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
+                >,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetInlineScriptTagResponseInlineScriptTag {
             fn default() -> Self {
@@ -4292,21 +4698,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetInlineScriptTagResponseInlineScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::GetInlineScriptTagResponseInlineScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4326,7 +4736,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -4334,9 +4746,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -4346,21 +4762,25 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -4370,13 +4790,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetInlineScriptTagResponseInlineScriptTag>
-            for super::GetInlineScriptTagResponseInlineScriptTag
-        {
+        for super::GetInlineScriptTagResponseInlineScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetInlineScriptTagResponseInlineScriptTag,
@@ -4394,8 +4815,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::GetInlineScriptTagResponseInlineScriptTag>
-            for GetInlineScriptTagResponseInlineScriptTag
-        {
+        for GetInlineScriptTagResponseInlineScriptTag {
             fn from(value: super::GetInlineScriptTagResponseInlineScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -4427,17 +4847,24 @@ pub mod types {
             pub fn inline_script_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::GetInlineScriptTagsResponseInlineScriptTagsItem>,
+                    ::std::vec::Vec<
+                        super::GetInlineScriptTagsResponseInlineScriptTagsItem,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tags = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tags: {e}")
-                });
+                self.inline_script_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tags: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetInlineScriptTagsResponse> for super::GetInlineScriptTagsResponse {
+        impl ::std::convert::TryFrom<GetInlineScriptTagsResponse>
+        for super::GetInlineScriptTagsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetInlineScriptTagsResponse,
@@ -4447,7 +4874,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetInlineScriptTagsResponse> for GetInlineScriptTagsResponse {
+        impl ::std::convert::From<super::GetInlineScriptTagsResponse>
+        for GetInlineScriptTagsResponse {
             fn from(value: super::GetInlineScriptTagsResponse) -> Self {
                 Self {
                     inline_script_tags: Ok(value.inline_script_tags),
@@ -4467,9 +4895,14 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             script: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4480,9 +4913,13 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
-        impl ::std::default::Default for GetInlineScriptTagsResponseInlineScriptTagsItem {
+        impl ::std::default::Default
+        for GetInlineScriptTagsResponseInlineScriptTagsItem {
             fn default() -> Self {
                 Self {
                     account_id: Ok(Default::default()),
@@ -4504,21 +4941,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4538,7 +4979,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -4546,9 +4989,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -4558,21 +5005,25 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -4582,13 +5033,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetInlineScriptTagsResponseInlineScriptTagsItem>
-            for super::GetInlineScriptTagsResponseInlineScriptTagsItem
-        {
+        for super::GetInlineScriptTagsResponseInlineScriptTagsItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetInlineScriptTagsResponseInlineScriptTagsItem,
@@ -4606,9 +5058,10 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::GetInlineScriptTagsResponseInlineScriptTagsItem>
-            for GetInlineScriptTagsResponseInlineScriptTagsItem
-        {
-            fn from(value: super::GetInlineScriptTagsResponseInlineScriptTagsItem) -> Self {
+        for GetInlineScriptTagsResponseInlineScriptTagsItem {
+            fn from(
+                value: super::GetInlineScriptTagsResponseInlineScriptTagsItem,
+            ) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
                     display_scope: Ok(value.display_scope),
@@ -4639,17 +5092,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::GetScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::GetScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetScriptTagResponse> for super::GetScriptTagResponse {
+        impl ::std::convert::TryFrom<GetScriptTagResponse>
+        for super::GetScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetScriptTagResponse,
@@ -4673,12 +5129,18 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -4695,13 +5157,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::GetScriptTagResponseScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::GetScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4721,7 +5187,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -4731,7 +5199,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -4741,13 +5211,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetScriptTagResponseScriptTag>
-            for super::GetScriptTagResponseScriptTag
-        {
+        for super::GetScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetScriptTagResponseScriptTag,
@@ -4761,7 +5232,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetScriptTagResponseScriptTag> for GetScriptTagResponseScriptTag {
+        impl ::std::convert::From<super::GetScriptTagResponseScriptTag>
+        for GetScriptTagResponseScriptTag {
             fn from(value: super::GetScriptTagResponseScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -4790,17 +5262,20 @@ pub mod types {
             pub fn script_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::GetScriptTagsResponseScriptTagsItem>,
-                    >,
+                    ::std::vec::Vec<super::GetScriptTagsResponseScriptTagsItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tags: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetScriptTagsResponse> for super::GetScriptTagsResponse {
+        impl ::std::convert::TryFrom<GetScriptTagsResponse>
+        for super::GetScriptTagsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetScriptTagsResponse,
@@ -4810,7 +5285,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetScriptTagsResponse> for GetScriptTagsResponse {
+        impl ::std::convert::From<super::GetScriptTagsResponse>
+        for GetScriptTagsResponse {
             fn from(value: super::GetScriptTagsResponse) -> Self {
                 Self {
                     script_tags: Ok(value.script_tags),
@@ -4820,16 +5296,24 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct GetScriptTagsResponseScriptTagsItem {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::GetScriptTagsResponseScriptTagsItemDisplayScope>,
+                ::std::option::Option<
+                    super::GetScriptTagsResponseScriptTagsItemDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetScriptTagsResponseScriptTagsItem {
             fn default() -> Self {
@@ -4846,15 +5330,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetScriptTagsResponseScriptTagsItemDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::GetScriptTagsResponseScriptTagsItemDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4874,7 +5360,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -4884,7 +5372,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -4894,13 +5384,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetScriptTagsResponseScriptTagsItem>
-            for super::GetScriptTagsResponseScriptTagsItem
-        {
+        for super::GetScriptTagsResponseScriptTagsItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetScriptTagsResponseScriptTagsItem,
@@ -4915,8 +5406,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::GetScriptTagsResponseScriptTagsItem>
-            for GetScriptTagsResponseScriptTagsItem
-        {
+        for GetScriptTagsResponseScriptTagsItem {
             fn from(value: super::GetScriptTagsResponseScriptTagsItem) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -4945,17 +5435,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::GetShopScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::GetShopScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetShopScriptTagResponse> for super::GetShopScriptTagResponse {
+        impl ::std::convert::TryFrom<GetShopScriptTagResponse>
+        for super::GetShopScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetShopScriptTagResponse,
@@ -4965,7 +5458,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetShopScriptTagResponse> for GetShopScriptTagResponse {
+        impl ::std::convert::From<super::GetShopScriptTagResponse>
+        for GetShopScriptTagResponse {
             fn from(value: super::GetShopScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -4979,7 +5473,9 @@ pub mod types {
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::GetShopScriptTagResponseScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::GetShopScriptTagResponseScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -4987,14 +5483,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetShopScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -5018,19 +5522,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::GetShopScriptTagResponseScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::GetShopScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5050,7 +5560,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -5060,7 +5572,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -5068,9 +5582,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -5080,7 +5598,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5090,13 +5610,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetShopScriptTagResponseScriptTag>
-            for super::GetShopScriptTagResponseScriptTag
-        {
+        for super::GetShopScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetShopScriptTagResponseScriptTag,
@@ -5114,8 +5635,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::GetShopScriptTagResponseScriptTag>
-            for GetShopScriptTagResponseScriptTag
-        {
+        for GetShopScriptTagResponseScriptTag {
             fn from(value: super::GetShopScriptTagResponseScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -5147,17 +5667,20 @@ pub mod types {
             pub fn script_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::GetShopScriptTagsResponseScriptTagsItem>,
-                    >,
+                    ::std::vec::Vec<super::GetShopScriptTagsResponseScriptTagsItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tags: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetShopScriptTagsResponse> for super::GetShopScriptTagsResponse {
+        impl ::std::convert::TryFrom<GetShopScriptTagsResponse>
+        for super::GetShopScriptTagsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetShopScriptTagsResponse,
@@ -5167,7 +5690,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetShopScriptTagsResponse> for GetShopScriptTagsResponse {
+        impl ::std::convert::From<super::GetShopScriptTagsResponse>
+        for GetShopScriptTagsResponse {
             fn from(value: super::GetShopScriptTagsResponse) -> Self {
                 Self {
                     script_tags: Ok(value.script_tags),
@@ -5181,7 +5705,9 @@ pub mod types {
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::GetShopScriptTagsResponseScriptTagsItemDisplayScope>,
+                ::std::option::Option<
+                    super::GetShopScriptTagsResponseScriptTagsItemDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -5189,14 +5715,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetShopScriptTagsResponseScriptTagsItem {
             fn default() -> Self {
@@ -5220,21 +5754,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::GetShopScriptTagsResponseScriptTagsItemDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::GetShopScriptTagsResponseScriptTagsItemDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5254,7 +5792,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -5264,7 +5804,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -5272,9 +5814,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -5284,7 +5830,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5294,13 +5842,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<GetShopScriptTagsResponseScriptTagsItem>
-            for super::GetShopScriptTagsResponseScriptTagsItem
-        {
+        for super::GetShopScriptTagsResponseScriptTagsItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: GetShopScriptTagsResponseScriptTagsItem,
@@ -5318,8 +5867,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::GetShopScriptTagsResponseScriptTagsItem>
-            for GetShopScriptTagsResponseScriptTagsItem
-        {
+        for GetShopScriptTagsResponseScriptTagsItem {
             fn from(value: super::GetShopScriptTagsResponseScriptTagsItem) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -5344,9 +5892,14 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             script: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5355,7 +5908,10 @@ pub mod types {
                 ::std::option::Option<super::InlineScriptTagTriggerEvent>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for InlineScriptTag {
             fn default() -> Self {
@@ -5379,19 +5935,23 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::InlineScriptTagDisplayScope>,
-                    >,
+                    ::std::option::Option<super::InlineScriptTagDisplayScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5411,7 +5971,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -5419,9 +5981,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -5431,19 +5997,23 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::InlineScriptTagTriggerEvent>,
-                    >,
+                    ::std::option::Option<super::InlineScriptTagTriggerEvent>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5453,7 +6023,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -5506,17 +6078,24 @@ pub mod types {
             pub fn application_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::PostApplicationChargeBodyApplicationCharge>,
+                    ::std::option::Option<
+                        super::PostApplicationChargeBodyApplicationCharge,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_charge = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_charge: {e}")
-                });
+                self.application_charge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_charge: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<PostApplicationChargeBody> for super::PostApplicationChargeBody {
+        impl ::std::convert::TryFrom<PostApplicationChargeBody>
+        for super::PostApplicationChargeBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PostApplicationChargeBody,
@@ -5526,7 +6105,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PostApplicationChargeBody> for PostApplicationChargeBody {
+        impl ::std::convert::From<super::PostApplicationChargeBody>
+        for PostApplicationChargeBody {
             fn from(value: super::PostApplicationChargeBody) -> Self {
                 Self {
                     application_charge: Ok(value.application_charge),
@@ -5553,15 +6133,18 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_charge_source_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_charge_source_id: {e}")
-                });
+                self.application_charge_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_charge_source_id: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<PostApplicationChargeBodyApplicationCharge>
-            for super::PostApplicationChargeBodyApplicationCharge
-        {
+        for super::PostApplicationChargeBodyApplicationCharge {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PostApplicationChargeBodyApplicationCharge,
@@ -5572,8 +6155,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::PostApplicationChargeBodyApplicationCharge>
-            for PostApplicationChargeBodyApplicationCharge
-        {
+        for PostApplicationChargeBodyApplicationCharge {
             fn from(value: super::PostApplicationChargeBodyApplicationCharge) -> Self {
                 Self {
                     application_charge_source_id: Ok(value.application_charge_source_id),
@@ -5583,7 +6165,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PostApplicationChargeResponse {
             application_charge: ::std::result::Result<
-                ::std::option::Option<super::PostApplicationChargeResponseApplicationCharge>,
+                ::std::option::Option<
+                    super::PostApplicationChargeResponseApplicationCharge,
+                >,
                 ::std::string::String,
             >,
         }
@@ -5598,21 +6182,24 @@ pub mod types {
             pub fn application_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::PostApplicationChargeResponseApplicationCharge,
-                        >,
+                    ::std::option::Option<
+                        super::PostApplicationChargeResponseApplicationCharge,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_charge = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_charge: {e}")
-                });
+                self.application_charge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_charge: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<PostApplicationChargeResponse>
-            for super::PostApplicationChargeResponse
-        {
+        for super::PostApplicationChargeResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PostApplicationChargeResponse,
@@ -5622,7 +6209,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PostApplicationChargeResponse> for PostApplicationChargeResponse {
+        impl ::std::convert::From<super::PostApplicationChargeResponse>
+        for PostApplicationChargeResponse {
             fn from(value: super::PostApplicationChargeResponse) -> Self {
                 Self {
                     application_charge: Ok(value.application_charge),
@@ -5635,9 +6223,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            point: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            point: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PostApplicationChargeResponseApplicationCharge {
             fn default() -> Self {
@@ -5667,7 +6264,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn point<T>(mut self, value: T) -> Self
@@ -5677,7 +6276,9 @@ pub mod types {
             {
                 self.point = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for point: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5687,13 +6288,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<PostApplicationChargeResponseApplicationCharge>
-            for super::PostApplicationChargeResponseApplicationCharge
-        {
+        for super::PostApplicationChargeResponseApplicationCharge {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PostApplicationChargeResponseApplicationCharge,
@@ -5707,9 +6309,10 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::PostApplicationChargeResponseApplicationCharge>
-            for PostApplicationChargeResponseApplicationCharge
-        {
-            fn from(value: super::PostApplicationChargeResponseApplicationCharge) -> Self {
+        for PostApplicationChargeResponseApplicationCharge {
+            fn from(
+                value: super::PostApplicationChargeResponseApplicationCharge,
+            ) -> Self {
                 Self {
                     id: Ok(value.id),
                     make_date: Ok(value.make_date),
@@ -5725,12 +6328,18 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ScriptTag {
             fn default() -> Self {
@@ -5746,12 +6355,16 @@ pub mod types {
         impl ScriptTag {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTagDisplayScope>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ScriptTagDisplayScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5771,7 +6384,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -5781,7 +6396,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5791,7 +6408,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -5835,14 +6454,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ShopScriptTag {
             fn default() -> Self {
@@ -5866,17 +6493,23 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTagDisplayScope>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShopScriptTagDisplayScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5896,7 +6529,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -5906,7 +6541,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -5914,9 +6551,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -5926,7 +6567,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -5936,7 +6579,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -5989,17 +6634,24 @@ pub mod types {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateInlineScriptTagBodyInlineScriptTag>,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagBodyInlineScriptTag,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tag = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tag: {e}")
-                });
+                self.inline_script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tag: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateInlineScriptTagBody> for super::UpdateInlineScriptTagBody {
+        impl ::std::convert::TryFrom<UpdateInlineScriptTagBody>
+        for super::UpdateInlineScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateInlineScriptTagBody,
@@ -6009,7 +6661,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateInlineScriptTagBody> for UpdateInlineScriptTagBody {
+        impl ::std::convert::From<super::UpdateInlineScriptTagBody>
+        for UpdateInlineScriptTagBody {
             fn from(value: super::UpdateInlineScriptTagBody) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
@@ -6019,7 +6672,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateInlineScriptTagBodyInlineScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             script: ::std::result::Result<
@@ -6027,7 +6682,9 @@ pub mod types {
                 ::std::string::String,
             >,
             trigger_event: ::std::result::Result<
-                ::std::option::Option<super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent>,
+                ::std::option::Option<
+                    super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
+                >,
                 ::std::string::String,
             >,
         }
@@ -6044,15 +6701,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -6062,27 +6721,30 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateInlineScriptTagBodyInlineScriptTag>
-            for super::UpdateInlineScriptTagBodyInlineScriptTag
-        {
+        for super::UpdateInlineScriptTagBodyInlineScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateInlineScriptTagBodyInlineScriptTag,
@@ -6095,8 +6757,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::UpdateInlineScriptTagBodyInlineScriptTag>
-            for UpdateInlineScriptTagBodyInlineScriptTag
-        {
+        for UpdateInlineScriptTagBodyInlineScriptTag {
             fn from(value: super::UpdateInlineScriptTagBodyInlineScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -6108,7 +6769,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateInlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateInlineScriptTagResponseInlineScriptTag>,
+                ::std::option::Option<
+                    super::UpdateInlineScriptTagResponseInlineScriptTag,
+                >,
                 ::std::string::String,
             >,
         }
@@ -6123,19 +6786,24 @@ pub mod types {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateInlineScriptTagResponseInlineScriptTag>,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagResponseInlineScriptTag,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.inline_script_tag = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inline_script_tag: {e}")
-                });
+                self.inline_script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inline_script_tag: {e}"
+                        )
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateInlineScriptTagResponse>
-            for super::UpdateInlineScriptTagResponse
-        {
+        for super::UpdateInlineScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateInlineScriptTagResponse,
@@ -6145,7 +6813,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateInlineScriptTagResponse> for UpdateInlineScriptTagResponse {
+        impl ::std::convert::From<super::UpdateInlineScriptTagResponse>
+        for UpdateInlineScriptTagResponse {
             fn from(value: super::UpdateInlineScriptTagResponse) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
@@ -6165,9 +6834,14 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             script: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6178,7 +6852,10 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateInlineScriptTagResponseInlineScriptTag {
             fn default() -> Self {
@@ -6202,21 +6879,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6236,7 +6917,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -6244,9 +6927,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn script<T>(mut self, value: T) -> Self
@@ -6256,21 +6943,25 @@ pub mod types {
             {
                 self.script = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
                 self
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                        >,
+                    ::std::option::Option<
+                        super::UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trigger_event: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -6280,13 +6971,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateInlineScriptTagResponseInlineScriptTag>
-            for super::UpdateInlineScriptTagResponseInlineScriptTag
-        {
+        for super::UpdateInlineScriptTagResponseInlineScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateInlineScriptTagResponseInlineScriptTag,
@@ -6304,8 +6996,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::UpdateInlineScriptTagResponseInlineScriptTag>
-            for UpdateInlineScriptTagResponseInlineScriptTag
-        {
+        for UpdateInlineScriptTagResponseInlineScriptTag {
             fn from(value: super::UpdateInlineScriptTagResponseInlineScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -6337,17 +7028,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateScriptTagBodyScriptTag>,
-                    >,
+                    ::std::option::Option<super::UpdateScriptTagBodyScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateScriptTagBody> for super::UpdateScriptTagBody {
+        impl ::std::convert::TryFrom<UpdateScriptTagBody>
+        for super::UpdateScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateScriptTagBody,
@@ -6387,13 +7081,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateScriptTagBodyScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::UpdateScriptTagBodyScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -6403,11 +7101,14 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateScriptTagBodyScriptTag> for super::UpdateScriptTagBodyScriptTag {
+        impl ::std::convert::TryFrom<UpdateScriptTagBodyScriptTag>
+        for super::UpdateScriptTagBodyScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateScriptTagBodyScriptTag,
@@ -6418,7 +7119,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateScriptTagBodyScriptTag> for UpdateScriptTagBodyScriptTag {
+        impl ::std::convert::From<super::UpdateScriptTagBodyScriptTag>
+        for UpdateScriptTagBodyScriptTag {
             fn from(value: super::UpdateScriptTagBodyScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -6444,17 +7146,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::UpdateScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateScriptTagResponse> for super::UpdateScriptTagResponse {
+        impl ::std::convert::TryFrom<UpdateScriptTagResponse>
+        for super::UpdateScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateScriptTagResponse,
@@ -6464,7 +7169,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateScriptTagResponse> for UpdateScriptTagResponse {
+        impl ::std::convert::From<super::UpdateScriptTagResponse>
+        for UpdateScriptTagResponse {
             fn from(value: super::UpdateScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -6474,16 +7180,24 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateScriptTagResponseScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::UpdateScriptTagResponseScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::UpdateScriptTagResponseScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -6500,13 +7214,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateScriptTagResponseScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::UpdateScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6526,7 +7244,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -6536,7 +7256,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -6546,13 +7268,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateScriptTagResponseScriptTag>
-            for super::UpdateScriptTagResponseScriptTag
-        {
+        for super::UpdateScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateScriptTagResponseScriptTag,
@@ -6567,8 +7290,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::UpdateScriptTagResponseScriptTag>
-            for UpdateScriptTagResponseScriptTag
-        {
+        for UpdateScriptTagResponseScriptTag {
             fn from(value: super::UpdateScriptTagResponseScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -6597,17 +7319,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateShopScriptTagBodyScriptTag>,
-                    >,
+                    ::std::option::Option<super::UpdateShopScriptTagBodyScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagBody> for super::UpdateShopScriptTagBody {
+        impl ::std::convert::TryFrom<UpdateShopScriptTagBody>
+        for super::UpdateShopScriptTagBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateShopScriptTagBody,
@@ -6617,7 +7342,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateShopScriptTagBody> for UpdateShopScriptTagBody {
+        impl ::std::convert::From<super::UpdateShopScriptTagBody>
+        for UpdateShopScriptTagBody {
             fn from(value: super::UpdateShopScriptTagBody) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -6627,7 +7353,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateShopScriptTagBodyScriptTag {
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::UpdateShopScriptTagBodyScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::UpdateShopScriptTagBodyScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             integrity: ::std::result::Result<
@@ -6652,13 +7380,17 @@ pub mod types {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateShopScriptTagBodyScriptTagDisplayScope>,
+                    ::std::option::Option<
+                        super::UpdateShopScriptTagBodyScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn integrity<T>(mut self, value: T) -> Self
@@ -6668,7 +7400,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -6678,13 +7412,14 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateShopScriptTagBodyScriptTag>
-            for super::UpdateShopScriptTagBodyScriptTag
-        {
+        for super::UpdateShopScriptTagBodyScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateShopScriptTagBodyScriptTag,
@@ -6697,8 +7432,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::UpdateShopScriptTagBodyScriptTag>
-            for UpdateShopScriptTagBodyScriptTag
-        {
+        for UpdateShopScriptTagBodyScriptTag {
             fn from(value: super::UpdateShopScriptTagBodyScriptTag) -> Self {
                 Self {
                     display_scope: Ok(value.display_scope),
@@ -6725,17 +7459,20 @@ pub mod types {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::UpdateShopScriptTagResponseScriptTag>,
-                    >,
+                    ::std::option::Option<super::UpdateShopScriptTagResponseScriptTag>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for script_tag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagResponse> for super::UpdateShopScriptTagResponse {
+        impl ::std::convert::TryFrom<UpdateShopScriptTagResponse>
+        for super::UpdateShopScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateShopScriptTagResponse,
@@ -6745,7 +7482,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::UpdateShopScriptTagResponse> for UpdateShopScriptTagResponse {
+        impl ::std::convert::From<super::UpdateShopScriptTagResponse>
+        for UpdateShopScriptTagResponse {
             fn from(value: super::UpdateShopScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
@@ -6759,7 +7497,9 @@ pub mod types {
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::UpdateShopScriptTagResponseScriptTagDisplayScope>,
+                ::std::option::Option<
+                    super::UpdateShopScriptTagResponseScriptTagDisplayScope,
+                >,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -6767,14 +7507,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            oauth_application_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            oauth_application_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateShopScriptTagResponseScriptTag {
             fn default() -> Self {
@@ -6798,21 +7546,25 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            super::UpdateShopScriptTagResponseScriptTagDisplayScope,
-                        >,
+                    ::std::option::Option<
+                        super::UpdateShopScriptTagResponseScriptTagDisplayScope,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for display_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6832,7 +7584,9 @@ pub mod types {
             {
                 self.integrity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for integrity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrity: {e}")
+                    });
                 self
             }
             pub fn make_date<T>(mut self, value: T) -> Self
@@ -6842,7 +7596,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn oauth_application_id<T>(mut self, value: T) -> Self
@@ -6850,9 +7606,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.oauth_application_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for oauth_application_id: {e}")
-                });
+                self.oauth_application_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_application_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn src<T>(mut self, value: T) -> Self
@@ -6862,7 +7622,9 @@ pub mod types {
             {
                 self.src = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for src: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -6872,13 +7634,14 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<UpdateShopScriptTagResponseScriptTag>
-            for super::UpdateShopScriptTagResponseScriptTag
-        {
+        for super::UpdateShopScriptTagResponseScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UpdateShopScriptTagResponseScriptTag,
@@ -6896,8 +7659,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::UpdateShopScriptTagResponseScriptTag>
-            for UpdateShopScriptTagResponseScriptTag
-        {
+        for UpdateShopScriptTagResponseScriptTag {
             fn from(value: super::UpdateShopScriptTagResponseScriptTag) -> Self {
                 Self {
                     account_id: Ok(value.account_id),
@@ -6921,9 +7683,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            make_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            point: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            update_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            make_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            point: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            update_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UsageCharge {
             fn default() -> Self {
@@ -6944,7 +7715,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6964,7 +7737,9 @@ pub mod types {
             {
                 self.make_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for make_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for make_date: {e}")
+                    });
                 self
             }
             pub fn point<T>(mut self, value: T) -> Self
@@ -6974,7 +7749,9 @@ pub mod types {
             {
                 self.point = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for point: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
                 self
             }
             pub fn update_date<T>(mut self, value: T) -> Self
@@ -6984,7 +7761,9 @@ pub mod types {
             {
                 self.update_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for update_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_date: {e}")
+                    });
                 self
             }
         }
@@ -7020,12 +7799,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -7076,9 +7861,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -7115,275 +7898,275 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Create an in-app charge
 
-    Bills the shop owner a one-off amount, for example to unlock an extra feature of an installed app. It is independent of the plan, is created at once and may be repeated with the same in-app charge ID. Bill usage-dependent monthly amounts with usage charges instead.
+Bills the shop owner a one-off amount, for example to unlock an extra feature of an installed app. It is independent of the plan, is created at once and may be repeated with the same in-app charge ID. Bill usage-dependent monthly amounts with usage charges instead.
 
-    Sends a `POST` request to `/appstore/v1/application_charges.json`
+Sends a `POST` request to `/appstore/v1/application_charges.json`
 
-    Arguments:
-    - `body`: The in-app charge to bill.
-    ```ignore
-    let response = client.post_application_charge()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `body`: The in-app charge to bill.
+```ignore
+let response = client.post_application_charge()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn post_application_charge(&self) -> builder::PostApplicationCharge<'_> {
         builder::PostApplicationCharge::new(self)
     }
     /**Uninstall the app
 
-    Removes the app bound to the access token from the shop. No uninstall notification is sent; the response carries the same information instead.
+Removes the app bound to the access token from the shop. No uninstall notification is sent; the response carries the same information instead.
 
-    Sends a `DELETE` request to `/appstore/v1/installation.json`
+Sends a `DELETE` request to `/appstore/v1/installation.json`
 
-    ```ignore
-    let response = client.delete_installation()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.delete_installation()
+    .send()
+    .await;
+```*/
     pub fn delete_installation(&self) -> builder::DeleteInstallation<'_> {
         builder::DeleteInstallation::new(self)
     }
     /**Create a usage charge
 
-    Bills a usage-dependent amount under a recurring charge contract. Not possible while the shop is in its free trial.
+Bills a usage-dependent amount under a recurring charge contract. Not possible while the shop is in its free trial.
 
-    Sends a `POST` request to `/appstore/v1/recurring_application_charges/{recurringApplicationChargeId}/usage_charges.json`
+Sends a `POST` request to `/appstore/v1/recurring_application_charges/{recurringApplicationChargeId}/usage_charges.json`
 
-    Arguments:
-    - `recurring_application_charge_id`: Recurring charge contract ID, as sent in the install notification.
-    - `x_appstore_usage_charge_token`: Only after the app has been uninstalled: the `usage_charge.api_token` from the uninstall notification, sent instead of an access token. Valid until `usage_charge.closing_on`.
-    - `body`: The usage charge to bill.
-    ```ignore
-    let response = client.create_usage_charge()
-        .recurring_application_charge_id(recurring_application_charge_id)
-        .x_appstore_usage_charge_token(x_appstore_usage_charge_token)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `recurring_application_charge_id`: Recurring charge contract ID, as sent in the install notification.
+- `x_appstore_usage_charge_token`: Only after the app has been uninstalled: the `usage_charge.api_token` from the uninstall notification, sent instead of an access token. Valid until `usage_charge.closing_on`.
+- `body`: The usage charge to bill.
+```ignore
+let response = client.create_usage_charge()
+    .recurring_application_charge_id(recurring_application_charge_id)
+    .x_appstore_usage_charge_token(x_appstore_usage_charge_token)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_usage_charge(&self) -> builder::CreateUsageCharge<'_> {
         builder::CreateUsageCharge::new(self)
     }
     /**List the script tags
 
-    Sends a `GET` request to `/appstore/v1/script_tags.json`
+Sends a `GET` request to `/appstore/v1/script_tags.json`
 
-    ```ignore
-    let response = client.get_shop_script_tags()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_shop_script_tags()
+    .send()
+    .await;
+```*/
     pub fn get_shop_script_tags(&self) -> builder::GetShopScriptTags<'_> {
         builder::GetShopScriptTags::new(self)
     }
     /**Create a script tag
 
-    Sends a `POST` request to `/appstore/v1/script_tags.json`
+Sends a `POST` request to `/appstore/v1/script_tags.json`
 
-    Arguments:
-    - `body`: The script tag to create, or its new values.
-    ```ignore
-    let response = client.create_shop_script_tag()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `body`: The script tag to create, or its new values.
+```ignore
+let response = client.create_shop_script_tag()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_shop_script_tag(&self) -> builder::CreateShopScriptTag<'_> {
         builder::CreateShopScriptTag::new(self)
     }
     /**Get a script tag
 
-    Sends a `GET` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+Sends a `GET` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    ```ignore
-    let response = client.get_shop_script_tag()
-        .script_tag_id(script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+```ignore
+let response = client.get_shop_script_tag()
+    .script_tag_id(script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn get_shop_script_tag(&self) -> builder::GetShopScriptTag<'_> {
         builder::GetShopScriptTag::new(self)
     }
     /**Update a script tag
 
-    Sends a `PUT` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+Sends a `PUT` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    - `body`: The script tag to create, or its new values.
-    ```ignore
-    let response = client.update_shop_script_tag()
-        .script_tag_id(script_tag_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+- `body`: The script tag to create, or its new values.
+```ignore
+let response = client.update_shop_script_tag()
+    .script_tag_id(script_tag_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_shop_script_tag(&self) -> builder::UpdateShopScriptTag<'_> {
         builder::UpdateShopScriptTag::new(self)
     }
     /**Delete a script tag
 
-    Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    ```ignore
-    let response = client.delete_shop_script_tag()
-        .script_tag_id(script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+```ignore
+let response = client.delete_shop_script_tag()
+    .script_tag_id(script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn delete_shop_script_tag(&self) -> builder::DeleteShopScriptTag<'_> {
         builder::DeleteShopScriptTag::new(self)
     }
     /**List the inline script tags
 
-    Sends a `GET` request to `/v1/inline_script_tags.json`
+Sends a `GET` request to `/v1/inline_script_tags.json`
 
-    ```ignore
-    let response = client.get_inline_script_tags()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_inline_script_tags()
+    .send()
+    .await;
+```*/
     pub fn get_inline_script_tags(&self) -> builder::GetInlineScriptTags<'_> {
         builder::GetInlineScriptTags::new(self)
     }
     /**Create an inline script tag
 
-    Sends a `POST` request to `/v1/inline_script_tags.json`
+Sends a `POST` request to `/v1/inline_script_tags.json`
 
-    Arguments:
-    - `body`: The inline script tag to create.
-    ```ignore
-    let response = client.create_inline_script_tag()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `body`: The inline script tag to create.
+```ignore
+let response = client.create_inline_script_tag()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_inline_script_tag(&self) -> builder::CreateInlineScriptTag<'_> {
         builder::CreateInlineScriptTag::new(self)
     }
     /**Get an inline script tag
 
-    Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 
-    Arguments:
-    - `inline_script_tag_id`: Inline script tag ID.
-    ```ignore
-    let response = client.get_inline_script_tag()
-        .inline_script_tag_id(inline_script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `inline_script_tag_id`: Inline script tag ID.
+```ignore
+let response = client.get_inline_script_tag()
+    .inline_script_tag_id(inline_script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn get_inline_script_tag(&self) -> builder::GetInlineScriptTag<'_> {
         builder::GetInlineScriptTag::new(self)
     }
     /**Update an inline script tag
 
-    Sends a `PUT` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+Sends a `PUT` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 
-    Arguments:
-    - `inline_script_tag_id`: Inline script tag ID.
-    - `body`: The new values of the inline script tag.
-    ```ignore
-    let response = client.update_inline_script_tag()
-        .inline_script_tag_id(inline_script_tag_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `inline_script_tag_id`: Inline script tag ID.
+- `body`: The new values of the inline script tag.
+```ignore
+let response = client.update_inline_script_tag()
+    .inline_script_tag_id(inline_script_tag_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_inline_script_tag(&self) -> builder::UpdateInlineScriptTag<'_> {
         builder::UpdateInlineScriptTag::new(self)
     }
     /**Delete an inline script tag
 
-    Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 
-    Arguments:
-    - `inline_script_tag_id`: Inline script tag ID.
-    ```ignore
-    let response = client.delete_inline_script_tag()
-        .inline_script_tag_id(inline_script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `inline_script_tag_id`: Inline script tag ID.
+```ignore
+let response = client.delete_inline_script_tag()
+    .inline_script_tag_id(inline_script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn delete_inline_script_tag(&self) -> builder::DeleteInlineScriptTag<'_> {
         builder::DeleteInlineScriptTag::new(self)
     }
     /**List the script tags (deprecated API)
 
-    Sends a `GET` request to `/v1/script_tags.json`
+Sends a `GET` request to `/v1/script_tags.json`
 
-    ```ignore
-    let response = client.get_script_tags()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_script_tags()
+    .send()
+    .await;
+```*/
     pub fn get_script_tags(&self) -> builder::GetScriptTags<'_> {
         builder::GetScriptTags::new(self)
     }
     /**Create a script tag (deprecated API)
 
-    Sends a `POST` request to `/v1/script_tags.json`
+Sends a `POST` request to `/v1/script_tags.json`
 
-    Arguments:
-    - `body`: The script tag to create, or its new values.
-    ```ignore
-    let response = client.create_script_tag()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `body`: The script tag to create, or its new values.
+```ignore
+let response = client.create_script_tag()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_script_tag(&self) -> builder::CreateScriptTag<'_> {
         builder::CreateScriptTag::new(self)
     }
     /**Get a script tag (deprecated API)
 
-    Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
+Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    ```ignore
-    let response = client.get_script_tag()
-        .script_tag_id(script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+```ignore
+let response = client.get_script_tag()
+    .script_tag_id(script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn get_script_tag(&self) -> builder::GetScriptTag<'_> {
         builder::GetScriptTag::new(self)
     }
     /**Update a script tag (deprecated API)
 
-    Sends a `PUT` request to `/v1/script_tags/{scriptTagId}.json`
+Sends a `PUT` request to `/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    - `body`: The script tag to create, or its new values.
-    ```ignore
-    let response = client.update_script_tag()
-        .script_tag_id(script_tag_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+- `body`: The script tag to create, or its new values.
+```ignore
+let response = client.update_script_tag()
+    .script_tag_id(script_tag_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_script_tag(&self) -> builder::UpdateScriptTag<'_> {
         builder::UpdateScriptTag::new(self)
     }
     /**Delete a script tag (deprecated API)
 
-    Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
+Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
 
-    Arguments:
-    - `script_tag_id`: Script tag ID.
-    ```ignore
-    let response = client.delete_script_tag()
-        .script_tag_id(script_tag_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `script_tag_id`: Script tag ID.
+```ignore
+let response = client.delete_script_tag()
+    .script_tag_id(script_tag_id)
+    .send()
+    .await;
+```*/
     pub fn delete_script_tag(&self) -> builder::DeleteScriptTag<'_> {
         builder::DeleteScriptTag::new(self)
     }
@@ -7394,12 +8177,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::post_application_charge`]
 
-    [`Client::post_application_charge`]: super::Client::post_application_charge*/
+[`Client::post_application_charge`]: super::Client::post_application_charge*/
     #[derive(Debug, Clone)]
     pub struct PostApplicationCharge<'a> {
         client: &'a super::Client,
@@ -7415,22 +8198,26 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PostApplicationChargeBody>,
-            <V as std::convert::TryInto<types::PostApplicationChargeBody>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::PostApplicationChargeBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `PostApplicationChargeBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `PostApplicationChargeBody` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::PostApplicationChargeBody,
-                ) -> types::builder::PostApplicationChargeBody,
+                types::builder::PostApplicationChargeBody,
+            ) -> types::builder::PostApplicationChargeBody,
         {
             self.body = self.body.map(f);
             self
@@ -7442,15 +8229,21 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::PostApplicationChargeBody::try_from(v).map_err(|e| e.to_string())
+                    types::PostApplicationChargeBody::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/appstore/v1/application_charges.json", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            let url = format!(
+                "{}/appstore/v1/application_charges.json", client.baseurl,
             );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7477,7 +8270,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_installation`]
 
-    [`Client::delete_installation`]: super::Client::delete_installation*/
+[`Client::delete_installation`]: super::Client::delete_installation*/
     #[derive(Debug, Clone)]
     pub struct DeleteInstallation<'a> {
         client: &'a super::Client,
@@ -7493,10 +8286,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/appstore/v1/installation.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7522,7 +8318,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_usage_charge`]
 
-    [`Client::create_usage_charge`]: super::Client::create_usage_charge*/
+[`Client::create_usage_charge`]: super::Client::create_usage_charge*/
     #[derive(Debug, Clone)]
     pub struct CreateUsageCharge<'a> {
         client: &'a super::Client,
@@ -7569,21 +8365,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateUsageChargeBody>,
-            <V as std::convert::TryInto<types::CreateUsageChargeBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateUsageChargeBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CreateUsageChargeBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateUsageChargeBody` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateUsageChargeBody,
-                ) -> types::builder::CreateUsageChargeBody,
+                types::builder::CreateUsageChargeBody,
+            ) -> types::builder::CreateUsageChargeBody,
         {
             self.body = self.body.map(f);
             self
@@ -7598,28 +8398,34 @@ pub mod builder {
                 x_appstore_usage_charge_token,
                 body,
             } = self;
-            let recurring_application_charge_id =
-                recurring_application_charge_id.map_err(Error::InvalidRequest)?;
-            let x_appstore_usage_charge_token =
-                x_appstore_usage_charge_token.map_err(Error::InvalidRequest)?;
+            let recurring_application_charge_id = recurring_application_charge_id
+                .map_err(Error::InvalidRequest)?;
+            let x_appstore_usage_charge_token = x_appstore_usage_charge_token
+                .map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CreateUsageChargeBody::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CreateUsageChargeBody::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/appstore/v1/recurring_application_charges/{}/usage_charges.json",
-                client.baseurl,
-                encode_path(&recurring_application_charge_id.to_string()),
+                client.baseurl, encode_path(& recurring_application_charge_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            if let Some(value) = x_appstore_usage_charge_token {
-                header_map.append(
-                    "X-Appstore-Usage-Charge-Token",
-                    value.to_string().try_into()?,
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
                 );
+            if let Some(value) = x_appstore_usage_charge_token {
+                header_map
+                    .append(
+                        "X-Appstore-Usage-Charge-Token",
+                        value.to_string().try_into()?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client
@@ -7647,7 +8453,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_shop_script_tags`]
 
-    [`Client::get_shop_script_tags`]: super::Client::get_shop_script_tags*/
+[`Client::get_shop_script_tags`]: super::Client::get_shop_script_tags*/
     #[derive(Debug, Clone)]
     pub struct GetShopScriptTags<'a> {
         client: &'a super::Client,
@@ -7663,10 +8469,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/appstore/v1/script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7692,7 +8501,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_shop_script_tag`]
 
-    [`Client::create_shop_script_tag`]: super::Client::create_shop_script_tag*/
+[`Client::create_shop_script_tag`]: super::Client::create_shop_script_tag*/
     #[derive(Debug, Clone)]
     pub struct CreateShopScriptTag<'a> {
         client: &'a super::Client,
@@ -7708,21 +8517,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateShopScriptTagBody>,
-            <V as std::convert::TryInto<types::CreateShopScriptTagBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateShopScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CreateShopScriptTagBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateShopScriptTagBody` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateShopScriptTagBody,
-                ) -> types::builder::CreateShopScriptTagBody,
+                types::builder::CreateShopScriptTagBody,
+            ) -> types::builder::CreateShopScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -7734,15 +8547,19 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateShopScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::CreateShopScriptTagBody::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/appstore/v1/script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7769,7 +8586,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_shop_script_tag`]
 
-    [`Client::get_shop_script_tag`]: super::Client::get_shop_script_tag*/
+[`Client::get_shop_script_tag`]: super::Client::get_shop_script_tag*/
     #[derive(Debug, Clone)]
     pub struct GetShopScriptTag<'a> {
         client: &'a super::Client,
@@ -7795,21 +8612,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetShopScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-            } = self;
+            let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/appstore/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/appstore/v1/script_tags/{}.json", client.baseurl, encode_path(&
+                script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7835,7 +8651,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_shop_script_tag`]
 
-    [`Client::update_shop_script_tag`]: super::Client::update_shop_script_tag*/
+[`Client::update_shop_script_tag`]: super::Client::update_shop_script_tag*/
     #[derive(Debug, Clone)]
     pub struct UpdateShopScriptTag<'a> {
         client: &'a super::Client,
@@ -7862,21 +8678,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateShopScriptTagBody>,
-            <V as std::convert::TryInto<types::UpdateShopScriptTagBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::UpdateShopScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `UpdateShopScriptTagBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateShopScriptTagBody` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::UpdateShopScriptTagBody,
-                ) -> types::builder::UpdateShopScriptTagBody,
+                types::builder::UpdateShopScriptTagBody,
+            ) -> types::builder::UpdateShopScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -7885,27 +8705,26 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateShopScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-                body,
-            } = self;
+            let Self { client, script_tag_id, body } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpdateShopScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateShopScriptTagBody::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/appstore/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/appstore/v1/script_tags/{}.json", client.baseurl, encode_path(&
+                script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7932,7 +8751,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_shop_script_tag`]
 
-    [`Client::delete_shop_script_tag`]: super::Client::delete_shop_script_tag*/
+[`Client::delete_shop_script_tag`]: super::Client::delete_shop_script_tag*/
     #[derive(Debug, Clone)]
     pub struct DeleteShopScriptTag<'a> {
         client: &'a super::Client,
@@ -7956,21 +8775,20 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-            } = self;
+            let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/appstore/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/appstore/v1/script_tags/{}.json", client.baseurl, encode_path(&
+                script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -7988,7 +8806,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_inline_script_tags`]
 
-    [`Client::get_inline_script_tags`]: super::Client::get_inline_script_tags*/
+[`Client::get_inline_script_tags`]: super::Client::get_inline_script_tags*/
     #[derive(Debug, Clone)]
     pub struct GetInlineScriptTags<'a> {
         client: &'a super::Client,
@@ -8004,10 +8822,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/v1/inline_script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8033,7 +8854,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_inline_script_tag`]
 
-    [`Client::create_inline_script_tag`]: super::Client::create_inline_script_tag*/
+[`Client::create_inline_script_tag`]: super::Client::create_inline_script_tag*/
     #[derive(Debug, Clone)]
     pub struct CreateInlineScriptTag<'a> {
         client: &'a super::Client,
@@ -8049,22 +8870,26 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateInlineScriptTagBody>,
-            <V as std::convert::TryInto<types::CreateInlineScriptTagBody>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateInlineScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CreateInlineScriptTagBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateInlineScriptTagBody` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateInlineScriptTagBody,
-                ) -> types::builder::CreateInlineScriptTagBody,
+                types::builder::CreateInlineScriptTagBody,
+            ) -> types::builder::CreateInlineScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -8076,15 +8901,19 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateInlineScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::CreateInlineScriptTagBody::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/inline_script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8111,7 +8940,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_inline_script_tag`]
 
-    [`Client::get_inline_script_tag`]: super::Client::get_inline_script_tag*/
+[`Client::get_inline_script_tag`]: super::Client::get_inline_script_tag*/
     #[derive(Debug, Clone)]
     pub struct GetInlineScriptTag<'a> {
         client: &'a super::Client,
@@ -8121,7 +8950,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                inline_script_tag_id: Err("inline_script_tag_id was not initialized".to_string()),
+                inline_script_tag_id: Err(
+                    "inline_script_tag_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn inline_script_tag_id<V>(mut self, value: V) -> Self
@@ -8130,28 +8961,30 @@ pub mod builder {
         {
             self.inline_script_tag_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for inline_script_tag_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `i64` for inline_script_tag_id failed".to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetInlineScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                inline_script_tag_id,
-            } = self;
-            let inline_script_tag_id = inline_script_tag_id.map_err(Error::InvalidRequest)?;
+            let Self { client, inline_script_tag_id } = self;
+            let inline_script_tag_id = inline_script_tag_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/inline_script_tags/{}.json",
-                client.baseurl,
-                encode_path(&inline_script_tag_id.to_string()),
+                "{}/v1/inline_script_tags/{}.json", client.baseurl, encode_path(&
+                inline_script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8177,7 +9010,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_inline_script_tag`]
 
-    [`Client::update_inline_script_tag`]: super::Client::update_inline_script_tag*/
+[`Client::update_inline_script_tag`]: super::Client::update_inline_script_tag*/
     #[derive(Debug, Clone)]
     pub struct UpdateInlineScriptTag<'a> {
         client: &'a super::Client,
@@ -8188,7 +9021,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                inline_script_tag_id: Err("inline_script_tag_id was not initialized".to_string()),
+                inline_script_tag_id: Err(
+                    "inline_script_tag_id was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -8198,28 +9033,34 @@ pub mod builder {
         {
             self.inline_script_tag_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for inline_script_tag_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `i64` for inline_script_tag_id failed".to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateInlineScriptTagBody>,
-            <V as std::convert::TryInto<types::UpdateInlineScriptTagBody>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::UpdateInlineScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `UpdateInlineScriptTagBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateInlineScriptTagBody` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::UpdateInlineScriptTagBody,
-                ) -> types::builder::UpdateInlineScriptTagBody,
+                types::builder::UpdateInlineScriptTagBody,
+            ) -> types::builder::UpdateInlineScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -8228,27 +9069,27 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateInlineScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                inline_script_tag_id,
-                body,
-            } = self;
-            let inline_script_tag_id = inline_script_tag_id.map_err(Error::InvalidRequest)?;
+            let Self { client, inline_script_tag_id, body } = self;
+            let inline_script_tag_id = inline_script_tag_id
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpdateInlineScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::UpdateInlineScriptTagBody::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/inline_script_tags/{}.json",
-                client.baseurl,
-                encode_path(&inline_script_tag_id.to_string()),
+                "{}/v1/inline_script_tags/{}.json", client.baseurl, encode_path(&
+                inline_script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8275,7 +9116,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_inline_script_tag`]
 
-    [`Client::delete_inline_script_tag`]: super::Client::delete_inline_script_tag*/
+[`Client::delete_inline_script_tag`]: super::Client::delete_inline_script_tag*/
     #[derive(Debug, Clone)]
     pub struct DeleteInlineScriptTag<'a> {
         client: &'a super::Client,
@@ -8285,7 +9126,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                inline_script_tag_id: Err("inline_script_tag_id was not initialized".to_string()),
+                inline_script_tag_id: Err(
+                    "inline_script_tag_id was not initialized".to_string(),
+                ),
             }
         }
         pub fn inline_script_tag_id<V>(mut self, value: V) -> Self
@@ -8294,26 +9137,28 @@ pub mod builder {
         {
             self.inline_script_tag_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for inline_script_tag_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `i64` for inline_script_tag_id failed".to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                inline_script_tag_id,
-            } = self;
-            let inline_script_tag_id = inline_script_tag_id.map_err(Error::InvalidRequest)?;
+            let Self { client, inline_script_tag_id } = self;
+            let inline_script_tag_id = inline_script_tag_id
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/inline_script_tags/{}.json",
-                client.baseurl,
-                encode_path(&inline_script_tag_id.to_string()),
+                "{}/v1/inline_script_tags/{}.json", client.baseurl, encode_path(&
+                inline_script_tag_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -8331,7 +9176,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_script_tags`]
 
-    [`Client::get_script_tags`]: super::Client::get_script_tags*/
+[`Client::get_script_tags`]: super::Client::get_script_tags*/
     #[derive(Debug, Clone)]
     pub struct GetScriptTags<'a> {
         client: &'a super::Client,
@@ -8341,14 +9186,19 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/v1/script_tags.json`
-        pub async fn send(self) -> Result<ResponseValue<types::GetScriptTagsResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetScriptTagsResponse>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/v1/script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8374,7 +9224,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_script_tag`]
 
-    [`Client::create_script_tag`]: super::Client::create_script_tag*/
+[`Client::create_script_tag`]: super::Client::create_script_tag*/
     #[derive(Debug, Clone)]
     pub struct CreateScriptTag<'a> {
         client: &'a super::Client,
@@ -8390,19 +9240,23 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateScriptTagBody>,
-            <V as std::convert::TryInto<types::CreateScriptTagBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CreateScriptTagBody` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CreateScriptTagBody` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateScriptTagBody,
-                ) -> types::builder::CreateScriptTagBody,
+                types::builder::CreateScriptTagBody,
+            ) -> types::builder::CreateScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -8413,14 +9267,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CreateScriptTagResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::CreateScriptTagBody::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CreateScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/script_tags.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8447,7 +9306,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_script_tag`]
 
-    [`Client::get_script_tag`]: super::Client::get_script_tag*/
+[`Client::get_script_tag`]: super::Client::get_script_tag*/
     #[derive(Debug, Clone)]
     pub struct GetScriptTag<'a> {
         client: &'a super::Client,
@@ -8470,22 +9329,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(self) -> Result<ResponseValue<types::GetScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetScriptTagResponse>, Error<()>> {
+            let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/v1/script_tags/{}.json", client.baseurl, encode_path(& script_tag_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8511,7 +9371,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_script_tag`]
 
-    [`Client::update_script_tag`]: super::Client::update_script_tag*/
+[`Client::update_script_tag`]: super::Client::update_script_tag*/
     #[derive(Debug, Clone)]
     pub struct UpdateScriptTag<'a> {
         client: &'a super::Client,
@@ -8538,19 +9398,23 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateScriptTagBody>,
-            <V as std::convert::TryInto<types::UpdateScriptTagBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::UpdateScriptTagBody,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `UpdateScriptTagBody` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `UpdateScriptTagBody` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::UpdateScriptTagBody,
-                ) -> types::builder::UpdateScriptTagBody,
+                types::builder::UpdateScriptTagBody,
+            ) -> types::builder::UpdateScriptTagBody,
         {
             self.body = self.body.map(f);
             self
@@ -8559,25 +9423,25 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdateScriptTagResponse>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-                body,
-            } = self;
+            let Self { client, script_tag_id, body } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::UpdateScriptTagBody::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::UpdateScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/v1/script_tags/{}.json", client.baseurl, encode_path(& script_tag_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8604,7 +9468,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_script_tag`]
 
-    [`Client::delete_script_tag`]: super::Client::delete_script_tag*/
+[`Client::delete_script_tag`]: super::Client::delete_script_tag*/
     #[derive(Debug, Clone)]
     pub struct DeleteScriptTag<'a> {
         client: &'a super::Client,
@@ -8628,21 +9492,20 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                script_tag_id,
-            } = self;
+            let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/script_tags/{}.json",
-                client.baseurl,
-                encode_path(&script_tag_id.to_string()),
+                "{}/v1/script_tags/{}.json", client.baseurl, encode_path(& script_tag_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -8674,7 +9537,7 @@ pub mod servers {
 impl Client {
     /**A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <access_token>` with every request.
 
-    The credential is marked sensitive: it never appears in `Debug` output.*/
+The credential is marked sensitive: it never appears in `Debug` output.*/
     pub fn with_access_token(
         access_token: &str,
     ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
@@ -8685,11 +9548,9 @@ impl Client {
         baseurl: &str,
         access_token: &str,
     ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
-        let http = apikit_runtime::http_client(&apikit_runtime::Credential::header(
-            "Authorization",
-            "Bearer",
-            access_token,
-        ))?;
+        let http = apikit_runtime::http_client(
+            &apikit_runtime::Credential::header("Authorization", "Bearer", access_token),
+        )?;
         Ok(Self::new_with_client(baseurl, http))
     }
 }

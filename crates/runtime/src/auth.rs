@@ -20,7 +20,11 @@ impl Credential {
     /// A credential sent as `header: prefix secret` (or `header: secret` when `prefix`
     /// is empty).
     pub fn header(header: &'static str, prefix: &'static str, secret: &str) -> Self {
-        Self { header, prefix, secret: secret.to_owned() }
+        Self {
+            header,
+            prefix,
+            secret: secret.to_owned(),
+        }
     }
 
     /// The header this credential is sent in.
@@ -30,7 +34,10 @@ impl Credential {
 
     /// The header value, marked sensitive (hidden from `Debug`, never compressed by HTTP/2).
     pub fn header_value(&self) -> Result<HeaderValue, AuthError> {
-        let err = |reason| AuthError { header: self.header, reason };
+        let err = |reason| AuthError {
+            header: self.header,
+            reason,
+        };
         if self.secret.trim().is_empty() {
             return Err(err("the credential is empty"));
         }
@@ -85,7 +92,10 @@ pub fn http_client(credential: &Credential) -> Result<reqwest::Client, AuthError
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
         .build()
-        .map_err(|_| AuthError { header: credential.header, reason: "the HTTP client could not be built (TLS backend unavailable?)" })
+        .map_err(|_| AuthError {
+            header: credential.header,
+            reason: "the HTTP client could not be built (TLS backend unavailable?)",
+        })
 }
 
 /// `HeaderName::from_static` needs lowercase; header names in provider.toml may be written
@@ -114,18 +124,29 @@ mod tests {
 
     #[test]
     fn prefix_is_joined_with_one_space() {
-        let v = Credential::header("authorization", "token", "abc").header_value().unwrap();
+        let v = Credential::header("authorization", "token", "abc")
+            .header_value()
+            .unwrap();
         assert_eq!(v.to_str().unwrap(), "token abc");
-        let v = Credential::header("x-api-key", "", "abc").header_value().unwrap();
+        let v = Credential::header("x-api-key", "", "abc")
+            .header_value()
+            .unwrap();
         assert_eq!(v.to_str().unwrap(), "abc");
     }
 
     #[test]
     fn bad_credentials_name_the_header_not_the_value() {
-        let e = Credential::header("x-api-key", "", "line\nbreak").header_value().unwrap_err();
+        let e = Credential::header("x-api-key", "", "line\nbreak")
+            .header_value()
+            .unwrap_err();
         assert_eq!(e.header, "x-api-key");
         assert!(!e.to_string().contains("line"), "{e}");
-        let e = Credential::header("x-api-key", "", "  ").header_value().unwrap_err();
-        assert_eq!(e.to_string(), "invalid credential for header `x-api-key`: the credential is empty");
+        let e = Credential::header("x-api-key", "", "  ")
+            .header_value()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid credential for header `x-api-key`: the credential is empty"
+        );
     }
 }

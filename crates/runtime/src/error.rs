@@ -117,20 +117,25 @@ impl<E> ApiError<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Transport(_) | ApiError::RateLimited { .. } => true,
-            _ => self.status().is_some_and(|s| matches!(s.as_u16(), 408 | 502 | 503 | 504)),
+            _ => self
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 408 | 502 | 503 | 504)),
         }
     }
 
     /// Sorts a progenitor error into an [`ApiError`], reading an unexpected response's body.
     pub async fn from_progenitor(err: ProgenitorError<E>) -> Self {
         match err {
-            ProgenitorError::InvalidRequest(m) | ProgenitorError::Custom(m) => ApiError::InvalidRequest(m),
+            ProgenitorError::InvalidRequest(m) | ProgenitorError::Custom(m) => {
+                ApiError::InvalidRequest(m)
+            }
             ProgenitorError::CommunicationError(e)
             | ProgenitorError::InvalidUpgrade(e)
             | ProgenitorError::ResponseBodyError(e) => ApiError::Transport(strip_query(e)),
-            ProgenitorError::InvalidResponsePayload(bytes, source) => {
-                ApiError::InvalidResponse { body: lossy(&bytes), source }
-            }
+            ProgenitorError::InvalidResponsePayload(bytes, source) => ApiError::InvalidResponse {
+                body: lossy(&bytes),
+                source,
+            },
             ProgenitorError::ErrorResponse(rv) => documented(rv),
             ProgenitorError::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -143,9 +148,18 @@ impl<E> ApiError<E> {
                     Err(e) => return ApiError::Transport(strip_query(e)),
                 };
                 if status == StatusCode::TOO_MANY_REQUESTS {
-                    ApiError::RateLimited { retry_after: retry_after(&headers), headers, body, documented: None }
+                    ApiError::RateLimited {
+                        retry_after: retry_after(&headers),
+                        headers,
+                        body,
+                        documented: None,
+                    }
                 } else {
-                    ApiError::Status { status, headers, body }
+                    ApiError::Status {
+                        status,
+                        headers,
+                        body,
+                    }
                 }
             }
         }
@@ -160,42 +174,74 @@ fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
         // Callers match on `RateLimited`: a documented 429 must not hide its retry hint
         // behind `Documented`.
         let retry_after = retry_after(&headers);
-        return ApiError::RateLimited { retry_after, headers, body: String::new(), documented: Some(body) };
+        return ApiError::RateLimited {
+            retry_after,
+            headers,
+            body: String::new(),
+            documented: Some(body),
+        };
     }
-    ApiError::Documented { status, headers, body }
+    ApiError::Documented {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// The retry hint of a 429: `Retry-After` in seconds or as an HTTP date, else a
 /// `X-RateLimit-Reset`/`RateLimit-Reset` delay in seconds.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(v) = get("retry-after") {
         if let Ok(secs) = v.parse::<u64>() {
             return Some(Duration::from_secs(secs));
         }
         if let Ok(when) = httpdate_to_system_time(v) {
-            return Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO));
+            return Some(
+                when.duration_since(std::time::SystemTime::now())
+                    .unwrap_or(Duration::ZERO),
+            );
         }
     }
-    ["ratelimit-reset", "x-ratelimit-reset"].into_iter().find_map(|h| {
-        let secs = get(h)?.parse::<u64>().ok()?;
-        // Values this large are epoch timestamps, not delays.
-        (secs < 1_000_000_000).then(|| Duration::from_secs(secs))
-    })
+    ["ratelimit-reset", "x-ratelimit-reset"]
+        .into_iter()
+        .find_map(|h| {
+            let secs = get(h)?.parse::<u64>().ok()?;
+            // Values this large are epoch timestamps, not delays.
+            (secs < 1_000_000_000).then(|| Duration::from_secs(secs))
+        })
 }
 
 fn httpdate_to_system_time(s: &str) -> Result<std::time::SystemTime, ()> {
     // `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate, RFC 9110 5.6.7).
     let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return Err(()) };
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return Err(());
+    };
     let day: u64 = day.parse().map_err(|_| ())?;
     let year: i64 = year.parse().map_err(|_| ())?;
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| m == month).ok_or(())? as i64 + 1;
-    let hms: Vec<u64> = time.split(':').map(|p| p.parse().map_err(|_| ())).collect::<Result<_, _>>()?;
-    let [h, m, sec] = hms.as_slice() else { return Err(()) };
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().map_err(|_| ()))
+        .collect::<Result<_, _>>()?;
+    let [h, m, sec] = hms.as_slice() else {
+        return Err(());
+    };
     // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, mo) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let doy = (153 * mo + 2) / 5 + day as i64 - 1;
@@ -231,7 +277,9 @@ fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
 /// Adds [`decode_errors`](DecodeErrors::decode_errors) to the future a generated `send()`
 /// returns: `client.op().send().decode_errors().await?` yields the response or an
 /// [`ApiError`].
-pub trait DecodeErrors<T, E>: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> + Sized {
+pub trait DecodeErrors<T, E>:
+    Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> + Sized
+{
     /// Awaits the call and turns a failure into an [`ApiError`].
     fn decode_errors(self) -> impl Future<Output = Result<ResponseValue<T>, ApiError<E>>> {
         async move {
@@ -243,7 +291,10 @@ pub trait DecodeErrors<T, E>: Future<Output = Result<ResponseValue<T>, Progenito
     }
 }
 
-impl<F, T, E> DecodeErrors<T, E> for F where F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> {}
+impl<F, T, E> DecodeErrors<T, E> for F where
+    F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>
+{
+}
 
 #[cfg(test)]
 mod tests {
@@ -261,8 +312,15 @@ mod tests {
         h.insert("x-ratelimit-reset", "1700000000".parse().unwrap());
         assert_eq!(retry_after(&h), None, "an epoch timestamp is not a delay");
         let mut h = HeaderMap::new();
-        h.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date means retry now");
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::ZERO),
+            "a past date means retry now"
+        );
         assert_eq!(
             httpdate_to_system_time("Wed, 21 Oct 2015 07:28:00 GMT").unwrap(),
             std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480)

@@ -13,7 +13,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -349,7 +349,10 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub parameters: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        pub parameters: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
     }
     impl SnippetModel {
         pub fn builder() -> builder::SnippetModel {
@@ -360,7 +363,10 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AliasModel {
-            created_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             destinations: ::std::result::Result<
                 ::std::vec::Vec<super::DestinationModel>,
                 ::std::string::String,
@@ -369,12 +375,19 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            metatags:
-                ::std::result::Result<::std::vec::Vec<super::MetaTagModel>, ::std::string::String>,
+            metatags: ::std::result::Result<
+                ::std::vec::Vec<super::MetaTagModel>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            snippets:
-                ::std::result::Result<::std::vec::Vec<super::SnippetModel>, ::std::string::String>,
-            updated_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            snippets: ::std::result::Result<
+                ::std::vec::Vec<super::SnippetModel>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AliasModel {
             fn default() -> Self {
@@ -397,7 +410,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn destinations<T>(mut self, value: T) -> Self
@@ -407,7 +422,9 @@ pub mod types {
             {
                 self.destinations = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for destinations: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for destinations: {e}")
+                    });
                 self
             }
             pub fn domain_name<T>(mut self, value: T) -> Self
@@ -417,7 +434,9 @@ pub mod types {
             {
                 self.domain_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain_name: {e}")
+                    });
                 self
             }
             pub fn metatags<T>(mut self, value: T) -> Self
@@ -427,7 +446,9 @@ pub mod types {
             {
                 self.metatags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for metatags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for metatags: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -437,7 +458,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn snippets<T>(mut self, value: T) -> Self
@@ -447,7 +470,9 @@ pub mod types {
             {
                 self.snippets = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for snippets: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for snippets: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
@@ -457,7 +482,9 @@ pub mod types {
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -508,7 +535,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             destination: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -554,7 +584,9 @@ pub mod types {
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias: {e}")
+                    });
                 self
             }
             pub fn alias_id<T>(mut self, value: T) -> Self
@@ -564,7 +596,9 @@ pub mod types {
             {
                 self.alias_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias_id: {e}")
+                    });
                 self
             }
             pub fn browser<T>(mut self, value: T) -> Self
@@ -574,7 +608,9 @@ pub mod types {
             {
                 self.browser = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for browser: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for browser: {e}")
+                    });
                 self
             }
             pub fn country<T>(mut self, value: T) -> Self
@@ -584,7 +620,9 @@ pub mod types {
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for country: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -594,7 +632,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn destination<T>(mut self, value: T) -> Self
@@ -604,7 +644,9 @@ pub mod types {
             {
                 self.destination = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for destination: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for destination: {e}")
+                    });
                 self
             }
             pub fn domain<T>(mut self, value: T) -> Self
@@ -614,7 +656,9 @@ pub mod types {
             {
                 self.domain = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
                 self
             }
             pub fn os<T>(mut self, value: T) -> Self
@@ -634,7 +678,9 @@ pub mod types {
             {
                 self.referrer = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for referrer: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for referrer: {e}")
+                    });
                 self
             }
             pub fn user_agent<T>(mut self, value: T) -> Self
@@ -644,7 +690,9 @@ pub mod types {
             {
                 self.user_agent = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_agent: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
                 self
             }
         }
@@ -705,7 +753,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             destination: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -754,7 +805,9 @@ pub mod types {
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn alias<T>(mut self, value: T) -> Self
@@ -764,7 +817,9 @@ pub mod types {
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias: {e}")
+                    });
                 self
             }
             pub fn alias_id<T>(mut self, value: T) -> Self
@@ -774,7 +829,9 @@ pub mod types {
             {
                 self.alias_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias_id: {e}")
+                    });
                 self
             }
             pub fn browser<T>(mut self, value: T) -> Self
@@ -784,7 +841,9 @@ pub mod types {
             {
                 self.browser = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for browser: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for browser: {e}")
+                    });
                 self
             }
             pub fn country<T>(mut self, value: T) -> Self
@@ -794,7 +853,9 @@ pub mod types {
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for country: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -804,7 +865,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn destination<T>(mut self, value: T) -> Self
@@ -814,7 +877,9 @@ pub mod types {
             {
                 self.destination = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for destination: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for destination: {e}")
+                    });
                 self
             }
             pub fn domain<T>(mut self, value: T) -> Self
@@ -824,7 +889,9 @@ pub mod types {
             {
                 self.domain = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -854,7 +921,9 @@ pub mod types {
             {
                 self.referrer = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for referrer: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for referrer: {e}")
+                    });
                 self
             }
             pub fn user_agent<T>(mut self, value: T) -> Self
@@ -864,7 +933,9 @@ pub mod types {
             {
                 self.user_agent = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_agent: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
                 self
             }
         }
@@ -925,7 +996,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            last_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            last_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ClicksFilterModel {
             fn default() -> Self {
@@ -946,7 +1020,9 @@ pub mod types {
             {
                 self.alias_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias_id: {e}")
+                    });
                 self
             }
             pub fn date_from<T>(mut self, value: T) -> Self
@@ -956,7 +1032,9 @@ pub mod types {
             {
                 self.date_from = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for date_from: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_from: {e}")
+                    });
                 self
             }
             pub fn date_to<T>(mut self, value: T) -> Self
@@ -966,7 +1044,9 @@ pub mod types {
             {
                 self.date_to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for date_to: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_to: {e}")
+                    });
                 self
             }
             pub fn domain<T>(mut self, value: T) -> Self
@@ -976,7 +1056,9 @@ pub mod types {
             {
                 self.domain = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
                 self
             }
             pub fn last_id<T>(mut self, value: T) -> Self
@@ -986,7 +1068,9 @@ pub mod types {
             {
                 self.last_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_id: {e}")
+                    });
                 self
             }
         }
@@ -1021,10 +1105,14 @@ pub mod types {
                 ::std::vec::Vec<super::DestinationModel>,
                 ::std::string::String,
             >,
-            metatags:
-                ::std::result::Result<::std::vec::Vec<super::MetaTagModel>, ::std::string::String>,
-            snippets:
-                ::std::result::Result<::std::vec::Vec<super::SnippetModel>, ::std::string::String>,
+            metatags: ::std::result::Result<
+                ::std::vec::Vec<super::MetaTagModel>,
+                ::std::string::String,
+            >,
+            snippets: ::std::result::Result<
+                ::std::vec::Vec<super::SnippetModel>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateAliasModel {
             fn default() -> Self {
@@ -1043,7 +1131,9 @@ pub mod types {
             {
                 self.destinations = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for destinations: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for destinations: {e}")
+                    });
                 self
             }
             pub fn metatags<T>(mut self, value: T) -> Self
@@ -1053,7 +1143,9 @@ pub mod types {
             {
                 self.metatags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for metatags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for metatags: {e}")
+                    });
                 self
             }
             pub fn snippets<T>(mut self, value: T) -> Self
@@ -1063,7 +1155,9 @@ pub mod types {
             {
                 self.snippets = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for snippets: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for snippets: {e}")
+                    });
                 self
             }
         }
@@ -1120,7 +1214,9 @@ pub mod types {
             {
                 self.alias_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for alias_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias_name: {e}")
+                    });
                 self
             }
             pub fn domain_name<T>(mut self, value: T) -> Self
@@ -1130,7 +1226,9 @@ pub mod types {
             {
                 self.domain_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain_name: {e}")
+                    });
                 self
             }
             pub fn short_url<T>(mut self, value: T) -> Self
@@ -1140,11 +1238,14 @@ pub mod types {
             {
                 self.short_url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for short_url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for short_url: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateAliasResponseModel> for super::CreateAliasResponseModel {
+        impl ::std::convert::TryFrom<CreateAliasResponseModel>
+        for super::CreateAliasResponseModel {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateAliasResponseModel,
@@ -1156,7 +1257,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateAliasResponseModel> for CreateAliasResponseModel {
+        impl ::std::convert::From<super::CreateAliasResponseModel>
+        for CreateAliasResponseModel {
             fn from(value: super::CreateAliasResponseModel) -> Self {
                 Self {
                     alias_name: Ok(value.alias_name),
@@ -1194,7 +1296,9 @@ pub mod types {
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for country: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
                 self
             }
             pub fn os<T>(mut self, value: T) -> Self
@@ -1214,7 +1318,9 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
         }
@@ -1241,7 +1347,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetAliasModel {
-            created_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             domain_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1250,9 +1359,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, super::CreateAliasModel>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    super::CreateAliasModel,
+                >,
                 ::std::string::String,
             >,
         }
@@ -1275,7 +1390,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn domain_name<T>(mut self, value: T) -> Self
@@ -1285,7 +1402,9 @@ pub mod types {
             {
                 self.domain_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domain_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain_name: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1295,7 +1414,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
@@ -1305,19 +1426,26 @@ pub mod types {
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::collections::HashMap<::std::string::String, super::CreateAliasModel>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::CreateAliasModel,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1373,7 +1501,9 @@ pub mod types {
             {
                 self.aliases = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for aliases: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for aliases: {e}")
+                    });
                 self
             }
             pub fn last_id<T>(mut self, value: T) -> Self
@@ -1383,7 +1513,9 @@ pub mod types {
             {
                 self.last_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_id: {e}")
+                    });
                 self
             }
         }
@@ -1408,8 +1540,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetClicksModel {
-            clicks:
-                ::std::result::Result<::std::vec::Vec<super::ClickModel>, ::std::string::String>,
+            clicks: ::std::result::Result<
+                ::std::vec::Vec<super::ClickModel>,
+                ::std::string::String,
+            >,
             last_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1431,7 +1565,9 @@ pub mod types {
             {
                 self.clicks = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for clicks: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for clicks: {e}")
+                    });
                 self
             }
             pub fn last_id<T>(mut self, value: T) -> Self
@@ -1441,7 +1577,9 @@ pub mod types {
             {
                 self.last_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_id: {e}")
+                    });
                 self
             }
         }
@@ -1485,7 +1623,9 @@ pub mod types {
             {
                 self.content = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for content: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1495,7 +1635,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -1522,7 +1664,10 @@ pub mod types {
         pub struct SnippetModel {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             parameters: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
         }
@@ -1548,13 +1693,18 @@ pub mod types {
             pub fn parameters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.parameters = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for parameters: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for parameters: {e}")
+                    });
                 self
             }
         }
@@ -1584,12 +1734,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -1635,9 +1791,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -1674,136 +1828,136 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Get an alias
 
-    Returns the full record of one alias, looked up by name and domain.
+Returns the full record of one alias, looked up by name and domain.
 
-    Sends a `GET` request to `/aliases`
+Sends a `GET` request to `/aliases`
 
-    Arguments:
-    - `alias_name`: The alias, without a leading slash.
-    - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
-    ```ignore
-    let response = client.get_alias()
-        .alias_name(alias_name)
-        .domain_name(domain_name)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `alias_name`: The alias, without a leading slash.
+- `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
+```ignore
+let response = client.get_alias()
+    .alias_name(alias_name)
+    .domain_name(domain_name)
+    .send()
+    .await;
+```*/
     pub fn get_alias(&self) -> builder::GetAlias<'_> {
         builder::GetAlias::new(self)
     }
     /**Update an alias
 
-    Changes only the properties present in the body. An array such as `destinations` is replaced as a whole, so resend the entries to keep.
+Changes only the properties present in the body. An array such as `destinations` is replaced as a whole, so resend the entries to keep.
 
-    Sends a `PUT` request to `/aliases`
+Sends a `PUT` request to `/aliases`
 
-    Arguments:
-    - `alias_name`: The alias, without a leading slash.
-    - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
-    - `body`: The alias properties to change.
-    ```ignore
-    let response = client.update_alias()
-        .alias_name(alias_name)
-        .domain_name(domain_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `alias_name`: The alias, without a leading slash.
+- `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
+- `body`: The alias properties to change.
+```ignore
+let response = client.update_alias()
+    .alias_name(alias_name)
+    .domain_name(domain_name)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_alias(&self) -> builder::UpdateAlias<'_> {
         builder::UpdateAlias::new(self)
     }
     /**Create an alias
 
-    Adds an alias to a domain. Meta tags and snippets given here replace the domain's defaults for this link.
+Adds an alias to a domain. Meta tags and snippets given here replace the domain's defaults for this link.
 
-    Sends a `POST` request to `/aliases`
+Sends a `POST` request to `/aliases`
 
-    Arguments:
-    - `alias_name`: Wanted alias, without a leading slash. The first `@rnd` in it is replaced by random characters; an empty or missing value gives a fully random alias.
-    - `domain_name`: Domain to create the alias in, without scheme or slashes; `short.fyi` when omitted.
-    - `body`: Destinations, meta tags and snippets of the new alias.
-    ```ignore
-    let response = client.create_alias()
-        .alias_name(alias_name)
-        .domain_name(domain_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `alias_name`: Wanted alias, without a leading slash. The first `@rnd` in it is replaced by random characters; an empty or missing value gives a fully random alias.
+- `domain_name`: Domain to create the alias in, without scheme or slashes; `short.fyi` when omitted.
+- `body`: Destinations, meta tags and snippets of the new alias.
+```ignore
+let response = client.create_alias()
+    .alias_name(alias_name)
+    .domain_name(domain_name)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_alias(&self) -> builder::CreateAlias<'_> {
         builder::CreateAlias::new(self)
     }
     /**Delete an alias
 
-    Sends a `DELETE` request to `/aliases`
+Sends a `DELETE` request to `/aliases`
 
-    Arguments:
-    - `alias_name`: The alias, without a leading slash.
-    - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
-    ```ignore
-    let response = client.delete_alias()
-        .alias_name(alias_name)
-        .domain_name(domain_name)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `alias_name`: The alias, without a leading slash.
+- `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
+```ignore
+let response = client.delete_alias()
+    .alias_name(alias_name)
+    .domain_name(domain_name)
+    .send()
+    .await;
+```*/
     pub fn delete_alias(&self) -> builder::DeleteAlias<'_> {
         builder::DeleteAlias::new(self)
     }
     /**List the aliases of a domain
 
-    Returns alias names, newest first. When a `lastId` comes back, pass it as `continueFrom` to fetch the next page.
+Returns alias names, newest first. When a `lastId` comes back, pass it as `continueFrom` to fetch the next page.
 
-    Sends a `GET` request to `/aliases/all`
+Sends a `GET` request to `/aliases/all`
 
-    Arguments:
-    - `continue_from`: The `lastId` of the previous page, to continue after it.
-    - `domain_name`: Domain whose aliases to list, without scheme or slashes; `short.fyi` when omitted.
-    - `limit`: Maximum number of records to return in this page.
-    ```ignore
-    let response = client.get_aliases()
-        .continue_from(continue_from)
-        .domain_name(domain_name)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `continue_from`: The `lastId` of the previous page, to continue after it.
+- `domain_name`: Domain whose aliases to list, without scheme or slashes; `short.fyi` when omitted.
+- `limit`: Maximum number of records to return in this page.
+```ignore
+let response = client.get_aliases()
+    .continue_from(continue_from)
+    .domain_name(domain_name)
+    .limit(limit)
+    .send()
+    .await;
+```*/
     pub fn get_aliases(&self) -> builder::GetAliases<'_> {
         builder::GetAliases::new(self)
     }
     /**List clicks
 
-    Returns the raw clicks of the account, newest first. When a `lastId` comes back, pass it as `continueFrom` to fetch the next page.
+Returns the raw clicks of the account, newest first. When a `lastId` comes back, pass it as `continueFrom` to fetch the next page.
 
-    Sends a `GET` request to `/clicks`
+Sends a `GET` request to `/clicks`
 
-    Arguments:
-    - `continue_from`: The `lastId` of the previous page, to continue after it.
-    - `limit`: Maximum number of records to return in this page.
-    ```ignore
-    let response = client.get_clicks()
-        .continue_from(continue_from)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `continue_from`: The `lastId` of the previous page, to continue after it.
+- `limit`: Maximum number of records to return in this page.
+```ignore
+let response = client.get_clicks()
+    .continue_from(continue_from)
+    .limit(limit)
+    .send()
+    .await;
+```*/
     pub fn get_clicks(&self) -> builder::GetClicks<'_> {
         builder::GetClicks::new(self)
     }
     /**Query click statistics
 
-    Returns the raw click data of the account that matches the filter, newest first.
+Returns the raw click data of the account that matches the filter, newest first.
 
-    Sends a `POST` request to `/clicks/pg`
+Sends a `POST` request to `/clicks/pg`
 
-    Arguments:
-    - `body`: Which clicks to return.
-    ```ignore
-    let response = client.get_statistics()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `body`: Which clicks to return.
+```ignore
+let response = client.get_statistics()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn get_statistics(&self) -> builder::GetStatistics<'_> {
         builder::GetStatistics::new(self)
     }
@@ -1814,12 +1968,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::get_alias`]
 
-    [`Client::get_alias`]: super::Client::get_alias*/
+[`Client::get_alias`]: super::Client::get_alias*/
     #[derive(Debug, Clone)]
     pub struct GetAlias<'a> {
         client: &'a super::Client,
@@ -1838,35 +1992,41 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.alias_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for alias_name failed".to_string()
-            });
+            self.alias_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alias_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.domain_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for domain_name failed".to_string()
-            });
+            self.domain_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain_name failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/aliases`
         pub async fn send(self) -> Result<ResponseValue<types::AliasModel>, Error<()>> {
-            let Self {
-                client,
-                alias_name,
-                domain_name,
-            } = self;
+            let Self { client, alias_name, domain_name } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1875,14 +2035,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "aliasName",
-                    &alias_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "domainName",
-                    &domain_name,
-                ))
+                .query(&progenitor_client::QueryParam::new("aliasName", &alias_name))
+                .query(&progenitor_client::QueryParam::new("domainName", &domain_name))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1900,7 +2054,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_alias`]
 
-    [`Client::update_alias`]: super::Client::update_alias*/
+[`Client::update_alias`]: super::Client::update_alias*/
     #[derive(Debug, Clone)]
     pub struct UpdateAlias<'a> {
         client: &'a super::Client,
@@ -1921,72 +2075,77 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.alias_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for alias_name failed".to_string()
-            });
+            self.alias_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alias_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.domain_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for domain_name failed".to_string()
-            });
+            self.domain_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAliasModel>,
-            <V as std::convert::TryInto<types::CreateAliasModel>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateAliasModel,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CreateAliasModel` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CreateAliasModel` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateAliasModel,
-                ) -> types::builder::CreateAliasModel,
+                types::builder::CreateAliasModel,
+            ) -> types::builder::CreateAliasModel,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/aliases`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                alias_name,
-                domain_name,
-                body,
-            } = self;
+            let Self { client, alias_name, domain_name, body } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CreateAliasModel::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CreateAliasModel::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .put(url)
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "aliasName",
-                    &alias_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "domainName",
-                    &domain_name,
-                ))
+                .query(&progenitor_client::QueryParam::new("aliasName", &alias_name))
+                .query(&progenitor_client::QueryParam::new("domainName", &domain_name))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2004,7 +2163,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_alias`]
 
-    [`Client::create_alias`]: super::Client::create_alias*/
+[`Client::create_alias`]: super::Client::create_alias*/
     #[derive(Debug, Clone)]
     pub struct CreateAlias<'a> {
         client: &'a super::Client,
@@ -2025,36 +2184,48 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.alias_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for alias_name failed".to_string()
-            });
+            self.alias_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alias_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.domain_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for domain_name failed".to_string()
-            });
+            self.domain_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAliasModel>,
-            <V as std::convert::TryInto<types::CreateAliasModel>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CreateAliasModel,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CreateAliasModel` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CreateAliasModel` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CreateAliasModel,
-                ) -> types::builder::CreateAliasModel,
+                types::builder::CreateAliasModel,
+            ) -> types::builder::CreateAliasModel,
         {
             self.body = self.body.map(f);
             self
@@ -2063,23 +2234,23 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateAliasResponseModel>, Error<()>> {
-            let Self {
-                client,
-                alias_name,
-                domain_name,
-                body,
-            } = self;
+            let Self { client, alias_name, domain_name, body } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CreateAliasModel::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CreateAliasModel::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2089,14 +2260,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "aliasName",
-                    &alias_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "domainName",
-                    &domain_name,
-                ))
+                .query(&progenitor_client::QueryParam::new("aliasName", &alias_name))
+                .query(&progenitor_client::QueryParam::new("domainName", &domain_name))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2114,7 +2279,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_alias`]
 
-    [`Client::delete_alias`]: super::Client::delete_alias*/
+[`Client::delete_alias`]: super::Client::delete_alias*/
     #[derive(Debug, Clone)]
     pub struct DeleteAlias<'a> {
         client: &'a super::Client,
@@ -2133,47 +2298,47 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.alias_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for alias_name failed".to_string()
-            });
+            self.alias_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alias_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.domain_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for domain_name failed".to_string()
-            });
+            self.domain_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain_name failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/aliases`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self {
-                client,
-                alias_name,
-                domain_name,
-            } = self;
+            let Self { client, alias_name, domain_name } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "aliasName",
-                    &alias_name,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "domainName",
-                    &domain_name,
-                ))
+                .query(&progenitor_client::QueryParam::new("aliasName", &alias_name))
+                .query(&progenitor_client::QueryParam::new("domainName", &domain_name))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2191,7 +2356,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_aliases`]
 
-    [`Client::get_aliases`]: super::Client::get_aliases*/
+[`Client::get_aliases`]: super::Client::get_aliases*/
     #[derive(Debug, Clone)]
     pub struct GetAliases<'a> {
         client: &'a super::Client,
@@ -2212,46 +2377,58 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.continue_from = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for continue_from failed".to_string()
-            });
+            self.continue_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for continue_from failed"
+                        .to_string()
+                });
             self
         }
         pub fn domain_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.domain_name = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for domain_name failed".to_string()
-            });
+            self.domain_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain_name failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/aliases/all`
-        pub async fn send(self) -> Result<ResponseValue<types::GetAliasesModel>, Error<()>> {
-            let Self {
-                client,
-                continue_from,
-                domain_name,
-                limit,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetAliasesModel>, Error<()>> {
+            let Self { client, continue_from, domain_name, limit } = self;
             let continue_from = continue_from.map_err(Error::InvalidRequest)?;
             let domain_name = domain_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases/all", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2260,14 +2437,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "continueFrom",
-                    &continue_from,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "domainName",
-                    &domain_name,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("continueFrom", &continue_from),
+                )
+                .query(&progenitor_client::QueryParam::new("domainName", &domain_name))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .headers(header_map)
                 .build()?;
@@ -2286,7 +2459,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_clicks`]
 
-    [`Client::get_clicks`]: super::Client::get_clicks*/
+[`Client::get_clicks`]: super::Client::get_clicks*/
     #[derive(Debug, Clone)]
     pub struct GetClicks<'a> {
         client: &'a super::Client,
@@ -2305,35 +2478,44 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.continue_from = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for continue_from failed".to_string()
-            });
+            self.continue_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for continue_from failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/clicks`
-        pub async fn send(self) -> Result<ResponseValue<types::GetClicksModel>, Error<()>> {
-            let Self {
-                client,
-                continue_from,
-                limit,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetClicksModel>, Error<()>> {
+            let Self { client, continue_from, limit } = self;
             let continue_from = continue_from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!("{}/clicks", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2342,10 +2524,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "continueFrom",
-                    &continue_from,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("continueFrom", &continue_from),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .headers(header_map)
                 .build()?;
@@ -2364,7 +2545,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_statistics`]
 
-    [`Client::get_statistics`]: super::Client::get_statistics*/
+[`Client::get_statistics`]: super::Client::get_statistics*/
     #[derive(Debug, Clone)]
     pub struct GetStatistics<'a> {
         client: &'a super::Client,
@@ -2380,35 +2561,46 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ClicksFilterModel>,
-            <V as std::convert::TryInto<types::ClicksFilterModel>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ClicksFilterModel,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ClicksFilterModel` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ClicksFilterModel` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ClicksFilterModel,
-                ) -> types::builder::ClicksFilterModel,
+                types::builder::ClicksFilterModel,
+            ) -> types::builder::ClicksFilterModel,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/clicks/pg`
-        pub async fn send(self) -> Result<ResponseValue<types::ClickModelPg>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ClickModelPg>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::ClicksFilterModel::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ClicksFilterModel::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/clicks/pg", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2449,8 +2641,10 @@ pub mod servers {
 impl Client {
     /**A client for [`servers::DEFAULT`] that sends `x-api-key: <api_key>` with every request.
 
-    The credential is marked sensitive: it never appears in `Debug` output.*/
-    pub fn with_api_key(api_key: &str) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+The credential is marked sensitive: it never appears in `Debug` output.*/
+    pub fn with_api_key(
+        api_key: &str,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
         Self::with_api_key_at(servers::DEFAULT, api_key)
     }
     ///Like [`Client::with_api_key`], against another base URL (a regional instance, a proxy, or a mock server in tests).
@@ -2458,11 +2652,9 @@ impl Client {
         baseurl: &str,
         api_key: &str,
     ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
-        let http = apikit_runtime::http_client(&apikit_runtime::Credential::header(
-            "x-api-key",
-            "",
-            api_key,
-        ))?;
+        let http = apikit_runtime::http_client(
+            &apikit_runtime::Credential::header("x-api-key", "", api_key),
+        )?;
         Ok(Self::new_with_client(baseurl, http))
     }
 }
