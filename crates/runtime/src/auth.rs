@@ -83,7 +83,11 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The `reqwest::Client` every generated constructor uses: the credential as a default
 /// header (sensitive), an apikit user agent, and connect/read timeouts.
 pub fn http_client(credential: &Credential) -> Result<reqwest::Client, AuthError> {
-    let name = HeaderName::from_static(static_lowercase(credential.header));
+    // from_bytes lowercases, so `Authorization` and `authorization` are the same header.
+    let name = HeaderName::from_bytes(credential.header.as_bytes()).map_err(|_| AuthError {
+        header: credential.header,
+        reason: "not a valid HTTP header name",
+    })?;
     let mut headers = http::HeaderMap::new();
     headers.insert(name, credential.header_value()?);
     reqwest::Client::builder()
@@ -98,17 +102,6 @@ pub fn http_client(credential: &Credential) -> Result<reqwest::Client, AuthError
         })
 }
 
-/// `HeaderName::from_static` needs lowercase; header names in provider.toml may be written
-/// in any case, so map the few spellings in use to their lowercase static form.
-fn static_lowercase(name: &'static str) -> &'static str {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        // Leaked once per distinct header name spelling: a handful per process at most.
-        Box::leak(name.to_ascii_lowercase().into_boxed_str())
-    } else {
-        name
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +113,8 @@ mod tests {
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
         let client = http_client(&c).unwrap();
         assert!(!format!("{client:?}").contains("s3cr3t-value"));
+        let bad = http_client(&Credential::header("bad header", "", "x")).unwrap_err();
+        assert_eq!(bad.reason, "not a valid HTTP header name");
     }
 
     #[test]
