@@ -103,7 +103,10 @@ async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
             "/appstore/v1/recurring_application_charges/55/usage_charges.json",
         ))
         .and(header("x-appstore-usage-charge-token", "charge-token"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"usage_charge": {"id": "uc-1", "point": 500}})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"usage_charge": {"id": "uc-1", "point": 500}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
