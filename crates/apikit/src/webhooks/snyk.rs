@@ -1,0 +1,445 @@
+//! Snyk (v1 API) webhooks: `X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+//!
+//! ```
+//! use apikit::webhooks::snyk::{Event, Verifier};
+//! # fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), apikit::webhooks::Error> {
+//! let verifier = Verifier::new("my-secret-string")?;
+//! let delivery = verifier.verify(headers, body)?;
+//! match delivery.event {
+//!     Event::Ping(ping) => println!("ping from webhook {}", ping.webhook_id),
+//!     Event::ProjectSnapshot(snapshot) => println!("{} new issues", snapshot.new_issues.len()),
+//!     _ => {} // Unknown events (or versions) arrive as `Event::Unknown`, never as errors.
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Snyk's own Node example re-serialises the parsed body and compares with `===`; this
+//! module hashes the raw bytes and compares in constant time instead. Snyk signs no
+//! timestamp, so there is no replay window to check: use
+//! [`Delivery::transport_id`] as an idempotency key.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use http::HeaderMap;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use super::{Encoding, Error, Timestamp};
+
+/// `X-Hub-Signature`: `sha256=` followed by 64 hex digits.
+pub const SIGNATURE_HEADER: &str = "x-hub-signature";
+/// `X-Snyk-Event`: event name and version, e.g. `project_snapshot/v0`.
+pub const EVENT_HEADER: &str = "x-snyk-event";
+/// `X-Snyk-Transport-ID`: a GUID per delivery, usable as an idempotency key.
+pub const TRANSPORT_ID_HEADER: &str = "x-snyk-transport-id";
+/// `X-Snyk-Timestamp`: ISO 8601 time of the delivery (informational: not signed).
+pub const TIMESTAMP_HEADER: &str = "x-snyk-timestamp";
+
+/// Verifies Snyk webhook signatures. Cheap to clone; `Debug` does not show the secret.
+#[derive(Clone)]
+pub struct Verifier {
+    // Keyed once: HMAC pads and hashes the key at construction, so each request only
+    // clones the prepared state.
+    mac: Hmac<Sha256>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("snyk::Verifier")
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier for the secret you gave Snyk when creating the webhook.
+    ///
+    /// Fails with [`Error::InvalidKey`] for an empty secret.
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let secret = secret.as_ref();
+        if secret.is_empty() {
+            return Err(Error::InvalidKey("empty secret"));
+        }
+        let mac = Hmac::<Sha256>::new_from_slice(secret)
+            .map_err(|_| Error::InvalidKey("HMAC key rejected"))?;
+        Ok(Verifier { mac })
+    }
+
+    /// Verifies the signature over the raw `body`, then parses the event named by
+    /// `X-Snyk-Event`.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Error> {
+        self.verify_signature(headers, body)?;
+        parse_unverified(headers, body)
+    }
+
+    /// Only checks the signature; parses nothing.
+    pub fn verify_signature(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
+        let tokens = super::signature_tokens(headers, SIGNATURE_HEADER)?;
+        let mut decoded = Vec::with_capacity(tokens.len());
+        let mut first_error = None;
+        for token in tokens {
+            match decode_token(token) {
+                Ok(tag) => decoded.push(tag),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if decoded.is_empty() {
+            return Err(first_error.unwrap_or(Error::SignatureMismatch));
+        }
+        let mut mac = self.mac.clone();
+        mac.update(body);
+        let expected = mac.finalize().into_bytes();
+        // Constant-time per candidate; both sides are exactly 32 bytes by construction.
+        let mut ok = subtle::Choice::from(0);
+        for tag in &decoded {
+            ok |= expected.as_slice().ct_eq(tag);
+        }
+        if bool::from(ok) {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch)
+        }
+    }
+}
+
+/// Decodes one `sha256=<64 hex>` token into the 32-byte tag.
+fn decode_token(token: &str) -> Result<[u8; 32], Error> {
+    let hex_part = match token.split_once('=') {
+        Some((algo, rest)) if algo.eq_ignore_ascii_case("sha256") => rest,
+        Some((algo, _)) if algo.eq_ignore_ascii_case("sha1") => {
+            return Err(Error::MalformedHeader {
+                header: SIGNATURE_HEADER,
+                reason: "sha1 signatures are not accepted",
+            });
+        }
+        _ => {
+            return Err(Error::MalformedHeader {
+                header: SIGNATURE_HEADER,
+                reason: "expected `sha256=<hex>`",
+            });
+        }
+    };
+    if hex_part.len() != 64 {
+        return Err(Error::MalformedHeader {
+            header: SIGNATURE_HEADER,
+            reason: "expected 64 hex digits",
+        });
+    }
+    let mut tag = [0u8; 32];
+    hex::decode_to_slice(hex_part, &mut tag).map_err(|_| Error::BadEncoding {
+        header: SIGNATURE_HEADER,
+        encoding: Encoding::Hex,
+    })?;
+    Ok(tag)
+}
+
+/// Parses a delivery **without verifying it**. Use after your own verification, or in
+/// tests; a handler exposed to the network should call [`Verifier::verify`].
+pub fn parse_unverified(headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Error> {
+    let kind = super::single_header(headers, EVENT_HEADER)?;
+    let (name, version) = kind
+        .split_once('/')
+        .filter(|(n, v)| !n.is_empty() && !v.is_empty() && !v.contains('/'))
+        .ok_or(Error::MalformedHeader {
+            header: EVENT_HEADER,
+            reason: "expected `<name>/<version>`",
+        })?;
+    let event = match (name, version) {
+        ("ping", "v0") => Event::Ping(super::parse_json(body)?),
+        ("project_snapshot", "v0") => Event::ProjectSnapshot(Box::new(super::parse_json(body)?)),
+        _ => Event::Unknown {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            payload: super::parse_json(body)?,
+        },
+    };
+    Ok(Delivery {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        transport_id: super::optional_header(headers, TRANSPORT_ID_HEADER),
+        timestamp: headers
+            .get(TIMESTAMP_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Timestamp::parse),
+        event,
+    })
+}
+
+/// A verified Snyk delivery: the typed event plus the delivery headers.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// Event name from `X-Snyk-Event` (`ping`, `project_snapshot`, ...).
+    pub name: String,
+    /// Event version from `X-Snyk-Event` (`v0`, ...). Snyk bumps it only on breaking changes.
+    pub version: String,
+    /// `X-Snyk-Transport-ID`: unique per delivery; use it to drop duplicates.
+    pub transport_id: Option<String>,
+    /// `X-Snyk-Timestamp`, when present and parseable. Not covered by the signature.
+    pub timestamp: Option<Timestamp>,
+    /// The typed payload.
+    pub event: Event,
+}
+
+/// A Snyk event, chosen by name **and** version from `X-Snyk-Event`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// `ping/v0`: sent when the webhook is created or pinged.
+    Ping(Ping),
+    /// `project_snapshot/v0`: sent after each test of an existing project.
+    ProjectSnapshot(Box<ProjectSnapshot>),
+    /// Any other name or version (a new event, or a breaking `v1`), with the raw JSON.
+    Unknown {
+        /// Event name.
+        name: String,
+        /// Event version.
+        version: String,
+        /// The payload as JSON.
+        payload: serde_json::Value,
+    },
+}
+
+/// `ping/v0` payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Ping {
+    /// Id of the webhook that was pinged.
+    pub webhook_id: String,
+}
+
+/// `project_snapshot/v0` payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectSnapshot {
+    /// The project that was tested.
+    pub project: Project,
+    /// Its organization.
+    pub org: Org,
+    /// Its group, when the organization belongs to one.
+    #[serde(default)]
+    pub group: Option<Group>,
+    /// Issues found by this test and not by the previous one.
+    #[serde(default)]
+    pub new_issues: Vec<Issue>,
+    /// Issues found by the previous test and not by this one.
+    #[serde(default)]
+    pub removed_issues: Vec<Issue>,
+}
+
+/// A Snyk project.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)] // Field names are Snyk's; see WEBHOOKS.md for their meaning.
+pub struct Project {
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub created: Option<String>,
+    pub origin: Option<String>,
+    /// Project type (package manager or `dockerfile`, ...), JSON `type`.
+    #[serde(rename = "type")]
+    pub project_type: Option<String>,
+    pub read_only: Option<bool>,
+    pub test_frequency: Option<String>,
+    pub total_dependencies: Option<u64>,
+    pub issue_counts_by_severity: Option<IssueCounts>,
+    pub image_id: Option<String>,
+    pub image_tag: Option<String>,
+    pub image_base_image: Option<String>,
+    pub image_platform: Option<String>,
+    pub image_cluster: Option<String>,
+    pub hostname: Option<String>,
+    pub remote_repo_url: Option<String>,
+    pub last_tested_date: Option<String>,
+    pub browse_url: Option<String>,
+    pub importing_user: Option<User>,
+    pub is_monitored: Option<bool>,
+    pub branch: Option<String>,
+    pub target_reference: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    pub attributes: Option<Attributes>,
+    pub remediation: Option<Remediation>,
+}
+
+/// Issue counts by severity.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct IssueCounts {
+    pub low: Option<u64>,
+    pub medium: Option<u64>,
+    pub high: Option<u64>,
+    pub critical: Option<u64>,
+}
+
+/// A Snyk user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct User {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A project tag.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Tag {
+    pub key: Option<String>,
+    pub value: Option<String>,
+}
+
+/// Project attributes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Attributes {
+    #[serde(default)]
+    pub criticality: Vec<String>,
+    #[serde(default)]
+    pub environment: Vec<String>,
+    #[serde(default)]
+    pub lifecycle: Vec<String>,
+}
+
+/// Remediation advice; the inner shapes are not documented, so they stay JSON.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Remediation {
+    pub upgrade: Option<serde_json::Value>,
+    pub patch: Option<serde_json::Value>,
+    pub pin: Option<serde_json::Value>,
+}
+
+/// A Snyk organization.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Org {
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub slug: Option<String>,
+    pub url: Option<String>,
+    pub created: Option<String>,
+}
+
+/// A Snyk group.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Group {
+    pub name: Option<String>,
+    pub id: Option<String>,
+}
+
+/// An issue in `newIssues` / `removedIssues`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Issue {
+    pub id: Option<String>,
+    pub issue_type: Option<String>,
+    pub pkg_name: Option<String>,
+    #[serde(default)]
+    pub pkg_versions: Vec<String>,
+    pub is_patched: Option<bool>,
+    pub is_ignored: Option<bool>,
+    pub fix_info: Option<FixInfo>,
+    pub priority: Option<Priority>,
+    pub issue_data: Option<IssueData>,
+}
+
+/// How an issue can be fixed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct FixInfo {
+    pub is_upgradable: Option<bool>,
+    pub is_pinnable: Option<bool>,
+    pub is_patchable: Option<bool>,
+    #[serde(default)]
+    pub nearest_fixed_in_version: Option<String>,
+}
+
+/// Priority score and the factors behind it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Priority {
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub factors: Vec<PriorityFactor>,
+}
+
+/// One priority factor.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct PriorityFactor {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The vulnerability or license issue itself.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct IssueData {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub severity: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub identifiers: Option<Identifiers>,
+    #[serde(default)]
+    pub credit: Vec<String>,
+    pub exploit_maturity: Option<String>,
+    pub semver: Option<Semver>,
+    pub publication_time: Option<String>,
+    pub disclosure_time: Option<String>,
+    /// CVSS v3 vector, JSON `CVSSv3`.
+    #[serde(rename = "CVSSv3")]
+    pub cvss_v3: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub language: Option<String>,
+    #[serde(default)]
+    pub patches: Vec<serde_json::Value>,
+    pub nearest_fixed_in_version: Option<String>,
+}
+
+/// Identifiers of an issue in other databases.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Identifiers {
+    #[serde(rename = "CVE", default)]
+    pub cve: Vec<String>,
+    #[serde(rename = "CWE", default)]
+    pub cwe: Vec<String>,
+    #[serde(rename = "ALTERNATIVE", default)]
+    pub alternative: Vec<String>,
+}
+
+/// Vulnerable version ranges.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[allow(missing_docs)]
+pub struct Semver {
+    #[serde(default)]
+    pub vulnerable: Vec<String>,
+}
