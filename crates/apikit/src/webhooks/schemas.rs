@@ -13,7 +13,22 @@ use super::{colorme, sendgrid, shipengine, snyk, snyk_api_web};
 fn schema<T: JsonSchema>() -> Value {
     // A `Schema` is a JSON value by construction; `to_value` only fails on non-string
     // map keys, which schemas do not have.
-    serde_json::to_value(schema_for!(T)).unwrap_or(Value::Null)
+    sorted(serde_json::to_value(schema_for!(T)).unwrap_or(Value::Null))
+}
+
+/// Sorts object keys recursively. Without this the files would depend on whether some
+/// other crate in the build enables serde_json's `preserve_order` (the xtask does, and
+/// cargo unifies features across a workspace build).
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// Every payload type's JSON Schema (draft 2020-12), keyed by file stem

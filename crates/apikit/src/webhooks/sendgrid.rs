@@ -246,17 +246,17 @@ impl Event {
         let prefix = format!("[{index}]");
         let p = prefix.as_str();
         Ok(match kind.as_deref() {
-            Some("processed") => Event::Processed(super::from_value(&item, p)?),
-            Some("dropped") => Event::Dropped(super::from_value(&item, p)?),
-            Some("delivered") => Event::Delivered(super::from_value(&item, p)?),
-            Some("deferred") => Event::Deferred(super::from_value(&item, p)?),
-            Some("bounce") => Event::Bounce(super::from_value(&item, p)?),
-            Some("open") => Event::Open(super::from_value(&item, p)?),
-            Some("click") => Event::Click(super::from_value(&item, p)?),
-            Some("spamreport") => Event::SpamReport(super::from_value(&item, p)?),
-            Some("unsubscribe") => Event::Unsubscribe(super::from_value(&item, p)?),
-            Some("group_unsubscribe") => Event::GroupUnsubscribe(super::from_value(&item, p)?),
-            Some("group_resubscribe") => Event::GroupResubscribe(super::from_value(&item, p)?),
+            Some("processed") => Event::Processed(parse_event(&item, p)?),
+            Some("dropped") => Event::Dropped(parse_event(&item, p)?),
+            Some("delivered") => Event::Delivered(parse_event(&item, p)?),
+            Some("deferred") => Event::Deferred(parse_event(&item, p)?),
+            Some("bounce") => Event::Bounce(parse_event(&item, p)?),
+            Some("open") => Event::Open(parse_event(&item, p)?),
+            Some("click") => Event::Click(parse_event(&item, p)?),
+            Some("spamreport") => Event::SpamReport(parse_event(&item, p)?),
+            Some("unsubscribe") => Event::Unsubscribe(parse_event(&item, p)?),
+            Some("group_unsubscribe") => Event::GroupUnsubscribe(parse_event(&item, p)?),
+            Some("group_resubscribe") => Event::GroupResubscribe(parse_event(&item, p)?),
             _ => Event::Unknown(item),
         })
     }
@@ -278,6 +278,21 @@ impl Event {
             Event::Unknown(_) => return None,
         })
     }
+}
+
+/// Parses one event. `Common` is `#[serde(flatten)]`ed into each event type, and serde
+/// buffers flattened fields, which hides their path from `serde_path_to_error`; so on
+/// failure the common fields are parsed alone once more to report the precise path.
+fn parse_event<T: serde::de::DeserializeOwned>(
+    item: &serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    super::from_value::<T>(item, prefix).map_err(|error| {
+        match super::from_value::<Common>(item, prefix) {
+            Err(precise) => precise,
+            Ok(_) => error,
+        }
+    })
 }
 
 /// Fields present on every event.

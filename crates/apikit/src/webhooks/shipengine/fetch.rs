@@ -107,11 +107,12 @@ impl JwksFetcher {
     /// Returns the freshest set either way; the caller reports the unknown kid.
     pub async fn jwks_for(&self, kid: &str) -> Result<Jwks, Error> {
         let cached = self.cached();
-        if cached.contains(kid) || !self.may_fetch() {
+        if cached.contains(kid) {
             return Ok(cached);
         }
+        // Taken even when the rate limit forbids a fetch: if one is in flight, its
+        // result may hold the kid, so wait for it rather than fail.
         let _guard = self.inner.fetch_lock.lock().await;
-        // Another task may have fetched while we waited.
         let cached = self.cached();
         if cached.contains(kid) || !self.may_fetch() {
             return Ok(cached);
