@@ -115,7 +115,7 @@ fn check_reports_a_spec_edit_a_hand_edit_and_an_orphan() {
     assert!(drift.missing.is_empty(), "{drift}");
     let listed = drift.to_string();
     assert!(
-        listed.contains("should not exist (no spec generates it): crates/gone/Cargo.toml"),
+        listed.contains("should not exist (nothing generates it): crates/gone/Cargo.toml"),
         "{listed}"
     );
 }

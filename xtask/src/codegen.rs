@@ -438,7 +438,7 @@ impl Drift {
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for p in &self.differs {
-            writeln!(f, "differs from the specs: {}", p.display())?;
+            writeln!(f, "differs from the generated output: {}", p.display())?;
         }
         for p in &self.missing {
             writeln!(f, "missing: {}", p.display())?;
@@ -446,7 +446,7 @@ impl std::fmt::Display for Drift {
         for p in &self.orphaned {
             writeln!(
                 f,
-                "should not exist (no spec generates it): {}",
+                "should not exist (nothing generates it): {}",
                 p.display()
             )?;
         }
@@ -456,8 +456,20 @@ impl std::fmt::Display for Drift {
 
 /// Compares a plan for *all* providers with the disk. Writes nothing.
 pub fn check(root: &Path, plan: &Plan, providers: &[Provider]) -> Result<Drift> {
+    let mut drift = compare(root, &plan.generated)?;
+    for path in plan.scaffold.keys() {
+        if !root.join(path).exists() {
+            drift.missing.push(path.clone());
+        }
+    }
+    drift.orphaned = orphans(root, providers)?;
+    Ok(drift)
+}
+
+/// Compares generated files with the disk: which differ and which are missing.
+pub fn compare(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Drift> {
     let mut drift = Drift::default();
-    for (path, content) in &plan.generated {
+    for (path, content) in files {
         match std::fs::read(root.join(path)) {
             Ok(bytes) if bytes == content.as_bytes() => {}
             Ok(_) => drift.differs.push(path.clone()),
@@ -465,12 +477,6 @@ pub fn check(root: &Path, plan: &Plan, providers: &[Provider]) -> Result<Drift> 
             Err(e) => return Err(Error::io(root.join(path))(e)),
         }
     }
-    for path in plan.scaffold.keys() {
-        if !root.join(path).exists() {
-            drift.missing.push(path.clone());
-        }
-    }
-    drift.orphaned = orphans(root, providers)?;
     Ok(drift)
 }
 

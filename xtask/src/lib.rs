@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod config;
 pub mod error;
 pub mod normalize;
+pub mod schemas;
 pub mod spec;
 
 use std::path::{Path, PathBuf};

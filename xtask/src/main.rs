@@ -23,6 +23,12 @@ enum Command {
         /// Only these providers (folder names under specs/).
         providers: Vec<String>,
     },
+    /// Write the JSON Schema of every webhook payload type to crates/apikit/schemas/.
+    Schemas {
+        /// Write nothing; exit 1 and list every schema file that differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// Time `codegen --check` for all providers against a baseline; write BENCHMARKS.md.
     BenchCodegen {
         /// Measured runs per side (after one warm-up).
@@ -99,6 +105,27 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 selected.len(),
                 changed.len()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schemas { check } => {
+            if check {
+                let drift = xtask::schemas::check(&root)?;
+                if drift.is_clean() {
+                    println!(
+                        "schemas --check: {} match the payload types",
+                        xtask::schemas::plan().len()
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                eprint!("{drift}");
+                eprintln!("run `cargo xtask schemas` and review the diff");
+                return Ok(ExitCode::FAILURE);
+            }
+            let changed = xtask::schemas::apply(&root)?;
+            for p in &changed {
+                println!("wrote {}", p.display());
+            }
+            println!("schemas: {} file(s) changed", changed.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchCodegen { iterations } => {
