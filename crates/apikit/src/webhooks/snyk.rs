@@ -237,78 +237,110 @@ pub struct ProjectSnapshot {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[allow(missing_docs)] // Field names are Snyk's; see WEBHOOKS.md for their meaning.
 pub struct Project {
+    /// Project name, e.g. `org/repo:package.json`.
     pub name: Option<String>,
+    /// Project id.
     pub id: Option<String>,
+    /// Creation time (ISO 8601).
     pub created: Option<String>,
+    /// Integration it was imported from (`github`, `cli`, ...).
     pub origin: Option<String>,
     /// Project type (package manager or `dockerfile`, ...), JSON `type`.
     #[serde(rename = "type")]
     pub project_type: Option<String>,
+    /// Whether the project is read-only.
     pub read_only: Option<bool>,
+    /// How often it is tested (`daily`, ...).
     pub test_frequency: Option<String>,
+    /// Number of dependencies.
     pub total_dependencies: Option<u64>,
+    /// Issue counts by severity.
     pub issue_counts_by_severity: Option<IssueCounts>,
+    /// Container image id.
     pub image_id: Option<String>,
+    /// Container image tag.
     pub image_tag: Option<String>,
+    /// Container base image.
     pub image_base_image: Option<String>,
+    /// Container image platform.
     pub image_platform: Option<String>,
+    /// Kubernetes cluster of the image.
     pub image_cluster: Option<String>,
+    /// Host name (CLI projects).
     pub hostname: Option<String>,
+    /// Repository URL.
     pub remote_repo_url: Option<String>,
+    /// Last test time (ISO 8601).
     pub last_tested_date: Option<String>,
+    /// Snyk web UI URL of the project.
     pub browse_url: Option<String>,
+    /// Who imported the project.
     pub importing_user: Option<User>,
+    /// Whether the project is monitored.
     pub is_monitored: Option<bool>,
+    /// Repository branch.
     pub branch: Option<String>,
+    /// Target reference (branch or tag).
     pub target_reference: Option<String>,
+    /// Project tags.
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// Business criticality, environment and lifecycle attributes.
     pub attributes: Option<Attributes>,
+    /// Remediation advice.
     pub remediation: Option<Remediation>,
 }
 
 /// Issue counts by severity.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct IssueCounts {
+    /// Low-severity issues.
     pub low: Option<u64>,
+    /// Medium-severity issues.
     pub medium: Option<u64>,
+    /// High-severity issues.
     pub high: Option<u64>,
+    /// Critical issues.
     pub critical: Option<u64>,
 }
 
 /// A Snyk user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct User {
+    /// User id.
     pub id: Option<String>,
+    /// Display name.
     pub name: Option<String>,
+    /// User name.
     pub username: Option<String>,
+    /// Email.
     pub email: Option<String>,
 }
 
 /// A project tag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Tag {
+    /// Tag key.
     pub key: Option<String>,
+    /// Tag value.
     pub value: Option<String>,
 }
 
 /// Project attributes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Attributes {
+    /// Business criticality (`critical`, `high`, ...).
     #[serde(default)]
     pub criticality: Vec<String>,
+    /// Environment (`frontend`, `backend`, `external`, ...).
     #[serde(default)]
     pub environment: Vec<String>,
+    /// Lifecycle (`production`, `development`, `sandbox`).
     #[serde(default)]
     pub lifecycle: Vec<String>,
 }
@@ -316,31 +348,38 @@ pub struct Attributes {
 /// Remediation advice; the inner shapes are not documented, so they stay JSON.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Remediation {
+    /// Upgrade paths.
     pub upgrade: Option<serde_json::Value>,
+    /// Patches.
     pub patch: Option<serde_json::Value>,
+    /// Pins.
     pub pin: Option<serde_json::Value>,
 }
 
 /// A Snyk organization.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Org {
+    /// Organization name.
     pub name: Option<String>,
+    /// Organization id.
     pub id: Option<String>,
+    /// URL slug.
     pub slug: Option<String>,
+    /// Snyk web UI URL.
     pub url: Option<String>,
+    /// Creation time (ISO 8601).
     pub created: Option<String>,
 }
 
 /// A Snyk group.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Group {
+    /// Group name.
     pub name: Option<String>,
+    /// Group id.
     pub id: Option<String>,
 }
 
@@ -348,17 +387,25 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
 pub struct Issue {
+    /// Issue id, e.g. `SNYK-JS-LODASH-567746`.
     pub id: Option<String>,
+    /// `vuln` or `license`.
     pub issue_type: Option<String>,
+    /// Affected package.
     pub pkg_name: Option<String>,
+    /// Affected package versions in this project.
     #[serde(default)]
     pub pkg_versions: Vec<String>,
+    /// Whether a patch is applied.
     pub is_patched: Option<bool>,
+    /// Whether the issue is ignored.
     pub is_ignored: Option<bool>,
+    /// How it can be fixed.
     pub fix_info: Option<FixInfo>,
+    /// Priority score.
     pub priority: Option<Priority>,
+    /// The vulnerability or license issue itself.
     pub issue_data: Option<IssueData>,
 }
 
@@ -366,11 +413,14 @@ pub struct Issue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
 pub struct FixInfo {
+    /// Fixable by upgrading.
     pub is_upgradable: Option<bool>,
+    /// Fixable by pinning.
     pub is_pinnable: Option<bool>,
+    /// Fixable by a Snyk patch.
     pub is_patchable: Option<bool>,
+    /// Nearest version with a fix.
     #[serde(default)]
     pub nearest_fixed_in_version: Option<String>,
 }
@@ -378,9 +428,10 @@ pub struct FixInfo {
 /// Priority score and the factors behind it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Priority {
+    /// Priority score (0-1000).
     pub score: Option<f64>,
+    /// Factors behind the score.
     #[serde(default)]
     pub factors: Vec<PriorityFactor>,
 }
@@ -388,9 +439,10 @@ pub struct Priority {
 /// One priority factor.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct PriorityFactor {
+    /// Factor name.
     pub name: Option<String>,
+    /// Factor description.
     pub description: Option<String>,
 }
 
@@ -398,39 +450,55 @@ pub struct PriorityFactor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
-#[allow(missing_docs)]
 pub struct IssueData {
+    /// Issue id.
     pub id: Option<String>,
+    /// Title.
     pub title: Option<String>,
+    /// `low`, `medium`, `high` or `critical`.
     pub severity: Option<String>,
+    /// Vulnerability database URL.
     pub url: Option<String>,
+    /// Markdown description.
     pub description: Option<String>,
+    /// CVE, CWE and other identifiers.
     pub identifiers: Option<Identifiers>,
+    /// Who found it.
     #[serde(default)]
     pub credit: Vec<String>,
+    /// Exploit maturity (`mature`, `proof-of-concept`, ...).
     pub exploit_maturity: Option<String>,
+    /// Vulnerable version ranges.
     pub semver: Option<Semver>,
+    /// Publication time (ISO 8601).
     pub publication_time: Option<String>,
+    /// Disclosure time (ISO 8601).
     pub disclosure_time: Option<String>,
     /// CVSS v3 vector, JSON `CVSSv3`.
     #[serde(rename = "CVSSv3")]
     pub cvss_v3: Option<String>,
+    /// CVSS score.
     pub cvss_score: Option<f64>,
+    /// Ecosystem language.
     pub language: Option<String>,
+    /// Available patches.
     #[serde(default)]
     pub patches: Vec<serde_json::Value>,
+    /// Nearest version with a fix.
     pub nearest_fixed_in_version: Option<String>,
 }
 
 /// Identifiers of an issue in other databases.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Identifiers {
+    /// CVE ids, JSON `CVE`.
     #[serde(rename = "CVE", default)]
     pub cve: Vec<String>,
+    /// CWE ids, JSON `CWE`.
     #[serde(rename = "CWE", default)]
     pub cwe: Vec<String>,
+    /// Other ids, JSON `ALTERNATIVE`.
     #[serde(rename = "ALTERNATIVE", default)]
     pub alternative: Vec<String>,
 }
@@ -438,8 +506,8 @@ pub struct Identifiers {
 /// Vulnerable version ranges.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[allow(missing_docs)]
 pub struct Semver {
+    /// Vulnerable ranges, e.g. `<4.17.21`.
     #[serde(default)]
     pub vulnerable: Vec<String>,
 }
