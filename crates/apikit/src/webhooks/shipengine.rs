@@ -314,7 +314,7 @@ pub fn parse_unverified(body: &[u8]) -> Result<Event, Error> {
         .and_then(|v| v.as_str())
         .unwrap_or_default();
     Ok(match kind {
-        "API_TRACK" => Event::Track(super::from_value(&value, "")?),
+        "API_TRACK" => Event::Track(Box::new(super::from_value(&value, "")?)),
         "API_BATCH" => Event::Batch(super::from_value(&value, "")?),
         "API_CARRIER_CONNECTED" => Event::CarrierConnected(super::from_value(&value, "")?),
         "API_ORDER_SOURCE_REFRESH_COMPLETE" => {
@@ -332,7 +332,7 @@ pub fn parse_unverified(body: &[u8]) -> Result<Event, Error> {
 #[non_exhaustive]
 pub enum Event {
     /// `track` (`API_TRACK`): a tracking update, with the tracking data and events.
-    Track(Track),
+    Track(Box<Track>),
     /// `batch` (`API_BATCH`): a batch finished processing.
     Batch(Resource),
     /// `carrier_connected` (`API_CARRIER_CONNECTED`).
