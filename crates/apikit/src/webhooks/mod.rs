@@ -90,6 +90,49 @@ fn signature_tokens<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<Ve
     Ok(tokens)
 }
 
+/// Checks every signature in header `name` against HMAC-SHA256 of `body`: each token is
+/// decoded with `decode` (tokens that fail to decode are skipped, and the first such error
+/// is returned only if none decodes), then compared in constant time with the expected
+/// 32-byte tag. Any one valid tag accepts.
+fn verify_hmac_sha256(
+    mac: &hmac::Hmac<sha2::Sha256>,
+    headers: &HeaderMap,
+    name: &'static str,
+    body: &[u8],
+    decode: fn(&str) -> Result<[u8; 32], Error>,
+) -> Result<(), Error> {
+    use hmac::Mac;
+    use subtle::ConstantTimeEq;
+
+    let tokens = signature_tokens(headers, name)?;
+    let mut decoded = Vec::with_capacity(tokens.len());
+    let mut first_error = None;
+    for token in tokens {
+        match decode(token) {
+            Ok(tag) => decoded.push(tag),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if decoded.is_empty() {
+        return Err(first_error.unwrap_or(Error::SignatureMismatch));
+    }
+    let mut mac = mac.clone();
+    mac.update(body);
+    let expected: [u8; 32] = mac.finalize().into_bytes().into();
+    // Constant-time per candidate; both sides are exactly 32 bytes by construction.
+    let mut ok = subtle::Choice::from(0);
+    for tag in &decoded {
+        ok |= expected[..].ct_eq(&tag[..]);
+    }
+    if bool::from(ok) {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
+
 /// The single value of a header that must appear exactly once (a timestamp or key id:
 /// two different values would make the signed bytes ambiguous).
 fn single_header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, Error> {
