@@ -364,7 +364,7 @@ fn render_cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
         s.push_str(&format!("# {l}\n"));
     }
     s.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = {}\nreadme = \"README.md\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\nrepository.workspace = true\n\n",
+        "[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = {}\nreadme = \"README.md\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\n",
         c.crate_name,
         c.version,
         toml_str(&c.description)
