@@ -157,8 +157,7 @@ fn header_lines(hashes: &[(String, String)]) -> Vec<String> {
 /// Loads, normalizes and renders one spec file with `config`, returning the generated
 /// module without its header: what the snapshot tests look at.
 pub fn render_spec_file(provider: &str, config: &ProviderConfig, file: &Path) -> Result<String> {
-    let mut doc = spec::load(file)?;
-    normalize::normalize(&mut doc, file)?;
+    let doc = crate::normalize_file(file)?;
     Ok(render_module(provider, config, file, &doc)?.0)
 }
 
