@@ -1,11 +1,13 @@
 //! apikit's repository tasks as a library, so the workspace tests can run the generator
 //! in memory (snapshot and drift tests) exactly as `cargo xtask` does.
 
+pub mod add;
 pub mod bench;
 pub mod codegen;
 pub mod config;
 pub mod error;
 pub mod normalize;
+pub mod open_enums;
 pub mod schemas;
 pub mod spec;
 

@@ -35,6 +35,18 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         iterations: usize,
     },
+    /// Add a provider: copy its spec (Swagger 2.0, OpenAPI 3.0 or 3.1; YAML or JSON) into
+    /// specs/<name>/, infer provider.toml, and generate crates/<name>/.
+    Add {
+        /// Folder and crate name: specs/<name>/, crates/<name>/, package apikit-<name>.
+        name: String,
+        /// The spec file as the provider publishes it.
+        spec: PathBuf,
+        /// Replace an existing provider's spec, provider.toml and generated files
+        /// (hand-written lib.rs and README.md are kept).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -138,6 +150,19 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             let section = result.section(profile);
             print!("{section}");
             xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Add { name, spec, force } => {
+            let added = xtask::add::add(&root, &name, &spec, force)?;
+            for p in &added.written {
+                println!("wrote {}", p.display());
+            }
+            for note in &added.notes {
+                eprintln!("note: {note}");
+            }
+            println!(
+                "added provider `{name}`: check it with `cargo check -p apikit-{name}` and review specs/{name}/provider.toml"
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Normalize { spec } => {

@@ -19,7 +19,6 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///An in-app charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct ApplicationCharge {
         ///Charge ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -41,7 +40,6 @@ pub mod types {
     }
     ///A script tag record without a display scope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct CartScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,7 +108,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -125,6 +122,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -132,6 +133,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -144,7 +146,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -171,7 +173,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -182,11 +183,16 @@ pub mod types {
     pub enum CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -197,7 +203,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -234,7 +240,6 @@ pub mod types {
     }
     ///The inline script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct CreateInlineScriptTagResponseInlineScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -275,7 +280,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -290,6 +294,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
@@ -298,6 +306,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -311,7 +320,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -338,7 +347,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -349,12 +357,17 @@ pub mod types {
     pub enum CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -366,7 +379,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -421,7 +434,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -438,6 +450,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateScriptTagBodyScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -446,6 +462,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -459,7 +476,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -493,7 +510,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct CreateScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -523,7 +539,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -540,6 +555,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -548,6 +567,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -561,7 +581,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -618,7 +638,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -631,12 +650,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateShopScriptTagBodyScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -648,7 +672,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -682,7 +706,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct CreateShopScriptTagResponseScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -721,7 +744,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -734,12 +756,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CreateShopScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -751,7 +778,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -866,7 +893,6 @@ pub mod types {
     }
     ///The created usage charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct CreateUsageChargeResponseUsageCharge {
         ///Reason for the charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -944,7 +970,6 @@ pub mod types {
     }
     ///The inline script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetInlineScriptTagResponseInlineScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -985,7 +1010,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1000,6 +1024,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1007,6 +1035,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1019,7 +1048,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1046,7 +1075,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1057,11 +1085,16 @@ pub mod types {
     pub enum GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1072,7 +1105,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1110,7 +1143,6 @@ pub mod types {
     }
     ///`GetInlineScriptTagsResponseInlineScriptTagsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetInlineScriptTagsResponseInlineScriptTagsItem {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1151,7 +1183,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1166,6 +1197,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
@@ -1174,6 +1209,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1187,7 +1223,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1214,7 +1250,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1225,12 +1260,17 @@ pub mod types {
     pub enum GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1242,7 +1282,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1277,7 +1317,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1307,7 +1346,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1324,6 +1362,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1332,6 +1374,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1345,7 +1388,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1380,7 +1423,6 @@ pub mod types {
     }
     ///`GetScriptTagsResponseScriptTagsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetScriptTagsResponseScriptTagsItem {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1410,7 +1452,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1427,6 +1468,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetScriptTagsResponseScriptTagsItemDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1435,6 +1480,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1448,7 +1494,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1483,7 +1529,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetShopScriptTagResponseScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1522,7 +1567,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1535,12 +1579,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetShopScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1552,7 +1601,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1588,7 +1637,6 @@ pub mod types {
     }
     ///`GetShopScriptTagsResponseScriptTagsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct GetShopScriptTagsResponseScriptTagsItem {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1627,7 +1675,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1640,12 +1687,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1657,7 +1709,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1681,7 +1733,6 @@ pub mod types {
     }
     ///An inline script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct InlineScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1718,7 +1769,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1733,6 +1783,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for InlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1740,6 +1794,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1752,7 +1807,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1777,7 +1832,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1788,11 +1842,16 @@ pub mod types {
     pub enum InlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for InlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1803,7 +1862,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1863,7 +1922,6 @@ pub mod types {
     }
     ///The created charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct PostApplicationChargeResponseApplicationCharge {
         ///Charge ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1885,7 +1943,6 @@ pub mod types {
     }
     ///A script tag of the deprecated script tag API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct ScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1913,7 +1970,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1930,6 +1986,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1938,6 +1998,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1951,7 +2012,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -1973,7 +2034,6 @@ pub mod types {
     }
     ///A script tag on shop pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct ShopScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2010,7 +2070,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2023,12 +2082,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ShopScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2040,7 +2104,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2100,7 +2164,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2115,6 +2178,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2122,6 +2189,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2134,7 +2202,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2161,7 +2229,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2172,11 +2239,16 @@ pub mod types {
     pub enum UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2187,7 +2259,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2224,7 +2296,6 @@ pub mod types {
     }
     ///The inline script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct UpdateInlineScriptTagResponseInlineScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2265,7 +2336,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2280,6 +2350,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
@@ -2288,6 +2362,7 @@ pub mod types {
                 Self::All => f.write_str("all"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2301,7 +2376,7 @@ pub mod types {
                 "all" => Ok(Self::All),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2328,7 +2403,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2339,12 +2413,17 @@ pub mod types {
     pub enum UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         #[serde(rename = "object_builded")]
         ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display
     for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2356,7 +2435,7 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2411,7 +2490,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2428,6 +2506,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateScriptTagBodyScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2436,6 +2518,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2449,7 +2532,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2483,7 +2566,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct UpdateScriptTagResponseScriptTag {
         ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2513,7 +2595,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2530,6 +2611,10 @@ pub mod types {
         ThanksPage,
         #[serde(rename = "cart")]
         Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2538,6 +2623,7 @@ pub mod types {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
                 Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2551,7 +2637,7 @@ pub mod types {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
                 "cart" => Ok(Self::Cart),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2608,7 +2694,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2621,12 +2706,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateShopScriptTagBodyScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2638,7 +2728,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2672,7 +2762,6 @@ pub mod types {
     }
     ///The script tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct UpdateShopScriptTagResponseScriptTag {
         ///Account ID of the shop owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2711,7 +2800,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2724,12 +2812,17 @@ pub mod types {
         Shop,
         #[serde(rename = "thanks_page")]
         ThanksPage,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for UpdateShopScriptTagResponseScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
                 Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2741,7 +2834,7 @@ pub mod types {
             match value {
                 "shop" => Ok(Self::Shop),
                 "thanks_page" => Ok(Self::ThanksPage),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
@@ -2765,7 +2858,6 @@ pub mod types {
     }
     ///A usage charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
     pub struct UsageCharge {
         ///Reason for the charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9554,9 +9646,6 @@ The credential is marked sensitive: it never appears in `Debug` output.*/
         Ok(Self::new_with_client(baseurl, http))
     }
 }
-/// progenitor adds an `api-version` header to every request (a convention of
-/// dropshot servers). The APIs apikit targets do not define it, so it is removed
-/// before sending, through progenitor's own hook.
 impl ClientHooks<()> for Client {
     async fn pre<E>(
         &self,

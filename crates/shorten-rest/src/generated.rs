@@ -2658,9 +2658,6 @@ The credential is marked sensitive: it never appears in `Debug` output.*/
         Ok(Self::new_with_client(baseurl, http))
     }
 }
-/// progenitor adds an `api-version` header to every request (a convention of
-/// dropshot servers). The APIs apikit targets do not define it, so it is removed
-/// before sending, through progenitor's own hook.
 impl ClientHooks<()> for Client {
     async fn pre<E>(
         &self,

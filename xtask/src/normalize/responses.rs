@@ -1,0 +1,347 @@
+//! Pass `responses`: progenitor gives each operation one success type and one error
+//! type, and panics (`response_types.len() <= 1`) when the documented responses differ.
+//! This pass makes them agree, by these rules:
+//!
+//! - `default` next to explicit 2xx codes describes errors: it becomes `4XX` and `5XX`
+//!   (unless those exist). `default` as the only success response becomes `2XX`.
+//! - Success (2xx): identical schemas (ignoring descriptions and examples) are left
+//!   alone. Different JSON schemas become one `oneOf` of them, in status order, on
+//!   every 2xx (an untagged enum: the first variant that decodes wins). A 2xx without a
+//!   body next to JSON ones (200 JSON + 204) gets the same, nullable, schema and is
+//!   listed in `x-apikit-empty-success`; the generated client turns that empty body into
+//!   `null`, so the call returns `None`. If any 2xx is not JSON (a file), every 2xx is
+//!   returned as a byte stream.
+//! - Errors (4xx/5xx): different JSON schemas become one `oneOf`; error responses
+//!   without a JSON body next to JSON ones are dropped from the spec, so they reach the
+//!   caller as an undocumented status with the raw body (`ApiError::Status`).
+//!
+//! A `$ref` to `components/responses` is inlined in an operation only when the
+//! operation's copy has to change.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::walk::{self, Object};
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    None,
+    Json(Value),
+    Raw,
+}
+
+pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    walk::operations_mut(doc, &mut |_, _, op, _| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return Ok(());
+        };
+        let has_2xx = responses.keys().any(|c| is_success(c));
+        if let Some(default) = responses.remove("default") {
+            if has_2xx {
+                for range in ["4XX", "5XX"] {
+                    if !responses.contains_key(range) {
+                        responses.insert(range.into(), default.clone());
+                    }
+                }
+            } else {
+                responses.insert("2XX".into(), default);
+            }
+        }
+        let empty = merge_success(responses, &components);
+        merge_errors(responses, &components);
+        if !empty.is_empty() {
+            op.insert("x-apikit-empty-success".into(), json!(empty));
+        }
+        Ok(())
+    })
+}
+
+fn is_success(code: &str) -> bool {
+    code.starts_with('2')
+}
+
+fn is_error(code: &str) -> bool {
+    code.starts_with('4') || code.starts_with('5')
+}
+
+/// A response with its `$ref` (to `components/responses`) followed.
+fn resolved(r: &Value, components: &Value) -> Value {
+    let mut cur = r.clone();
+    for _ in 0..8 {
+        let Some(name) = cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/responses/"))
+        else {
+            break;
+        };
+        cur = components
+            .pointer(&format!("/responses/{name}"))
+            .cloned()
+            .unwrap_or(Value::Null);
+    }
+    cur
+}
+
+fn kind(r: &Value) -> Kind {
+    match r.get("content").and_then(Value::as_object) {
+        None => Kind::None,
+        Some(c) if c.is_empty() => Kind::None,
+        Some(c) => match c.get("application/json") {
+            Some(m) => Kind::Json(strip_annotations(m.get("schema").unwrap_or(&json!({})))),
+            None => Kind::Raw,
+        },
+    }
+}
+
+/// The schema without the keys that do not change the type, for comparisons.
+fn strip_annotations(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "description" | "title" | "example" | "examples" | "externalDocs"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), strip_annotations(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip_annotations).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The distinct JSON schemas of `codes`, in order, as written (not stripped).
+fn json_schemas(responses: &Object, codes: &[String], components: &Value) -> Vec<Value> {
+    let mut out: Vec<Value> = vec![];
+    let mut seen: Vec<Value> = vec![];
+    for code in codes {
+        let r = resolved(&responses[code], components);
+        if let Kind::Json(stripped) = kind(&r) {
+            if !seen.contains(&stripped) {
+                seen.push(stripped);
+                out.push(r["content"]["application/json"]["schema"].clone());
+            }
+        }
+    }
+    out
+}
+
+fn union(mut schemas: Vec<Value>) -> Value {
+    if schemas.len() == 1 {
+        schemas.remove(0)
+    } else {
+        json!({ "oneOf": schemas })
+    }
+}
+
+/// Sets the content of `responses[code]`, inlining a `$ref` first.
+fn set_content(responses: &mut Object, code: &str, components: &Value, content: Value) {
+    let mut r = resolved(&responses[code], components);
+    if let Value::Object(m) = &mut r {
+        m.insert("content".into(), content);
+        m.entry("description").or_insert_with(|| "".into());
+    }
+    responses.insert(code.to_owned(), r);
+}
+
+/// Returns the 2xx codes whose empty body the client must read as `null`.
+fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
+    let codes: Vec<String> = responses.keys().filter(|c| is_success(c)).cloned().collect();
+    let kinds: Vec<Kind> = codes
+        .iter()
+        .map(|c| kind(&resolved(&responses[c], components)))
+        .collect();
+    let mut distinct = kinds.clone();
+    distinct.dedup();
+    distinct.sort_by_key(|k| format!("{k:?}"));
+    distinct.dedup();
+    if distinct.len() <= 1 {
+        return vec![];
+    }
+    if kinds.contains(&Kind::Raw) {
+        let raw = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
+        for (code, k) in codes.iter().zip(&kinds) {
+            if *k != Kind::Raw {
+                set_content(responses, code, components, raw.clone());
+            }
+        }
+        return vec![];
+    }
+    let merged = union(json_schemas(responses, &codes, components));
+    let empty: Vec<String> = codes
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == Kind::None)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let schema = if empty.is_empty() {
+        merged
+    } else {
+        nullable(merged)
+    };
+    for code in &codes {
+        set_content(
+            responses,
+            code,
+            components,
+            json!({"application/json": {"schema": schema.clone()}}),
+        );
+    }
+    empty
+}
+
+fn nullable(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut m) if m.contains_key("oneOf") => {
+            m.insert("nullable".into(), true.into());
+            Value::Object(m)
+        }
+        Value::Object(m) if m.contains_key("$ref") => {
+            json!({"allOf": [Value::Object(m)], "nullable": true})
+        }
+        Value::Object(mut m) => {
+            m.insert("nullable".into(), true.into());
+            Value::Object(m)
+        }
+        other => other,
+    }
+}
+
+fn merge_errors(responses: &mut Object, components: &Value) {
+    let codes: Vec<String> = responses.keys().filter(|c| is_error(c)).cloned().collect();
+    let kinds: Vec<Kind> = codes
+        .iter()
+        .map(|c| kind(&resolved(&responses[c], components)))
+        .collect();
+    let any_json = kinds.iter().any(|k| matches!(k, Kind::Json(_)));
+    if !any_json {
+        // All empty or all files: one kind already, or a mix progenitor also rejects.
+        if kinds.contains(&Kind::Raw) && kinds.contains(&Kind::None) {
+            for (code, k) in codes.iter().zip(&kinds) {
+                if *k == Kind::None {
+                    responses.remove(code);
+                }
+            }
+        }
+        return;
+    }
+    for (code, k) in codes.iter().zip(&kinds) {
+        if !matches!(k, Kind::Json(_)) {
+            responses.remove(code);
+        }
+    }
+    let json_codes: Vec<String> = codes
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| matches!(k, Kind::Json(_)))
+        .map(|(c, _)| c.clone())
+        .collect();
+    let schemas = json_schemas(responses, &json_codes, components);
+    if schemas.len() > 1 {
+        let merged = union(schemas);
+        for code in &json_codes {
+            set_content(
+                responses,
+                code,
+                components,
+                json!({"application/json": {"schema": merged.clone()}}),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn responses_of(mut doc: Value) -> Value {
+        run(&mut doc, Path::new("x.yaml")).unwrap();
+        doc["paths"]["/x"]["get"].take()
+    }
+
+    fn json_of(schema: Value) -> Value {
+        json!({"description": "", "content": {"application/json": {"schema": schema}}})
+    }
+
+    #[test]
+    fn identical_success_schemas_stay() {
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let doc = json!({"paths": {"/x": {"get": {"responses": {"200": json_of(a.clone()), "207": json_of(a.clone())}}}}});
+        let op = responses_of(doc.clone());
+        assert_eq!(op, doc["paths"]["/x"]["get"]);
+    }
+
+    #[test]
+    fn json_and_empty_success_become_nullable_and_recorded() {
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let op = responses_of(json!({"paths": {"/x": {"get": {"responses": {
+            "200": json_of(a.clone()), "204": {"description": "none"}}}}}}));
+        let expected = json!({"allOf": [a], "nullable": true});
+        assert_eq!(
+            op["responses"]["204"]["content"]["application/json"]["schema"],
+            expected
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            expected
+        );
+        assert_eq!(op["x-apikit-empty-success"], json!(["204"]));
+    }
+
+    #[test]
+    fn different_success_schemas_become_one_of() {
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let b = json!({"type": "object", "properties": {"job": {"type": "string"}}});
+        let op = responses_of(json!({"paths": {"/x": {"get": {"responses": {
+            "200": json_of(a.clone()), "202": json_of(b.clone())}}}}}));
+        assert_eq!(
+            op["responses"]["202"]["content"]["application/json"]["schema"],
+            json!({"oneOf": [a, b]})
+        );
+    }
+
+    #[test]
+    fn a_file_makes_every_success_a_stream() {
+        let op = responses_of(json!({"paths": {"/x": {"get": {"responses": {
+            "200": {"description": "", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+            "202": json_of(json!({"type": "object"}))}}}}}));
+        assert!(
+            op["responses"]["202"]["content"]
+                .get("application/octet-stream")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn default_and_errors() {
+        let e = json!({"$ref": "#/components/schemas/E"});
+        let n = json!({"$ref": "#/components/schemas/NotFound"});
+        let op = responses_of(json!({
+            "components": {"responses": {"Missing": json_of(n.clone())}},
+            "paths": {"/x": {"get": {"responses": {
+                "200": {"description": "ok"},
+                "401": {"description": "no body"},
+                "404": {"$ref": "#/components/responses/Missing"},
+                "default": json_of(e.clone())}}}}}));
+        let r = &op["responses"];
+        assert!(r.get("default").is_none());
+        assert!(r.get("401").is_none(), "empty error next to JSON ones is dropped");
+        let merged = json!({"oneOf": [n, e]});
+        for code in ["404", "4XX", "5XX"] {
+            assert_eq!(
+                r[code]["content"]["application/json"]["schema"],
+                merged,
+                "{code}"
+            );
+        }
+        let only_default = responses_of(json!({"paths": {"/x": {"get": {"responses": {
+            "default": json_of(e.clone())}}}}}));
+        assert!(only_default["responses"].get("2XX").is_some());
+    }
+}

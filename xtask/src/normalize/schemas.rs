@@ -1,0 +1,207 @@
+//! Pass `schemas`: rewrites schema objects into shapes typify turns into good Rust
+//! types, and makes the generated types tolerant of what providers add later.
+//!
+//! - A single-`$ref` `allOf` wrapper (`allOf: [{$ref: X}]` with only annotations such as
+//!   `description`, `default`, `readOnly` beside it) becomes `$ref: X`, so it does not
+//!   produce one more copy of `X`; with `nullable: true` it stays a wrapper (an
+//!   `Option<X>`).
+//! - `enum` values decide the type: a `type: string` enum whose values are all numbers
+//!   is an integer/number enum; mixed values are all written as strings; duplicate
+//!   values are dropped; `null` among the values becomes `nullable: true`.
+//! - Numeric enums lose their `enum` list (kept in the description as "Known values"),
+//!   so a value added by the provider still decodes. String enums keep it: the
+//!   generator adds an `Unknown(String)` variant to every string enum type instead.
+//! - `additionalProperties: false` is dropped: typify would turn it into
+//!   `deny_unknown_fields`, and a response gaining a field must not break old clients.
+//! - A schema with `properties` but no `type` is an object; `required` names that are
+//!   not properties of an object that allows no others are dropped.
+//! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::walk::{self, Object};
+use crate::error::Result;
+
+/// Keys beside a single `$ref` in `allOf` that do not change the type.
+const WRAPPER_ANNOTATIONS: [&str; 10] = [
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "xml",
+];
+
+pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
+    walk::schemas_mut(doc, &mut |s, _| {
+        rewrite(s);
+        Ok(())
+    })
+}
+
+fn rewrite(s: &mut Object) {
+    unwrap_all_of(s);
+    enums(s);
+    if s.get("additionalProperties") == Some(&Value::Bool(false)) {
+        s.remove("additionalProperties");
+        let props: Vec<String> = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some(Value::Array(required)) = s.get_mut("required") {
+            required.retain(|r| r.as_str().is_some_and(|r| props.iter().any(|p| p == r)));
+            if required.is_empty() {
+                s.remove("required");
+            }
+        }
+    }
+    if s.contains_key("properties") && !s.contains_key("type") && !has_composition(s) {
+        s.insert("type".into(), "object".into());
+    }
+}
+
+fn has_composition(s: &Object) -> bool {
+    ["allOf", "oneOf", "anyOf", "$ref"]
+        .iter()
+        .any(|k| s.contains_key(*k))
+}
+
+fn unwrap_all_of(s: &mut Object) {
+    let Some(Value::Array(all)) = s.get("allOf") else {
+        return;
+    };
+    if all.len() != 1 || all[0].get("$ref").is_none() || all[0].as_object().map(|o| o.len()) != Some(1) {
+        return;
+    }
+    let only_annotations = s
+        .keys()
+        .all(|k| k == "allOf" || WRAPPER_ANNOTATIONS.contains(&k.as_str()));
+    if !only_annotations {
+        return;
+    }
+    let reference = all[0]["$ref"].clone();
+    s.clear();
+    s.insert("$ref".into(), reference);
+}
+
+fn enums(s: &mut Object) {
+    let Some(Value::Array(values)) = s.get("enum").cloned() else {
+        return;
+    };
+    let has_null = values.iter().any(Value::is_null);
+    let mut rest: Vec<Value> = vec![];
+    for v in values.into_iter().filter(|v| !v.is_null()) {
+        if !rest.contains(&v) {
+            rest.push(v);
+        }
+    }
+    if has_null {
+        s.insert("nullable".into(), true.into());
+    }
+    if rest.is_empty() {
+        // Only null: any value that is null; nothing to enumerate.
+        s.remove("enum");
+        return;
+    }
+    let all_ints = rest.iter().all(|v| v.is_i64() || v.is_u64());
+    let all_numbers = rest.iter().all(Value::is_number);
+    let declared = s.get("type").and_then(Value::as_str).map(str::to_owned);
+    let numeric = match declared.as_deref() {
+        Some("integer") | Some("number") => true,
+        Some("string") | None => all_numbers,
+        _ => false,
+    };
+    if numeric && all_numbers {
+        let ty = if all_ints && declared.as_deref() != Some("number") {
+            "integer"
+        } else {
+            "number"
+        };
+        s.insert("type".into(), ty.into());
+        let known: Vec<String> = rest.iter().map(Value::to_string).collect();
+        let note = format!("Known values: {}.", known.join(", "));
+        let description = match s.get("description").and_then(Value::as_str) {
+            Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+            _ => note,
+        };
+        s.insert("description".into(), description.into());
+        s.remove("enum");
+        return;
+    }
+    if matches!(declared.as_deref(), Some("string") | None) {
+        let strings: Vec<Value> = rest
+            .into_iter()
+            .map(|v| match v {
+                Value::String(_) => v,
+                other => Value::String(other.to_string()),
+            })
+            .collect();
+        let mut unique: Vec<Value> = vec![];
+        for v in strings {
+            if !unique.contains(&v) {
+                unique.push(v);
+            }
+        }
+        s.insert("type".into(), "string".into());
+        s.insert("enum".into(), json!(unique));
+    } else {
+        s.insert("enum".into(), json!(rest));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(schema: Value) -> Value {
+        let mut doc = json!({"components": {"schemas": {"S": schema}}});
+        run(&mut doc, Path::new("x.yaml")).unwrap();
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn all_of_wrappers() {
+        let r = json!({"$ref": "#/components/schemas/T"});
+        assert_eq!(
+            one(json!({"allOf": [r], "description": "d", "default": "x", "readOnly": true})),
+            r
+        );
+        let nullable = json!({"allOf": [r], "nullable": true});
+        assert_eq!(one(nullable.clone()), nullable);
+        let two = json!({"allOf": [r, {"type": "object"}]});
+        assert_eq!(one(two.clone()), two);
+    }
+
+    #[test]
+    fn enum_values_decide_the_type() {
+        assert_eq!(
+            one(json!({"type": "string", "enum": [10, 20, 30]})),
+            json!({"type": "integer", "description": "Known values: 10, 20, 30."})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": [null, "trial", "plan", "trial"]})),
+            json!({"type": "string", "enum": ["trial", "plan"], "nullable": true})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["", "a", 1]})),
+            json!({"type": "string", "enum": ["", "a", "1"]})
+        );
+    }
+
+    #[test]
+    fn closed_objects_open_up() {
+        assert_eq!(
+            one(json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false, "required": ["a", "ghost"]})),
+            json!({"properties": {"a": {"type": "string"}}, "required": ["a"], "type": "object"})
+        );
+        let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        assert_eq!(one(map.clone()), map);
+    }
+}
