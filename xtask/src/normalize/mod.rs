@@ -12,6 +12,7 @@ mod parameters;
 mod responses;
 mod schemas;
 mod swagger2;
+mod type_names;
 mod version;
 pub mod walk;
 
@@ -72,6 +73,11 @@ pub const PASSES: &[Pass] = &[
         name: "responses",
         summary: "one success and one error type per operation (merge, oneOf, empty-as-null)",
         run: responses::run,
+    },
+    Pass {
+        name: "type-names",
+        summary: "rename components and inline schemas whose Rust type names would collide",
+        run: type_names::run,
     },
 ];
 

@@ -5,9 +5,11 @@
 //!   `description`, `default`, `readOnly` beside it) becomes `$ref: X`, so it does not
 //!   produce one more copy of `X`; with `nullable: true` it stays a wrapper (an
 //!   `Option<X>`).
-//! - `enum` values decide the type: a `type: string` enum whose values are all numbers
-//!   is an integer/number enum; mixed values are all written as strings; duplicate
-//!   values are dropped; `null` among the values becomes `nullable: true`.
+//! - `enum` values decide the type: an enum whose values are all numbers is an
+//!   integer/number enum whatever its `type` says; otherwise a scalar enum is a string
+//!   enum (numbers among the values are written as strings, and `type: integer` with
+//!   string values becomes `type: string`); duplicate values are dropped; `null` among
+//!   the values becomes `nullable: true`.
 //! - Numeric enums lose their `enum` list (kept in the description as "Known values"),
 //!   so a value added by the provider still decodes. String enums keep it: the
 //!   generator adds an `Unknown(String)` variant to every string enum type instead.
@@ -15,6 +17,8 @@
 //!   `deny_unknown_fields`, and a response gaining a field must not break old clients.
 //! - A schema with `properties` but no `type` is an object; `required` names that are
 //!   not properties of an object that allows no others are dropped.
+//! - A `default` the schema rejects (wrong type, not among the `enum` values) is
+//!   dropped; typify refuses a spec over it.
 //! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
 
 use std::path::Path;
@@ -48,6 +52,7 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
 fn rewrite(s: &mut Object) {
     unwrap_all_of(s);
     enums(s);
+    drop_bad_default(s);
     if s.get("additionalProperties") == Some(&Value::Bool(false)) {
         s.remove("additionalProperties");
         let props: Vec<String> = s
@@ -71,6 +76,33 @@ fn has_composition(s: &Object) -> bool {
     ["allOf", "oneOf", "anyOf", "$ref"]
         .iter()
         .any(|k| s.contains_key(*k))
+}
+
+/// A `default` that the schema itself rejects (wrong type, not one of the `enum`
+/// values) is dropped: typify refuses the whole spec over it, and a client cannot rely
+/// on a default the provider documented wrongly.
+fn drop_bad_default(s: &mut Object) {
+    let Some(default) = s.get("default") else {
+        return;
+    };
+    let nullable = s.get("nullable") == Some(&Value::Bool(true));
+    let fits_type = match s.get("type").and_then(Value::as_str) {
+        _ if default.is_null() => nullable,
+        Some("string") => default.is_string(),
+        Some("integer") => default.is_i64() || default.is_u64(),
+        Some("number") => default.is_number(),
+        Some("boolean") => default.is_boolean(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => true,
+    };
+    let fits_enum = match s.get("enum").and_then(Value::as_array) {
+        Some(values) => values.contains(default) || (default.is_null() && nullable),
+        None => true,
+    };
+    if !(fits_type && fits_enum) {
+        s.remove("default");
+    }
 }
 
 fn unwrap_all_of(s: &mut Object) {
@@ -113,12 +145,11 @@ fn enums(s: &mut Object) {
     let all_ints = rest.iter().all(|v| v.is_i64() || v.is_u64());
     let all_numbers = rest.iter().all(Value::is_number);
     let declared = s.get("type").and_then(Value::as_str).map(str::to_owned);
-    let numeric = match declared.as_deref() {
-        Some("integer") | Some("number") => true,
-        Some("string") | None => all_numbers,
-        _ => false,
-    };
-    if numeric && all_numbers {
+    let scalar = matches!(
+        declared.as_deref(),
+        Some("integer") | Some("number") | Some("string") | None
+    );
+    if scalar && all_numbers {
         let ty = if all_ints && declared.as_deref() != Some("number") {
             "integer"
         } else {
@@ -135,7 +166,7 @@ fn enums(s: &mut Object) {
         s.remove("enum");
         return;
     }
-    if matches!(declared.as_deref(), Some("string") | None) {
+    if scalar {
         let strings: Vec<Value> = rest
             .into_iter()
             .map(|v| match v {
@@ -193,6 +224,24 @@ mod tests {
             one(json!({"type": "string", "enum": ["", "a", 1]})),
             json!({"type": "string", "enum": ["", "a", "1"]})
         );
+    }
+
+    #[test]
+    fn enum_values_win_over_a_wrong_type_and_bad_defaults_go() {
+        assert_eq!(
+            one(json!({"type": "integer", "enum": ["created", "found"]})),
+            json!({"type": "string", "enum": ["created", "found"]})
+        );
+        assert_eq!(
+            one(json!({"type": "boolean", "default": "false"})),
+            json!({"type": "boolean"})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["a"], "default": "b"})),
+            json!({"type": "string", "enum": ["a"]})
+        );
+        let ok = json!({"type": "string", "nullable": true, "default": null});
+        assert_eq!(one(ok.clone()), ok);
     }
 
     #[test]
