@@ -56,12 +56,12 @@ fn wrong_node_type_names_the_json_pointer() {
 fn unsupported_version_points_at_the_field() {
     let Error::Spec {
         pointer, message, ..
-    } = error("openapi_31.json")
+    } = error("openapi_32.json")
     else {
         panic!("expected Error::Spec")
     };
     assert_eq!(pointer, "/openapi");
-    assert!(message.contains("3.1.0"), "{message}");
+    assert!(message.contains("3.2.0"), "{message}");
 }
 
 #[test]

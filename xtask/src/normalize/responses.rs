@@ -35,6 +35,11 @@ enum Kind {
 pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     walk::operations_mut(doc, &mut |_, _, op, _| {
+        let operation_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             return Ok(());
         };
@@ -51,7 +56,7 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
             }
         }
         let empty = merge_success(responses, &components);
-        merge_errors(responses, &components);
+        merge_errors(responses, &components, &operation_id);
         if !empty.is_empty() {
             op.insert("x-apikit-empty-success".into(), json!(empty));
         }
@@ -132,12 +137,34 @@ fn json_schemas(responses: &Object, codes: &[String], components: &Value) -> Vec
     out
 }
 
-fn union(mut schemas: Vec<Value>) -> Value {
+/// One schema for several: itself when there is one, else a `oneOf` (an untagged enum,
+/// whose first matching variant wins). Variants with more `required` properties come
+/// first (stable otherwise), so a loose schema whose fields are all optional does not
+/// swallow a stricter one.
+fn union(mut schemas: Vec<Value>, components: &Value) -> Value {
     if schemas.len() == 1 {
-        schemas.remove(0)
-    } else {
-        json!({ "oneOf": schemas })
+        return schemas.remove(0);
     }
+    schemas.sort_by_key(|s| std::cmp::Reverse(required_count(s, components)));
+    json!({ "oneOf": schemas })
+}
+
+fn required_count(schema: &Value, components: &Value) -> usize {
+    let mut s = schema;
+    for _ in 0..8 {
+        match s
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/"))
+        {
+            Some(rest) => match components.pointer(&format!("/{rest}")) {
+                Some(target) => s = target,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    s.get("required").and_then(Value::as_array).map_or(0, Vec::len)
 }
 
 /// Sets the content of `responses[code]`, inlining a `$ref` first.
@@ -173,7 +200,7 @@ fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
         }
         return vec![];
     }
-    let merged = union(json_schemas(responses, &codes, components));
+    let merged = union(json_schemas(responses, &codes, components), components);
     let empty: Vec<String> = codes
         .iter()
         .zip(&kinds)
@@ -213,7 +240,7 @@ fn nullable(schema: Value) -> Value {
     }
 }
 
-fn merge_errors(responses: &mut Object, components: &Value) {
+fn merge_errors(responses: &mut Object, components: &Value, operation_id: &str) {
     let codes: Vec<String> = responses.keys().filter(|c| is_error(c)).cloned().collect();
     let kinds: Vec<Kind> = codes
         .iter()
@@ -244,7 +271,9 @@ fn merge_errors(responses: &mut Object, components: &Value) {
         .collect();
     let schemas = json_schemas(responses, &json_codes, components);
     if schemas.len() > 1 {
-        let merged = union(schemas);
+        let mut merged = union(schemas, components);
+        // Named after the operation's errors, not its (success) response.
+        merged["title"] = format!("{operation_id} error").into();
         for code in &json_codes {
             set_content(
                 responses,
@@ -304,6 +333,14 @@ mod tests {
             op["responses"]["202"]["content"]["application/json"]["schema"],
             json!({"oneOf": [a, b]})
         );
+        // The variant with more required properties is tried first.
+        let strict = json!({"type": "object", "required": ["job"], "properties": {"job": {"type": "string"}}});
+        let op = responses_of(json!({"paths": {"/x": {"get": {"responses": {
+            "200": json_of(b.clone()), "202": json_of(strict.clone())}}}}}));
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"oneOf": [strict, b]})
+        );
     }
 
     #[test]
@@ -332,7 +369,7 @@ mod tests {
         let r = &op["responses"];
         assert!(r.get("default").is_none());
         assert!(r.get("401").is_none(), "empty error next to JSON ones is dropped");
-        let merged = json!({"oneOf": [n, e]});
+        let merged = json!({"oneOf": [n, e], "title": " error"});
         for code in ["404", "4XX", "5XX"] {
             assert_eq!(
                 r[code]["content"]["application/json"]["schema"],
