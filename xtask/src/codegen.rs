@@ -370,12 +370,18 @@ fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenStrea
         let doc = format!("`{url}`");
         quote! { #[doc = #doc] pub const #ident: &str = #url; }
     });
-    let auth = config.auth.as_ref().map(auth_constructors);
+    let auth = config
+        .auth
+        .as_ref()
+        .map(|a| auth_constructors(a, &config.servers));
     let hooks = hooks(tables);
     quote! {
         /// Typed errors and the credential error, so users need no direct dependency on
         /// apikit-runtime.
         pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+        /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
+        /// chunk by chunk, without holding it in memory.
+        pub use apikit_runtime::stream::write_to;
 
         /// Base URLs the API is served from.
         pub mod servers {
@@ -458,7 +464,7 @@ fn hooks(tables: &HookTables) -> TokenStream {
     }
 }
 
-fn auth_constructors(auth: &AuthConfig) -> TokenStream {
+fn auth_constructors(auth: &AuthConfig, servers: &BTreeMap<String, String>) -> TokenStream {
     let ctor = format_ident!("{}", auth.constructor);
     let ctor_at = format_ident!("{}_at", auth.constructor);
     let arg = format_ident!("{}", auth.argument);
@@ -477,12 +483,29 @@ fn auth_constructors(auth: &AuthConfig) -> TokenStream {
         "Like [`Client::{}`], against another base URL (a regional instance, a proxy, or a mock server in tests).",
         auth.constructor
     );
+    // One named constructor per other server: `with_api_key_eu` for `servers::EU`.
+    let per_server = servers.keys().filter(|n| *n != "default").map(|name| {
+        let f = format_ident!("{}_{}", auth.constructor, name);
+        let server = format_ident!("{}", name.to_uppercase());
+        let doc = format!(
+            "Like [`Client::{}`], against [`servers::{}`].",
+            auth.constructor,
+            name.to_uppercase()
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #f(#arg: &str) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+                Self::#ctor_at(servers::#server, #arg)
+            }
+        }
+    });
     quote! {
         impl Client {
             #[doc = #doc]
             pub fn #ctor(#arg: &str) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
                 Self::#ctor_at(servers::DEFAULT, #arg)
             }
+            #(#per_server)*
             #[doc = #doc_at]
             pub fn #ctor_at(baseurl: &str, #arg: &str) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
                 let http = apikit_runtime::http_client(&apikit_runtime::Credential::header(#header, #prefix, #arg))?;
@@ -518,7 +541,7 @@ fn render_cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
     if uses.uuid {
         s.push_str("uuid.workspace = true\n");
     }
-    s.push_str("\n[dev-dependencies]\ntokio.workspace = true\n");
+    s.push_str("\n[dev-dependencies]\n# fs: examples save downloads to files.\ntokio = { workspace = true, features = [\"fs\"] }\n");
     s
 }
 

@@ -83,12 +83,20 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The `reqwest::Client` every generated constructor uses: the credential as a default
 /// header (sensitive), an apikit user agent, and connect/read timeouts.
 pub fn http_client(credential: &Credential) -> Result<reqwest::Client, AuthError> {
+    http_client_with(credential, http::HeaderMap::new())
+}
+
+/// [`http_client`] that also sends `headers` with every request (for example SendGrid's
+/// `on-behalf-of` for a subuser). A header an operation sets itself wins over these.
+pub fn http_client_with(
+    credential: &Credential,
+    mut headers: http::HeaderMap,
+) -> Result<reqwest::Client, AuthError> {
     // from_bytes lowercases, so `Authorization` and `authorization` are the same header.
     let name = HeaderName::from_bytes(credential.header.as_bytes()).map_err(|_| AuthError {
         header: credential.header,
         reason: "not a valid HTTP header name",
     })?;
-    let mut headers = http::HeaderMap::new();
     headers.insert(name, credential.header_value()?);
     reqwest::Client::builder()
         .default_headers(headers)

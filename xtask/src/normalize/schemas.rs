@@ -19,6 +19,7 @@
 //!   not properties of an object that allows no others are dropped.
 //! - A `default` the schema rejects (wrong type, not among the `enum` values) is
 //!   dropped; typify refuses a spec over it.
+//! - `minLength`/`minItems`/`minProperties` of 0 are dropped (they constrain nothing).
 //! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
 
 use std::path::Path;
@@ -50,6 +51,12 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
 }
 
 fn rewrite(s: &mut Object) {
+    // Lower bounds of 0 constrain nothing, and typify turns them into `len < 0` checks.
+    for key in ["minLength", "minItems", "minProperties"] {
+        if s.get(key).and_then(Value::as_u64) == Some(0) {
+            s.remove(key);
+        }
+    }
     unwrap_all_of(s);
     enums(s);
     drop_bad_default(s);
@@ -249,6 +256,10 @@ mod tests {
         assert_eq!(
             one(json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false, "required": ["a", "ghost"]})),
             json!({"properties": {"a": {"type": "string"}}, "required": ["a"], "type": "object"})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "minLength": 0, "maxLength": 3})),
+            json!({"type": "string", "maxLength": 3})
         );
         let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
         assert_eq!(one(map.clone()), map);

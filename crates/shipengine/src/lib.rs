@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+// The client generated from specs/shipengine/ by `cargo xtask codegen`. It is formatted by
+// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.
+#[rustfmt::skip]
+mod generated;
+pub use generated::*;
+
+// Hand-written additions live in their own modules beside `generated`.
+pub mod downloads;
