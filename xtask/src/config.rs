@@ -29,6 +29,21 @@ pub struct ProviderConfig {
     /// progenitor settings.
     #[serde(default)]
     pub generator: GeneratorConfig,
+    /// How list operations page, if they do; each gets a `stream()` of items.
+    #[serde(default)]
+    pub pagination: Option<PaginationConfig>,
+}
+
+/// `[pagination]`: page-number pagination (`?page=N`), as Snyk API & Web uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationConfig {
+    /// Query parameter with the 1-based page number, e.g. `page`.
+    pub page: String,
+    /// Response field with the page's items, e.g. `results`.
+    pub items: String,
+    /// Response field with the number of pages, e.g. `page_total`.
+    pub pages: String,
 }
 
 fn default_version() -> String {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod normalize;
 pub mod open_enums;
+pub mod pagination;
 pub mod schemas;
 pub mod spec;
 

@@ -113,6 +113,25 @@ impl<E> ApiError<E> {
         }
     }
 
+    /// The error body as JSON, whichever variant holds it: the decoded documented body,
+    /// or the raw body of an undocumented status or a 429 when it parses as JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value>
+    where
+        E: serde::Serialize,
+    {
+        match self {
+            ApiError::Documented { body, .. }
+            | ApiError::RateLimited {
+                documented: Some(body),
+                ..
+            } => serde_json::to_value(body).ok(),
+            ApiError::RateLimited { body, .. } | ApiError::Status { body, .. } => {
+                serde_json::from_str(body).ok()
+            }
+            _ => None,
+        }
+    }
+
     /// Whether trying again later may succeed: transport failures, 408, 429, 502, 503, 504.
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -4,6 +4,7 @@
 mod auth;
 mod error;
 pub mod hooks;
+pub mod pages;
 pub mod stream;
 
 pub use auth::{AuthError, Credential, http_client, http_client_with};

@@ -199,20 +199,20 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CreateEventWebhookResponse`
+    ///`CreateEventWebhookError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateEventWebhookResponse {
+    pub struct CreateEventWebhookError {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<CreateEventWebhookResponseErrorsItem>,
+        pub errors: ::std::vec::Vec<CreateEventWebhookErrorErrorsItem>,
     }
-    impl CreateEventWebhookResponse {
-        pub fn builder() -> builder::CreateEventWebhookResponse {
+    impl CreateEventWebhookError {
+        pub fn builder() -> builder::CreateEventWebhookError {
             Default::default()
         }
     }
-    ///`CreateEventWebhookResponseErrorsItem`
+    ///`CreateEventWebhookErrorErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateEventWebhookResponseErrorsItem {
+    pub struct CreateEventWebhookErrorErrorsItem {
         ///ID of your existing webhook that already sends to this URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -223,8 +223,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl CreateEventWebhookResponseErrorsItem {
-        pub fn builder() -> builder::CreateEventWebhookResponseErrorsItem {
+    impl CreateEventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::CreateEventWebhookErrorErrorsItem {
             Default::default()
         }
     }
@@ -233,25 +233,14 @@ pub mod types {
     #[serde(untagged)]
     pub enum CreateParseSettingError {
         ErrorResponse(ErrorResponse),
-        Object {
+        Webhook500 {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<CreateParseSettingErrorObjectErrorsItem>,
+            errors: ::std::vec::Vec<Webhook500ErrorsItem>,
         },
     }
     impl ::std::convert::From<ErrorResponse> for CreateParseSettingError {
         fn from(value: ErrorResponse) -> Self {
             Self::ErrorResponse(value)
-        }
-    }
-    ///`CreateParseSettingErrorObjectErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateParseSettingErrorObjectErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateParseSettingErrorObjectErrorsItem {
-        pub fn builder() -> builder::CreateParseSettingErrorObjectErrorsItem {
-            Default::default()
         }
     }
     ///`CreateSecurityPolicyBody`
@@ -365,26 +354,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeleteEventWebhookResponse`
+    ///`DeleteEventWebhookError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DeleteEventWebhookResponse {
+    pub struct DeleteEventWebhookError {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<DeleteEventWebhookResponseErrorsItem>,
+        pub errors: ::std::vec::Vec<DeleteEventWebhookErrorErrorsItem>,
     }
-    impl DeleteEventWebhookResponse {
-        pub fn builder() -> builder::DeleteEventWebhookResponse {
+    impl DeleteEventWebhookError {
+        pub fn builder() -> builder::DeleteEventWebhookError {
             Default::default()
         }
     }
-    ///`DeleteEventWebhookResponseErrorsItem`
+    ///`DeleteEventWebhookErrorErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DeleteEventWebhookResponseErrorsItem {
+    pub struct DeleteEventWebhookErrorErrorsItem {
         ///Error text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    impl DeleteEventWebhookResponseErrorsItem {
-        pub fn builder() -> builder::DeleteEventWebhookResponseErrorsItem {
+    impl DeleteEventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::DeleteEventWebhookErrorErrorsItem {
             Default::default()
         }
     }
@@ -393,25 +382,14 @@ pub mod types {
     #[serde(untagged)]
     pub enum DeleteParseSettingError {
         ErrorResponse(ErrorResponse),
-        Object {
+        Webhook500 {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<DeleteParseSettingErrorObjectErrorsItem>,
+            errors: ::std::vec::Vec<Webhook500ErrorsItem>,
         },
     }
     impl ::std::convert::From<ErrorResponse> for DeleteParseSettingError {
         fn from(value: ErrorResponse) -> Self {
             Self::ErrorResponse(value)
-        }
-    }
-    ///`DeleteParseSettingErrorObjectErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DeleteParseSettingErrorObjectErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl DeleteParseSettingErrorObjectErrorsItem {
-        pub fn builder() -> builder::DeleteParseSettingErrorObjectErrorsItem {
-            Default::default()
         }
     }
     ///`DeleteSecurityPolicyResponse`
@@ -425,6 +403,28 @@ pub mod types {
             Default::default()
         }
     }
+    ///`DownloadCsvError`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DownloadCsvError {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<DownloadCsvErrorErrorsItem>,
+    }
+    impl DownloadCsvError {
+        pub fn builder() -> builder::DownloadCsvError {
+            Default::default()
+        }
+    }
+    ///`DownloadCsvErrorErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DownloadCsvErrorErrorsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl DownloadCsvErrorErrorsItem {
+        pub fn builder() -> builder::DownloadCsvErrorErrorsItem {
+            Default::default()
+        }
+    }
     ///`DownloadCsvResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DownloadCsvResponse {
@@ -433,17 +433,6 @@ pub mod types {
     }
     impl DownloadCsvResponse {
         pub fn builder() -> builder::DownloadCsvResponse {
-            Default::default()
-        }
-    }
-    ///`DownloadCsvResponseErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DownloadCsvResponseErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl DownloadCsvResponseErrorsItem {
-        pub fn builder() -> builder::DownloadCsvResponseErrorsItem {
             Default::default()
         }
     }
@@ -1119,26 +1108,26 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GetEventWebhookResponse`
+    ///`GetEventWebhookError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetEventWebhookResponse {
+    pub struct GetEventWebhookError {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<GetEventWebhookResponseErrorsItem>,
+        pub errors: ::std::vec::Vec<GetEventWebhookErrorErrorsItem>,
     }
-    impl GetEventWebhookResponse {
-        pub fn builder() -> builder::GetEventWebhookResponse {
+    impl GetEventWebhookError {
+        pub fn builder() -> builder::GetEventWebhookError {
             Default::default()
         }
     }
-    ///`GetEventWebhookResponseErrorsItem`
+    ///`GetEventWebhookErrorErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetEventWebhookResponseErrorsItem {
+    pub struct GetEventWebhookErrorErrorsItem {
         ///Error text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    impl GetEventWebhookResponseErrorsItem {
-        pub fn builder() -> builder::GetEventWebhookResponseErrorsItem {
+    impl GetEventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::GetEventWebhookErrorErrorsItem {
             Default::default()
         }
     }
@@ -1184,25 +1173,14 @@ pub mod types {
     #[serde(untagged)]
     pub enum GetParseSettingError {
         ErrorResponse(ErrorResponse),
-        Object {
+        Webhook500 {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<GetParseSettingErrorObjectErrorsItem>,
+            errors: ::std::vec::Vec<Webhook500ErrorsItem>,
         },
     }
     impl ::std::convert::From<ErrorResponse> for GetParseSettingError {
         fn from(value: ErrorResponse) -> Self {
             Self::ErrorResponse(value)
-        }
-    }
-    ///`GetParseSettingErrorObjectErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetParseSettingErrorObjectErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl GetParseSettingErrorObjectErrorsItem {
-        pub fn builder() -> builder::GetParseSettingErrorObjectErrorsItem {
-            Default::default()
         }
     }
     ///`GetSecurityPolicyResponse`
@@ -1265,6 +1243,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///`GetSignedEventWebhookError`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GetSignedEventWebhookError {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<GetSignedEventWebhookErrorErrorsItem>,
+    }
+    impl GetSignedEventWebhookError {
+        pub fn builder() -> builder::GetSignedEventWebhookError {
+            Default::default()
+        }
+    }
+    ///`GetSignedEventWebhookErrorErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GetSignedEventWebhookErrorErrorsItem {
+        ///Error text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl GetSignedEventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::GetSignedEventWebhookErrorErrorsItem {
+            Default::default()
+        }
+    }
     ///`GetSignedEventWebhookResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetSignedEventWebhookResponse {
@@ -1277,18 +1278,6 @@ pub mod types {
     }
     impl GetSignedEventWebhookResponse {
         pub fn builder() -> builder::GetSignedEventWebhookResponse {
-            Default::default()
-        }
-    }
-    ///`GetSignedEventWebhookResponseErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSignedEventWebhookResponseErrorsItem {
-        ///Error text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl GetSignedEventWebhookResponseErrorsItem {
-        pub fn builder() -> builder::GetSignedEventWebhookResponseErrorsItem {
             Default::default()
         }
     }
@@ -1404,25 +1393,14 @@ pub mod types {
     #[serde(untagged)]
     pub enum ListParseSettingError {
         ErrorResponse(ErrorResponse),
-        Object {
+        Webhook500 {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<ListParseSettingErrorObjectErrorsItem>,
+            errors: ::std::vec::Vec<Webhook500ErrorsItem>,
         },
     }
     impl ::std::convert::From<ErrorResponse> for ListParseSettingError {
         fn from(value: ErrorResponse) -> Self {
             Self::ErrorResponse(value)
-        }
-    }
-    ///`ListParseSettingErrorObjectErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListParseSettingErrorObjectErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl ListParseSettingErrorObjectErrorsItem {
-        pub fn builder() -> builder::ListParseSettingErrorObjectErrorsItem {
-            Default::default()
         }
     }
     ///`ListParseSettingResponse`
@@ -1942,6 +1920,28 @@ pub mod types {
             Default::default()
         }
     }
+    ///`RequestCsvError`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RequestCsvError {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<RequestCsvErrorErrorsItem>,
+    }
+    impl RequestCsvError {
+        pub fn builder() -> builder::RequestCsvError {
+            Default::default()
+        }
+    }
+    ///`RequestCsvErrorErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RequestCsvErrorErrorsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestCsvErrorErrorsItem {
+        pub fn builder() -> builder::RequestCsvErrorErrorsItem {
+            Default::default()
+        }
+    }
     ///`RequestCsvResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RequestCsvResponse {
@@ -1953,17 +1953,6 @@ pub mod types {
     }
     impl RequestCsvResponse {
         pub fn builder() -> builder::RequestCsvResponse {
-            Default::default()
-        }
-    }
-    ///`RequestCsvResponseErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct RequestCsvResponseErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl RequestCsvResponseErrorsItem {
-        pub fn builder() -> builder::RequestCsvResponseErrorsItem {
             Default::default()
         }
     }
@@ -2259,25 +2248,14 @@ pub mod types {
     #[serde(untagged)]
     pub enum UpdateParseSettingError {
         ErrorResponse(ErrorResponse),
-        Object {
+        Webhook500 {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<UpdateParseSettingErrorObjectErrorsItem>,
+            errors: ::std::vec::Vec<Webhook500ErrorsItem>,
         },
     }
     impl ::std::convert::From<ErrorResponse> for UpdateParseSettingError {
         fn from(value: ErrorResponse) -> Self {
             Self::ErrorResponse(value)
-        }
-    }
-    ///`UpdateParseSettingErrorObjectErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateParseSettingErrorObjectErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateParseSettingErrorObjectErrorsItem {
-        pub fn builder() -> builder::UpdateParseSettingErrorObjectErrorsItem {
-            Default::default()
         }
     }
     ///`UpdateSecurityPolicyBody`
@@ -2386,6 +2364,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///`UpdateSignedEventWebhookError`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateSignedEventWebhookError {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<UpdateSignedEventWebhookErrorErrorsItem>,
+    }
+    impl UpdateSignedEventWebhookError {
+        pub fn builder() -> builder::UpdateSignedEventWebhookError {
+            Default::default()
+        }
+    }
+    ///`UpdateSignedEventWebhookErrorErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateSignedEventWebhookErrorErrorsItem {
+        ///Error text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSignedEventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::UpdateSignedEventWebhookErrorErrorsItem {
+            Default::default()
+        }
+    }
     ///`UpdateSignedEventWebhookResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateSignedEventWebhookResponse {
@@ -2401,39 +2402,38 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateSignedEventWebhookResponseErrorsItem`
+    ///`Webhook500ErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateSignedEventWebhookResponseErrorsItem {
-        ///Error text.
+    pub struct Webhook500ErrorsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    impl UpdateSignedEventWebhookResponseErrorsItem {
-        pub fn builder() -> builder::UpdateSignedEventWebhookResponseErrorsItem {
+    impl Webhook500ErrorsItem {
+        pub fn builder() -> builder::Webhook500ErrorsItem {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct CreateEventWebhookResponse {
+        pub struct CreateEventWebhookError {
             errors: ::std::result::Result<
-                ::std::vec::Vec<super::CreateEventWebhookResponseErrorsItem>,
+                ::std::vec::Vec<super::CreateEventWebhookErrorErrorsItem>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateEventWebhookResponse {
+        impl ::std::default::Default for CreateEventWebhookError {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
                 }
             }
         }
-        impl CreateEventWebhookResponse {
+        impl CreateEventWebhookError {
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateEventWebhookResponseErrorsItem>,
+                    ::std::vec::Vec<super::CreateEventWebhookErrorErrorsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2445,23 +2445,23 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEventWebhookResponse>
-        for super::CreateEventWebhookResponse {
+        impl ::std::convert::TryFrom<CreateEventWebhookError>
+        for super::CreateEventWebhookError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEventWebhookResponse,
+                value: CreateEventWebhookError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { errors: value.errors? })
             }
         }
-        impl ::std::convert::From<super::CreateEventWebhookResponse>
-        for CreateEventWebhookResponse {
-            fn from(value: super::CreateEventWebhookResponse) -> Self {
+        impl ::std::convert::From<super::CreateEventWebhookError>
+        for CreateEventWebhookError {
+            fn from(value: super::CreateEventWebhookError) -> Self {
                 Self { errors: Ok(value.errors) }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateEventWebhookResponseErrorsItem {
+        pub struct CreateEventWebhookErrorErrorsItem {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2475,7 +2475,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateEventWebhookResponseErrorsItem {
+        impl ::std::default::Default for CreateEventWebhookErrorErrorsItem {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
@@ -2484,7 +2484,7 @@ pub mod types {
                 }
             }
         }
-        impl CreateEventWebhookResponseErrorsItem {
+        impl CreateEventWebhookErrorErrorsItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2520,11 +2520,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEventWebhookResponseErrorsItem>
-        for super::CreateEventWebhookResponseErrorsItem {
+        impl ::std::convert::TryFrom<CreateEventWebhookErrorErrorsItem>
+        for super::CreateEventWebhookErrorErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEventWebhookResponseErrorsItem,
+                value: CreateEventWebhookErrorErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -2533,57 +2533,14 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CreateEventWebhookResponseErrorsItem>
-        for CreateEventWebhookResponseErrorsItem {
-            fn from(value: super::CreateEventWebhookResponseErrorsItem) -> Self {
+        impl ::std::convert::From<super::CreateEventWebhookErrorErrorsItem>
+        for CreateEventWebhookErrorErrorsItem {
+            fn from(value: super::CreateEventWebhookErrorErrorsItem) -> Self {
                 Self {
                     id: Ok(value.id),
                     message: Ok(value.message),
                     url: Ok(value.url),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateParseSettingErrorObjectErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateParseSettingErrorObjectErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateParseSettingErrorObjectErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateParseSettingErrorObjectErrorsItem>
-        for super::CreateParseSettingErrorObjectErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateParseSettingErrorObjectErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::CreateParseSettingErrorObjectErrorsItem>
-        for CreateParseSettingErrorObjectErrorsItem {
-            fn from(value: super::CreateParseSettingErrorObjectErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3110,24 +3067,24 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct DeleteEventWebhookResponse {
+        pub struct DeleteEventWebhookError {
             errors: ::std::result::Result<
-                ::std::vec::Vec<super::DeleteEventWebhookResponseErrorsItem>,
+                ::std::vec::Vec<super::DeleteEventWebhookErrorErrorsItem>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeleteEventWebhookResponse {
+        impl ::std::default::Default for DeleteEventWebhookError {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
                 }
             }
         }
-        impl DeleteEventWebhookResponse {
+        impl DeleteEventWebhookError {
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::DeleteEventWebhookResponseErrorsItem>,
+                    ::std::vec::Vec<super::DeleteEventWebhookErrorErrorsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3139,36 +3096,36 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeleteEventWebhookResponse>
-        for super::DeleteEventWebhookResponse {
+        impl ::std::convert::TryFrom<DeleteEventWebhookError>
+        for super::DeleteEventWebhookError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeleteEventWebhookResponse,
+                value: DeleteEventWebhookError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { errors: value.errors? })
             }
         }
-        impl ::std::convert::From<super::DeleteEventWebhookResponse>
-        for DeleteEventWebhookResponse {
-            fn from(value: super::DeleteEventWebhookResponse) -> Self {
+        impl ::std::convert::From<super::DeleteEventWebhookError>
+        for DeleteEventWebhookError {
+            fn from(value: super::DeleteEventWebhookError) -> Self {
                 Self { errors: Ok(value.errors) }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct DeleteEventWebhookResponseErrorsItem {
+        pub struct DeleteEventWebhookErrorErrorsItem {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for DeleteEventWebhookResponseErrorsItem {
+        impl ::std::default::Default for DeleteEventWebhookErrorErrorsItem {
             fn default() -> Self {
                 Self {
                     message: Ok(Default::default()),
                 }
             }
         }
-        impl DeleteEventWebhookResponseErrorsItem {
+        impl DeleteEventWebhookErrorErrorsItem {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3182,61 +3139,18 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeleteEventWebhookResponseErrorsItem>
-        for super::DeleteEventWebhookResponseErrorsItem {
+        impl ::std::convert::TryFrom<DeleteEventWebhookErrorErrorsItem>
+        for super::DeleteEventWebhookErrorErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeleteEventWebhookResponseErrorsItem,
+                value: DeleteEventWebhookErrorErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { message: value.message? })
             }
         }
-        impl ::std::convert::From<super::DeleteEventWebhookResponseErrorsItem>
-        for DeleteEventWebhookResponseErrorsItem {
-            fn from(value: super::DeleteEventWebhookResponseErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteParseSettingErrorObjectErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeleteParseSettingErrorObjectErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeleteParseSettingErrorObjectErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteParseSettingErrorObjectErrorsItem>
-        for super::DeleteParseSettingErrorObjectErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteParseSettingErrorObjectErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteParseSettingErrorObjectErrorsItem>
-        for DeleteParseSettingErrorObjectErrorsItem {
-            fn from(value: super::DeleteParseSettingErrorObjectErrorsItem) -> Self {
+        impl ::std::convert::From<super::DeleteEventWebhookErrorErrorsItem>
+        for DeleteEventWebhookErrorErrorsItem {
+            fn from(value: super::DeleteEventWebhookErrorErrorsItem) -> Self {
                 Self { message: Ok(value.message) }
             }
         }
@@ -3284,6 +3198,92 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DownloadCsvError {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::DownloadCsvErrorErrorsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DownloadCsvError {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl DownloadCsvError {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::DownloadCsvErrorErrorsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DownloadCsvError> for super::DownloadCsvError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DownloadCsvError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { errors: value.errors? })
+            }
+        }
+        impl ::std::convert::From<super::DownloadCsvError> for DownloadCsvError {
+            fn from(value: super::DownloadCsvError) -> Self {
+                Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DownloadCsvErrorErrorsItem {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DownloadCsvErrorErrorsItem {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl DownloadCsvErrorErrorsItem {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DownloadCsvErrorErrorsItem>
+        for super::DownloadCsvErrorErrorsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DownloadCsvErrorErrorsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
+            }
+        }
+        impl ::std::convert::From<super::DownloadCsvErrorErrorsItem>
+        for DownloadCsvErrorErrorsItem {
+            fn from(value: super::DownloadCsvErrorErrorsItem) -> Self {
+                Self { message: Ok(value.message) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DownloadCsvResponse {
             presigned_url: ::std::result::Result<
                 ::std::string::String,
@@ -3327,49 +3327,6 @@ pub mod types {
                 Self {
                     presigned_url: Ok(value.presigned_url),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DownloadCsvResponseErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DownloadCsvResponseErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl DownloadCsvResponseErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DownloadCsvResponseErrorsItem>
-        for super::DownloadCsvResponseErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DownloadCsvResponseErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::DownloadCsvResponseErrorsItem>
-        for DownloadCsvResponseErrorsItem {
-            fn from(value: super::DownloadCsvResponseErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -5977,24 +5934,24 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetEventWebhookResponse {
+        pub struct GetEventWebhookError {
             errors: ::std::result::Result<
-                ::std::vec::Vec<super::GetEventWebhookResponseErrorsItem>,
+                ::std::vec::Vec<super::GetEventWebhookErrorErrorsItem>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetEventWebhookResponse {
+        impl ::std::default::Default for GetEventWebhookError {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
                 }
             }
         }
-        impl GetEventWebhookResponse {
+        impl GetEventWebhookError {
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::GetEventWebhookResponseErrorsItem>,
+                    ::std::vec::Vec<super::GetEventWebhookErrorErrorsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6006,36 +5963,35 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetEventWebhookResponse>
-        for super::GetEventWebhookResponse {
+        impl ::std::convert::TryFrom<GetEventWebhookError>
+        for super::GetEventWebhookError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetEventWebhookResponse,
+                value: GetEventWebhookError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { errors: value.errors? })
             }
         }
-        impl ::std::convert::From<super::GetEventWebhookResponse>
-        for GetEventWebhookResponse {
-            fn from(value: super::GetEventWebhookResponse) -> Self {
+        impl ::std::convert::From<super::GetEventWebhookError> for GetEventWebhookError {
+            fn from(value: super::GetEventWebhookError) -> Self {
                 Self { errors: Ok(value.errors) }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetEventWebhookResponseErrorsItem {
+        pub struct GetEventWebhookErrorErrorsItem {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetEventWebhookResponseErrorsItem {
+        impl ::std::default::Default for GetEventWebhookErrorErrorsItem {
             fn default() -> Self {
                 Self {
                     message: Ok(Default::default()),
                 }
             }
         }
-        impl GetEventWebhookResponseErrorsItem {
+        impl GetEventWebhookErrorErrorsItem {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6049,18 +6005,18 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetEventWebhookResponseErrorsItem>
-        for super::GetEventWebhookResponseErrorsItem {
+        impl ::std::convert::TryFrom<GetEventWebhookErrorErrorsItem>
+        for super::GetEventWebhookErrorErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetEventWebhookResponseErrorsItem,
+                value: GetEventWebhookErrorErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { message: value.message? })
             }
         }
-        impl ::std::convert::From<super::GetEventWebhookResponseErrorsItem>
-        for GetEventWebhookResponseErrorsItem {
-            fn from(value: super::GetEventWebhookResponseErrorsItem) -> Self {
+        impl ::std::convert::From<super::GetEventWebhookErrorErrorsItem>
+        for GetEventWebhookErrorErrorsItem {
+            fn from(value: super::GetEventWebhookErrorErrorsItem) -> Self {
                 Self { message: Ok(value.message) }
             }
         }
@@ -6171,49 +6127,6 @@ pub mod types {
                     field: Ok(value.field),
                     message: Ok(value.message),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetParseSettingErrorObjectErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetParseSettingErrorObjectErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetParseSettingErrorObjectErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetParseSettingErrorObjectErrorsItem>
-        for super::GetParseSettingErrorObjectErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetParseSettingErrorObjectErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::GetParseSettingErrorObjectErrorsItem>
-        for GetParseSettingErrorObjectErrorsItem {
-            fn from(value: super::GetParseSettingErrorObjectErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -6502,6 +6415,94 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GetSignedEventWebhookError {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::GetSignedEventWebhookErrorErrorsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetSignedEventWebhookError {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetSignedEventWebhookError {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GetSignedEventWebhookErrorErrorsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetSignedEventWebhookError>
+        for super::GetSignedEventWebhookError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetSignedEventWebhookError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { errors: value.errors? })
+            }
+        }
+        impl ::std::convert::From<super::GetSignedEventWebhookError>
+        for GetSignedEventWebhookError {
+            fn from(value: super::GetSignedEventWebhookError) -> Self {
+                Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetSignedEventWebhookErrorErrorsItem {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetSignedEventWebhookErrorErrorsItem {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetSignedEventWebhookErrorErrorsItem {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetSignedEventWebhookErrorErrorsItem>
+        for super::GetSignedEventWebhookErrorErrorsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetSignedEventWebhookErrorErrorsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
+            }
+        }
+        impl ::std::convert::From<super::GetSignedEventWebhookErrorErrorsItem>
+        for GetSignedEventWebhookErrorErrorsItem {
+            fn from(value: super::GetSignedEventWebhookErrorErrorsItem) -> Self {
+                Self { message: Ok(value.message) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct GetSignedEventWebhookResponse {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6563,49 +6564,6 @@ pub mod types {
                     id: Ok(value.id),
                     public_key: Ok(value.public_key),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetSignedEventWebhookResponseErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetSignedEventWebhookResponseErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetSignedEventWebhookResponseErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetSignedEventWebhookResponseErrorsItem>
-        for super::GetSignedEventWebhookResponseErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetSignedEventWebhookResponseErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::GetSignedEventWebhookResponseErrorsItem>
-        for GetSignedEventWebhookResponseErrorsItem {
-            fn from(value: super::GetSignedEventWebhookResponseErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -7035,49 +6993,6 @@ pub mod types {
                 Self {
                     messages: Ok(value.messages),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListParseSettingErrorObjectErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListParseSettingErrorObjectErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListParseSettingErrorObjectErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListParseSettingErrorObjectErrorsItem>
-        for super::ListParseSettingErrorObjectErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListParseSettingErrorObjectErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::ListParseSettingErrorObjectErrorsItem>
-        for ListParseSettingErrorObjectErrorsItem {
-            fn from(value: super::ListParseSettingErrorObjectErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -8050,6 +7965,92 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RequestCsvError {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::RequestCsvErrorErrorsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RequestCsvError {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl RequestCsvError {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::RequestCsvErrorErrorsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestCsvError> for super::RequestCsvError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestCsvError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { errors: value.errors? })
+            }
+        }
+        impl ::std::convert::From<super::RequestCsvError> for RequestCsvError {
+            fn from(value: super::RequestCsvError) -> Self {
+                Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RequestCsvErrorErrorsItem {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RequestCsvErrorErrorsItem {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl RequestCsvErrorErrorsItem {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestCsvErrorErrorsItem>
+        for super::RequestCsvErrorErrorsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestCsvErrorErrorsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
+            }
+        }
+        impl ::std::convert::From<super::RequestCsvErrorErrorsItem>
+        for RequestCsvErrorErrorsItem {
+            fn from(value: super::RequestCsvErrorErrorsItem) -> Self {
+                Self { message: Ok(value.message) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RequestCsvResponse {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8111,49 +8112,6 @@ pub mod types {
                     message: Ok(value.message),
                     status: Ok(value.status),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RequestCsvResponseErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RequestCsvResponseErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl RequestCsvResponseErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RequestCsvResponseErrorsItem>
-        for super::RequestCsvResponseErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RequestCsvResponseErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::RequestCsvResponseErrorsItem>
-        for RequestCsvResponseErrorsItem {
-            fn from(value: super::RequestCsvResponseErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]
@@ -8279,49 +8237,6 @@ pub mod types {
         impl ::std::convert::From<super::UpdateEventWebhookErrorVariant1ErrorsItem>
         for UpdateEventWebhookErrorVariant1ErrorsItem {
             fn from(value: super::UpdateEventWebhookErrorVariant1ErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateParseSettingErrorObjectErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateParseSettingErrorObjectErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateParseSettingErrorObjectErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateParseSettingErrorObjectErrorsItem>
-        for super::UpdateParseSettingErrorObjectErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateParseSettingErrorObjectErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateParseSettingErrorObjectErrorsItem>
-        for UpdateParseSettingErrorObjectErrorsItem {
-            fn from(value: super::UpdateParseSettingErrorObjectErrorsItem) -> Self {
                 Self { message: Ok(value.message) }
             }
         }
@@ -8817,6 +8732,94 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateSignedEventWebhookError {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateSignedEventWebhookErrorErrorsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSignedEventWebhookError {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSignedEventWebhookError {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateSignedEventWebhookErrorErrorsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSignedEventWebhookError>
+        for super::UpdateSignedEventWebhookError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSignedEventWebhookError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { errors: value.errors? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSignedEventWebhookError>
+        for UpdateSignedEventWebhookError {
+            fn from(value: super::UpdateSignedEventWebhookError) -> Self {
+                Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSignedEventWebhookErrorErrorsItem {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSignedEventWebhookErrorErrorsItem {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSignedEventWebhookErrorErrorsItem {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSignedEventWebhookErrorErrorsItem>
+        for super::UpdateSignedEventWebhookErrorErrorsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSignedEventWebhookErrorErrorsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSignedEventWebhookErrorErrorsItem>
+        for UpdateSignedEventWebhookErrorErrorsItem {
+            fn from(value: super::UpdateSignedEventWebhookErrorErrorsItem) -> Self {
+                Self { message: Ok(value.message) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateSignedEventWebhookResponse {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8881,20 +8884,20 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateSignedEventWebhookResponseErrorsItem {
+        pub struct Webhook500ErrorsItem {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for UpdateSignedEventWebhookResponseErrorsItem {
+        impl ::std::default::Default for Webhook500ErrorsItem {
             fn default() -> Self {
                 Self {
                     message: Ok(Default::default()),
                 }
             }
         }
-        impl UpdateSignedEventWebhookResponseErrorsItem {
+        impl Webhook500ErrorsItem {
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -8908,18 +8911,17 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<UpdateSignedEventWebhookResponseErrorsItem>
-        for super::UpdateSignedEventWebhookResponseErrorsItem {
+        impl ::std::convert::TryFrom<Webhook500ErrorsItem>
+        for super::Webhook500ErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UpdateSignedEventWebhookResponseErrorsItem,
+                value: Webhook500ErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { message: value.message? })
             }
         }
-        impl ::std::convert::From<super::UpdateSignedEventWebhookResponseErrorsItem>
-        for UpdateSignedEventWebhookResponseErrorsItem {
-            fn from(value: super::UpdateSignedEventWebhookResponseErrorsItem) -> Self {
+        impl ::std::convert::From<super::Webhook500ErrorsItem> for Webhook500ErrorsItem {
+            fn from(value: super::Webhook500ErrorsItem) -> Self {
                 Self { message: Ok(value.message) }
             }
         }
@@ -9703,7 +9705,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::RequestCsvResponse>,
-            Error<types::RequestCsvResponse>,
+            Error<types::RequestCsvError>,
         > {
             let Self { client, query } = self;
             let query = query.map_err(Error::InvalidRequest)?;
@@ -9793,7 +9795,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::DownloadCsvResponse>,
-            Error<types::DownloadCsvResponse>,
+            Error<types::DownloadCsvError>,
         > {
             let Self { client, download_uuid } = self;
             let download_uuid = download_uuid.map_err(Error::InvalidRequest)?;
@@ -9905,7 +9907,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::EventWebhookUnsignedResponse>,
-            Error<types::CreateEventWebhookResponse>,
+            Error<types::CreateEventWebhookError>,
         > {
             let Self { client, on_behalf_of, body } = self;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;
@@ -10090,7 +10092,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::GetSignedEventWebhookResponse>,
-            Error<types::GetSignedEventWebhookResponse>,
+            Error<types::GetSignedEventWebhookError>,
         > {
             let Self { client, id, on_behalf_of } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -10216,7 +10218,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::UpdateSignedEventWebhookResponse>,
-            Error<types::UpdateSignedEventWebhookResponse>,
+            Error<types::UpdateSignedEventWebhookError>,
         > {
             let Self { client, id, on_behalf_of, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -10433,7 +10435,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::EventWebhookNoDatesResponse>,
-            Error<types::GetEventWebhookResponse>,
+            Error<types::GetEventWebhookError>,
         > {
             let Self { client, id, include, on_behalf_of } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -10530,7 +10532,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v3/user/webhooks/event/settings/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<()>, Error<types::DeleteEventWebhookResponse>> {
+        ) -> Result<ResponseValue<()>, Error<types::DeleteEventWebhookError>> {
             let Self { client, id, on_behalf_of } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;

@@ -8,3 +8,4 @@ mod generated;
 pub use generated::*;
 
 // Hand-written additions live in their own modules beside `generated`.
+mod events;

@@ -8,3 +8,5 @@ mod generated;
 pub use generated::*;
 
 // Hand-written additions live in their own modules beside `generated`.
+mod errors;
+pub use errors::ErrorReference;

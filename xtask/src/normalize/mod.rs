@@ -12,7 +12,7 @@ mod parameters;
 mod responses;
 mod schemas;
 mod swagger2;
-mod type_names;
+pub mod type_names;
 mod version;
 pub mod walk;
 

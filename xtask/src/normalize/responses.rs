@@ -33,6 +33,7 @@ enum Kind {
 }
 
 pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
+    name_component_responses(doc);
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     walk::operations_mut(doc, &mut |_, _, op, _| {
         let operation_id = op
@@ -57,11 +58,88 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
         }
         let empty = merge_success(responses, &components);
         merge_errors(responses, &components, &operation_id);
+        title_inline_errors(responses, &operation_id);
         if !empty.is_empty() {
             op.insert("x-apikit-empty-success".into(), json!(empty));
         }
         Ok(())
     })
+}
+
+/// progenitor names every inline response schema `{operationId}-response`, success or
+/// error, and typify hands back the type already registered under a name: an inline
+/// error body would silently decode as the success type. Inline error schemas are
+/// therefore titled `{operationId} error`.
+fn title_inline_errors(responses: &mut Object, operation_id: &str) {
+    for (code, r) in responses.iter_mut() {
+        if !is_error(code) {
+            continue;
+        }
+        if let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema") {
+            if !schema.contains_key("$ref") && !schema.contains_key("title") {
+                schema.insert("title".into(), format!("{operation_id} error").into());
+            }
+        }
+    }
+}
+
+/// Inline schemas of `components/responses` entries are named after the response
+/// (`UnauthorizedError`), not after whichever operation uses them first; `response`
+/// is appended when a component schema already has that name.
+fn name_component_responses(doc: &mut Value) {
+    let schema_names: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(|k| super::type_names::pascal(k)).collect())
+        .unwrap_or_default();
+    let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") else {
+        return;
+    };
+    // Identical inline schemas share the first one's title, so they stay one type.
+    let mut seen: Vec<(Value, String)> = vec![];
+    for (name, r) in responses.iter_mut() {
+        if let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema") {
+            if schema.contains_key("$ref") || schema.contains_key("title") {
+                continue;
+            }
+            let shape = strip_annotations(&Value::Object(schema.clone()));
+            let title = match seen.iter().find(|(s, _)| *s == shape) {
+                Some((_, title)) => title.clone(),
+                None if schema_names.contains(&super::type_names::pascal(name)) => {
+                    format!("{name} response")
+                }
+                None => name.clone(),
+            };
+            seen.push((shape, title.clone()));
+            schema.insert("title".into(), title.into());
+        }
+    }
+}
+
+/// When `codes` all carry the same JSON schema up to annotations but not to the letter
+/// (another title or description would make another type), they all get the first
+/// one's schema.
+fn unify_equal(responses: &mut Object, codes: &[String], components: &Value) {
+    let raw: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            resolved(&responses[c], components)
+                .pointer("/content/application~1json/schema")
+                .cloned()
+                .unwrap_or(Value::Null)
+        })
+        .collect();
+    if raw.windows(2).all(|w| w[0] == w[1]) {
+        return;
+    }
+    for code in codes {
+        set_content(
+            responses,
+            code,
+            components,
+            json!({"application/json": {"schema": raw[0].clone()}}),
+        );
+    }
 }
 
 fn is_success(code: &str) -> bool {
@@ -189,6 +267,9 @@ fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
     distinct.sort_by_key(|k| format!("{k:?}"));
     distinct.dedup();
     if distinct.len() <= 1 {
+        if matches!(distinct.first(), Some(Kind::Json(_))) {
+            unify_equal(responses, &codes, components);
+        }
         return vec![];
     }
     if kinds.contains(&Kind::Raw) {
@@ -270,6 +351,9 @@ fn merge_errors(responses: &mut Object, components: &Value, operation_id: &str) 
         .map(|(c, _)| c.clone())
         .collect();
     let schemas = json_schemas(responses, &json_codes, components);
+    if schemas.len() == 1 {
+        unify_equal(responses, &json_codes, components);
+    }
     if schemas.len() > 1 {
         let mut merged = union(schemas, components);
         // Named after the operation's errors, not its (success) response.

@@ -10,8 +10,9 @@
 //!   `tag` -> `TagName`, next to a component `tag_name`): if it is the same schema
 //!   (ignoring descriptions and examples) it becomes a `$ref` to the component,
 //!   otherwise it is titled `{derived name} value`;
-//! - an inline `title` equal to a component's name is dropped (typify prefers titles
-//!   over derived names).
+//! - the same for an inline `title` equal to a component's name (typify prefers titles
+//!   over derived names), and two different inline schemas with one title get
+//!   `{title} 2`, ... (typify would reuse the first type for the second).
 //!
 //! The generator still checks the output for duplicate type names and reports any this
 //! pass did not foresee.
@@ -54,6 +55,7 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
     let ctx = Ctx {
         components: &components,
         names: &names,
+        titles: Default::default(),
     };
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         for (key, schema) in schemas.iter_mut() {
@@ -157,6 +159,10 @@ struct Ctx<'a> {
     components: &'a Map<String, Value>,
     /// PascalCase name -> component key.
     names: &'a BTreeMap<String, String>,
+    /// Titles of inline schemas seen so far (PascalCase -> the schema, stripped): typify
+    /// reuses the first type registered under a name, so a second, different schema
+    /// with the same title must be retitled.
+    titles: std::cell::RefCell<BTreeMap<String, Value>>,
 }
 
 impl Ctx<'_> {
@@ -166,16 +172,11 @@ impl Ctx<'_> {
         if obj.contains_key("$ref") {
             return;
         }
-        if let Some(title) = obj.get("title").and_then(Value::as_str) {
-            if self.names.contains_key(&pascal(title)) {
-                obj.remove("title");
-            }
-        }
         let name = match obj.get("title").and_then(Value::as_str) {
             Some(t) => t.to_owned(),
             None => raw.to_owned(),
         };
-        if named_type(obj) {
+        if named_type(obj) || obj.contains_key("title") {
             if let Some(key) = self.names.get(&pascal(&name)) {
                 let same = strip(&Value::Object(obj.clone())) == strip(&self.components[key]);
                 if same {
@@ -183,6 +184,23 @@ impl Ctx<'_> {
                     return;
                 }
                 obj.insert("title".into(), format!("{name} value").into());
+            }
+        }
+        if let Some(title) = obj.get("title").and_then(Value::as_str).map(str::to_owned) {
+            let shape = strip(&Value::Object(obj.clone()));
+            let mut titles = self.titles.borrow_mut();
+            let mut unique = title.clone();
+            let mut n = 2;
+            while let Some(seen) = titles.get(&pascal(&unique)) {
+                if *seen == shape {
+                    break;
+                }
+                unique = format!("{title} {n}");
+                n += 1;
+            }
+            titles.insert(pascal(&unique), shape);
+            if unique != title {
+                obj.insert("title".into(), unique.into());
             }
         }
         let name = schema
@@ -277,5 +295,16 @@ mod tests {
             json!({"$ref": "#/components/schemas/tag_name"})
         );
         assert_eq!(s["tag"]["properties"]["kind"]["title"], "tag_kind value");
+
+        let mut doc = json!({"components": {"schemas": {
+            "a": {"type": "object", "properties": {"addr": {"title": "Address", "type": "object", "properties": {"x": {"type": "string"}}}}},
+            "b": {"type": "object", "properties": {"addr": {"title": "Address", "type": "object", "properties": {"y": {"type": "string"}}}}},
+            "c": {"type": "object", "properties": {"addr": {"title": "Address", "description": "same as a", "type": "object", "properties": {"x": {"type": "string"}}}}}
+        }}});
+        run(&mut doc, Path::new("x.yaml")).unwrap();
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["a"]["properties"]["addr"]["title"], "Address");
+        assert_eq!(s["b"]["properties"]["addr"]["title"], "Address 2");
+        assert_eq!(s["c"]["properties"]["addr"]["title"], "Address");
     }
 }

@@ -259,6 +259,9 @@ pub mod prelude {
 /// Typed errors and the credential error, so users need no direct dependency on
 /// apikit-runtime.
 pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+/// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
+/// chunk by chunk, without holding it in memory.
+pub use apikit_runtime::stream::write_to;
 /// Base URLs the API is served from.
 pub mod servers {
     ///`https://api.example.test`
