@@ -26,9 +26,12 @@ fn fixture_client_modules_are_fresh() {
         let spec = entry.unwrap().path();
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
         let module = format!("#[path = \"generated/{stem}.rs\"]");
-        assert!(lib.contains(&module), "fixture-clients/src/lib.rs lacks {module}");
-        let rendered = render_spec_file("fixture", &config(), &spec)
-            .unwrap_or_else(|e| panic!("{stem}: {e}"));
+        assert!(
+            lib.contains(&module),
+            "fixture-clients/src/lib.rs lacks {module}"
+        );
+        let rendered =
+            render_spec_file("fixture", &config(), &spec).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let target = generated.join(format!("{stem}.rs"));
         if std::fs::read_to_string(&target).ok().as_deref() != Some(rendered.as_str()) {
             if update {

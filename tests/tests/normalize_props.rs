@@ -86,7 +86,9 @@ fn mutate(doc: &mut Value, pick: usize, kind: u8) {
     pointers(doc, String::new(), &mut all);
     let target = &all[pick % all.len()];
     if kind >= 200 && !target.is_empty() {
-        let (parent, last) = target.rsplit_once('/').expect("non-root pointers have a parent");
+        let (parent, last) = target
+            .rsplit_once('/')
+            .expect("non-root pointers have a parent");
         let last = last.replace("~1", "/").replace("~0", "~");
         match doc.pointer_mut(parent) {
             Some(Value::Object(m)) => {

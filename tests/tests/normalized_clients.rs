@@ -138,14 +138,18 @@ async fn status_207_and_errors() {
     match client.list_carriers().send().await.unwrap_err() {
         progenitor_client::Error::ErrorResponse(e) => {
             assert_eq!(e.status(), 404);
-            assert!(matches!(e.into_inner(), ListCarriersError::Object { missing } if missing == "carrier"));
+            assert!(
+                matches!(e.into_inner(), ListCarriersError::Object { missing } if missing == "carrier")
+            );
         }
         other => panic!("expected the documented 404, got {other:?}"),
     }
     match client.list_carriers().send().await.unwrap_err() {
         progenitor_client::Error::ErrorResponse(e) => {
             assert_eq!(e.status(), 400);
-            assert!(matches!(e.into_inner(), ListCarriersError::Error(m) if m.message.as_deref() == Some("bad")));
+            assert!(
+                matches!(e.into_inner(), ListCarriersError::Error(m) if m.message.as_deref() == Some("bad"))
+            );
         }
         other => panic!("expected the documented 400, got {other:?}"),
     }
@@ -192,7 +196,9 @@ async fn media_types_on_the_wire() {
         .await;
     Mock::given(method("GET"))
         .and(path("/downloads/label.pdf"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(b"%PDF-1.7 ...".to_vec(), "application/pdf"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(b"%PDF-1.7 ...".to_vec(), "application/pdf"),
+        )
         .mount(&server)
         .await;
 

@@ -59,7 +59,8 @@ pub fn add(root: &Path, name: &str, spec_path: &Path, force: bool) -> Result<Add
     let mut plan = codegen::plan_rendered(&provider, rendered);
     let specs = PathBuf::from("specs").join(name);
     plan.generated.insert(specs.join(file_name), text);
-    plan.generated.insert(specs.join("provider.toml"), toml_text);
+    plan.generated
+        .insert(specs.join("provider.toml"), toml_text);
     let written = codegen::apply(root, &plan)?;
     Ok(Added { written, notes })
 }
@@ -67,7 +68,9 @@ pub fn add(root: &Path, name: &str, spec_path: &Path, force: bool) -> Result<Add
 /// Errors from rendering name the staged copy; point them at the user's file instead.
 fn rename_file(e: Error, original: &Path) -> Error {
     match e {
-        Error::Spec { pointer, message, .. } => Error::Spec {
+        Error::Spec {
+            pointer, message, ..
+        } => Error::Spec {
             file: original.to_owned(),
             pointer,
             message,
@@ -145,7 +148,11 @@ fn toml_str(s: &str) -> String {
 /// `name = "url"` lines: the first absolute server is `default`.
 fn servers(doc: &Value, notes: &mut Vec<String>) -> Vec<String> {
     let mut out: Vec<(String, String)> = vec![];
-    let list = doc.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for (i, server) in list.iter().enumerate() {
         let Some(url) = server.get("url").and_then(Value::as_str) else {
             continue;
@@ -182,7 +189,8 @@ fn servers(doc: &Value, notes: &mut Vec<String>) -> Vec<String> {
     }
     if out.is_empty() {
         notes.push(
-            "the spec gives no absolute server URL; set `[servers] default` in provider.toml".into(),
+            "the spec gives no absolute server URL; set `[servers] default` in provider.toml"
+                .into(),
         );
         return vec![
             "# The spec gives no absolute server URL: replace this with the API's base URL.".into(),
@@ -287,7 +295,11 @@ fn auth(doc: &Value, notes: &mut Vec<String>) -> String {
             ));
             format!(
                 "# securityScheme `{scheme_name}` ({kind}{}) cannot be sent by the generated\n# constructors (they set one header); use Client::new_with_client with your own client.\n\n",
-                if location.is_empty() { String::new() } else { format!(" in {location}") }
+                if location.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {location}")
+                }
             )
         }
     }
@@ -295,10 +307,7 @@ fn auth(doc: &Value, notes: &mut Vec<String>) -> String {
 
 /// The scheme the API uses: the first of the global `security`, else the one most
 /// operations name, else the first declared.
-fn chosen_scheme(
-    doc: &Value,
-    schemes: &serde_json::Map<String, Value>,
-) -> Option<(String, Value)> {
+fn chosen_scheme(doc: &Value, schemes: &serde_json::Map<String, Value>) -> Option<(String, Value)> {
     let first_of = |requirements: &Value| -> Option<String> {
         requirements
             .as_array()?
@@ -314,7 +323,11 @@ fn chosen_scheme(
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for item in paths.values() {
                 for m in crate::normalize::METHODS {
-                    if let Some(n) = item.get(m).and_then(|op| op.get("security")).and_then(first_of) {
+                    if let Some(n) = item
+                        .get(m)
+                        .and_then(|op| op.get("security"))
+                        .and_then(first_of)
+                    {
                         match counts.iter_mut().find(|(k, _)| *k == n) {
                             Some((_, c)) => *c += 1,
                             None => counts.push((n, 1)),
@@ -382,8 +395,14 @@ mod tests {
             "paths": {"/a": {"get": {"security": [{"q": []}]}}}
         });
         let (toml, notes) = infer_config("q", "openapi.yaml", &doc);
-        assert!(toml.contains("securityScheme `q` (apiKey in query) cannot be sent"), "{toml}");
-        assert!(notes[1].contains("use Client::new_with_client"), "{notes:?}");
+        assert!(
+            toml.contains("securityScheme `q` (apiKey in query) cannot be sent"),
+            "{toml}"
+        );
+        assert!(
+            notes[1].contains("use Client::new_with_client"),
+            "{notes:?}"
+        );
     }
 
     #[test]

@@ -247,10 +247,10 @@ pub fn render_module(
         .map_err(|e| gen_err(None, format!("generated code does not parse: {e}")))?;
     crate::open_enums::open_enums(&mut file_ast);
     let mut uses = uses;
-    if let Some(pagination) = &config.pagination {
-        if !crate::pagination::add_streams(&mut file_ast, pagination).is_empty() {
-            uses.futures = true;
-        }
+    if let Some(pagination) = &config.pagination
+        && !crate::pagination::add_streams(&mut file_ast, pagination).is_empty()
+    {
+        uses.futures = true;
     }
     let body = prettyplease::unparse(&file_ast);
     let module = format!(
@@ -363,7 +363,9 @@ fn status_range(code: &str) -> Option<(u16, u16)> {
     if let Ok(n) = code.parse::<u16>() {
         return Some((n, n));
     }
-    let first = code.strip_suffix("XX").or_else(|| code.strip_suffix("xx"))?;
+    let first = code
+        .strip_suffix("XX")
+        .or_else(|| code.strip_suffix("xx"))?;
     let d: u16 = first.parse().ok()?;
     Some((d * 100, d * 100 + 99))
 }
@@ -404,7 +406,10 @@ fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenStrea
 /// send request bodies with their real media type and read empty success bodies as
 /// `null`.
 fn hooks(tables: &HookTables) -> TokenStream {
-    let media_rows = tables.request_media.iter().map(|(id, m)| quote! { (#id, #m), });
+    let media_rows = tables
+        .request_media
+        .iter()
+        .map(|(id, m)| quote! { (#id, #m), });
     let (media_table, media_call, info) = if tables.request_media.is_empty() {
         (quote! {}, quote! {}, quote! { _info })
     } else {

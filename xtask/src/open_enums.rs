@@ -65,7 +65,8 @@ impl VisitMut for Finder {
     }
 
     fn visit_item_enum_mut(&mut self, e: &mut ItemEnum) {
-        let unit = !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit));
+        let unit =
+            !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit));
         let deserialize = e.attrs.iter().any(|a| {
             a.path().is_ident("derive") && a.to_token_stream().to_string().contains("Deserialize")
         });
@@ -81,7 +82,10 @@ impl VisitMut for Finder {
 
     fn visit_item_impl_mut(&mut self, i: &mut ItemImpl) {
         if let (Some((_, trait_path, _)), syn::Type::Path(ty)) = (&i.trait_, &*i.self_ty) {
-            let is_from_str = trait_path.segments.last().is_some_and(|s| s.ident == "FromStr");
+            let is_from_str = trait_path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "FromStr");
             if let (true, Some(name)) = (is_from_str, ty.path.get_ident()) {
                 self.from_str.push(name.to_string());
             }
@@ -188,17 +192,26 @@ struct CopyDropper {
 impl CopyDropper {
     fn mentions(&self, tokens: &proc_macro2::TokenStream) -> bool {
         let text = tokens.to_string();
-        self.non_copy
-            .iter()
-            .any(|n| text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == n))
+        self.non_copy.iter().any(|n| {
+            text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == n)
+        })
     }
 }
 
 impl VisitMut for CopyDropper {
     fn visit_item_mut(&mut self, item: &mut Item) {
         let (name, attrs, body) = match item {
-            Item::Struct(s) => (s.ident.to_string(), &mut s.attrs, s.fields.to_token_stream()),
-            Item::Enum(e) => (e.ident.to_string(), &mut e.attrs, e.variants.to_token_stream()),
+            Item::Struct(s) => (
+                s.ident.to_string(),
+                &mut s.attrs,
+                s.fields.to_token_stream(),
+            ),
+            Item::Enum(e) => (
+                e.ident.to_string(),
+                &mut e.attrs,
+                e.variants.to_token_stream(),
+            ),
             _ => return syn::visit_mut::visit_item_mut(self, item),
         };
         if self.non_copy.contains(&name) || !self.mentions(&body) {
@@ -237,11 +250,31 @@ mod tests {
         };
         assert_eq!(open_enums(&mut file), ["Status"]);
         let out = prettyplease::unparse(&file);
-        assert!(out.contains("#[serde(untagged)]\n    UnknownValue(::std::string::String),"), "{out}");
-        assert!(out.contains("Self::UnknownValue(ref value) => f.write_str(value),"), "{out}");
-        assert!(out.contains("_ => Ok(Self::UnknownValue(value.to_owned())),"), "{out}");
-        assert!(out.contains("#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\npub enum Status"), "{out}");
-        assert!(out.contains("#[derive(Clone, Debug)]\npub struct Holder"), "{out}");
-        assert!(out.contains("#[derive(Clone, Copy, Debug)]\npub enum Plain"), "{out}");
+        assert!(
+            out.contains("#[serde(untagged)]\n    UnknownValue(::std::string::String),"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Self::UnknownValue(ref value) => f.write_str(value),"),
+            "{out}"
+        );
+        assert!(
+            out.contains("_ => Ok(Self::UnknownValue(value.to_owned())),"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\npub enum Status"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("#[derive(Clone, Debug)]\npub struct Holder"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#[derive(Clone, Copy, Debug)]\npub enum Plain"),
+            "{out}"
+        );
     }
 }

@@ -25,17 +25,17 @@ pub fn add_streams(file: &mut syn::File, config: &PaginationConfig) -> Vec<Strin
     // Struct name -> (field name -> type) in `mod types`.
     let mut structs: BTreeMap<String, BTreeMap<String, Type>> = BTreeMap::new();
     for item in &file.items {
-        if let Item::Mod(m) = item {
-            if m.ident == "types" {
-                for item in m.content.iter().flat_map(|(_, items)| items) {
-                    if let Item::Struct(s) = item {
-                        let fields = s
-                            .fields
-                            .iter()
-                            .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
-                            .collect();
-                        structs.insert(s.ident.to_string(), fields);
-                    }
+        if let Item::Mod(m) = item
+            && m.ident == "types"
+        {
+            for item in m.content.iter().flat_map(|(_, items)| items) {
+                if let Item::Struct(s) = item {
+                    let fields = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
+                        .collect();
+                    structs.insert(s.ident.to_string(), fields);
                 }
             }
         }
@@ -84,7 +84,8 @@ pub fn add_streams(file: &mut syn::File, config: &PaginationConfig) -> Vec<Strin
             let Some(fields) = structs.get(&response_name) else {
                 continue;
             };
-            let (Some(items_ty), true) = (fields.get(&items_field), fields.contains_key(&pages_field))
+            let (Some(items_ty), true) =
+                (fields.get(&items_field), fields.contains_key(&pages_field))
             else {
                 continue;
             };
@@ -168,13 +169,17 @@ fn vec_item(ty: &Type) -> Option<Type> {
 }
 
 /// A bare type name defined in `mod types` is written `types::Name` in `mod builder`.
-fn qualify(ty: &Type, structs: &BTreeMap<String, BTreeMap<String, Type>>) -> proc_macro2::TokenStream {
-    if let Type::Path(p) = ty {
-        if p.qself.is_none() && p.path.segments.len() == 1 {
-            let name = &p.path.segments[0].ident;
-            let _ = structs; // enums and newtypes live in `types` too
-            return quote! { types::#name };
-        }
+fn qualify(
+    ty: &Type,
+    structs: &BTreeMap<String, BTreeMap<String, Type>>,
+) -> proc_macro2::TokenStream {
+    if let Type::Path(p) = ty
+        && p.qself.is_none()
+        && p.path.segments.len() == 1
+    {
+        let name = &p.path.segments[0].ident;
+        let _ = structs; // enums and newtypes live in `types` too
+        return quote! { types::#name };
     }
     quote! { #ty }
 }

@@ -66,7 +66,10 @@ pub fn multipart(fields: &serde_json::Map<String, Value>) -> (String, Vec<u8>) {
     let mut n = 0u32;
     let boundary = loop {
         let candidate = format!("apikit-boundary-{n:08x}");
-        if !parts.iter().any(|(name, _, v)| v.contains(&candidate) || name.contains(&candidate)) {
+        if !parts
+            .iter()
+            .any(|(name, _, v)| v.contains(&candidate) || name.contains(&candidate))
+        {
             break candidate;
         }
         n += 1;
@@ -153,10 +156,8 @@ mod tests {
 
     #[test]
     fn set_request_media_rewrites_multipart_and_labels_others() {
-        let mut req = reqwest::Request::new(
-            reqwest::Method::POST,
-            "http://localhost/x".parse().unwrap(),
-        );
+        let mut req =
+            reqwest::Request::new(reqwest::Method::POST, "http://localhost/x".parse().unwrap());
         *req.body_mut() = Some(r#"{"a":"1"}"#.into());
         set_request_media(&mut req, "multipart/form-data").unwrap();
         let ct = req.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();

@@ -87,7 +87,14 @@ mod tests {
         fail_on: Option<i64>,
     }
 
-    fn page_of(f: &Fake, page: i64) -> Result<ResponseValue<(Vec<u32>, Option<i64>)>, Error<()>> {
+    /// One fake page: its items and the page total.
+    type Page = ResponseValue<(Vec<u32>, Option<i64>)>;
+
+    #[allow(
+        clippy::result_large_err,
+        reason = "progenitor's Error is what by_page streams; the test mirrors it"
+    )]
+    fn page_of(f: &Fake, page: i64) -> Result<Page, Error<()>> {
         if f.fail_on == Some(page) {
             return Err(Error::InvalidRequest(format!("page {page} failed")));
         }
@@ -108,20 +115,39 @@ mod tests {
 
     #[tokio::test]
     async fn walks_pages_until_the_total_or_an_empty_page() {
-        let f = Fake { pages: vec![vec![1, 2], vec![3], vec![99]], total: Some(2), fail_on: None };
+        let f = Fake {
+            pages: vec![vec![1, 2], vec![3], vec![99]],
+            total: Some(2),
+            fail_on: None,
+        };
         let got = collect(f).await;
         assert_eq!(got, vec![Ok(1), Ok(2), Ok(3)], "page 3 is past page_total");
-        let f = Fake { pages: vec![vec![1], vec![2]], total: None, fail_on: None };
-        assert_eq!(collect(f).await, vec![Ok(1), Ok(2)], "stops at the first empty page");
+        let f = Fake {
+            pages: vec![vec![1], vec![2]],
+            total: None,
+            fail_on: None,
+        };
+        assert_eq!(
+            collect(f).await,
+            vec![Ok(1), Ok(2)],
+            "stops at the first empty page"
+        );
     }
 
     #[tokio::test]
     async fn an_error_is_yielded_once_and_ends_the_stream() {
-        let f = Fake { pages: vec![vec![1], vec![2]], total: Some(5), fail_on: Some(2) };
+        let f = Fake {
+            pages: vec![vec![1], vec![2]],
+            total: Some(5),
+            fail_on: Some(2),
+        };
         let got = collect(f).await;
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], Ok(1));
-        assert!(got[1].as_ref().unwrap_err().contains("page 2 failed"), "{got:?}");
+        assert!(
+            got[1].as_ref().unwrap_err().contains("page 2 failed"),
+            "{got:?}"
+        );
     }
 
     #[test]

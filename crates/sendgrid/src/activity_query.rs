@@ -109,7 +109,7 @@ enum Shape {
 }
 
 /// A filter expression of the activity query language. Build it from conditions and
-/// combine with [`Query::and`], [`Query::or`] and [`Query::not`]; `Display` (or
+/// combine with [`Query::and`], [`Query::or`] and `!` (`NOT`); `Display` (or
 /// `String::from`) gives the text for the `query` parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -237,12 +237,6 @@ impl Query {
         self.combine(other, Shape::Or, "OR")
     }
 
-    /// The condition does not hold: `NOT (...)`.
-    #[must_use]
-    pub fn not(self) -> Self {
-        Query::condition(format!("NOT ({})", self.text))
-    }
-
     /// The query text.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -252,6 +246,15 @@ impl Query {
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+/// `!query`: the condition does not hold, written `NOT (...)`.
+impl std::ops::Not for Query {
+    type Output = Query;
+
+    fn not(self) -> Query {
+        Query::condition(format!("NOT ({})", self.text))
     }
 }
 
@@ -309,7 +312,7 @@ mod tests {
             r#"(status="delivered" OR opens>0) AND template_id IS NULL"#
         );
         assert_eq!(
-            a().and(b().or(c())).not().as_str(),
+            (!a().and(b().or(c()))).as_str(),
             r#"NOT (status="delivered" AND (opens>0 OR template_id IS NULL))"#
         );
     }

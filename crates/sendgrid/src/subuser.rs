@@ -33,11 +33,15 @@ impl Client {
         if subuser.trim().is_empty() {
             return Err(bad("the subuser name is empty"));
         }
-        let value = reqwest::header::HeaderValue::from_str(subuser)
-            .map_err(|_| bad("the subuser name contains characters not allowed in an HTTP header"))?;
+        let value = reqwest::header::HeaderValue::from_str(subuser).map_err(|_| {
+            bad("the subuser name contains characters not allowed in an HTTP header")
+        })?;
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("on-behalf-of", value);
         let credential = Credential::header("Authorization", "Bearer", api_key);
-        Ok(Self::new_with_client(baseurl, http_client_with(&credential, headers)?))
+        Ok(Self::new_with_client(
+            baseurl,
+            http_client_with(&credential, headers)?,
+        ))
     }
 }

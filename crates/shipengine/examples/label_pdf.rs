@@ -37,23 +37,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rates = rated.rate_response.map(|r| r.rates).unwrap_or_default();
     let cheapest = rates
         .iter()
-        .min_by(|a, b| a.shipping_amount.amount.total_cmp(&b.shipping_amount.amount))
+        .min_by(|a, b| {
+            a.shipping_amount
+                .amount
+                .total_cmp(&b.shipping_amount.amount)
+        })
         .ok_or("no rates for this shipment")?;
-    println!("cheapest: {} {:?}", cheapest.rate_id.as_str(), cheapest.shipping_amount);
+    println!(
+        "cheapest: {} {:?}",
+        cheapest.rate_id.as_str(),
+        cheapest.shipping_amount
+    );
 
     // 2. Buy the label for that rate, as a PDF.
     let label = client
         .create_label_from_rate()
         .rate_id(cheapest.rate_id.clone())
-        .body(CreateLabelFromRateRequestBody(PurchaseLabelWithoutShipment {
-            label_format: Some(LabelFormat::Pdf),
-            ..Default::default()
-        }))
+        .body(CreateLabelFromRateRequestBody(
+            PurchaseLabelWithoutShipment {
+                label_format: Some(LabelFormat::Pdf),
+                ..Default::default()
+            },
+        ))
         .send()
         .decode_errors()
         .await?
         .into_inner();
-    let links = label.label_download.as_ref().ok_or("the label has no download links")?;
+    let links = label
+        .label_download
+        .as_ref()
+        .ok_or("the label has no download links")?;
     let link = links
         .pdf
         .clone()

@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn parses_links_and_refuses_others() {
-        let p = DownloadPath::parse("https://api.shipengine.com/v1/downloads/10/F13abc/label-7.pdf?x=1").unwrap();
+        let p = DownloadPath::parse(
+            "https://api.shipengine.com/v1/downloads/10/F13abc/label-7.pdf?x=1",
+        )
+        .unwrap();
         assert_eq!(
             p,
             DownloadPath {
@@ -134,7 +137,12 @@ mod tests {
             }
         );
         assert!(DownloadPath::parse("/v1/downloads/1/2/3.zpl").is_ok());
-        for bad in ["https://x/v1/labels/1", "/v1/downloads/1/2", "/v1/downloads/1//3", "/v1/downloads/1/2/3/4"] {
+        for bad in [
+            "https://x/v1/labels/1",
+            "/v1/downloads/1/2",
+            "/v1/downloads/1//3",
+            "/v1/downloads/1/2/3/4",
+        ] {
             let e = DownloadPath::parse(bad).unwrap_err();
             assert!(e.to_string().contains(bad), "{e}");
         }

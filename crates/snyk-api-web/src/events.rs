@@ -26,9 +26,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(new.occurred_at(), Some("2023-08-09T13:27:43.8208302"));
-        let old: Event =
-            serde_json::from_str(r#"{"id": "e2", "ocurred_at": "2018-01-31 16:32:17.238553+00:00"}"#)
-                .unwrap();
+        let old: Event = serde_json::from_str(
+            r#"{"id": "e2", "ocurred_at": "2018-01-31 16:32:17.238553+00:00"}"#,
+        )
+        .unwrap();
         assert_eq!(old.occurred_at(), Some("2018-01-31 16:32:17.238553+00:00"));
         let none: Event = serde_json::from_str(r#"{"id": "e3"}"#).unwrap();
         assert_eq!(none.occurred_at(), None);

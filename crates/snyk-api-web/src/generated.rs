@@ -507,7 +507,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -693,7 +693,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -992,7 +992,7 @@ pub mod types {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1011,7 +1011,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1042,7 +1042,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1311,7 +1311,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1324,7 +1324,7 @@ pub mod types {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1343,7 +1343,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1374,7 +1374,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1393,7 +1393,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1412,7 +1412,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1431,7 +1431,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1450,7 +1450,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1829,7 +1829,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1859,7 +1859,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1889,7 +1889,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1919,7 +1919,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -1988,6 +1988,17 @@ pub mod types {
             Environment::Testing
         }
     }
+    ///`Error`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Error {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+    }
+    impl Error {
+        pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
     ///`EstimateSubscriptionError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -2002,7 +2013,7 @@ pub mod types {
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -2928,17 +2939,6 @@ Known values: 10, 20, 30.*/
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
-        }
-    }
-    ///`ForbiddenError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ForbiddenError {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detail: ::std::option::Option<::std::string::String>,
-    }
-    impl ForbiddenError {
-        pub fn builder() -> builder::ForbiddenError {
-            Default::default()
         }
     }
     ///Form fields and the values typed into them to log in.
@@ -4041,7 +4041,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4273,7 +4273,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4464,7 +4464,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4483,7 +4483,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4514,7 +4514,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4533,7 +4533,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4552,7 +4552,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4571,7 +4571,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4590,7 +4590,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -4624,7 +4624,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -5048,7 +5048,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -5223,7 +5223,7 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -5236,7 +5236,7 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -5255,7 +5255,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -5285,7 +5285,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6339,7 +6339,7 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6760,7 +6760,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6779,7 +6779,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6798,7 +6798,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6829,7 +6829,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6848,7 +6848,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6867,7 +6867,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6886,7 +6886,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6905,7 +6905,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6924,7 +6924,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -6958,7 +6958,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -7771,7 +7771,7 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -7795,7 +7795,7 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -7825,7 +7825,7 @@ Known values: 10, 20, 30.*/
             #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
             non_field_errors: ::std::vec::Vec<::std::string::String>,
         },
-        ForbiddenError {
+        Error {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
@@ -10725,6 +10725,47 @@ Known values: 10, 20, 30.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Error {
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Error {
+            fn default() -> Self {
+                Self {
+                    detail: Ok(Default::default()),
+                }
+            }
+        }
+        impl Error {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Error> for super::Error {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Error,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { detail: value.detail? })
+            }
+        }
+        impl ::std::convert::From<super::Error> for Error {
+            fn from(value: super::Error) -> Self {
+                Self { detail: Ok(value.detail) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Event {
             content: ::std::result::Result<
                 ::std::option::Option<super::EventContent>,
@@ -13094,47 +13135,6 @@ Known values: 10, 20, 30.*/
                     url: Ok(value.url),
                     value: Ok(value.value),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ForbiddenError {
-            detail: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ForbiddenError {
-            fn default() -> Self {
-                Self {
-                    detail: Ok(Default::default()),
-                }
-            }
-        }
-        impl ForbiddenError {
-            pub fn detail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ForbiddenError> for super::ForbiddenError {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ForbiddenError,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { detail: value.detail? })
-            }
-        }
-        impl ::std::convert::From<super::ForbiddenError> for ForbiddenError {
-            fn from(value: super::ForbiddenError) -> Self {
-                Self { detail: Ok(value.detail) }
             }
         }
         #[derive(Clone, Debug)]
@@ -23203,7 +23203,7 @@ pub mod builder {
         ///Sends a `GET` request to `/account/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Account>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/account/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -23389,10 +23389,7 @@ pub mod builder {
         ///Sends a `GET` request to `/account/credits/usage/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreditsUsageList>,
-            Error<types::ForbiddenError>,
-        > {
+        ) -> Result<ResponseValue<types::CreditsUsageList>, Error<types::Error>> {
             let Self {
                 client,
                 end_dt,
@@ -23934,7 +23931,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/billing/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Billing>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Billing>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Billing::try_from(v).map_err(|e| e.to_string()))
@@ -24022,7 +24019,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/billing/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Billing>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Billing>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Billing::try_from(v).map_err(|e| e.to_string()))
@@ -24905,7 +24902,7 @@ pub mod builder {
         ///Sends a `GET` request to `/events/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EventList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::EventList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -24988,7 +24985,7 @@ pub mod builder {
         ///Sends a `GET` request to `/events/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Event>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Event>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25116,7 +25113,7 @@ pub mod builder {
         ///Sends a `GET` request to `/findings/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FindingList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::FindingList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -25192,7 +25189,7 @@ pub mod builder {
         ///Sends a `GET` request to `/findings/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Finding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Finding>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25313,7 +25310,7 @@ pub mod builder {
         ///Sends a `GET` request to `/frameworks/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FrameworkList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::FrameworkList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -25389,7 +25386,7 @@ pub mod builder {
         ///Sends a `GET` request to `/frameworks/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Framework>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Framework>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -25454,7 +25451,7 @@ pub mod builder {
         ///Sends a `GET` request to `/integrations/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Integrations>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Integrations>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/integrations/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -25518,7 +25515,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraProject>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client } = self;
             let url = format!("{}/integrations/jira-cloud/projects/", client.baseurl,);
@@ -25599,7 +25596,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -25705,7 +25702,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id, issue_type_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -25806,7 +25803,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id, issue_type_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -25884,7 +25881,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraProject>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client } = self;
             let url = format!("{}/integrations/jira-server/projects/", client.baseurl,);
@@ -25965,7 +25962,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -26071,7 +26068,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id, issue_type_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -26172,7 +26169,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, project_id, issue_type_id } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -26304,7 +26301,7 @@ pub mod builder {
         ///Sends a `GET` request to `/keys/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -26396,7 +26393,7 @@ pub mod builder {
         ///Sends a `POST` request to `/keys/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiKey>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::ApiKey::try_from(v).map_err(|e| e.to_string()))
@@ -26475,7 +26472,7 @@ pub mod builder {
         ///Sends a `GET` request to `/keys/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiKey>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26551,9 +26548,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/keys/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26674,7 +26669,7 @@ pub mod builder {
         ///Sends a `GET` request to `/labels/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::LabelList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::LabelList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -26838,7 +26833,7 @@ pub mod builder {
         ///Sends a `GET` request to `/labels/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Label>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Label>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -27023,9 +27018,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/labels/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -27116,7 +27109,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/labels/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Label>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Label>, Error<types::Error>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -27593,7 +27586,7 @@ pub mod builder {
         ///Sends a `GET` request to `/scans/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScanList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -27865,7 +27858,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TargetList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::TargetList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -28409,7 +28402,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/all/scans/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScanList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search, started, status } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -28490,7 +28483,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/all/scheduledscans/expanded/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::Error>> {
             let Self { client, length } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28829,7 +28822,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Target>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Target>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29028,9 +29021,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/targets/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29288,7 +29279,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/assets/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AssetList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::AssetList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -29731,9 +29722,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/targets/{target_id}/assets/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -30213,7 +30202,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/events/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EventList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::EventList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -30318,7 +30307,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/events/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Event>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Event>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -30532,7 +30521,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/findings/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FindingList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::FindingList>, Error<types::Error>> {
             let Self {
                 client,
                 target_id,
@@ -31107,7 +31096,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Finding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Finding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -31471,7 +31460,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -31586,7 +31575,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -31712,7 +31701,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -31814,7 +31803,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -31929,7 +31918,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -32055,7 +32044,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -32159,7 +32148,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::Activity>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
@@ -32251,7 +32240,7 @@ pub mod builder {
         ///Sends a `POST` request to `/targets/{target_id}/findings/{id}/retest/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Scan>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -32338,7 +32327,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/integrations/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Integrations>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Integrations>, Error<types::Error>> {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32417,7 +32406,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32518,7 +32507,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32630,7 +32619,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-cloud/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32720,7 +32709,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32821,7 +32810,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32933,7 +32922,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-server/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JiraScope>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -33023,7 +33012,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/integrations/slack/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Slack>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -33122,7 +33111,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/targets/{target_id}/integrations/slack/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Slack>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -33232,7 +33221,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/targets/{target_id}/integrations/slack/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Slack>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -33376,7 +33365,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/keys/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -33591,7 +33580,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/keys/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiKey>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -33680,9 +33669,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/targets/{target_id}/keys/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34031,7 +34018,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScanList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self {
                 client,
                 target_id,
@@ -34133,7 +34120,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<::chrono::naive::NaiveDate>>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
@@ -34343,7 +34330,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Scan>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34434,7 +34421,7 @@ pub mod builder {
         ///Sends a `POST` request to `/targets/{target_id}/scans/{id}/cancel/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Scan>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34532,7 +34519,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/endpoints/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34615,7 +34602,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34698,7 +34685,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/default/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34781,7 +34768,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/owasp/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34864,7 +34851,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/pci/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34990,7 +34977,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScheduledList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScheduledList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -35220,7 +35207,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/expanded/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::Error>> {
             let Self { client, target_id, length } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -35305,7 +35292,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Scheduled>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Scheduled>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -35537,9 +35524,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/targets/{target_id}/scheduledscans/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -35828,7 +35813,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/site/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Site>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Site>, Error<types::Error>> {
             let Self { client, target_id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36393,10 +36378,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/webhooks/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WebhookListResponse>,
-            Error<types::ForbiddenError>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookListResponse>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -36622,7 +36604,7 @@ pub mod builder {
         ///Sends a `GET` request to `/targets/{target_id}/webhooks/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Webhook>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Webhook>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -36843,9 +36825,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/targets/{target_id}/webhooks/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -37107,7 +37087,7 @@ pub mod builder {
         ///Sends a `GET` request to `/users/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserList>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -37263,7 +37243,7 @@ pub mod builder {
         ///Sends a `GET` request to `/users/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::User>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37463,9 +37443,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/users/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37721,7 +37699,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::VulnerabilityDefinitionList>,
-            Error<types::ForbiddenError>,
+            Error<types::Error>,
         > {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -37798,10 +37776,7 @@ pub mod builder {
         ///Sends a `GET` request to `/vulnerability_definitions/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::VulnerabilityDefinition>,
-            Error<types::ForbiddenError>,
-        > {
+        ) -> Result<ResponseValue<types::VulnerabilityDefinition>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37916,10 +37891,7 @@ pub mod builder {
         ///Sends a `GET` request to `/webhooks/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WebhookListResponse>,
-            Error<types::ForbiddenError>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookListResponse>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -38108,7 +38080,7 @@ pub mod builder {
         ///Sends a `GET` request to `/webhooks/{id}/`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Webhook>, Error<types::ForbiddenError>> {
+        ) -> Result<ResponseValue<types::Webhook>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -38303,9 +38275,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/webhooks/{id}/`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ForbiddenError>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -38487,7 +38457,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::CreditsUsage, Error<types::ForbiddenError>>,
+            Item = Result<types::CreditsUsage, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38504,7 +38474,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Event, Error<types::ForbiddenError>>,
+            Item = Result<types::Event, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38521,7 +38491,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Finding, Error<types::ForbiddenError>>,
+            Item = Result<types::Finding, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38538,7 +38508,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Framework, Error<types::ForbiddenError>>,
+            Item = Result<types::Framework, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38555,7 +38525,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Key, Error<types::ForbiddenError>>,
+            Item = Result<types::Key, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38572,7 +38542,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Label, Error<types::ForbiddenError>>,
+            Item = Result<types::Label, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38589,7 +38559,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Scan, Error<types::ForbiddenError>>,
+            Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38606,7 +38576,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Target, Error<types::ForbiddenError>>,
+            Item = Result<types::Target, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38623,7 +38593,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Scan, Error<types::ForbiddenError>>,
+            Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38640,7 +38610,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Asset, Error<types::ForbiddenError>>,
+            Item = Result<types::Asset, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38657,7 +38627,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Event, Error<types::ForbiddenError>>,
+            Item = Result<types::Event, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38674,7 +38644,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Finding, Error<types::ForbiddenError>>,
+            Item = Result<types::Finding, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38691,7 +38661,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Key, Error<types::ForbiddenError>>,
+            Item = Result<types::Key, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38708,7 +38678,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Scan, Error<types::ForbiddenError>>,
+            Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38725,7 +38695,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Scheduled, Error<types::ForbiddenError>>,
+            Item = Result<types::Scheduled, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38742,7 +38712,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Webhook, Error<types::ForbiddenError>>,
+            Item = Result<types::Webhook, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38759,7 +38729,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::User, Error<types::ForbiddenError>>,
+            Item = Result<types::User, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38776,7 +38746,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::VulnerabilityDefinition, Error<types::ForbiddenError>>,
+            Item = Result<types::VulnerabilityDefinition, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,
@@ -38793,7 +38763,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<types::Webhook, Error<types::ForbiddenError>>,
+            Item = Result<types::Webhook, Error<types::Error>>,
         > + Unpin + 'a {
             apikit_runtime::pages::by_page(
                 self,

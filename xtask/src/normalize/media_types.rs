@@ -71,7 +71,10 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
     if let Some(Value::Object(bodies)) = doc.pointer_mut("/components/requestBodies") {
         for (name, b) in bodies.iter_mut() {
             if let Some(original) = request_body(b) {
-                shared_media.insert(format!("#/components/requestBodies/{name}"), original.into());
+                shared_media.insert(
+                    format!("#/components/requestBodies/{name}"),
+                    original.into(),
+                );
             }
         }
     }
@@ -122,11 +125,11 @@ fn response(r: &mut Value) {
         .cloned();
     content.clear();
     if let Some((name, mut m)) = chosen {
-        if name == JSON {
-            if let Value::Object(m) = &mut m {
-                m.entry("schema").or_insert_with(|| json!({}));
-                m.remove("encoding");
-            }
+        if name == JSON
+            && let Value::Object(m) = &mut m
+        {
+            m.entry("schema").or_insert_with(|| json!({}));
+            m.remove("encoding");
         }
         content.insert(name, m);
     }

@@ -40,7 +40,9 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
     let mut shared: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
-            if let Some(Value::Array(list)) = item.as_object_mut().and_then(|i| i.remove("parameters")) {
+            if let Some(Value::Array(list)) =
+                item.as_object_mut().and_then(|i| i.remove("parameters"))
+            {
                 shared.insert(path.clone(), list);
             }
         }
@@ -67,10 +69,10 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
         merged.extend(own);
         merged.retain(|p| keep(resolve(p, &components)));
         for p in &mut merged {
-            if let Value::Object(p) = p {
-                if !p.contains_key("$ref") {
-                    fix(p);
-                }
+            if let Value::Object(p) = p
+                && !p.contains_key("$ref")
+            {
+                fix(p);
             }
         }
         // Declare template variables nobody declared.
@@ -136,10 +138,8 @@ fn fix(p: &mut Object) {
             p.remove("style");
             p.remove("explode");
         }
-        Some("query") => {
-            if p.get("style").is_some_and(|s| s != "form") {
-                p.remove("style");
-            }
+        Some("query") if p.get("style").is_some_and(|s| s != "form") => {
+            p.remove("style");
         }
         Some("header") => {
             p.remove("style");
@@ -153,7 +153,9 @@ pub fn template_names(path: &str) -> Vec<String> {
     let mut out = vec![];
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }

@@ -75,10 +75,11 @@ fn title_inline_errors(responses: &mut Object, operation_id: &str) {
         if !is_error(code) {
             continue;
         }
-        if let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema") {
-            if !schema.contains_key("$ref") && !schema.contains_key("title") {
-                schema.insert("title".into(), format!("{operation_id} error").into());
-            }
+        if let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema")
+            && !schema.contains_key("$ref")
+            && !schema.contains_key("title")
+        {
+            schema.insert("title".into(), format!("{operation_id} error").into());
         }
     }
 }
@@ -95,25 +96,71 @@ fn name_component_responses(doc: &mut Value) {
     let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") else {
         return;
     };
-    // Identical inline schemas share the first one's title, so they stay one type.
-    let mut seen: Vec<(Value, String)> = vec![];
-    for (name, r) in responses.iter_mut() {
-        if let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema") {
+    // Identical inline schemas share one title, so they stay one type: the words the
+    // response names have in common at their end (`ForbiddenError`, `NotFoundError` ->
+    // `Error`), else the first name.
+    let mut groups: Vec<(Value, Vec<String>)> = vec![];
+    for (name, r) in responses.iter() {
+        if let Some(Value::Object(schema)) = r.pointer("/content/application~1json/schema") {
             if schema.contains_key("$ref") || schema.contains_key("title") {
                 continue;
             }
             let shape = strip_annotations(&Value::Object(schema.clone()));
-            let title = match seen.iter().find(|(s, _)| *s == shape) {
-                Some((_, title)) => title.clone(),
-                None if schema_names.contains(&super::type_names::pascal(name)) => {
-                    format!("{name} response")
-                }
-                None => name.clone(),
-            };
-            seen.push((shape, title.clone()));
-            schema.insert("title".into(), title.into());
+            match groups.iter_mut().find(|(s, _)| *s == shape) {
+                Some((_, names)) => names.push(name.clone()),
+                None => groups.push((shape, vec![name.clone()])),
+            }
         }
     }
+    let mut titles: Vec<String> = vec![];
+    for (_, names) in &groups {
+        let base = common_suffix(names).unwrap_or_else(|| names[0].clone());
+        let mut title = if schema_names.contains(&super::type_names::pascal(&base)) {
+            format!("{base} response")
+        } else {
+            base
+        };
+        while titles.contains(&title) {
+            title = format!("{title} 2");
+        }
+        titles.push(title);
+    }
+    for (name, r) in responses.iter_mut() {
+        let Some(Value::Object(schema)) = r.pointer_mut("/content/application~1json/schema") else {
+            continue;
+        };
+        if schema.contains_key("$ref") || schema.contains_key("title") {
+            continue;
+        }
+        if let Some(i) = groups.iter().position(|(_, names)| names.contains(name)) {
+            schema.insert("title".into(), titles[i].clone().into());
+        }
+    }
+}
+
+/// The snake_case words several names share at their end, when there are several names
+/// and they share some: `[ForbiddenError, NotFoundError]` -> `error`.
+fn common_suffix(names: &[String]) -> Option<String> {
+    use heck::ToSnakeCase;
+    if names.len() < 2 {
+        return None;
+    }
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| n.to_snake_case().split('_').map(str::to_owned).collect())
+        .collect();
+    let mut common: Vec<String> = vec![];
+    for i in 1.. {
+        let w: Vec<Option<&String>> = words
+            .iter()
+            .map(|ws| ws.len().checked_sub(i).map(|j| &ws[j]))
+            .collect();
+        match w[0] {
+            Some(first) if w.iter().all(|x| *x == Some(first)) => common.insert(0, first.clone()),
+            _ => break,
+        }
+    }
+    (!common.is_empty()).then(|| common.join("_"))
 }
 
 /// When `codes` all carry the same JSON schema up to annotations but not to the letter
@@ -205,11 +252,11 @@ fn json_schemas(responses: &Object, codes: &[String], components: &Value) -> Vec
     let mut seen: Vec<Value> = vec![];
     for code in codes {
         let r = resolved(&responses[code], components);
-        if let Kind::Json(stripped) = kind(&r) {
-            if !seen.contains(&stripped) {
-                seen.push(stripped);
-                out.push(r["content"]["application/json"]["schema"].clone());
-            }
+        if let Kind::Json(stripped) = kind(&r)
+            && !seen.contains(&stripped)
+        {
+            seen.push(stripped);
+            out.push(r["content"]["application/json"]["schema"].clone());
         }
     }
     out
@@ -217,17 +264,21 @@ fn json_schemas(responses: &Object, codes: &[String], components: &Value) -> Vec
 
 /// One schema for several: itself when there is one, else a `oneOf` (an untagged enum,
 /// whose first matching variant wins). Variants with more `required` properties come
-/// first (stable otherwise), so a loose schema whose fields are all optional does not
-/// swallow a stricter one.
+/// first, then those with more properties (stable otherwise), so a loose schema does
+/// not swallow a stricter or richer one.
 fn union(mut schemas: Vec<Value>, components: &Value) -> Value {
     if schemas.len() == 1 {
         return schemas.remove(0);
     }
-    schemas.sort_by_key(|s| std::cmp::Reverse(required_count(s, components)));
+    schemas.sort_by_key(|s| {
+        let (required, properties) = counts(s, components);
+        std::cmp::Reverse((required, properties))
+    });
     json!({ "oneOf": schemas })
 }
 
-fn required_count(schema: &Value, components: &Value) -> usize {
+/// (required properties, declared properties) of a schema, following `$ref`s.
+fn counts(schema: &Value, components: &Value) -> (usize, usize) {
     let mut s = schema;
     for _ in 0..8 {
         match s
@@ -242,7 +293,14 @@ fn required_count(schema: &Value, components: &Value) -> usize {
             None => break,
         }
     }
-    s.get("required").and_then(Value::as_array).map_or(0, Vec::len)
+    (
+        s.get("required")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len),
+        s.get("properties")
+            .and_then(Value::as_object)
+            .map_or(0, |p| p.len()),
+    )
 }
 
 /// Sets the content of `responses[code]`, inlining a `$ref` first.
@@ -257,7 +315,11 @@ fn set_content(responses: &mut Object, code: &str, components: &Value, content: 
 
 /// Returns the 2xx codes whose empty body the client must read as `null`.
 fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
-    let codes: Vec<String> = responses.keys().filter(|c| is_success(c)).cloned().collect();
+    let codes: Vec<String> = responses
+        .keys()
+        .filter(|c| is_success(c))
+        .cloned()
+        .collect();
     let kinds: Vec<Kind> = codes
         .iter()
         .map(|c| kind(&resolved(&responses[c], components)))
@@ -273,7 +335,8 @@ fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
         return vec![];
     }
     if kinds.contains(&Kind::Raw) {
-        let raw = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
+        let raw =
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
         for (code, k) in codes.iter().zip(&kinds) {
             if *k != Kind::Raw {
                 set_content(responses, code, components, raw.clone());
@@ -440,6 +503,27 @@ mod tests {
     }
 
     #[test]
+    fn component_responses_are_named_and_identical_ones_share_a_name() {
+        let detail = json!({"type": "object", "properties": {"detail": {"type": "string"}}});
+        let mut doc = json!({"components": {
+        "schemas": {"Error": {"type": "object"}},
+        "responses": {
+            "ForbiddenError": json_of(detail.clone()),
+            "NotFoundError": json_of(detail.clone()),
+            "TargetList": json_of(json!({"type": "array"}))
+        }}});
+        run(&mut doc, Path::new("x.yaml")).unwrap();
+        let r = &doc["components"]["responses"];
+        let title = |n: &str| r[n]["content"]["application/json"]["schema"]["title"].clone();
+        // `error` alone would collide with the `Error` schema.
+        assert_eq!(title("ForbiddenError"), "error response");
+        assert_eq!(title("NotFoundError"), "error response");
+        assert_eq!(title("TargetList"), "TargetList");
+        assert_eq!(common_suffix(&["a".into()]), None);
+        assert_eq!(common_suffix(&["FooBar".into(), "Baz".into()]), None);
+    }
+
+    #[test]
     fn default_and_errors() {
         let e = json!({"$ref": "#/components/schemas/E"});
         let n = json!({"$ref": "#/components/schemas/NotFound"});
@@ -452,12 +536,14 @@ mod tests {
                 "default": json_of(e.clone())}}}}}));
         let r = &op["responses"];
         assert!(r.get("default").is_none());
-        assert!(r.get("401").is_none(), "empty error next to JSON ones is dropped");
+        assert!(
+            r.get("401").is_none(),
+            "empty error next to JSON ones is dropped"
+        );
         let merged = json!({"oneOf": [n, e], "title": " error"});
         for code in ["404", "4XX", "5XX"] {
             assert_eq!(
-                r[code]["content"]["application/json"]["schema"],
-                merged,
+                r[code]["content"]["application/json"]["schema"], merged,
                 "{code}"
             );
         }

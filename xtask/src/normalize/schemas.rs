@@ -116,7 +116,10 @@ fn unwrap_all_of(s: &mut Object) {
     let Some(Value::Array(all)) = s.get("allOf") else {
         return;
     };
-    if all.len() != 1 || all[0].get("$ref").is_none() || all[0].as_object().map(|o| o.len()) != Some(1) {
+    if all.len() != 1
+        || all[0].get("$ref").is_none()
+        || all[0].as_object().map(|o| o.len()) != Some(1)
+    {
         return;
     }
     let only_annotations = s
@@ -254,7 +257,9 @@ mod tests {
     #[test]
     fn closed_objects_open_up() {
         assert_eq!(
-            one(json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false, "required": ["a", "ghost"]})),
+            one(
+                json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false, "required": ["a", "ghost"]})
+            ),
             json!({"properties": {"a": {"type": "string"}}, "required": ["a"], "type": "object"})
         );
         assert_eq!(

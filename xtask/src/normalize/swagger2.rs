@@ -170,7 +170,9 @@ fn strings(v: Option<Value>) -> Vec<String> {
 }
 
 fn servers(old: &mut Object) -> Value {
-    let host = old.remove("host").and_then(|h| h.as_str().map(str::to_owned));
+    let host = old
+        .remove("host")
+        .and_then(|h| h.as_str().map(str::to_owned));
     let base = old
         .remove("basePath")
         .and_then(|b| b.as_str().map(str::to_owned))
@@ -210,7 +212,7 @@ fn convert_path_item(item: Value, g: &Globals, file: &Path, ptr: &str) -> Result
         .into_iter()
         .partition(|p| !is_body_like(p, &g.parameters));
     if !shared_plain.is_empty() {
-        let converted = shared_plain.into_iter().map(|p| plain_param(p)).collect();
+        let converted = shared_plain.into_iter().map(plain_param).collect();
         out.insert("parameters".into(), Value::Array(converted));
     }
     for (key, value) in item {
@@ -364,7 +366,11 @@ fn form_body(params: Vec<Value>, consumes: &[String]) -> Value {
         }
         properties.insert(name, schema);
     }
-    let media = if file || consumes.iter().any(|c| c.starts_with("multipart/form-data")) {
+    let media = if file
+        || consumes
+            .iter()
+            .any(|c| c.starts_with("multipart/form-data"))
+    {
         "multipart/form-data"
     } else {
         "application/x-www-form-urlencoded"
@@ -514,10 +520,10 @@ fn convert_schema(s: &mut Object) {
         s.insert("type".into(), "string".into());
         s.insert("format".into(), "binary".into());
     }
-    if let Some(n) = s.remove("x-nullable") {
-        if n == true {
-            s.insert("nullable".into(), true.into());
-        }
+    if let Some(n) = s.remove("x-nullable")
+        && n == true
+    {
+        s.insert("nullable".into(), true.into());
     }
     if let Some(Value::String(property)) = s.get("discriminator").cloned() {
         s.insert("discriminator".into(), json!({ "propertyName": property }));

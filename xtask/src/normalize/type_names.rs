@@ -31,7 +31,13 @@ pub fn pascal(name: &str) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let out = cleaned.to_pascal_case();
     match out.chars().next() {
@@ -48,10 +54,8 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let names: BTreeMap<String, String> = components
-        .keys()
-        .map(|k| (pascal(k), k.clone()))
-        .collect();
+    let names: BTreeMap<String, String> =
+        components.keys().map(|k| (pascal(k), k.clone())).collect();
     let ctx = Ctx {
         components: &components,
         names: &names,
@@ -73,9 +77,8 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned();
-                if let Some(Value::Object(content)) = op
-                    .get_mut("requestBody")
-                    .and_then(|b| b.get_mut("content"))
+                if let Some(Value::Object(content)) =
+                    op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
                 {
                     for m in content.values_mut() {
                         if let Some(s) = m.get_mut("schema") {
@@ -137,10 +140,10 @@ fn rename_components(doc: &mut Value) {
 fn rewrite_refs(v: &mut Value, map: &BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref") {
-                if let Some(new) = map.get(r.as_str()) {
-                    *r = new.clone();
-                }
+            if let Some(Value::String(r)) = m.get_mut("$ref")
+                && let Some(new) = map.get(r.as_str())
+            {
+                *r = new.clone();
             }
             for child in m.values_mut() {
                 rewrite_refs(child, map);
@@ -176,15 +179,15 @@ impl Ctx<'_> {
             Some(t) => t.to_owned(),
             None => raw.to_owned(),
         };
-        if named_type(obj) || obj.contains_key("title") {
-            if let Some(key) = self.names.get(&pascal(&name)) {
-                let same = strip(&Value::Object(obj.clone())) == strip(&self.components[key]);
-                if same {
-                    *schema = json!({ "$ref": format!("#/components/schemas/{}", pointer_token(key)) });
-                    return;
-                }
-                obj.insert("title".into(), format!("{name} value").into());
+        if (named_type(obj) || obj.contains_key("title"))
+            && let Some(key) = self.names.get(&pascal(&name))
+        {
+            let same = strip(&Value::Object(obj.clone())) == strip(&self.components[key]);
+            if same {
+                *schema = json!({ "$ref": format!("#/components/schemas/{}", pointer_token(key)) });
+                return;
             }
+            obj.insert("title".into(), format!("{name} value").into());
         }
         if let Some(title) = obj.get("title").and_then(Value::as_str).map(str::to_owned) {
             let shape = strip(&Value::Object(obj.clone()));
@@ -235,7 +238,9 @@ fn named_type(s: &Map<String, Value>) -> bool {
         || s.contains_key("properties")
         || s.contains_key("oneOf")
         || s.contains_key("anyOf")
-        || s.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() > 1)
+        || s.get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.len() > 1)
         || (s.get("type") == Some(&json!("string"))
             && ["minLength", "maxLength", "pattern"]
                 .iter()
@@ -246,7 +251,9 @@ fn strip(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "examples"))
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "description" | "title" | "example" | "examples")
+                })
                 .map(|(k, v)| (k.clone(), strip(v)))
                 .collect(),
         ),
@@ -287,7 +294,8 @@ mod tests {
         let s = &doc["components"]["schemas"];
         assert!(s.get("Test_counts_2").is_some());
         assert_eq!(
-            doc["paths"]["/t"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            doc["paths"]["/t"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
             "#/components/schemas/Test_counts_2"
         );
         assert_eq!(

@@ -26,7 +26,9 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
         None if doc.get("swagger").is_some() => Err(Error::Spec {
             file: file.to_owned(),
             pointer: "/swagger".into(),
-            message: "Swagger version is not 2.0; apikit reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x".into(),
+            message:
+                "Swagger version is not 2.0; apikit reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"
+                    .into(),
         }),
         None => Err(err(
             "missing `openapi` version field; is this an OpenAPI document?".into(),
@@ -53,7 +55,10 @@ mod tests {
         let e = run(&mut json!({"swagger": "1.2"}), file)
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("spec.yaml#/swagger: Swagger version is not 2.0"), "{e}");
+        assert!(
+            e.starts_with("spec.yaml#/swagger: Swagger version is not 2.0"),
+            "{e}"
+        );
         let e = run(&mut json!({"openapi": 3}), file)
             .unwrap_err()
             .to_string();
