@@ -221,11 +221,10 @@ async fn list_carriers_decodes_a_207_partial_success() {
     );
 }
 
-// `carrier.carrier_code` and `service.carrier_code` refer to `se_id` (pattern
-// `^se(-[a-z0-9]+)+$`) although they hold carrier codes such as `ups` or `stamps_com`
-// (the spec's own `carrier_code` schema). Every real list_carriers answer fails to decode.
+// Upstream types `carrier.carrier_code` and `service.carrier_code` as `se_id` (pattern
+// `^se(-[a-z0-9]+)+$`) although they hold carrier codes such as `ups` or `stamps_com`;
+// our spec points them at its `carrier_code` schema, so real answers decode.
 #[tokio::test]
-#[ignore = "bug: carrier_code is typed as SeId in specs/shipengine, so real codes like `stamps_com` fail to decode"]
 async fn list_carriers_accepts_real_carrier_codes() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))

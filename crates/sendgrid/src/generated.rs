@@ -1148,6 +1148,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetMessageErrorVariant0ErrorsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl GetMessageErrorVariant0ErrorsItem {
@@ -1158,8 +1160,6 @@ pub mod types {
     ///`GetMessageErrorVariant1ErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetMessageErrorVariant1ErrorsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub field: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -6022,49 +6022,6 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetMessageErrorVariant0ErrorsItem {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMessageErrorVariant0ErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetMessageErrorVariant0ErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMessageErrorVariant0ErrorsItem>
-        for super::GetMessageErrorVariant0ErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMessageErrorVariant0ErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::GetMessageErrorVariant0ErrorsItem>
-        for GetMessageErrorVariant0ErrorsItem {
-            fn from(value: super::GetMessageErrorVariant0ErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMessageErrorVariant1ErrorsItem {
             field: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6074,7 +6031,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetMessageErrorVariant1ErrorsItem {
+        impl ::std::default::Default for GetMessageErrorVariant0ErrorsItem {
             fn default() -> Self {
                 Self {
                     field: Ok(Default::default()),
@@ -6082,7 +6039,7 @@ pub mod types {
                 }
             }
         }
-        impl GetMessageErrorVariant1ErrorsItem {
+        impl GetMessageErrorVariant0ErrorsItem {
             pub fn field<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6108,11 +6065,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetMessageErrorVariant1ErrorsItem>
-        for super::GetMessageErrorVariant1ErrorsItem {
+        impl ::std::convert::TryFrom<GetMessageErrorVariant0ErrorsItem>
+        for super::GetMessageErrorVariant0ErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetMessageErrorVariant1ErrorsItem,
+                value: GetMessageErrorVariant0ErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     field: value.field?,
@@ -6120,13 +6077,56 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::GetMessageErrorVariant1ErrorsItem>
-        for GetMessageErrorVariant1ErrorsItem {
-            fn from(value: super::GetMessageErrorVariant1ErrorsItem) -> Self {
+        impl ::std::convert::From<super::GetMessageErrorVariant0ErrorsItem>
+        for GetMessageErrorVariant0ErrorsItem {
+            fn from(value: super::GetMessageErrorVariant0ErrorsItem) -> Self {
                 Self {
                     field: Ok(value.field),
                     message: Ok(value.message),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetMessageErrorVariant1ErrorsItem {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetMessageErrorVariant1ErrorsItem {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetMessageErrorVariant1ErrorsItem {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetMessageErrorVariant1ErrorsItem>
+        for super::GetMessageErrorVariant1ErrorsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetMessageErrorVariant1ErrorsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { message: value.message? })
+            }
+        }
+        impl ::std::convert::From<super::GetMessageErrorVariant1ErrorsItem>
+        for GetMessageErrorVariant1ErrorsItem {
+            fn from(value: super::GetMessageErrorVariant1ErrorsItem) -> Self {
+                Self { message: Ok(value.message) }
             }
         }
         #[derive(Clone, Debug)]

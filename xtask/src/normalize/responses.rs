@@ -277,7 +277,7 @@ fn union(mut schemas: Vec<Value>, components: &Value) -> Value {
     json!({ "oneOf": schemas })
 }
 
-/// (required properties, declared properties) of a schema, following `$ref`s.
+/// (required properties at the top, properties declared at any depth) of a schema.
 fn counts(schema: &Value, components: &Value) -> (usize, usize) {
     let mut s = schema;
     for _ in 0..8 {
@@ -297,10 +297,45 @@ fn counts(schema: &Value, components: &Value) -> (usize, usize) {
         s.get("required")
             .and_then(Value::as_array)
             .map_or(0, Vec::len),
-        s.get("properties")
-            .and_then(Value::as_object)
-            .map_or(0, |p| p.len()),
+        declared(s, components, 0),
     )
+}
+
+/// Properties declared anywhere in a schema (nested objects and array items included,
+/// `$ref`s followed a few levels): how much of a body the schema can keep.
+fn declared(schema: &Value, components: &Value, depth: usize) -> usize {
+    if depth > 6 {
+        return 0;
+    }
+    let mut s = schema;
+    if let Some(target) = s
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/"))
+        .and_then(|rest| components.pointer(&format!("/{rest}")))
+    {
+        s = target;
+    }
+    let mut n = 0;
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        n += props.len();
+        n += props
+            .values()
+            .map(|p| declared(p, components, depth + 1))
+            .sum::<usize>();
+    }
+    if let Some(items) = s.get("items") {
+        n += declared(items, components, depth + 1);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = s.get(key).and_then(Value::as_array) {
+            n += list
+                .iter()
+                .map(|v| declared(v, components, depth + 1))
+                .sum::<usize>();
+        }
+    }
+    n
 }
 
 /// Sets the content of `responses[code]`, inlining a `$ref` first.
@@ -476,9 +511,10 @@ mod tests {
         let b = json!({"type": "object", "properties": {"job": {"type": "string"}}});
         let op = responses_of(json!({"paths": {"/x": {"get": {"responses": {
             "200": json_of(a.clone()), "202": json_of(b.clone())}}}}}));
+        // `b` declares a property; `A` (not in this document) declares none: `b` first.
         assert_eq!(
             op["responses"]["202"]["content"]["application/json"]["schema"],
-            json!({"oneOf": [a, b]})
+            json!({"oneOf": [b, a]})
         );
         // The variant with more required properties is tried first.
         let strict = json!({"type": "object", "required": ["job"], "properties": {"job": {"type": "string"}}});
