@@ -143,3 +143,75 @@ mod tests {
         );
     }
 }
+
+/// `cargo xtask bench-compile`: each client crate's own debug build time with its
+/// dependencies already built (`cargo clean -p <crate>`, then `cargo build -p <crate>`
+/// is timed), against `apikit-runtime` rebuilt the same way in the same run as the
+/// baseline. Results go into the `## Compile time` section.
+#[derive(Debug)]
+pub struct CompileBench {
+    /// (package, median seconds) for the baseline first, then every client crate.
+    pub rows: Vec<(String, f64)>,
+    /// Runs per crate.
+    pub iterations: usize,
+}
+
+/// Times `cargo build -p` of every provider crate (and the baseline) `iterations` times.
+pub fn compile(root: &Path, iterations: usize) -> Result<CompileBench> {
+    let mut packages = vec!["apikit-runtime".to_owned()];
+    for p in codegen::discover(root)? {
+        packages.push(p.config.crate_name.clone());
+    }
+    let cargo = |args: &[&str]| -> Result<()> {
+        let status =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(args)
+                .current_dir(root)
+                .status()
+                .map_err(|e| Error::Other(format!("cannot run cargo: {e}")))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Error::Other(format!("cargo {} failed", args.join(" "))))
+        }
+    };
+    let build = |package: &str| cargo(&["build", "--quiet", "-p", package]);
+    let mut rows = vec![];
+    for package in &packages {
+        build(package)?; // dependencies built, not timed
+        let mut times = vec![];
+        for _ in 0..iterations.max(1) {
+            // `cargo clean -p` drops the crate's artifacts and incremental cache, so the
+            // timed build compiles the whole crate, not just what an edit invalidated.
+            cargo(&["clean", "--quiet", "-p", package])?;
+            let t = Instant::now();
+            build(package)?;
+            times.push(t.elapsed());
+        }
+        rows.push((package.clone(), median(&mut times).as_secs_f64()));
+    }
+    Ok(CompileBench {
+        rows,
+        iterations: iterations.max(1),
+    })
+}
+
+impl CompileBench {
+    /// The `## Compile time` section of BENCHMARKS.md.
+    pub fn section(&self) -> String {
+        let base = self.rows.first().map_or(1.0, |r| r.1);
+        let mut s = format!(
+            "## Compile time\n\n`cargo xtask bench-compile`: each crate's own debug build from scratch (`cargo clean -p <crate>`, then `cargo build -p <crate>` timed; dependencies already built), median of {} runs, with the workspace's `[profile.dev]` (`debug = \"line-tables-only\"`), on this project's 2-core machine. Baseline: `apikit-runtime`, rebuilt the same way in the same run. Goal: under 45 s for the biggest crate.\n\n| crate | own build | ratio to baseline | goal |\n|---|---|---|---|\n",
+            self.iterations
+        );
+        for (package, secs) in &self.rows {
+            let goal = if *secs < 45.0 { "met" } else { "**missed**" };
+            s.push_str(&format!(
+                "| `{package}` | {secs:.1} s | {:.1}x | {goal} |\n",
+                secs / base
+            ));
+        }
+        s.push('\n');
+        s
+    }
+}

@@ -47,6 +47,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Time each client crate's own debug build (dependencies built); write BENCHMARKS.md.
+    BenchCompile {
+        /// Measured builds per crate.
+        #[arg(long, default_value_t = 2)]
+        iterations: usize,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -148,6 +154,13 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 "release"
             };
             let section = result.section(profile);
+            print!("{section}");
+            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchCompile { iterations } => {
+            let result = xtask::bench::compile(&root, iterations)?;
+            let section = result.section();
             print!("{section}");
             xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
             Ok(ExitCode::SUCCESS)
