@@ -55,6 +55,8 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
     match root.get("swagger") {
         None => return Ok(()),
         Some(Value::String(v)) if v == "2.0" => {}
+        // Some published documents write the version as a YAML/JSON number.
+        Some(Value::Number(n)) if n.as_f64() == Some(2.0) => {}
         Some(other) => {
             return Err(Error::Spec {
                 file: file.to_owned(),
@@ -489,6 +491,10 @@ fn rewrite_refs(v: &mut Value, body_params: &[String]) {
     match v {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get_mut("$ref") {
+                // Early 2.0 documents refer to a definition by its bare name (`$ref: pet`).
+                if !r.starts_with('#') && !r.contains(['/', '.', ':']) {
+                    *r = format!("#/definitions/{r}");
+                }
                 if let Some(rest) = r.strip_prefix("#/definitions/") {
                     *r = format!("#/components/schemas/{rest}");
                 } else if let Some(rest) = r.strip_prefix("#/responses/") {
@@ -617,6 +623,17 @@ mod tests {
                 "type": "object",
                 "properties": {"photo": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
                 "required": ["photo"]}}}})
+        );
+    }
+
+    #[test]
+    fn numeric_version_and_bare_definition_refs() {
+        let mut doc = json!({"swagger": 2.0, "info": {"title": "t", "version": "1"}, "paths": {},
+            "definitions": {"pet": {"type": "object"}, "newPet": {"allOf": [{"$ref": "pet"}]}}});
+        run(&mut doc, Path::new("x.json")).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["newPet"]["allOf"][0]["$ref"],
+            "#/components/schemas/pet"
         );
     }
 
