@@ -30,6 +30,13 @@ pub fn add(root: &Path, name: &str, spec_path: &Path, force: bool) -> Result<Add
     check_name(name)?;
     let spec_dir = root.join("specs").join(name);
     let crate_dir = root.join("crates").join(name);
+    // `--force` replaces generated crates only, never a hand-written one (runtime, apikit).
+    let manifest = crate_dir.join("Cargo.toml");
+    if manifest.exists() && !codegen::is_generated(&manifest) {
+        return Err(Error::Other(format!(
+            "crates/{name}/ is a hand-written crate, not a generated provider; choose another name"
+        )));
+    }
     if !force && (spec_dir.exists() || crate_dir.exists()) {
         return Err(Error::Other(format!(
             "provider `{name}` already exists (specs/{name}/ or crates/{name}/); pass --force to replace its spec and generated code"

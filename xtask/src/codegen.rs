@@ -675,7 +675,8 @@ pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn is_generated(path: &Path) -> bool {
+/// Whether `path` starts with the generated-file marker.
+pub fn is_generated(path: &Path) -> bool {
     std::fs::read_to_string(path)
         .map(|s| {
             s.lines()
