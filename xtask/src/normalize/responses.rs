@@ -105,7 +105,7 @@ fn name_component_responses(doc: &mut Value) {
             if schema.contains_key("$ref") || schema.contains_key("title") {
                 continue;
             }
-            let shape = strip_annotations(&Value::Object(schema.clone()));
+            let shape = walk::shape(&Value::Object(schema.clone()));
             match groups.iter_mut().find(|(s, _)| *s == shape) {
                 Some((_, names)) => names.push(name.clone()),
                 None => groups.push((shape, vec![name.clone()])),
@@ -221,28 +221,9 @@ fn kind(r: &Value) -> Kind {
         None => Kind::None,
         Some(c) if c.is_empty() => Kind::None,
         Some(c) => match c.get("application/json") {
-            Some(m) => Kind::Json(strip_annotations(m.get("schema").unwrap_or(&json!({})))),
+            Some(m) => Kind::Json(walk::shape(m.get("schema").unwrap_or(&json!({})))),
             None => Kind::Raw,
         },
-    }
-}
-
-/// The schema without the keys that do not change the type, for comparisons.
-fn strip_annotations(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(k, _)| {
-                    !matches!(
-                        k.as_str(),
-                        "description" | "title" | "example" | "examples" | "externalDocs"
-                    )
-                })
-                .map(|(k, v)| (k.clone(), strip_annotations(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(strip_annotations).collect()),
-        other => other.clone(),
     }
 }
 

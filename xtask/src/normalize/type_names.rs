@@ -182,7 +182,8 @@ impl Ctx<'_> {
         if (named_type(obj) || obj.contains_key("title"))
             && let Some(key) = self.names.get(&pascal(&name))
         {
-            let same = strip(&Value::Object(obj.clone())) == strip(&self.components[key]);
+            let same = super::walk::shape(&Value::Object(obj.clone()))
+                == super::walk::shape(&self.components[key]);
             if same {
                 *schema = json!({ "$ref": format!("#/components/schemas/{}", pointer_token(key)) });
                 return;
@@ -190,7 +191,7 @@ impl Ctx<'_> {
             obj.insert("title".into(), format!("{name} value").into());
         }
         if let Some(title) = obj.get("title").and_then(Value::as_str).map(str::to_owned) {
-            let shape = strip(&Value::Object(obj.clone()));
+            let shape = super::walk::shape(&Value::Object(obj.clone()));
             let mut titles = self.titles.borrow_mut();
             let mut unique = title.clone();
             let mut n = 2;
@@ -245,21 +246,6 @@ fn named_type(s: &Map<String, Value>) -> bool {
             && ["minLength", "maxLength", "pattern"]
                 .iter()
                 .any(|k| s.contains_key(*k)))
-}
-
-fn strip(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(k, _)| {
-                    !matches!(k.as_str(), "description" | "title" | "example" | "examples")
-                })
-                .map(|(k, v)| (k.clone(), strip(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
-        other => other.clone(),
-    }
 }
 
 #[cfg(test)]

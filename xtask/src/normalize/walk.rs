@@ -182,10 +182,52 @@ pub fn schema(value: &mut Value, ptr: &str, f: &mut Visit) -> Result<()> {
     f(obj, ptr)
 }
 
+/// A schema without the keys that do not change the Rust type it becomes
+/// (`description`, `title`, `example(s)`, `externalDocs`), for comparing two schemas.
+/// Keys of `properties` are property names, not keywords, and are always kept.
+pub fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "description" | "title" | "example" | "examples" | "externalDocs"
+                    )
+                })
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        (key, Value::Object(names)) if MAPS.contains(&key) => Value::Object(
+                            names.iter().map(|(n, s)| (n.clone(), shape(s))).collect(),
+                        ),
+                        _ => shape(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(shape).collect()),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn shape_drops_annotations_but_not_properties_named_like_them() {
+        let a = json!({"type": "object", "description": "x", "properties": {
+            "description": {"type": "string", "title": "t"}, "title": {"type": "integer"}}});
+        assert_eq!(
+            shape(&a),
+            json!({"type": "object", "properties": {
+                "description": {"type": "string"}, "title": {"type": "integer"}}})
+        );
+        let b = json!({"type": "object", "properties": {"title": {"type": "integer"}}});
+        assert_ne!(shape(&a), shape(&b));
+    }
 
     #[test]
     fn visits_every_schema_children_first_with_pointers() {
