@@ -12,4 +12,10 @@ fn clients_are_reexported_under_their_features() {
         "https://api.shop-pro.jp"
     );
     let _ = colorme;
+    let _: apikit_sendgrid::Client = apikit::sendgrid::Client::with_api_key_eu("k").unwrap();
+    assert_eq!(apikit::sendgrid::servers::EU, "https://api.eu.sendgrid.com");
+    let _: apikit_shipengine::Client = apikit::shipengine::Client::with_api_key("k").unwrap();
+    let _: apikit_snyk::Client = apikit::snyk::Client::with_api_token("k").unwrap();
+    assert_eq!(apikit::snyk::servers::DEFAULT, "https://api.snyk.io/v1");
+    let _: apikit_snyk_api_web::Client = apikit::snyk_api_web::Client::with_api_key("k").unwrap();
 }
