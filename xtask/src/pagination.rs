@@ -92,7 +92,7 @@ pub fn add_streams(file: &mut syn::File, config: &PaginationConfig) -> Vec<Strin
             let Some(item_ty) = vec_item(items_ty) else {
                 continue;
             };
-            let item_ty = qualify(&item_ty, &structs);
+            let item_ty = qualify(&item_ty);
             let items_ident = format_ident!("{items_field}");
             let pages_ident = format_ident!("{pages_field}");
             let page_ident = format_ident!("{page_setter}");
@@ -168,18 +168,61 @@ fn vec_item(ty: &Type) -> Option<Type> {
     generic_args(ty, "Vec")?.into_iter().next()
 }
 
-/// A bare type name defined in `mod types` is written `types::Name` in `mod builder`.
-fn qualify(
-    ty: &Type,
-    structs: &BTreeMap<String, BTreeMap<String, Type>>,
-) -> proc_macro2::TokenStream {
+/// A bare type name (a struct, enum or newtype of `mod types`) is written `types::Name`
+/// in `mod builder`; paths such as `::serde_json::Value` stay as they are.
+fn qualify(ty: &Type) -> proc_macro2::TokenStream {
     if let Type::Path(p) = ty
         && p.qself.is_none()
         && p.path.segments.len() == 1
     {
         let name = &p.path.segments[0].ident;
-        let _ = structs; // enums and newtypes live in `types` too
         return quote! { types::#name };
     }
     quote! { #ty }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> PaginationConfig {
+        PaginationConfig {
+            page: "page".into(),
+            items: "results".into(),
+            pages: "page_total".into(),
+        }
+    }
+
+    #[test]
+    fn paged_list_builders_get_a_stream_and_others_do_not() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct TargetList { pub page_total: Option<i64>, pub results: ::std::vec::Vec<Target> }
+                pub struct Target { pub id: String }
+                pub struct Trend { pub results: ::std::vec::Vec<i64> }
+            }
+            pub mod builder {
+                impl<'a> ListTargets<'a> {
+                    pub fn page<V>(mut self, value: V) -> Self { self }
+                    pub async fn send(self) -> Result<ResponseValue<types::TargetList>, Error<types::Error>> { todo!() }
+                }
+                impl<'a> GetTrend<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
+                }
+                impl<'a> ListTrends<'a> {
+                    pub fn page<V>(mut self, value: V) -> Self { self }
+                    pub async fn send(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
+                }
+            }
+        };
+        // GetTrend has no page parameter; ListTrends has one but no page count field.
+        assert_eq!(add_streams(&mut file, &config()), ["ListTargets"]);
+        let out = prettyplease::unparse(&file);
+        assert!(
+            out.contains("Item = Result<types::Target, Error<types::Error>>"),
+            "{out}"
+        );
+        assert!(out.contains("b.page(page).send()"), "{out}");
+        assert!(out.contains("(r.results, pages)"), "{out}");
+    }
 }
