@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::codegen::{self, Provider};
+use crate::codegen::{self, Provider, toml_str};
 use crate::config::ProviderConfig;
 use crate::error::{Error, Result};
 use crate::spec;
@@ -146,10 +146,6 @@ pub fn infer_config(name: &str, file_name: &str, doc: &Value) -> (String, Vec<St
     s.push_str(&auth(doc, &mut notes));
     s.push_str("[generator]\ninterface = \"builder\"\ntags = \"merged\"\n");
     (s, notes)
-}
-
-fn toml_str(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialize")
 }
 
 /// `name = "url"` lines: the first absolute server is `default`.
@@ -327,19 +323,11 @@ fn chosen_scheme(doc: &Value, schemes: &serde_json::Map<String, Value>) -> Optio
     let global = doc.get("security").and_then(first_of);
     let name = global.or_else(|| {
         let mut counts: Vec<(String, usize)> = vec![];
-        if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-            for item in paths.values() {
-                for m in crate::normalize::METHODS {
-                    if let Some(n) = item
-                        .get(m)
-                        .and_then(|op| op.get("security"))
-                        .and_then(first_of)
-                    {
-                        match counts.iter_mut().find(|(k, _)| *k == n) {
-                            Some((_, c)) => *c += 1,
-                            None => counts.push((n, 1)),
-                        }
-                    }
+        for (_, _, op) in crate::normalize::walk::operations(doc) {
+            if let Some(n) = op.get("security").and_then(first_of) {
+                match counts.iter_mut().find(|(k, _)| *k == n) {
+                    Some((_, c)) => *c += 1,
+                    None => counts.push((n, 1)),
                 }
             }
         }

@@ -332,26 +332,20 @@ impl HookTables {
     /// Reads `x-apikit-request-media` and `x-apikit-empty-success` off every operation.
     pub fn from_doc(doc: &Value) -> Self {
         let mut tables = HookTables::default();
-        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-            return tables;
-        };
-        for item in paths.values() {
-            for method in normalize::METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                    continue;
-                };
-                if let Some(media) = op.get("x-apikit-request-media").and_then(Value::as_str) {
-                    tables.request_media.push((id.to_owned(), media.to_owned()));
-                }
-                if let Some(codes) = op.get("x-apikit-empty-success").and_then(Value::as_array) {
-                    let ranges = codes
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .filter_map(status_range)
-                        .collect();
-                    tables.empty_success.push((id.to_owned(), ranges));
-                }
+        for (_, _, op) in normalize::walk::operations(doc) {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            if let Some(media) = op.get("x-apikit-request-media").and_then(Value::as_str) {
+                tables.request_media.push((id.to_owned(), media.to_owned()));
+            }
+            if let Some(codes) = op.get("x-apikit-empty-success").and_then(Value::as_array) {
+                let ranges = codes
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(status_range)
+                    .collect();
+                tables.empty_success.push((id.to_owned(), ranges));
             }
         }
         tables
@@ -556,7 +550,8 @@ fn render_cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
     s
 }
 
-fn toml_str(s: &str) -> String {
+/// A TOML basic string holding `s`.
+pub(crate) fn toml_str(s: &str) -> String {
     // TOML basic strings accept JSON string escapes.
     serde_json::to_string(s).expect("strings serialize")
 }

@@ -54,7 +54,7 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
         };
         let mut merged: Vec<Value> = vec![];
         let key = |p: &Value| {
-            let p = resolve(p, &components);
+            let p = walk::deref(p, &components);
             (
                 p.get("name").and_then(Value::as_str).map(str::to_owned),
                 p.get("in").and_then(Value::as_str).map(str::to_owned),
@@ -67,7 +67,7 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
             }
         }
         merged.extend(own);
-        merged.retain(|p| keep(resolve(p, &components)));
+        merged.retain(|p| keep(walk::deref(p, &components)));
         for p in &mut merged {
             if let Value::Object(p) = p
                 && !p.contains_key("$ref")
@@ -78,7 +78,7 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
         // Declare template variables nobody declared.
         for name in template_names(path) {
             let declared = merged.iter().any(|p| {
-                let p = resolve(p, &components);
+                let p = walk::deref(p, &components);
                 p.get("in") == Some(&json!("path")) && p.get("name") == Some(&json!(name))
             });
             if !declared {
@@ -91,21 +91,6 @@ pub fn run(doc: &mut Value, file: &Path) -> Result<()> {
         }
         Ok(())
     })
-}
-
-/// A `#/components/parameters/X` reference, followed once.
-fn resolve<'a>(p: &'a Value, components: &'a Value) -> &'a Value {
-    p.get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/"))
-        .and_then(|rest| {
-            let mut cur = components;
-            for token in rest.split('/') {
-                cur = cur.get(token.replace("~1", "/").replace("~0", "~"))?;
-            }
-            Some(cur)
-        })
-        .unwrap_or(p)
 }
 
 fn keep(p: &Value) -> bool {
@@ -165,7 +150,7 @@ pub fn template_names(path: &str) -> Vec<String> {
 fn check_collisions(params: &[Value], components: &Value, file: &Path, ptr: &str) -> Result<()> {
     let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for (i, p) in params.iter().enumerate() {
-        let p = resolve(p, components);
+        let p = walk::deref(p, components);
         let name = p.get("name").and_then(Value::as_str).unwrap_or("");
         let location = p.get("in").and_then(Value::as_str).unwrap_or("");
         let rust = name.to_snake_case();

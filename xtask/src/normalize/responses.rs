@@ -197,23 +197,15 @@ fn is_error(code: &str) -> bool {
     code.starts_with('4') || code.starts_with('5')
 }
 
-/// A response with its `$ref` (to `components/responses`) followed.
+/// A response with its `$ref` (to `components/responses`) followed; `null` when the
+/// reference dangles.
 fn resolved(r: &Value, components: &Value) -> Value {
-    let mut cur = r.clone();
-    for _ in 0..8 {
-        let Some(name) = cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/responses/"))
-        else {
-            break;
-        };
-        cur = components
-            .pointer(&format!("/responses/{name}"))
-            .cloned()
-            .unwrap_or(Value::Null);
+    let target = walk::deref(r, components);
+    if target.get("$ref").is_some() {
+        Value::Null
+    } else {
+        target.clone()
     }
-    cur
 }
 
 fn kind(r: &Value) -> Kind {
@@ -260,20 +252,7 @@ fn union(mut schemas: Vec<Value>, components: &Value) -> Value {
 
 /// (required properties at the top, properties declared at any depth) of a schema.
 fn counts(schema: &Value, components: &Value) -> (usize, usize) {
-    let mut s = schema;
-    for _ in 0..8 {
-        match s
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/"))
-        {
-            Some(rest) => match components.pointer(&format!("/{rest}")) {
-                Some(target) => s = target,
-                None => break,
-            },
-            None => break,
-        }
-    }
+    let s = walk::deref(schema, components);
     (
         s.get("required")
             .and_then(Value::as_array)
@@ -288,15 +267,7 @@ fn declared(schema: &Value, components: &Value, depth: usize) -> usize {
     if depth > 6 {
         return 0;
     }
-    let mut s = schema;
-    if let Some(target) = s
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/"))
-        .and_then(|rest| components.pointer(&format!("/{rest}")))
-    {
-        s = target;
-    }
+    let s = walk::deref(schema, components);
     let mut n = 0;
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         n += props.len();

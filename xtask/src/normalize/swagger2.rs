@@ -488,37 +488,24 @@ fn convert_security(s: Value) -> Value {
 
 /// Points every `$ref` at the 3.0 location of its target.
 fn rewrite_refs(v: &mut Value, body_params: &[String]) {
-    match v {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                // Early 2.0 documents refer to a definition by its bare name (`$ref: pet`).
-                if !r.starts_with('#') && !r.contains(['/', '.', ':']) {
-                    *r = format!("#/definitions/{r}");
-                }
-                if let Some(rest) = r.strip_prefix("#/definitions/") {
-                    *r = format!("#/components/schemas/{rest}");
-                } else if let Some(rest) = r.strip_prefix("#/responses/") {
-                    *r = format!("#/components/responses/{rest}");
-                } else if let Some(rest) = r.strip_prefix("#/parameters/") {
-                    let kind = if body_params.iter().any(|b| b == rest) {
-                        "requestBodies"
-                    } else {
-                        "parameters"
-                    };
-                    *r = format!("#/components/{kind}/{rest}");
-                }
-            }
-            for child in map.values_mut() {
-                rewrite_refs(child, body_params);
-            }
+    walk::refs_mut(v, &mut |r| {
+        // Early 2.0 documents refer to a definition by its bare name (`$ref: pet`).
+        if !r.starts_with('#') && !r.contains(['/', '.', ':']) {
+            *r = format!("#/definitions/{r}");
         }
-        Value::Array(items) => {
-            for child in items {
-                rewrite_refs(child, body_params);
-            }
+        if let Some(rest) = r.strip_prefix("#/definitions/") {
+            *r = format!("#/components/schemas/{rest}");
+        } else if let Some(rest) = r.strip_prefix("#/responses/") {
+            *r = format!("#/components/responses/{rest}");
+        } else if let Some(rest) = r.strip_prefix("#/parameters/") {
+            let kind = if body_params.iter().any(|b| b == rest) {
+                "requestBodies"
+            } else {
+                "parameters"
+            };
+            *r = format!("#/components/{kind}/{rest}");
         }
-        _ => {}
-    }
+    });
 }
 
 fn convert_schema(s: &mut Object) {

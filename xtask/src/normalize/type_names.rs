@@ -23,7 +23,6 @@ use std::path::Path;
 use heck::ToPascalCase;
 use serde_json::{Map, Value, json};
 
-use super::METHODS;
 use crate::error::{Result, pointer_token};
 
 /// typify's PascalCase of a name (its `sanitize`, for the ASCII names specs use).
@@ -66,41 +65,34 @@ pub fn run(doc: &mut Value, _file: &Path) -> Result<()> {
             ctx.children(schema, key);
         }
     }
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            for method in METHODS {
-                let Some(Value::Object(op)) = item.get_mut(method) else {
-                    continue;
-                };
-                let id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned();
-                if let Some(Value::Object(content)) =
-                    op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
-                {
+    super::walk::operations_mut(doc, &mut |_, _, op, _| {
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if let Some(Value::Object(content)) =
+            op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+        {
+            for m in content.values_mut() {
+                if let Some(s) = m.get_mut("schema") {
+                    ctx.inline(s, &format!("{id}-body"));
+                }
+            }
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for r in responses.values_mut() {
+                if let Some(Value::Object(content)) = r.get_mut("content") {
                     for m in content.values_mut() {
                         if let Some(s) = m.get_mut("schema") {
-                            ctx.inline(s, &format!("{id}-body"));
-                        }
-                    }
-                }
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for r in responses.values_mut() {
-                        if let Some(Value::Object(content)) = r.get_mut("content") {
-                            for m in content.values_mut() {
-                                if let Some(s) = m.get_mut("schema") {
-                                    ctx.inline(s, &format!("{id}-response"));
-                                }
-                            }
+                            ctx.inline(s, &format!("{id}-response"));
                         }
                     }
                 }
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn rename_components(doc: &mut Value) {
@@ -134,28 +126,11 @@ fn rename_components(doc: &mut Value) {
             )
         })
         .collect();
-    rewrite_refs(doc, &map);
-}
-
-fn rewrite_refs(v: &mut Value, map: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref")
-                && let Some(new) = map.get(r.as_str())
-            {
-                *r = new.clone();
-            }
-            for child in m.values_mut() {
-                rewrite_refs(child, map);
-            }
+    super::walk::refs_mut(doc, &mut |r| {
+        if let Some(new) = map.get(r.as_str()) {
+            *r = new.clone();
         }
-        Value::Array(a) => {
-            for child in a {
-                rewrite_refs(child, map);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 struct Ctx<'a> {

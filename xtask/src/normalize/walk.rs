@@ -29,6 +29,60 @@ pub fn operations_mut(
     Ok(())
 }
 
+/// Every operation, read-only: `(path, method, operation)` in document order.
+pub fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {
+    let mut out = vec![];
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in METHODS {
+                if let Some(op) = item.get(method).filter(|op| op.is_object()) {
+                    out.push((path.as_str(), method, op));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `v` with its `$ref` into `#/components/...` followed (chains too, a few levels);
+/// `v` itself when it is no such reference, or the last node reached when a target is
+/// missing (which still has its `$ref`).
+pub fn deref<'a>(v: &'a Value, components: &'a Value) -> &'a Value {
+    let mut cur = v;
+    for _ in 0..8 {
+        let target = cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/"))
+            .and_then(|rest| components.pointer(&format!("/{rest}")));
+        match target {
+            Some(t) => cur = t,
+            None => break,
+        }
+    }
+    cur
+}
+
+/// Calls `f` on the target string of every `$ref` anywhere in `v`.
+pub fn refs_mut(v: &mut Value, f: &mut dyn FnMut(&mut String)) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                f(r);
+            }
+            for child in map.values_mut() {
+                refs_mut(child, f);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                refs_mut(child, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Keywords whose value is one subschema.
 const SINGLE: [&str; 8] = [
     "items",
