@@ -6,7 +6,7 @@ fn clients_are_reexported_under_their_features() {
         apikit::shorten_rest::Client::with_api_key("k").unwrap();
     let _same_type: apikit_shorten_rest::Client = via_facade;
     let colorme: apikit::colorme_appstore::Client =
-        apikit_colorme_appstore::Client::new(apikit::colorme_appstore::servers::DEFAULT);
+        apikit_colorme_appstore::Client::with_access_token("t").unwrap();
     assert_eq!(
         apikit::colorme_appstore::servers::DEFAULT,
         "https://api.shop-pro.jp"

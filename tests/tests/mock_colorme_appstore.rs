@@ -110,8 +110,8 @@ async fn usage_charge_can_use_the_charge_token_instead_of_oauth() {
         .expect(1)
         .mount(&server)
         .await;
-    // No OAuth credential at all: the plain constructor.
-    let client = Client::new(&server.uri());
+    // No OAuth credential at all.
+    let client = Client::anonymous(&server.uri(), Default::default()).unwrap();
     let body: types::CreateUsageChargeBody = serde_json::from_value(json!({
         "usage_charge": {"description": "100 extra mails", "point": 500}
     }))

@@ -7,7 +7,9 @@
 use std::time::Duration;
 
 use apikit_sendgrid::activity_query::{Field, Query};
-use apikit_sendgrid::{ApiError, Client, ClientInfo, DecodeErrors, servers, types};
+use apikit_sendgrid::{
+    ApiError, Client, ClientInfo, Config, DecodeErrors, RetryPolicy, servers, types,
+};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -18,7 +20,10 @@ const SUBUSER: &str = "sub-alpha";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::with_api_key_at(&server.uri(), KEY).expect("valid key");
+    // One attempt per call: these tests look at how each response decodes; retries
+    // are covered by runtime_faults.rs.
+    let config = Config::default().retry(RetryPolicy::none());
+    let client = Client::configured(&server.uri(), KEY, config).expect("valid credential");
     (server, client)
 }
 

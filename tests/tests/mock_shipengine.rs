@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use apikit_shipengine::downloads::{DownloadError, NotADownloadUrl};
-use apikit_shipengine::{ApiError, Client, ClientInfo, DecodeErrors, servers, types, write_to};
+use apikit_shipengine::{
+    ApiError, Client, ClientInfo, Config, DecodeErrors, RetryPolicy, servers, types, write_to,
+};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,7 +17,10 @@ const REQUEST_ID: &str = "aa3d8e8e-462b-4476-9618-72db7f7b7009";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::with_api_key_at(&server.uri(), KEY).expect("valid key");
+    // One attempt per call: these tests look at how each response decodes; retries
+    // are covered by runtime_faults.rs.
+    let config = Config::default().retry(RetryPolicy::none());
+    let client = Client::configured(&server.uri(), KEY, config).expect("valid credential");
     (server, client)
 }
 

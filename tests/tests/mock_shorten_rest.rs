@@ -1,7 +1,7 @@
 //! apikit-shorten-rest against an in-process mock server: method, path, query, auth
 //! header and body go out as the spec says; responses and error statuses decode.
 
-use apikit_shorten_rest::{ApiError, Client, DecodeErrors, types};
+use apikit_shorten_rest::{ApiError, Client, Config, DecodeErrors, RetryPolicy, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -10,7 +10,10 @@ const KEY: &str = "test-key-0123";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::with_api_key_at(&server.uri(), KEY).expect("valid key");
+    // One attempt per call: these tests look at how each response decodes; retries
+    // are covered by runtime_faults.rs.
+    let config = Config::default().retry(RetryPolicy::none());
+    let client = Client::configured(&server.uri(), KEY, config).expect("valid credential");
     (server, client)
 }
 

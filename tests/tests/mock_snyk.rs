@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use apikit_snyk::{ApiError, Client, DecodeErrors, ErrorReference};
+use apikit_snyk::{ApiError, Client, Config, DecodeErrors, ErrorReference, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -12,7 +12,10 @@ const TOKEN: &str = "snyk-token-456";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::with_api_token_at(&server.uri(), TOKEN).unwrap();
+    // One attempt per call: these tests look at how each response decodes; retries
+    // are covered by runtime_faults.rs.
+    let config = Config::default().retry(RetryPolicy::none());
+    let client = Client::configured(&server.uri(), TOKEN, config).expect("valid credential");
     (server, client)
 }
 

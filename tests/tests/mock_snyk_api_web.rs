@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use apikit_snyk_api_web::types::Webhook;
-use apikit_snyk_api_web::{ApiError, Client, DecodeErrors, write_to};
+use apikit_snyk_api_web::{ApiError, Client, Config, DecodeErrors, RetryPolicy, write_to};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -15,7 +15,10 @@ const KEY: &str = "jwt-key-123";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::with_api_key_at(&server.uri(), KEY).unwrap();
+    // One attempt per call: these tests look at how each response decodes; retries
+    // are covered by runtime_faults.rs.
+    let config = Config::default().retry(RetryPolicy::none());
+    let client = Client::configured(&server.uri(), KEY, config).expect("valid credential");
     (server, client)
 }
 

@@ -70,7 +70,7 @@ fn odd_schemas_decode() {
 #[tokio::test]
 async fn json_and_empty_success_responses_share_one_optional_type() {
     let server = MockServer::start().await;
-    let client = multiple_2xx::Client::new(&server.uri());
+    let client = multiple_2xx::Client::configured(&server.uri(), Default::default()).unwrap();
     Mock::given(method("POST"))
         .and(path("/webhooks/test"))
         .respond_with(ResponseTemplate::new(204))
@@ -92,7 +92,7 @@ async fn json_and_empty_success_responses_share_one_optional_type() {
 async fn different_success_schemas_decode_into_the_matching_variant() {
     use multiple_2xx::types::StartJobResponse;
     let server = MockServer::start().await;
-    let client = multiple_2xx::Client::new(&server.uri());
+    let client = multiple_2xx::Client::configured(&server.uri(), Default::default()).unwrap();
     Mock::given(method("POST"))
         .and(path("/jobs"))
         .respond_with(ResponseTemplate::new(202).set_body_json(json!({"job_id": "j2"})))
@@ -114,7 +114,7 @@ async fn different_success_schemas_decode_into_the_matching_variant() {
 async fn status_207_and_errors() {
     use multiple_2xx::types::ListCarriersError;
     let server = MockServer::start().await;
-    let client = multiple_2xx::Client::new(&server.uri());
+    let client = multiple_2xx::Client::configured(&server.uri(), Default::default()).unwrap();
     for (status, body) in [
         (207, json!({"carriers": ["fedex"]})),
         (404, json!({"missing": "carrier"})),
@@ -163,7 +163,7 @@ async fn status_207_and_errors() {
 #[tokio::test]
 async fn media_types_on_the_wire() {
     let server = MockServer::start().await;
-    let client = media_types::Client::new(&server.uri());
+    let client = media_types::Client::configured(&server.uri(), Default::default()).unwrap();
     Mock::given(method("GET"))
         .and(path("/charset"))
         .respond_with(

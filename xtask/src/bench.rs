@@ -215,3 +215,66 @@ impl CompileBench {
         s
     }
 }
+
+/// What `cargo xtask bench-runtime` measured (the JSON line `benches/runtime` prints).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RuntimeBench {
+    /// Requests timed per side.
+    pub requests: u64,
+    /// Median latency of a raw `reqwest` call, in microseconds.
+    pub raw_median_us: f64,
+    /// Median latency of the generated client's call, in microseconds.
+    pub client_median_us: f64,
+    /// `client_median_us / raw_median_us`.
+    pub ratio: f64,
+    /// Bytes streamed by the download.
+    pub download_bytes: u64,
+    /// Peak RSS before the download, KiB.
+    pub peak_rss_before_kib: u64,
+    /// Peak RSS after the download, KiB.
+    pub peak_rss_after_kib: u64,
+}
+
+/// Builds and runs `benches/runtime` in release mode and reads its result line.
+pub fn runtime(root: &Path) -> Result<RuntimeBench> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "-q", "-p", "apikit-bench-runtime"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(Error::io(root))?;
+    if !out.status.success() {
+        return Err(Error::Other(format!(
+            "benches/runtime failed ({})",
+            out.status
+        )));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or_default();
+    serde_json::from_str(line)
+        .map_err(|e| Error::Other(format!("benches/runtime printed `{line}`: {e}")))
+}
+
+impl RuntimeBench {
+    /// The `## Client runtime` section of BENCHMARKS.md.
+    pub fn section(&self) -> String {
+        let mib = |kib: u64| kib as f64 / 1024.0;
+        let verdict = |ok: bool| if ok { "met" } else { "**missed**" };
+        format!(
+            "## Client runtime\n\n`cargo xtask bench-runtime` (release build of `benches/runtime`, one run, this project's 2-core machine). Server: a minimal HTTP/1.1 server on loopback in the same process.\n\n\
+             | measurement | result | goal | |\n|---|---|---|---|\n\
+             | per-request overhead: generated client (`apikit-shorten-rest` `get_alias`: builder, hooks, retry runtime, span, typed decode) vs raw `reqwest` + `serde_json` into the same type, median of {} requests each, alternating rounds | {:.1} µs vs {:.1} µs: **{:.3}x** | <= 1.05x | {} |\n\
+             | peak RSS of the process after streaming {} MiB through `download_file` + `write_to` into a sink | {:.1} MiB (before the download: {:.1} MiB) | < 30 MiB | {} |\n\n",
+            self.requests,
+            self.client_median_us,
+            self.raw_median_us,
+            self.ratio,
+            verdict(self.ratio <= 1.05),
+            self.download_bytes / (1024 * 1024),
+            mib(self.peak_rss_after_kib),
+            mib(self.peak_rss_before_kib),
+            verdict(mib(self.peak_rss_after_kib) < 30.0),
+        )
+    }
+}

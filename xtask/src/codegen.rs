@@ -246,6 +246,7 @@ pub fn render_module(
     let mut file_ast: syn::File = syn::parse2(all)
         .map_err(|e| gen_err(None, format!("generated code does not parse: {e}")))?;
     crate::open_enums::open_enums(&mut file_ast);
+    decode_with_paths(&mut file_ast);
     let mut uses = uses;
     if let Some(pagination) = &config.pagination
         && !crate::pagination::add_streams(&mut file_ast, pagination).is_empty()
@@ -259,6 +260,30 @@ pub fn render_module(
     Ok((module, uses))
 }
 
+/// Replaces progenitor's `ResponseValue::from_response` (plain `serde_json::from_slice`)
+/// with `apikit_runtime::decode::json`, whose errors name the path in the body that
+/// failed.
+fn decode_with_paths(file: &mut syn::File) {
+    struct Swap;
+    impl syn::visit_mut::VisitMut for Swap {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if let syn::Expr::Path(p) = &*call.func {
+                let names: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if names == ["ResponseValue", "from_response"] {
+                    *call.func = syn::parse_quote!(apikit_runtime::decode::json);
+                }
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Swap, file);
+}
+
 fn settings(config: &ProviderConfig) -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::default();
     settings
@@ -269,7 +294,10 @@ fn settings(config: &ProviderConfig) -> progenitor::GenerationSettings {
         .with_tag(match config.generator.tags {
             Tags::Merged => progenitor::TagStyle::Merged,
             Tags::Separate => progenitor::TagStyle::Separate,
-        });
+        })
+        // Each client carries its retry policy and user agent; its `exec` hook sends
+        // every request through the runtime (retries, tracing).
+        .with_inner_type(quote!(apikit_runtime::Runtime));
     settings
 }
 
@@ -326,16 +354,19 @@ pub struct HookTables {
     request_media: Vec<(String, String)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
+    /// operationId -> path template, sorted by operationId (for the tracing span).
+    paths: Vec<(String, String)>,
 }
 
 impl HookTables {
     /// Reads `x-apikit-request-media` and `x-apikit-empty-success` off every operation.
     pub fn from_doc(doc: &Value) -> Self {
         let mut tables = HookTables::default();
-        for (_, _, op) in normalize::walk::operations(doc) {
+        for (path, _, op) in normalize::walk::operations(doc) {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
+            tables.paths.push((id.to_owned(), path.to_owned()));
             if let Some(media) = op.get("x-apikit-request-media").and_then(Value::as_str) {
                 tables.request_media.push((id.to_owned(), media.to_owned()));
             }
@@ -348,6 +379,7 @@ impl HookTables {
                 tables.empty_success.push((id.to_owned(), ranges));
             }
         }
+        tables.paths.sort();
         tables
     }
 }
@@ -364,23 +396,22 @@ fn status_range(code: &str) -> Option<(u16, u16)> {
     Some((d * 100, d * 100 + 99))
 }
 
-/// Items generated from `provider.toml` beside progenitor's: the base URLs, one
-/// constructor per credential, and the hooks.
+/// Items generated from `provider.toml` beside progenitor's: the base URLs, the user
+/// agent, the constructors (one per credential and server) and the hooks.
 fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenStream {
     let servers = config.servers.iter().map(|(name, url)| {
         let ident = format_ident!("{}", name.to_uppercase());
         let doc = format!("`{url}`");
         quote! { #[doc = #doc] pub const #ident: &str = #url; }
     });
-    let auth = config
-        .auth
-        .as_ref()
-        .map(|a| auth_constructors(a, &config.servers));
+    let crate_name = &config.crate_name;
+    let ua_doc = format!("The `User-Agent` every request carries: `{crate_name}/<crate version>`.");
+    let constructors = constructors(config.auth.as_ref(), &config.servers, crate_name);
     let hooks = hooks(tables);
     quote! {
-        /// Typed errors and the credential error, so users need no direct dependency on
-        /// apikit-runtime.
-        pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+        /// Typed errors, the credential error and the client settings, so users need no
+        /// direct dependency on apikit-runtime.
+        pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
         /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
         /// chunk by chunk, without holding it in memory.
         pub use apikit_runtime::stream::write_to;
@@ -389,16 +420,20 @@ fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenStrea
         pub mod servers {
             #(#servers)*
         }
-        #auth
+
+        #[doc = #ua_doc]
+        pub const USER_AGENT: &str = concat!(#crate_name, "/", env!("CARGO_PKG_VERSION"));
+
+        #constructors
 
         #hooks
     }
 }
 
-/// progenitor's `ClientHooks`: always drop the `api-version` header progenitor adds (a
-/// dropshot convention the APIs apikit targets do not define); where the spec needs it,
-/// send request bodies with their real media type and read empty success bodies as
-/// `null`.
+/// progenitor's `ClientHooks`: every request goes through `apikit_runtime::Runtime`
+/// (retries, tracing); the `api-version` header progenitor adds (a dropshot convention
+/// the APIs apikit targets do not define) is dropped; where the spec needs it, request
+/// bodies get their real media type and empty success bodies read as `null`.
 fn hooks(tables: &HookTables) -> TokenStream {
     let media_rows = tables
         .request_media
@@ -425,8 +460,8 @@ fn hooks(tables: &HookTables) -> TokenStream {
         let pairs = ranges.iter().map(|(lo, hi)| quote! { (#lo, #hi) });
         quote! { (#id, &[#(#pairs),*]), }
     });
-    let (empty_table, exec) = if tables.empty_success.is_empty() {
-        (quote! {}, quote! {})
+    let (empty_table, empty_call) = if tables.empty_success.is_empty() {
+        (quote! {}, quote! { Ok(response) })
     } else {
         (
             quote! {
@@ -436,25 +471,24 @@ fn hooks(tables: &HookTables) -> TokenStream {
                 const EMPTY_SUCCESS: &[(&str, &[(u16, u16)])] = &[#(#empty_rows)*];
             },
             quote! {
-                async fn exec(
-                    &self,
-                    request: reqwest::Request,
-                    info: &OperationInfo,
-                ) -> reqwest::Result<reqwest::Response> {
-                    let response = self.client.execute(request).await?;
-                    match apikit_runtime::hooks::lookup(EMPTY_SUCCESS, info.operation_id) {
-                        Some(empty) => apikit_runtime::hooks::empty_as_null(response, empty).await,
-                        None => Ok(response),
-                    }
+                match apikit_runtime::hooks::lookup(EMPTY_SUCCESS, info.operation_id) {
+                    Some(empty) => apikit_runtime::hooks::empty_as_null(response, empty).await,
+                    None => Ok(response),
                 }
             },
         )
     };
+    let path_rows = tables
+        .paths
+        .iter()
+        .map(|(id, path)| quote! { (#id, #path), });
     quote! {
         #media_table
         #empty_table
+        /// Each operation's path template, sorted by operationId, for the request span.
+        const PATHS: &[(&str, &str)] = &[#(#path_rows)*];
 
-        impl ClientHooks<()> for Client {
+        impl ClientHooks<apikit_runtime::Runtime> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
@@ -464,12 +498,42 @@ fn hooks(tables: &HookTables) -> TokenStream {
                 #media_call
                 Ok(())
             }
-            #exec
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                let operation = apikit_runtime::Operation {
+                    id: info.operation_id,
+                    path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+                };
+                let response = self.inner.execute(&self.client, request, operation).await?;
+                #empty_call
+            }
         }
     }
 }
 
-fn auth_constructors(auth: &AuthConfig, servers: &BTreeMap<String, String>) -> TokenStream {
+/// `configured` (base URL, credential if any, settings) and the shorthands built on it:
+/// `<ctor>` for the default server, `<ctor>_<server>` for each other one, `<ctor>_at`
+/// for any base URL.
+fn constructors(
+    auth: Option<&AuthConfig>,
+    servers: &BTreeMap<String, String>,
+    crate_name: &str,
+) -> TokenStream {
+    let Some(auth) = auth else {
+        return quote! {
+            impl Client {
+                /// A client for `baseurl` with `config`'s retries, timeouts and headers.
+                pub fn configured(baseurl: &str, config: apikit_runtime::Config) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+                    let (http, runtime) = apikit_runtime::build(USER_AGENT, None, config)?;
+                    Ok(Self::new_with_client(baseurl, http, runtime))
+                }
+            }
+        };
+    };
     let ctor = format_ident!("{}", auth.constructor);
     let ctor_at = format_ident!("{}_at", auth.constructor);
     let arg = format_ident!("{}", auth.argument);
@@ -481,12 +545,29 @@ fn auth_constructors(auth: &AuthConfig, servers: &BTreeMap<String, String>) -> T
         format!("`{header}: {prefix} <{}>`", auth.argument)
     };
     let doc = format!(
-        "A client for [`servers::DEFAULT`] that sends {shown} with every request.\n\n\
+        "A client for [`servers::DEFAULT`] that sends {shown} with every request, with the default [`Config`] (retries, timeouts).\n\n\
          The credential is marked sensitive: it never appears in `Debug` output."
     );
     let doc_at = format!(
         "Like [`Client::{}`], against another base URL (a regional instance, a proxy, or a mock server in tests).",
         auth.constructor
+    );
+    let doc_configured = format!(
+        "A client for `baseurl` that sends {shown} with every request, with `config`'s retries, timeouts and headers.\n\n\
+         ```no_run\n\
+         # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use std::time::Duration;\n\
+         use {krate}::{{Client, Config, RetryPolicy, servers}};\n\
+         let config = Config::default()\n    \
+             .retry(RetryPolicy::default().max_attempts(6))\n    \
+             .read_timeout(Some(Duration::from_secs(10)));\n\
+         let client = Client::configured(servers::DEFAULT, \"<{arg}>\", config)?;\n\
+         # let _ = client; Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         # Errors\n\
+         The credential cannot be sent in an HTTP header (the error names the header, never the value).",
+        krate = crate_name.replace('-', "_")
     );
     // One named constructor per other server: `with_api_key_eu` for `servers::EU`.
     let per_server = servers.keys().filter(|n| *n != "default").map(|name| {
@@ -513,8 +594,23 @@ fn auth_constructors(auth: &AuthConfig, servers: &BTreeMap<String, String>) -> T
             #(#per_server)*
             #[doc = #doc_at]
             pub fn #ctor_at(baseurl: &str, #arg: &str) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
-                let http = apikit_runtime::http_client(&apikit_runtime::Credential::header(#header, #prefix, #arg))?;
-                Ok(Self::new_with_client(baseurl, http))
+                Self::configured(baseurl, #arg, apikit_runtime::Config::default())
+            }
+            /// A client for `baseurl` that sends no credential, with `config`'s retries,
+            /// timeouts and headers: for operations the API leaves open, or behind a proxy
+            /// that adds the credential.
+            ///
+            /// # Errors
+            /// A header of `config` is invalid, or the TLS backend could not be set up.
+            pub fn anonymous(baseurl: &str, config: apikit_runtime::Config) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+                let (http, runtime) = apikit_runtime::build(USER_AGENT, None, config)?;
+                Ok(Self::new_with_client(baseurl, http, runtime))
+            }
+            #[doc = #doc_configured]
+            pub fn configured(baseurl: &str, #arg: &str, config: apikit_runtime::Config) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+                let credential = apikit_runtime::Credential::header(#header, #prefix, #arg);
+                let (http, runtime) = apikit_runtime::build(USER_AGENT, Some(&credential), config)?;
+                Ok(Self::new_with_client(baseurl, http, runtime))
             }
         }
     }
@@ -572,7 +668,7 @@ fn scaffold_readme(p: &Provider) -> String {
             a.constructor, a.argument
         ),
         None => format!(
-            "```rust,no_run\nlet client = {krate}::Client::new({krate}::servers::DEFAULT);\n# let _ = client;\n```\n"
+            "```rust,no_run\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::configured({krate}::servers::DEFAULT, {krate}::Config::default())?;\n# let _ = client;\n# Ok(())\n# }}\n```\n"
         ),
     };
     format!(

@@ -34,16 +34,78 @@ pub struct ProviderConfig {
     pub pagination: Option<PaginationConfig>,
 }
 
-/// `[pagination]`: page-number pagination (`?page=N`), as Snyk API & Web uses.
+/// `[pagination]`: how a provider's list operations page. Exactly one of `page`,
+/// `cursor` and `offset` is set:
+/// - `page`: a 1-based page number (`?page=N`), optionally with a response field `pages`
+///   holding the page count;
+/// - `cursor`: a cursor parameter (`?continueFrom=ID`) set from the response field `next`
+///   of the previous page, absent on the first;
+/// - `offset`: the number of items to skip (`?offset=N`), advanced by each page's length.
+///
+/// `items` names the response fields that may hold a page's items (the first one the
+/// response type has is used); `[]` when the response is a bare array.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationConfig {
     /// Query parameter with the 1-based page number, e.g. `page`.
-    pub page: String,
-    /// Response field with the page's items, e.g. `results`.
-    pub items: String,
-    /// Response field with the number of pages, e.g. `page_total`.
-    pub pages: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Response field with the number of pages, e.g. `page_total` (page style only).
+    #[serde(default)]
+    pub pages: Option<String>,
+    /// Query parameter taking the cursor, e.g. `continueFrom`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// Response field with the next cursor, e.g. `lastId` (cursor style only).
+    #[serde(default)]
+    pub next: Option<String>,
+    /// Query parameter with the number of items to skip, e.g. `offset`.
+    #[serde(default)]
+    pub offset: Option<String>,
+    /// Response fields that may hold the items, e.g. `["results"]`.
+    pub items: Vec<String>,
+}
+
+/// The pagination style a [`PaginationConfig`] describes, with its parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle<'a> {
+    /// `?page=1, 2, ...`, ending at `pages` if the response has it.
+    Page {
+        /// The page-number parameter.
+        param: &'a str,
+        /// The response field with the page count.
+        pages: Option<&'a str>,
+    },
+    /// `?cursor=<next of the previous page>`.
+    Cursor {
+        /// The cursor parameter.
+        param: &'a str,
+        /// The response field with the next cursor.
+        next: &'a str,
+    },
+    /// `?offset=<items so far>`.
+    Offset {
+        /// The offset parameter.
+        param: &'a str,
+    },
+}
+
+impl PaginationConfig {
+    /// The style, or what is wrong with the section.
+    pub fn style(&self) -> std::result::Result<PageStyle<'_>, String> {
+        match (&self.page, &self.cursor, &self.offset, &self.next, &self.pages) {
+            (Some(param), None, None, None, pages) => Ok(PageStyle::Page {
+                param,
+                pages: pages.as_deref(),
+            }),
+            (None, Some(param), None, Some(next), None) => Ok(PageStyle::Cursor { param, next }),
+            (None, None, Some(param), None, None) => Ok(PageStyle::Offset { param }),
+            (None, Some(_), None, None, _) => {
+                Err("`cursor` needs `next`, the response field with the next cursor".into())
+            }
+            _ => Err("set exactly one of `page` (with optional `pages`), `cursor` (with `next`) or `offset`".into()),
+        }
+    }
 }
 
 fn default_version() -> String {
@@ -129,6 +191,9 @@ impl ProviderConfig {
         }
         if self.specs.is_empty() {
             return Err(bad("`specs` lists no spec file".into()));
+        }
+        if let Some(p) = &self.pagination {
+            p.style().map_err(|e| bad(format!("`[pagination]`: {e}")))?;
         }
         if !self.servers.contains_key("default") {
             return Err(bad("`[servers]` needs a `default` base URL".into()));

@@ -52,6 +52,14 @@ pub enum Error {
         /// progenitor's message or panic payload.
         message: String,
     },
+    /// An external tool (npm, Prism) could not be installed or run.
+    #[error("{tool}: {message}")]
+    Tool {
+        /// The tool.
+        tool: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Anything else, with its own explanation.
     #[error("{0}")]
     Other(String),

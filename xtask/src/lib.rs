@@ -5,6 +5,7 @@ pub mod add;
 pub mod bench;
 pub mod codegen;
 pub mod config;
+pub mod contract;
 pub mod error;
 pub mod normalize;
 pub mod open_enums;

@@ -53,6 +53,15 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         iterations: usize,
     },
+    /// Measure the client runtime (overhead vs raw reqwest, streamed download memory);
+    /// write BENCHMARKS.md.
+    BenchRuntime,
+    /// Serve each spec with Prism (installed into xtask/contract/ by `npm ci`) and run one
+    /// call per spec file against it; fail on any request Prism finds against the spec.
+    Contract {
+        /// Only these providers (folder names under specs/).
+        providers: Vec<String>,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -177,6 +186,40 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 "added provider `{name}`: check it with `cargo check -p apikit-{name}` and review specs/{name}/provider.toml"
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchRuntime => {
+            let result = xtask::bench::runtime(&root)?;
+            let section = result.section();
+            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
+            print!("{section}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Contract { providers } => {
+            let all = codegen::discover(&root)?;
+            let chosen: Vec<_> = if providers.is_empty() {
+                all
+            } else {
+                for p in &providers {
+                    if !all.iter().any(|a| &a.name == p) {
+                        return Err(xtask::Error::Other(format!(
+                            "no provider `{p}` under specs/"
+                        )));
+                    }
+                }
+                all.into_iter()
+                    .filter(|a| providers.contains(&a.name))
+                    .collect()
+            };
+            let problems = xtask::contract::run(&root, &chosen)?;
+            if problems.is_empty() {
+                println!("contract: every request matched its spec");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &problems {
+                    eprintln!("contract: {p}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
         }
         Command::Normalize { spec } => {
             let doc = xtask::normalize_file(&spec)?;

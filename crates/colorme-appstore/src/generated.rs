@@ -7942,6 +7942,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: apikit_runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -7949,7 +7950,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: apikit_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -7957,7 +7958,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -7965,14 +7966,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: apikit_runtime::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<apikit_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -7982,11 +7988,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &apikit_runtime::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<apikit_runtime::Runtime> for &Client {}
 impl Client {
     /**Create an in-app charge
 
@@ -8355,7 +8361,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8403,7 +8409,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8538,7 +8544,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8586,7 +8592,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8671,7 +8677,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8736,7 +8742,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8836,7 +8842,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -8939,7 +8945,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9025,7 +9031,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9095,7 +9101,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9201,7 +9207,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9309,7 +9315,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9391,7 +9397,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9456,7 +9462,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9553,7 +9559,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -9618,9 +9624,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Typed errors and the credential error, so users need no direct dependency on
-/// apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+/// Typed errors, the credential error and the client settings, so users need no
+/// direct dependency on apikit-runtime.
+pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;
@@ -9629,8 +9635,12 @@ pub mod servers {
     ///`https://api.shop-pro.jp`
     pub const DEFAULT: &str = "https://api.shop-pro.jp";
 }
+///The `User-Agent` every request carries: `apikit-colorme-appstore/<crate version>`.
+pub const USER_AGENT: &str = concat!(
+    "apikit-colorme-appstore", "/", env!("CARGO_PKG_VERSION")
+);
 impl Client {
-    /**A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <access_token>` with every request.
+    /**A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <access_token>` with every request, with the default [`Config`] (retries, timeouts).
 
 The credential is marked sensitive: it never appears in `Debug` output.*/
     pub fn with_access_token(
@@ -9643,13 +9653,80 @@ The credential is marked sensitive: it never appears in `Debug` output.*/
         baseurl: &str,
         access_token: &str,
     ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
-        let http = apikit_runtime::http_client(
-            &apikit_runtime::Credential::header("Authorization", "Bearer", access_token),
+        Self::configured(baseurl, access_token, apikit_runtime::Config::default())
+    }
+    /// A client for `baseurl` that sends no credential, with `config`'s retries,
+    /// timeouts and headers: for operations the API leaves open, or behind a proxy
+    /// that adds the credential.
+    ///
+    /// # Errors
+    /// A header of `config` is invalid, or the TLS backend could not be set up.
+    pub fn anonymous(
+        baseurl: &str,
+        config: apikit_runtime::Config,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+        let (http, runtime) = apikit_runtime::build(USER_AGENT, None, config)?;
+        Ok(Self::new_with_client(baseurl, http, runtime))
+    }
+    /**A client for `baseurl` that sends `Authorization: Bearer <access_token>` with every request, with `config`'s retries, timeouts and headers.
+
+```no_run
+# fn main() -> Result<(), Box<dyn std::error::Error>> {
+use std::time::Duration;
+use apikit_colorme_appstore::{Client, Config, RetryPolicy, servers};
+let config = Config::default()
+    .retry(RetryPolicy::default().max_attempts(6))
+    .read_timeout(Some(Duration::from_secs(10)));
+let client = Client::configured(servers::DEFAULT, "<access_token>", config)?;
+# let _ = client; Ok(())
+# }
+```
+
+# Errors
+The credential cannot be sent in an HTTP header (the error names the header, never the value).*/
+    pub fn configured(
+        baseurl: &str,
+        access_token: &str,
+        config: apikit_runtime::Config,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+        let credential = apikit_runtime::Credential::header(
+            "Authorization",
+            "Bearer",
+            access_token,
+        );
+        let (http, runtime) = apikit_runtime::build(
+            USER_AGENT,
+            Some(&credential),
+            config,
         )?;
-        Ok(Self::new_with_client(baseurl, http))
+        Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-impl ClientHooks<()> for Client {
+/// Each operation's path template, sorted by operationId, for the request span.
+const PATHS: &[(&str, &str)] = &[
+    ("create_inline_script_tag", "/v1/inline_script_tags.json"),
+    ("create_script_tag", "/v1/script_tags.json"),
+    ("create_shop_script_tag", "/appstore/v1/script_tags.json"),
+    (
+        "create_usage_charge",
+        "/appstore/v1/recurring_application_charges/{recurringApplicationChargeId}/usage_charges.json",
+    ),
+    ("delete_inline_script_tag", "/v1/inline_script_tags/{inlineScriptTagId}.json"),
+    ("delete_installation", "/appstore/v1/installation.json"),
+    ("delete_script_tag", "/v1/script_tags/{scriptTagId}.json"),
+    ("delete_shop_script_tag", "/appstore/v1/script_tags/{scriptTagId}.json"),
+    ("get_inline_script_tag", "/v1/inline_script_tags/{inlineScriptTagId}.json"),
+    ("get_inline_script_tags", "/v1/inline_script_tags.json"),
+    ("get_script_tag", "/v1/script_tags/{scriptTagId}.json"),
+    ("get_script_tags", "/v1/script_tags.json"),
+    ("get_shop_script_tag", "/appstore/v1/script_tags/{scriptTagId}.json"),
+    ("get_shop_script_tags", "/appstore/v1/script_tags.json"),
+    ("post_application_charge", "/appstore/v1/application_charges.json"),
+    ("update_inline_script_tag", "/v1/inline_script_tags/{inlineScriptTagId}.json"),
+    ("update_script_tag", "/v1/script_tags/{scriptTagId}.json"),
+    ("update_shop_script_tag", "/appstore/v1/script_tags/{scriptTagId}.json"),
+];
+impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -9657,5 +9734,17 @@ impl ClientHooks<()> for Client {
     ) -> ::std::result::Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let operation = apikit_runtime::Operation {
+            id: info.operation_id,
+            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+        };
+        let response = self.inner.execute(&self.client, request, operation).await?;
+        Ok(response)
     }
 }

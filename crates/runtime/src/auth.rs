@@ -1,9 +1,8 @@
-//! Credentials and the HTTP client built around them.
+//! Credentials sent in a request header.
 
 use std::fmt;
-use std::time::Duration;
 
-use http::{HeaderName, HeaderValue};
+use http::HeaderValue;
 
 /// A credential sent in one request header on every call, e.g. `x-api-key: <key>` or
 /// `Authorization: Bearer <token>`.
@@ -74,42 +73,6 @@ pub struct AuthError {
     pub reason: &'static str,
 }
 
-/// Connection set-up limit of [`http_client`].
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Limit between two reads of a response of [`http_client`]; a large download that keeps
-/// flowing is not cut off.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The `reqwest::Client` every generated constructor uses: the credential as a default
-/// header (sensitive), an apikit user agent, and connect/read timeouts.
-pub fn http_client(credential: &Credential) -> Result<reqwest::Client, AuthError> {
-    http_client_with(credential, http::HeaderMap::new())
-}
-
-/// [`http_client`] that also sends `headers` with every request (for example SendGrid's
-/// `on-behalf-of` for a subuser). A header an operation sets itself wins over these.
-pub fn http_client_with(
-    credential: &Credential,
-    mut headers: http::HeaderMap,
-) -> Result<reqwest::Client, AuthError> {
-    // from_bytes lowercases, so `Authorization` and `authorization` are the same header.
-    let name = HeaderName::from_bytes(credential.header.as_bytes()).map_err(|_| AuthError {
-        header: credential.header,
-        reason: "not a valid HTTP header name",
-    })?;
-    headers.insert(name, credential.header_value()?);
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .user_agent(concat!("apikit/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
-        .build()
-        .map_err(|_| AuthError {
-            header: credential.header,
-            reason: "the HTTP client could not be built (TLS backend unavailable?)",
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,9 +82,14 @@ mod tests {
         let c = Credential::header("Authorization", "Bearer", "s3cr3t-value");
         let shown = format!("{c:?} {:?}", c.header_value().unwrap());
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
-        let client = http_client(&c).unwrap();
-        assert!(!format!("{client:?}").contains("s3cr3t-value"));
-        let bad = http_client(&Credential::header("bad header", "", "x")).unwrap_err();
+        let (client, runtime) = crate::build("t/0", Some(&c), crate::Config::default()).unwrap();
+        assert!(!format!("{client:?} {runtime:?}").contains("s3cr3t-value"));
+        let bad = crate::build(
+            "t/0",
+            Some(&Credential::header("bad header", "", "x")),
+            crate::Config::default(),
+        )
+        .unwrap_err();
         assert_eq!(bad.reason, "not a valid HTTP header name");
     }
 

@@ -61,16 +61,26 @@ pub enum ApiError<E = ()> {
         /// Response headers.
         headers: HeaderMap,
     },
-    /// The server could not be reached, timed out, or the body could not be read. The URL
-    /// in the error has its query string removed, since a query may carry a credential.
+    /// A connect, read or total timeout of the client's [`Config`](crate::Config) passed
+    /// (on the last attempt, when the call was retried). The URL in the error has its
+    /// query string removed, since a query may carry a credential.
+    #[error("request timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
+    /// The server could not be reached, the connection broke, or the body could not be
+    /// read. The URL in the error has its query string removed, since a query may carry a
+    /// credential.
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
     /// The request was not sent: a required parameter was missing or could not be encoded.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// A success response whose body does not match the spec.
+    /// A response body that does not match the spec (malformed, truncated, or of another
+    /// shape).
     #[error("response body does not match the spec: {source}")]
     InvalidResponse {
+        /// Where in the body decoding failed, e.g. `labels[3].label_id` (`.` for the
+        /// whole document), when known.
+        path: Option<String>,
         /// The first bytes of the body (lossy UTF-8, at most [`MAX_ERROR_BODY`] bytes).
         body: String,
         /// Where decoding stopped.
@@ -97,7 +107,7 @@ impl<E> ApiError<E> {
             ApiError::Documented { status, .. }
             | ApiError::Status { status, .. }
             | ApiError::UnexpectedStatus { status, .. } => Some(*status),
-            ApiError::Transport(e) => e.status(),
+            ApiError::Transport(e) | ApiError::Timeout(e) => e.status(),
             ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } => None,
         }
     }
@@ -132,10 +142,12 @@ impl<E> ApiError<E> {
         }
     }
 
-    /// Whether trying again later may succeed: transport failures, 408, 429, 502, 503, 504.
+    /// Whether trying again later may succeed: transport failures, timeouts, 408, 429, 502,
+    /// 503, 504. (The client has already retried these as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            ApiError::Transport(_) | ApiError::RateLimited { .. } => true,
+            ApiError::Transport(_) | ApiError::Timeout(_) | ApiError::RateLimited { .. } => true,
             _ => self
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 408 | 502 | 503 | 504)),
@@ -150,8 +162,9 @@ impl<E> ApiError<E> {
             }
             ProgenitorError::CommunicationError(e)
             | ProgenitorError::InvalidUpgrade(e)
-            | ProgenitorError::ResponseBodyError(e) => ApiError::Transport(strip_query(e)),
+            | ProgenitorError::ResponseBodyError(e) => transport(e),
             ProgenitorError::InvalidResponsePayload(bytes, source) => ApiError::InvalidResponse {
+                path: crate::decode::path_of(&source),
                 body: lossy(&bytes),
                 source,
             },
@@ -164,7 +177,7 @@ impl<E> ApiError<E> {
                 }
                 let body = match read_capped(response).await {
                     Ok(b) => b,
-                    Err(e) => return ApiError::Transport(strip_query(e)),
+                    Err(e) => return transport(e),
                 };
                 if status == StatusCode::TOO_MANY_REQUESTS {
                     ApiError::RateLimited {
@@ -182,6 +195,14 @@ impl<E> ApiError<E> {
                 }
             }
         }
+    }
+}
+
+fn transport<E>(e: reqwest::Error) -> ApiError<E> {
+    if e.is_timeout() {
+        ApiError::Timeout(strip_query(e))
+    } else {
+        ApiError::Transport(strip_query(e))
     }
 }
 
@@ -209,7 +230,7 @@ fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
 
 /// The retry hint of a 429: `Retry-After` in seconds or as an HTTP date, else a
 /// `X-RateLimit-Reset`/`RateLimit-Reset` delay in seconds.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
             .get(name)

@@ -15,6 +15,13 @@ pub fn lookup<T: Copy>(table: &[(&str, T)], operation_id: &str) -> Option<T> {
         .map(|(_, v)| *v)
 }
 
+/// The path template of `operation_id` in `table` (sorted by operationId), or `""`.
+pub fn path_template(table: &[(&str, &'static str)], operation_id: &str) -> &'static str {
+    table
+        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
+        .map_or("", |i| table[i].1)
+}
+
 /// Sends the request body as `media` instead of the JSON or raw bytes progenitor built:
 /// `multipart/form-data` re-encodes a JSON object into one part per field; any other
 /// type only replaces the `Content-Type` of the raw body.

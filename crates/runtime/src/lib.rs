@@ -2,10 +2,15 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod config;
+pub mod decode;
 mod error;
 pub mod hooks;
 pub mod pages;
+mod runtime;
 pub mod stream;
 
-pub use auth::{AuthError, Credential, http_client, http_client_with};
+pub use auth::{AuthError, Credential};
+pub use config::{Config, RetryPolicy};
 pub use error::{ApiError, DecodeErrors, MAX_ERROR_BODY};
+pub use runtime::{Operation, Runtime, build, build_with};

@@ -2,7 +2,7 @@
 // generator: xtask 0.1.0 with progenitor 0.15.1
 // sha256 d2de50fcbffaca782970b03749acb7befbea0a1dbf2bf0095aaead662d6ee775  specs/sendgrid/email_activity.yaml
 // sha256 673d6c6de69f1356f9bcf33c4e7a2eba826f1eacb06ee777bcdca4e6dd30709d  specs/sendgrid/webhooks.yaml
-// sha256 e442e7be18f05dec70a7ca4579f267fcb63fdb2cea677aaf41ae82616c09536c  specs/sendgrid/provider.toml
+// sha256 d098b63597c9ff156b25b7ef21cba9f0c2b6366942163503175c65f56effd3f5  specs/sendgrid/provider.toml
 #![allow(
     clippy::all,
     clippy::pedantic,
@@ -8979,6 +8979,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: apikit_runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -8986,7 +8987,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: apikit_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -8994,7 +8995,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -9002,14 +9003,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: apikit_runtime::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<apikit_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -9019,11 +9025,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &apikit_runtime::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<apikit_runtime::Runtime> for &Client {}
 impl Client {
     /**Search messages
 
@@ -9562,18 +9568,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -9646,25 +9652,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -9737,25 +9743,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => apikit_runtime::decode::json(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -9829,18 +9835,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -9947,11 +9953,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10040,7 +10046,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -10130,11 +10136,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10263,11 +10269,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10475,11 +10481,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10573,7 +10579,7 @@ pub mod builder {
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10715,18 +10721,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10801,32 +10807,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -10931,32 +10937,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -11049,32 +11055,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -11168,28 +11174,28 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -11312,32 +11318,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            apikit_runtime::decode::json(response).await?,
                         ),
                     )
                 }
@@ -11505,7 +11511,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11574,7 +11580,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11678,7 +11684,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11765,7 +11771,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11866,7 +11872,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11988,9 +11994,23 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    impl<'a> ListParseStatic<'a> {
+        ///Every item of every page, as a stream that fetches page after page (`offset` = 0, then the number of items so far) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        pub fn stream(
+            self,
+        ) -> impl ::futures::Stream<
+            Item = Result<types::ListParseStaticResponseItem, Error<()>>,
+        > + Unpin + 'a {
+            apikit_runtime::pages::by_offset(
+                self,
+                |b: Self, offset: u32| b.offset(offset.to_string()).send(),
+                |r: ::std::vec::Vec<types::ListParseStaticResponseItem>| r,
+            )
         }
     }
 }
@@ -11998,9 +12018,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Typed errors and the credential error, so users need no direct dependency on
-/// apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+/// Typed errors, the credential error and the client settings, so users need no
+/// direct dependency on apikit-runtime.
+pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;
@@ -12011,8 +12031,10 @@ pub mod servers {
     ///`https://api.eu.sendgrid.com`
     pub const EU: &str = "https://api.eu.sendgrid.com";
 }
+///The `User-Agent` every request carries: `apikit-sendgrid/<crate version>`.
+pub const USER_AGENT: &str = concat!("apikit-sendgrid", "/", env!("CARGO_PKG_VERSION"));
 impl Client {
-    /**A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <api_key>` with every request.
+    /**A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <api_key>` with every request, with the default [`Config`] (retries, timeouts).
 
 The credential is marked sensitive: it never appears in `Debug` output.*/
     pub fn with_api_key(
@@ -12031,13 +12053,82 @@ The credential is marked sensitive: it never appears in `Debug` output.*/
         baseurl: &str,
         api_key: &str,
     ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
-        let http = apikit_runtime::http_client(
-            &apikit_runtime::Credential::header("Authorization", "Bearer", api_key),
+        Self::configured(baseurl, api_key, apikit_runtime::Config::default())
+    }
+    /// A client for `baseurl` that sends no credential, with `config`'s retries,
+    /// timeouts and headers: for operations the API leaves open, or behind a proxy
+    /// that adds the credential.
+    ///
+    /// # Errors
+    /// A header of `config` is invalid, or the TLS backend could not be set up.
+    pub fn anonymous(
+        baseurl: &str,
+        config: apikit_runtime::Config,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+        let (http, runtime) = apikit_runtime::build(USER_AGENT, None, config)?;
+        Ok(Self::new_with_client(baseurl, http, runtime))
+    }
+    /**A client for `baseurl` that sends `Authorization: Bearer <api_key>` with every request, with `config`'s retries, timeouts and headers.
+
+```no_run
+# fn main() -> Result<(), Box<dyn std::error::Error>> {
+use std::time::Duration;
+use apikit_sendgrid::{Client, Config, RetryPolicy, servers};
+let config = Config::default()
+    .retry(RetryPolicy::default().max_attempts(6))
+    .read_timeout(Some(Duration::from_secs(10)));
+let client = Client::configured(servers::DEFAULT, "<api_key>", config)?;
+# let _ = client; Ok(())
+# }
+```
+
+# Errors
+The credential cannot be sent in an HTTP header (the error names the header, never the value).*/
+    pub fn configured(
+        baseurl: &str,
+        api_key: &str,
+        config: apikit_runtime::Config,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+        let credential = apikit_runtime::Credential::header(
+            "Authorization",
+            "Bearer",
+            api_key,
+        );
+        let (http, runtime) = apikit_runtime::build(
+            USER_AGENT,
+            Some(&credential),
+            config,
         )?;
-        Ok(Self::new_with_client(baseurl, http))
+        Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-impl ClientHooks<()> for Client {
+/// Each operation's path template, sorted by operationId, for the request span.
+const PATHS: &[(&str, &str)] = &[
+    ("create_event_webhook", "/v3/user/webhooks/event/settings"),
+    ("create_parse_setting", "/v3/user/webhooks/parse/settings"),
+    ("create_security_policy", "/v3/user/webhooks/security/policies"),
+    ("delete_event_webhook", "/v3/user/webhooks/event/settings/{id}"),
+    ("delete_parse_setting", "/v3/user/webhooks/parse/settings/{hostname}"),
+    ("delete_security_policy", "/v3/user/webhooks/security/policies/{id}"),
+    ("download_csv", "/v3/messages/download/{download_uuid}"),
+    ("get_event_webhook", "/v3/user/webhooks/event/settings/{id}"),
+    ("get_message", "/v3/messages/{msg_id}"),
+    ("get_parse_setting", "/v3/user/webhooks/parse/settings/{hostname}"),
+    ("get_security_policy", "/v3/user/webhooks/security/policies/{id}"),
+    ("get_signed_event_webhook", "/v3/user/webhooks/event/settings/signed/{id}"),
+    ("list_all_security_policies", "/v3/user/webhooks/security/policies"),
+    ("list_event_webhook", "/v3/user/webhooks/event/settings/all"),
+    ("list_message", "/v3/messages"),
+    ("list_parse_setting", "/v3/user/webhooks/parse/settings"),
+    ("list_parse_static", "/v3/user/webhooks/parse/stats"),
+    ("request_csv", "/v3/messages/download"),
+    ("test_event_webhook", "/v3/user/webhooks/event/test"),
+    ("update_event_webhook", "/v3/user/webhooks/event/settings/{id}"),
+    ("update_parse_setting", "/v3/user/webhooks/parse/settings/{hostname}"),
+    ("update_security_policy", "/v3/user/webhooks/security/policies/{id}"),
+    ("update_signed_event_webhook", "/v3/user/webhooks/event/settings/signed/{id}"),
+];
+impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -12045,5 +12136,17 @@ impl ClientHooks<()> for Client {
     ) -> ::std::result::Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let operation = apikit_runtime::Operation {
+            id: info.operation_id,
+            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+        };
+        let response = self.inner.execute(&self.client, request, operation).await?;
+        Ok(response)
     }
 }

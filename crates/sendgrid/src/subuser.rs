@@ -1,8 +1,8 @@
 //! Acting for a subuser: SendGrid's `on-behalf-of` header, set once per client.
 
-use apikit_runtime::{AuthError, Credential, http_client_with};
+use apikit_runtime::{AuthError, Config, Credential};
 
-use crate::{Client, servers};
+use crate::{Client, USER_AGENT, servers};
 
 impl Client {
     /// A client for [`servers::DEFAULT`] that sends `Authorization: Bearer <api_key>`
@@ -39,9 +39,8 @@ impl Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("on-behalf-of", value);
         let credential = Credential::header("Authorization", "Bearer", api_key);
-        Ok(Self::new_with_client(
-            baseurl,
-            http_client_with(&credential, headers)?,
-        ))
+        let (http, runtime) =
+            apikit_runtime::build_with(USER_AGENT, Some(&credential), headers, Config::default())?;
+        Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }

@@ -53,6 +53,7 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: apikit_runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -60,7 +61,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: apikit_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -68,7 +69,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -76,14 +77,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: apikit_runtime::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<apikit_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -93,11 +99,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &apikit_runtime::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<apikit_runtime::Runtime> for &Client {}
 impl Client {
     /**Sends a `PUT` request to `/aliases`
 
@@ -256,9 +262,9 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Typed errors and the credential error, so users need no direct dependency on
-/// apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, DecodeErrors};
+/// Typed errors, the credential error and the client settings, so users need no
+/// direct dependency on apikit-runtime.
+pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;
@@ -269,7 +275,24 @@ pub mod servers {
     ///`https://eu.example.test`
     pub const EU: &str = "https://eu.example.test";
 }
-impl ClientHooks<()> for Client {
+///The `User-Agent` every request carries: `apikit-fixture/<crate version>`.
+pub const USER_AGENT: &str = concat!("apikit-fixture", "/", env!("CARGO_PKG_VERSION"));
+impl Client {
+    /// A client for `baseurl` with `config`'s retries, timeouts and headers.
+    pub fn configured(
+        baseurl: &str,
+        config: apikit_runtime::Config,
+    ) -> ::std::result::Result<Self, apikit_runtime::AuthError> {
+        let (http, runtime) = apikit_runtime::build(USER_AGENT, None, config)?;
+        Ok(Self::new_with_client(baseurl, http, runtime))
+    }
+}
+/// Each operation's path template, sorted by operationId, for the request span.
+const PATHS: &[(&str, &str)] = &[
+    ("delete_alias", "/aliases"),
+    ("update_alias", "/aliases"),
+];
+impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -277,5 +300,17 @@ impl ClientHooks<()> for Client {
     ) -> ::std::result::Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let operation = apikit_runtime::Operation {
+            id: info.operation_id,
+            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+        };
+        let response = self.inner.execute(&self.client, request, operation).await?;
+        Ok(response)
     }
 }

@@ -1,0 +1,262 @@
+//! The part of every generated client that sends requests: retries with backoff, the
+//! tracing span, and the `reqwest::Client` built from a [`Config`].
+//!
+//! Generated crates use [`Runtime`] as progenitor's "inner type": each `Client` holds one,
+//! and its `ClientHooks::exec` hands every request to [`Runtime::execute`].
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderName, Method, StatusCode};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::auth::{AuthError, Credential};
+use crate::config::{Config, RetryPolicy};
+
+/// Per-client state of a generated client: its user agent and retry policy. Holds no
+/// credential (those live in the `reqwest::Client`'s default headers, marked sensitive).
+#[derive(Clone)]
+pub struct Runtime {
+    user_agent: &'static str,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// What the generated hooks know about the operation being called, for the span.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation<'a> {
+    /// The spec's operationId (after normalization).
+    pub id: &'a str,
+    /// The path template, e.g. `/v1/labels/{label_id}` (never the filled-in path, which
+    /// may carry identifiers users consider private).
+    pub path: &'a str,
+}
+
+impl Runtime {
+    /// A runtime sending `user_agent` (e.g. `apikit-shipengine/0.1.0`) with `retry`.
+    pub fn new(user_agent: &'static str, retry: RetryPolicy) -> Self {
+        Self { user_agent, retry }
+    }
+
+    /// The user agent sent with every request.
+    pub fn user_agent(&self) -> &'static str {
+        self.user_agent
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Sends `request` with `client`, retrying as the [`RetryPolicy`] says, inside an
+    /// `apikit.request` span recording the method, path template, operation, final status,
+    /// attempts and elapsed milliseconds. Returns the last response (whatever its status)
+    /// or the last transport error.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: Operation<'_>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::info_span!(
+            "apikit.request",
+            user_agent = self.user_agent,
+            operation = operation.id,
+            method = %request.method(),
+            path = operation.path,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.attempts(client, request).instrument(span).await
+    }
+
+    async fn attempts(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.retry;
+        let start = Instant::now();
+        let idempotent = !matches!(*request.method(), Method::POST | Method::PATCH);
+        let mut next = Some(request);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let request = next.take().expect("a request is kept for every attempt");
+            // A streaming body cannot be replayed: such a call gets one attempt.
+            let spare = (attempt < policy.max_attempts)
+                .then(|| request.try_clone())
+                .flatten();
+            let result = client.execute(request).await;
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            span.record("elapsed_ms", start.elapsed().as_millis() as u64);
+            let wait = match &result {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    retry_status(response.status())
+                        .then_some(())
+                        .filter(|()| idempotent || policy.non_idempotent)
+                        .map(|()| {
+                            crate::error::retry_after(response.headers())
+                                .unwrap_or_else(|| self.backoff(attempt))
+                        })
+                }
+                Err(e) => {
+                    // A failed connect never sent the request; anything later may have.
+                    let sent_maybe = !e.is_connect();
+                    (!sent_maybe || idempotent || policy.non_idempotent)
+                        .then(|| self.backoff(attempt))
+                }
+            };
+            let (Some(wait), Some(spare)) = (wait, spare) else {
+                return result;
+            };
+            if start.elapsed().saturating_add(wait) > policy.deadline {
+                tracing::debug!(
+                    wait_ms = wait.as_millis() as u64,
+                    "not retrying: the wait would pass the deadline"
+                );
+                return result;
+            }
+            match &result {
+                Ok(r) => tracing::debug!(
+                    status = r.status().as_u16(),
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                ),
+                Err(e) => {
+                    tracing::debug!(error = %error_kind(e), attempt, wait_ms = wait.as_millis() as u64, "retrying")
+                }
+            }
+            // The response (and its connection) is released before waiting.
+            drop(result);
+            tokio::time::sleep(wait).await;
+            next = Some(spare);
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let cap = self.retry.backoff_cap(attempt);
+        if !self.retry.jitter || cap.is_zero() {
+            return cap;
+        }
+        // Full jitter: uniform in [0, cap].
+        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+}
+
+/// The statuses a call is retried on: rate limited, bad gateway, unavailable, gateway timeout.
+fn retry_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// A transport error named without its URL (which may carry a query credential).
+fn error_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_connect() {
+        "connect"
+    } else if e.is_timeout() {
+        "timeout"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "request"
+    }
+}
+
+/// Builds the `reqwest::Client` and [`Runtime`] a generated client is made of: the
+/// credential (if any) and `config`'s headers as default headers, `user_agent`, the
+/// timeouts and pool settings of `config`.
+///
+/// # Errors
+/// The credential or a header is invalid, or the TLS backend could not be set up.
+pub fn build(
+    user_agent: &'static str,
+    credential: Option<&Credential>,
+    config: Config,
+) -> Result<(reqwest::Client, Runtime), AuthError> {
+    build_with(user_agent, credential, http::HeaderMap::new(), config)
+}
+
+/// [`build`] with extra default headers next to `config`'s (for example SendGrid's
+/// `on-behalf-of`); these win over `config`'s, the credential over both.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_with(
+    user_agent: &'static str,
+    credential: Option<&Credential>,
+    extra: http::HeaderMap,
+    config: Config,
+) -> Result<(reqwest::Client, Runtime), AuthError> {
+    let mut headers = config.headers;
+    headers.extend(extra);
+    let fail = |header, reason| AuthError { header, reason };
+    if let Some(credential) = credential {
+        // from_bytes lowercases, so `Authorization` and `authorization` are the same header.
+        let name = HeaderName::from_bytes(credential.header_name().as_bytes())
+            .map_err(|_| fail(credential.header_name(), "not a valid HTTP header name"))?;
+        headers.insert(name, credential.header_value()?);
+    }
+    let mut builder = reqwest::Client::builder()
+        .default_headers(headers)
+        .user_agent(user_agent)
+        .pool_idle_timeout(config.pool_idle_timeout);
+    if let Some(t) = config.connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    if let Some(t) = config.read_timeout {
+        builder = builder.read_timeout(t);
+    }
+    if let Some(t) = config.timeout {
+        builder = builder.timeout(t);
+    }
+    let client = builder.build().map_err(|_| {
+        fail(
+            credential.map_or("", Credential::header_name),
+            "the HTTP client could not be built (TLS backend unavailable?)",
+        )
+    })?;
+    Ok((client, Runtime::new(user_agent, config.retry)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_the_cap() {
+        let rt = Runtime::new(
+            "t/0",
+            RetryPolicy::default().base_delay(Duration::from_millis(100)),
+        );
+        for attempt in 1..6 {
+            let cap = rt.retry.backoff_cap(attempt);
+            for _ in 0..200 {
+                assert!(rt.backoff(attempt) <= cap);
+            }
+        }
+        let fixed = Runtime::new("t/0", RetryPolicy::default().jitter(false));
+        assert_eq!(fixed.backoff(3), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn only_overload_and_gateway_statuses_are_retried() {
+        let retried: Vec<u16> = (100..600)
+            .filter(|s| retry_status(StatusCode::from_u16(*s).unwrap()))
+            .collect();
+        assert_eq!(retried, [429, 502, 503, 504]);
+    }
+}
