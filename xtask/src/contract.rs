@@ -3,7 +3,8 @@
 //! Prism (npm `@stoplight/prism-cli`, pinned by `xtask/contract/package-lock.json`) is
 //! installed into `xtask/contract/node_modules` with `npm ci` the first time. One Prism
 //! per spec file listens on a free loopback port in `--errors` mode, so a request that
-//! breaks the spec gets an error status; `tests/tests/contract.rs` then makes one call per
+//! breaks the spec gets an error status, with `--dynamic` (seeded) responses generated
+//! from the schemas; `tests/tests/contract.rs` then makes one call per
 //! spec file with the generated client (URLs in `APIKIT_CONTRACT_<PROVIDER>_<FILE>`).
 //! The run fails if a test fails or any Prism log reports a validation error.
 
