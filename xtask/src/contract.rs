@@ -96,6 +96,7 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
             "--",
             "--ignored",
             "--exact",
+            "--nocapture",
         ])
         .args(&names)
         .envs(urls)
