@@ -88,7 +88,10 @@ fn check_case(case: &str, expected: &[&str]) {
         assert_eq!(c.breaking, c.kind.breaking(), "{case}: {c:?}");
         assert_eq!(c.provider, case);
     }
-    insta::assert_snapshot!(format!("{case}_json"), report::render(&report, Format::Json));
+    insta::assert_snapshot!(
+        format!("{case}_json"),
+        report::render(&report, Format::Json)
+    );
     insta::assert_snapshot!(
         format!("{case}_markdown"),
         report::render(&report, Format::Markdown)
@@ -161,7 +164,10 @@ fn breaking_changes_come_first_in_both_outputs() {
         "{json}"
     );
     let md = report::markdown(&report);
-    assert!(md.contains("**1 breaking**, 1 non-breaking, 0 documentation-only."), "{md}");
+    assert!(
+        md.contains("**1 breaking**, 1 non-breaking, 0 documentation-only."),
+        "{md}"
+    );
     let (b, n) = (
         md.find("### Breaking changes").unwrap(),
         md.find("### Non-breaking changes").unwrap(),
@@ -208,13 +214,19 @@ fn openapi31_and_json_reserializations_report_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     for (name, yaml) in [
         ("openapi30.json", v30.clone()),
-        ("response.json", fixtures().join("spec-diff/response_field_added/new.yaml")),
+        (
+            "response.json",
+            fixtures().join("spec-diff/response_field_added/new.yaml"),
+        ),
     ] {
         let value = xtask::spec::load(&yaml).unwrap();
         let json = tmp.path().join(name);
         std::fs::write(&json, serde_json::to_string_pretty(&value).unwrap()).unwrap();
         let report = spec_diff::diff_files(&yaml, &json, None, true).unwrap();
-        assert!(report.changes.is_empty() && report.api.is_empty(), "{name}: {report:#?}");
+        assert!(
+            report.changes.is_empty() && report.api.is_empty(),
+            "{name}: {report:#?}"
+        );
     }
 }
 
@@ -228,7 +240,11 @@ fn malformed_spec_is_a_typed_error_naming_the_file() {
     assert!(matches!(e, xtask::Error::Syntax { .. }), "{e:?}");
     assert!(e.to_string().contains("bad.yaml: cannot parse"), "{e}");
     let v2 = tmp.path().join("v2.yaml");
-    std::fs::write(&v2, "openapi: 2.5.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap();
+    std::fs::write(
+        &v2,
+        "openapi: 2.5.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
     let e = spec_diff::diff_files(&good, &v2, None, true).unwrap_err();
     assert!(matches!(e, xtask::Error::Spec { .. }), "{e:?}");
     assert!(e.to_string().contains("v2.yaml#/openapi"), "{e}");

@@ -122,10 +122,18 @@ fn base_compares_git_revision_with_working_tree() {
     assert_eq!(changes.len(), 1, "{json:#}");
     assert_eq!(changes[0]["provider"], "pets");
     assert_eq!(changes[0]["kind"], "operation-removed");
-    assert!(json["notes"][0].as_str().unwrap().starts_with("base: merge-base of HEAD and main"));
+    assert!(
+        json["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("base: merge-base of HEAD and main")
+    );
 
     // Explicit base and provider filter, with the API summary.
-    let out = xtask(root, &["spec-diff", "--base", "main", "pets", "--fail-on-breaking"]);
+    let out = xtask(
+        root,
+        &["spec-diff", "--base", "main", "pets", "--fail-on-breaking"],
+    );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(md.contains("#### `pets` · `DELETE /pets/{petId}`"), "{md}");

@@ -20,9 +20,9 @@ pub const LIMIT: usize = 30;
 pub struct ApiDiff {
     /// The provider.
     pub provider: String,
-    /// Items only in the new crate.
+    /// Items only in the new crate (members of an added item count with it).
     pub added: usize,
-    /// Items only in the old crate.
+    /// Items only in the old crate (members of a removed item count with it).
     pub removed: usize,
     /// Items in both whose signature differs.
     pub changed: usize,
@@ -52,6 +52,44 @@ pub struct ApiItem {
     /// Its signature after (absent when removed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+    /// For an added or removed struct, enum, trait or builder: how many of its fields,
+    /// variants and methods went with it (not listed or counted on their own).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub members: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The item a member belongs to: `types::Pet` for `types::Pet.name` and
+/// `types::Pet::builder`.
+fn parent(path: &str) -> Option<&str> {
+    let dot = path.rfind('.');
+    let colons = path.rfind("::");
+    match (dot, colons) {
+        (Some(d), Some(c)) if d > c => Some(&path[..d]),
+        (_, Some(c)) => Some(&path[..c]),
+        (Some(d), None) => Some(&path[..d]),
+        (None, None) => None,
+    }
+}
+
+/// Folds items whose parent is in the same list into the parent's `members`.
+fn fold(items: Vec<ApiItem>) -> Vec<ApiItem> {
+    let paths: std::collections::BTreeSet<String> = items.iter().map(|i| i.item.clone()).collect();
+    let mut members: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kept = vec![];
+    for item in items {
+        match parent(&item.item).filter(|p| paths.contains(*p)) {
+            Some(p) => *members.entry(p.to_owned()).or_default() += 1,
+            None => kept.push(item),
+        }
+    }
+    for item in &mut kept {
+        item.members = members.get(&item.item).copied().unwrap_or(0);
+    }
+    kept
 }
 
 /// Compares the public items of two generated modules.
@@ -68,12 +106,14 @@ pub fn diff_modules(provider: &str, old: &str, new: &str) -> Result<ApiDiff, Str
                 item: path.clone(),
                 old: Some(sig.clone()),
                 new: None,
+                members: 0,
             }),
             Some(n) if n != sig => changed.push(ApiItem {
                 change: "changed",
                 item: path.clone(),
                 old: Some(sig.clone()),
                 new: Some(n.clone()),
+                members: 0,
             }),
             Some(_) => {}
         }
@@ -85,9 +125,11 @@ pub fn diff_modules(provider: &str, old: &str, new: &str) -> Result<ApiDiff, Str
                 item: path.clone(),
                 old: None,
                 new: Some(sig.clone()),
+                members: 0,
             });
         }
     }
+    let (removed, added) = (fold(removed), fold(added));
     let (a, r, c) = (added.len(), removed.len(), changed.len());
     let mut items: Vec<ApiItem> = removed.into_iter().chain(changed).chain(added).collect();
     let omitted = items.len().saturating_sub(LIMIT);
@@ -140,7 +182,7 @@ fn collect(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>
                         .ident
                         .as_ref()
                         .map_or_else(|| i.to_string(), ToString::to_string);
-                    out.insert(format!("{name}.{field}"), tidy(tokens(&f.ty)));
+                    out.insert(format!("{name}.{field}"), type_text(&f.ty));
                 }
             }
             syn::Item::Enum(e) if is_pub(&e.vis) => {
@@ -186,23 +228,23 @@ fn collect(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>
             syn::Item::Const(c) if is_pub(&c.vis) => {
                 out.insert(
                     format!("{prefix}{}", c.ident),
-                    tidy(format!(
+                    format!(
                         "const {}: {} = {}",
                         c.ident,
-                        tokens(&c.ty),
-                        tokens(&c.expr)
-                    )),
+                        type_text(&c.ty),
+                        tidy(tokens(&c.expr))
+                    ),
                 );
             }
             syn::Item::Type(t) if is_pub(&t.vis) => {
                 out.insert(
                     format!("{prefix}{}", t.ident),
-                    tidy(format!(
+                    format!(
                         "type {}{} = {}",
                         t.ident,
-                        tokens(&t.generics),
-                        tokens(&t.ty)
-                    )),
+                        tidy(tokens(&t.generics)),
+                        type_text(&t.ty)
+                    ),
                 );
             }
             _ => {}
@@ -219,7 +261,7 @@ fn self_type_name(ty: &syn::Type) -> Option<String> {
 }
 
 /// A function signature without `mut` on arguments (an implementation detail), with
-/// its where clause, where the builders' argument types are.
+/// its where clause (where the builders' argument types are), on one line.
 fn signature(sig: &syn::Signature) -> String {
     let mut sig = sig.clone();
     for arg in &mut sig.inputs {
@@ -236,13 +278,47 @@ fn signature(sig: &syn::Signature) -> String {
             }
         }
     }
-    let where_clause = sig.generics.where_clause.take();
-    let mut s = tokens(&sig);
-    if let Some(w) = where_clause {
-        s.push(' ');
-        s.push_str(&tokens(&w));
+    let item = syn::Item::Fn(syn::ItemFn {
+        attrs: vec![],
+        vis: syn::Visibility::Inherited,
+        sig,
+        block: Box::new(syn::parse_quote!({})),
+    });
+    let text = unparse(item);
+    let text = text.trim_end();
+    one_line(text.strip_suffix("{}").unwrap_or(text))
+}
+
+/// A type as rustfmt would write it.
+fn type_text(ty: &syn::Type) -> String {
+    let item: syn::Item = syn::parse_quote!(type T = #ty;);
+    let text = unparse(item);
+    let text = text.trim();
+    let text = text.strip_prefix("type T = ").unwrap_or(text);
+    one_line(text.strip_suffix(';').unwrap_or(text))
+}
+
+fn unparse(item: syn::Item) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: vec![],
+        items: vec![item],
+    })
+}
+
+/// prettyplease's output with line breaks and indentation folded into single spaces.
+fn one_line(text: &str) -> String {
+    let mut s = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (from, to) in [
+        ("( ", "("),
+        (", )", ")"),
+        (" )", ")"),
+        ("< ", "<"),
+        (" >", ">"),
+    ] {
+        s = s.replace(from, to);
     }
-    tidy(s)
+    s.trim_end_matches(',').trim_end().to_owned()
 }
 
 fn tokens(t: &impl ToTokens) -> String {
@@ -322,7 +398,11 @@ mod tests {
     #[test]
     fn lists_removed_changed_and_added_items() {
         let d = diff_modules("p", OLD, NEW).unwrap();
-        let listed: Vec<(&str, &str)> = d.items.iter().map(|i| (i.change, i.item.as_str())).collect();
+        let listed: Vec<(&str, &str)> = d
+            .items
+            .iter()
+            .map(|i| (i.change, i.item.as_str()))
+            .collect();
         assert_eq!(
             listed,
             [
@@ -334,6 +414,15 @@ mod tests {
             ]
         );
         assert_eq!((d.removed, d.changed, d.added, d.omitted), (1, 2, 2, 0));
+        // A removed builder takes its methods with it.
+        let gone = diff_modules("p", OLD, "pub struct Client;").unwrap();
+        let builder = gone
+            .items
+            .iter()
+            .find(|i| i.item == "builder::GetPet")
+            .unwrap();
+        assert_eq!(builder.members, 1);
+        assert!(!gone.items.iter().any(|i| i.item == "builder::GetPet::id"));
         assert_eq!(
             d.items[1].new.as_deref(),
             Some("fn id<V>(self, value: V) -> Self where V: std::convert::TryInto<i64>")

@@ -85,7 +85,11 @@ pub fn run(root: &Path, iterations: usize) -> Result<SpecDiffBench> {
             return Err(Error::Other(format!(
                 "bench-spec-diff: the modified copy should report `{}`; got {:?}",
                 kind.as_str(),
-                report.changes.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>()
+                report
+                    .changes
+                    .iter()
+                    .map(|c| c.kind.as_str())
+                    .collect::<Vec<_>>()
             )));
         }
     }
@@ -142,8 +146,10 @@ pub fn modify(path: &Path, text: &str) -> Result<String> {
         .entry("parameters")
         .or_insert_with(|| Value::Array(vec![]));
     if let Value::Array(list) = params {
-        list.push(json!({"name": "benchRequired", "in": "query", "required": true,
-            "schema": {"type": "string"}}));
+        list.push(
+            json!({"name": "benchRequired", "in": "query", "required": true,
+            "schema": {"type": "string"}}),
+        );
     }
     let schemas = doc
         .pointer_mut("/components/schemas")

@@ -102,16 +102,21 @@ enum Finding {
     RequiredRemoved,
     NullableAdded,
     NullableRemoved,
-    TypeChanged { from: String, to: String },
-    EnumAdded(String),
-    EnumRemoved(String),
+    TypeChanged,
+    EnumAdded,
+    EnumRemoved,
     Docs,
 }
 
 impl<'a> Cx<'a> {
     fn push(&mut self, kind: Kind, operation: &str, location: String, detail: String) {
-        self.out
-            .push(Change::new(self.provider, kind, operation, location, detail));
+        self.out.push(Change::new(
+            self.provider,
+            kind,
+            operation,
+            location,
+            detail,
+        ));
     }
 
     fn document(&mut self) {
@@ -137,8 +142,8 @@ impl<'a> Cx<'a> {
         let mut removed = vec![];
         for i in old_left {
             let id = old_ops[i].id();
-            let moved = (0..new_ops.len())
-                .find(|&j| !new_used[j] && id.is_some() && new_ops[j].id() == id);
+            let moved =
+                (0..new_ops.len()).find(|&j| !new_used[j] && id.is_some() && new_ops[j].id() == id);
             match moved {
                 Some(j) => {
                     new_used[j] = true;
@@ -293,8 +298,8 @@ impl<'a> Cx<'a> {
             if old_used[i] {
                 continue;
             }
-            if let Some(j) = (0..new_params.len())
-                .find(|&j| !new_used[j] && new_params[j].same_slot(p))
+            if let Some(j) =
+                (0..new_params.len()).find(|&j| !new_used[j] && new_params[j].same_slot(p))
             {
                 old_used[i] = true;
                 new_used[j] = true;
@@ -467,8 +472,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Compares the `content` of two bodies: media types, then the schema of the media
-    /// type both have (or of the only one each has).
+    /// Compares the `content` of two bodies: media types, then the schemas of the first
+    /// media type both have.
     fn content(&mut self, o: &Value, n: &Value, label: &str, what: &str, side: Side, loc: String) {
         let media = |v: &Value| -> Vec<String> {
             v.get("content")
@@ -489,16 +494,12 @@ impl<'a> Cx<'a> {
                 ),
             );
         }
-        let pick = om
-            .iter()
-            .find(|m| nm.contains(m))
-            .map(|m| (m.clone(), m.clone()))
-            .or_else(|| match (om.as_slice(), nm.as_slice()) {
-                ([a], [b]) => Some((a.clone(), b.clone())),
-                _ => None,
-            });
-        let Some((a, b)) = pick else { return };
-        let (os, ns) = (schema_in(o, &a), schema_in(n, &b));
+        // Schemas of different media types (JSON and a PDF) say nothing about each
+        // other: the media type change above is the whole story then.
+        let Some(m) = om.iter().find(|m| nm.contains(m)) else {
+            return;
+        };
+        let (os, ns) = (schema_in(o, m), schema_in(n, m));
         match (os, ns) {
             (Some(os), Some(ns)) => {
                 let mut schemas = SchemaCx::new(self, side, label, loc);
@@ -731,7 +732,7 @@ impl<'c, 'a> SchemaCx<'c, 'a> {
         let (ot, nt) = (type_of(&o), type_of(&n));
         if ot != nt {
             let detail = format!("type changed from `{ot}` to `{nt}`");
-            self.finding(path, Finding::TypeChanged { from: ot, to: nt }, detail);
+            self.finding(path, Finding::TypeChanged, detail);
             return;
         }
         match ot.as_str() {
@@ -765,16 +766,12 @@ impl<'c, 'a> SchemaCx<'c, 'a> {
             for v in oe.difference(&ne) {
                 self.finding(
                     path,
-                    Finding::EnumRemoved(v.clone()),
+                    Finding::EnumRemoved,
                     format!("enum value `{v}` removed"),
                 );
             }
             for v in ne.difference(&oe) {
-                self.finding(
-                    path,
-                    Finding::EnumAdded(v.clone()),
-                    format!("enum value `{v}` added"),
-                );
+                self.finding(path, Finding::EnumAdded, format!("enum value `{v}` added"));
             }
         }
     }
@@ -810,7 +807,11 @@ impl<'c, 'a> SchemaCx<'c, 'a> {
         for (name, b) in np {
             if !op.contains_key(name) {
                 let req = nr.contains(name.as_str());
-                let ty = type_of(&flatten(resolve(b, self.cx.new_root).0, self.cx.new_root, 0));
+                let ty = type_of(&flatten(
+                    resolve(b, self.cx.new_root).0,
+                    self.cx.new_root,
+                    0,
+                ));
                 let what = if req { "required" } else { "optional" };
                 self.finding(
                     &format!("{path}/{name}"),
@@ -838,20 +839,20 @@ impl<'c, 'a> SchemaCx<'c, 'a> {
             (Side::Request, F::RequiredAdded) => Some(K::RequestFieldRequired),
             (Side::Request, F::RequiredRemoved) => Some(K::RequestFieldOptional),
             (Side::Request, F::NullableAdded) => Some(K::RequestFieldNullable),
-            (Side::Request, F::NullableRemoved | F::TypeChanged { .. }) => {
+            (Side::Request, F::NullableRemoved | F::TypeChanged) => {
                 Some(K::RequestFieldTypeChanged)
             }
-            (Side::Request | Side::Parameter, F::EnumRemoved(_)) => Some(K::RequestEnumValueRemoved),
-            (Side::Request | Side::Parameter, F::EnumAdded(_)) => Some(K::RequestEnumValueAdded),
+            (Side::Request | Side::Parameter, F::EnumRemoved) => Some(K::RequestEnumValueRemoved),
+            (Side::Request | Side::Parameter, F::EnumAdded) => Some(K::RequestEnumValueAdded),
             (Side::Response, F::FieldAdded { .. }) => Some(K::ResponseFieldAdded),
             (Side::Response, F::FieldRemoved) => Some(K::ResponseFieldRemoved),
             (Side::Response, F::RequiredAdded) => Some(K::ResponseFieldRequired),
             (Side::Response, F::RequiredRemoved) => Some(K::ResponseFieldOptional),
             (Side::Response, F::NullableAdded) => Some(K::ResponseFieldNullable),
             (Side::Response, F::NullableRemoved) => Some(K::ResponseFieldNonNullable),
-            (Side::Response, F::TypeChanged { .. }) => Some(K::ResponseFieldTypeChanged),
-            (Side::Response, F::EnumAdded(_)) => Some(K::ResponseEnumValueAdded),
-            (Side::Response, F::EnumRemoved(_)) => Some(K::ResponseEnumValueRemoved),
+            (Side::Response, F::TypeChanged) => Some(K::ResponseFieldTypeChanged),
+            (Side::Response, F::EnumAdded) => Some(K::ResponseEnumValueAdded),
+            (Side::Response, F::EnumRemoved) => Some(K::ResponseEnumValueRemoved),
             // A parameter that now also accepts null changes nothing for the caller.
             (Side::Parameter, F::NullableAdded | F::FieldAdded { required: false }) => None,
             (Side::Parameter, _) => Some(K::ParameterTypeChanged),
@@ -995,7 +996,11 @@ fn type_of(v: &Value) -> String {
             "object".into()
         }
         None if v.get("items").is_some() => "array".into(),
-        None => match v.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+        None => match v
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+        {
             Some(Value::String(_)) => "string".into(),
             Some(Value::Number(_)) => "number".into(),
             Some(Value::Bool(_)) => "boolean".into(),
@@ -1004,7 +1009,8 @@ fn type_of(v: &Value) -> String {
     };
     if ty == "object"
         && v.get("properties").is_none()
-        && v.get("additionalProperties").is_some_and(|a| a.is_object() || a == &Value::Bool(true))
+        && v.get("additionalProperties")
+            .is_some_and(|a| a.is_object() || a == &Value::Bool(true))
     {
         return "map".into();
     }
@@ -1037,7 +1043,11 @@ mod tests {
         let flat = flatten(&v, &root, 0);
         assert_eq!(flat["required"], json!(["id"]));
         assert_eq!(
-            flat["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            flat["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
             ["id", "name"]
         );
         assert_eq!(type_of(&flat), "object");

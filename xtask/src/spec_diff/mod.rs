@@ -338,7 +338,12 @@ pub fn diff_documents(provider: &str, old: &Value, new: &Value) -> Vec<Change> {
 /// names the report's provider; when `None`, the folder of the new file. With
 /// `with_api`, both files are also rendered to summarize the Rust API change, using the
 /// `provider.toml` beside the new file if there is one.
-pub fn diff_files(old: &Path, new: &Path, provider: Option<&str>, with_api: bool) -> Result<Report> {
+pub fn diff_files(
+    old: &Path,
+    new: &Path,
+    provider: Option<&str>,
+    with_api: bool,
+) -> Result<Report> {
     let name = provider.map(str::to_owned).unwrap_or_else(|| {
         new.parent()
             .and_then(Path::file_name)
@@ -410,7 +415,8 @@ pub fn diff_base(
     for p in selected {
         let rel_dir = format!("specs/{}", p.name);
         let new_toml_path = p.dir.join("provider.toml");
-        let new_toml = std::fs::read_to_string(&new_toml_path).map_err(Error::io(&new_toml_path))?;
+        let new_toml =
+            std::fs::read_to_string(&new_toml_path).map_err(Error::io(&new_toml_path))?;
         let Some(old_toml) = git_show(root, &rev, &format!("{rel_dir}/provider.toml"))? else {
             report.notes.push(format!(
                 "provider `{}` does not exist at {rev}: every operation is new",
@@ -418,8 +424,10 @@ pub fn diff_base(
             ));
             continue;
         };
-        let old_config =
-            ProviderConfig::parse(Path::new(&format!("{rev}:{rel_dir}/provider.toml")), &old_toml)?;
+        let old_config = ProviderConfig::parse(
+            Path::new(&format!("{rev}:{rel_dir}/provider.toml")),
+            &old_toml,
+        )?;
         let mut old_sources = vec![];
         for file in &old_config.specs {
             let rel = format!("{rel_dir}/{file}");
@@ -455,9 +463,8 @@ pub fn diff_base(
                 dir: p.dir.clone(),
                 config: old_config,
             };
-            let old_module =
-                codegen::render_sources(root, &old_provider, &old_sources, &old_toml)
-                    .map(|r| r.module);
+            let old_module = codegen::render_sources(root, &old_provider, &old_sources, &old_toml)
+                .map(|r| r.module);
             let new_module =
                 codegen::render_sources(root, p, &new_sources, &new_toml).map(|r| r.module);
             push_api(&mut report, &p.name, old_module, new_module);
@@ -474,9 +481,9 @@ fn push_api(report: &mut Report, provider: &str, old: Result<String>, new: Resul
         (Ok(old), Ok(new)) => match api::diff_modules(provider, &old, &new) {
             Ok(diff) if !diff.is_empty() => report.api.push(diff),
             Ok(_) => {}
-            Err(e) => report.notes.push(format!(
-                "{provider}: Rust API summary unavailable: {e}"
-            )),
+            Err(e) => report
+                .notes
+                .push(format!("{provider}: Rust API summary unavailable: {e}")),
         },
         (Err(e), _) | (_, Err(e)) => report.notes.push(format!(
             "{provider}: Rust API summary unavailable, a side does not generate: {e}"
@@ -538,7 +545,15 @@ fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
 /// `git show REV:./path` (path relative to `root`); `None` when the revision exists but
 /// has no such file.
 fn git_show(root: &Path, rev: &str, rel: &str) -> Result<Option<String>> {
-    let verify = git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
+    let verify = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
     if !verify.status.success() {
         return Err(Error::Other(format!(
             "git revision `{rev}` not found (in a shallow CI checkout, fetch it first: `git fetch origin main`)"

@@ -63,10 +63,13 @@ pub fn markdown(report: &Report) -> String {
             );
             for item in &api.items {
                 let _ = match (&item.old, &item.new) {
-                    (Some(old), Some(new)) => writeln!(
+                    (Some(old), Some(new)) => {
+                        writeln!(s, "- {} `{}`: `{old}` → `{new}`", item.change, item.item)
+                    }
+                    (Some(sig), None) | (None, Some(sig)) if item.members > 0 => writeln!(
                         s,
-                        "- {} `{}`: `{old}` → `{new}`",
-                        item.change, item.item
+                        "- {} `{}`: `{sig}` and its {} members",
+                        item.change, item.item, item.members
                     ),
                     (Some(sig), None) | (None, Some(sig)) => {
                         writeln!(s, "- {} `{}`: `{sig}`", item.change, item.item)
