@@ -96,10 +96,19 @@ fn fold(items: Vec<ApiItem>) -> Vec<ApiItem> {
 pub fn diff_modules(provider: &str, old: &str, new: &str) -> Result<ApiDiff, String> {
     let old = public_items(old).map_err(|e| format!("old side: {e}"))?;
     let new = public_items(new).map_err(|e| format!("new side: {e}"))?;
+    Ok(diff_items(provider, &old, &new))
+}
+
+/// Compares two sets of public items (from [`public_items`]).
+pub fn diff_items(
+    provider: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> ApiDiff {
     let mut removed = vec![];
     let mut changed = vec![];
     let mut added = vec![];
-    for (path, sig) in &old {
+    for (path, sig) in old {
         match new.get(path) {
             None => removed.push(ApiItem {
                 change: "removed",
@@ -118,7 +127,7 @@ pub fn diff_modules(provider: &str, old: &str, new: &str) -> Result<ApiDiff, Str
             Some(_) => {}
         }
     }
-    for (path, sig) in &new {
+    for (path, sig) in new {
         if !old.contains_key(path) {
             added.push(ApiItem {
                 change: "added",
@@ -134,22 +143,41 @@ pub fn diff_modules(provider: &str, old: &str, new: &str) -> Result<ApiDiff, Str
     let mut items: Vec<ApiItem> = removed.into_iter().chain(changed).chain(added).collect();
     let omitted = items.len().saturating_sub(LIMIT);
     items.truncate(LIMIT);
-    Ok(ApiDiff {
+    ApiDiff {
         provider: provider.to_owned(),
         added: a,
         removed: r,
         changed: c,
         items,
         omitted,
-    })
+    }
 }
 
 /// Every public item of a module source, path -> signature.
 pub fn public_items(source: &str) -> Result<BTreeMap<String, String>, String> {
-    let file = syn::parse_file(source).map_err(|e| e.to_string())?;
+    // typify's `types::builder` is most of a generated module and is skipped anyway;
+    // cutting it out before parsing halves the time. The cut relies on prettyplease's
+    // layout, so anything unexpected parses the whole text instead.
+    let file = match without_type_builders(source).map(|s| syn::parse_file(&s)) {
+        Some(Ok(file)) => file,
+        _ => syn::parse_file(source).map_err(|e| e.to_string())?,
+    };
+    Ok(items(&file))
+}
+
+fn items(file: &syn::File) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     collect(&file.items, "", &mut out);
-    Ok(out)
+    out
+}
+
+/// `source` without the `pub mod builder { ... }` nested in `pub mod types`, located
+/// by its indentation in prettyplease's output.
+fn without_type_builders(source: &str) -> Option<String> {
+    let types = source.find("\npub mod types {\n")?;
+    let start = types + source[types..].find("\n    pub mod builder {\n")? + 1;
+    let end = start + source[start..].find("\n    }\n")? + "\n    }\n".len();
+    Some(format!("{}{}", &source[..start], &source[end..]))
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {
@@ -394,6 +422,30 @@ mod tests {
             }
         }
     "#;
+
+    #[test]
+    fn cutting_type_builders_before_parsing_keeps_every_item() {
+        let crates = crate::built_root().join("crates");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(crates).unwrap() {
+            let generated = entry.unwrap().path().join("src/generated.rs");
+            let Ok(source) = std::fs::read_to_string(&generated) else {
+                continue;
+            };
+            let cut = without_type_builders(&source).expect("types::builder is found");
+            assert!(cut.len() < source.len());
+            let full = items(&syn::parse_file(&source).unwrap());
+            assert_eq!(
+                items(&syn::parse_file(&cut).unwrap()),
+                full,
+                "{}",
+                generated.display()
+            );
+            assert!(full.contains_key("Client::new"));
+            checked += 1;
+        }
+        assert!(checked >= 6);
+    }
 
     #[test]
     fn lists_removed_changed_and_added_items() {

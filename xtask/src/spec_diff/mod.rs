@@ -372,12 +372,14 @@ pub fn diff_files(
             dir: new.parent().unwrap_or(Path::new(".")).to_owned(),
             config: config.clone(),
         };
-        let toml_text = String::new();
-        let side = |sources: &[(PathBuf, String)]| {
-            codegen::render_sources(&crate::project_root(), &provider, sources, &toml_text)
-                .map(|r| r.module)
-        };
-        push_api(&mut report, &name, side(&old_sources), side(&new_sources));
+        let root = crate::project_root();
+        let summary = api_summary(
+            &root,
+            &name,
+            (&provider, &old_sources, ""),
+            (&provider, &new_sources, ""),
+        );
+        push_api(&mut report, &name, summary);
     }
     report.sort();
     Ok(report)
@@ -463,31 +465,71 @@ pub fn diff_base(
                 dir: p.dir.clone(),
                 config: old_config,
             };
-            let old_module = codegen::render_sources(root, &old_provider, &old_sources, &old_toml)
-                .map(|r| r.module);
-            let new_module =
-                codegen::render_sources(root, p, &new_sources, &new_toml).map(|r| r.module);
-            push_api(&mut report, &p.name, old_module, new_module);
+            let summary = api_summary(
+                root,
+                &p.name,
+                (&old_provider, &old_sources, &old_toml),
+                (p, &new_sources, &new_toml),
+            );
+            push_api(&mut report, &p.name, summary);
         }
     }
     report.sort();
     Ok(report)
 }
 
-/// Adds the API summary of one provider, or a note when a side cannot be rendered
-/// (the spec diff stays useful even when progenitor refuses a spec).
-fn push_api(report: &mut Report, provider: &str, old: Result<String>, new: Result<String>) {
-    match (old, new) {
-        (Ok(old), Ok(new)) => match api::diff_modules(provider, &old, &new) {
-            Ok(diff) if !diff.is_empty() => report.api.push(diff),
-            Ok(_) => {}
-            Err(e) => report
-                .notes
-                .push(format!("{provider}: Rust API summary unavailable: {e}")),
-        },
-        (Err(e), _) | (_, Err(e)) => report.notes.push(format!(
-            "{provider}: Rust API summary unavailable, a side does not generate: {e}"
-        )),
+/// One side of the API summary: the provider (its config decides the interface
+/// style), its spec files, and its provider.toml text.
+pub type ApiSide<'a> = (&'a Provider, &'a [(PathBuf, String)], &'a str);
+
+/// Renders both sides with the generator and compares their public items. The sides
+/// run on two threads, as progenitor dominates the cost. `Err` is a message for the
+/// report's notes: the spec diff stays useful when progenitor refuses a spec.
+pub fn api_summary(
+    root: &Path,
+    provider: &str,
+    old: ApiSide,
+    new: ApiSide,
+) -> std::result::Result<api::ApiDiff, String> {
+    let side = |(p, sources, toml): ApiSide| {
+        let module = codegen::render_sources(root, p, sources, toml)
+            .map_err(|e| format!("a side does not generate: {e}"))?
+            .module;
+        api::public_items(&module).map_err(|e| format!("generated code does not parse: {e}"))
+    };
+    // The generator's panic catcher swaps the process-wide panic hook; two renders at
+    // once could leave its silent hook installed, so the hook is put back after both.
+    let hook = std::panic::take_hook();
+    let side = &side;
+    let (old_items, new_items) = std::thread::scope(|s| {
+        // typify recurses over deep schemas: give the threads the main thread's room.
+        let builder = || std::thread::Builder::new().stack_size(64 << 20);
+        let o = builder().spawn_scoped(s, move || side(old));
+        let n = builder().spawn_scoped(s, move || side(new));
+        let join = |h: std::io::Result<std::thread::ScopedJoinHandle<'_, _>>| match h {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err("rendering panicked".to_owned())),
+            Err(e) => Err(format!("cannot start a thread: {e}")),
+        };
+        (join(o), join(n))
+    });
+    std::panic::set_hook(hook);
+    Ok(api::diff_items(provider, &old_items?, &new_items?))
+}
+
+/// Adds the API summary of one provider, or a note when it is unavailable.
+fn push_api(
+    report: &mut Report,
+    provider: &str,
+    summary: std::result::Result<api::ApiDiff, String>,
+) {
+    match summary {
+        Ok(diff) if !diff.is_empty() => report.api.push(diff),
+        Ok(_) => {}
+        Err(e) => report
+            .notes
+            .push(format!("{provider}: Rust API summary unavailable: {e}")),
     }
 }
 
