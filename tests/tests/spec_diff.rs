@@ -55,6 +55,7 @@ cases! {
     success_status_changed => ["success-status-changed"],
     media_type_changed => ["media-type-changed"],
     security_changed => ["security-changed"],
+    default_security_changed => ["security-changed"],
     docs_changed => ["docs-changed"],
     schema_moved_to_components => [],
 }

@@ -143,6 +143,23 @@ fn base_compares_git_revision_with_working_tree() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("No interface changes."));
 
+    // A provider that only exists in the working tree is named in a note.
+    provider(root, "fresh", &fixture("operation_added", "new"));
+    let out = xtask(
+        root,
+        &["spec-diff", "--no-api", "--format", "json", "fresh"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["changes"], serde_json::json!([]));
+    assert!(
+        json["notes"][1]
+            .as_str()
+            .unwrap()
+            .starts_with("provider `fresh` does not exist at "),
+        "{json:#}"
+    );
+
     let out = xtask(root, &["spec-diff", "--base", "no-such-rev"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("git revision `no-such-rev` not found"));
