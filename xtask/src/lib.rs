@@ -12,6 +12,7 @@ pub mod open_enums;
 pub mod pagination;
 pub mod schemas;
 pub mod spec;
+pub mod spec_diff;
 
 use std::path::{Path, PathBuf};
 

@@ -62,6 +62,41 @@ enum Command {
         /// Only these providers (folder names under specs/).
         providers: Vec<String>,
     },
+    /// Report what a spec change means for users of the generated client, breaking
+    /// changes first: two files (`--old`, `--new`), or providers' specs at a git revision
+    /// against the working tree. Exit 1 with --fail-on-breaking if any change breaks,
+    /// 2 on errors.
+    SpecDiff {
+        /// The old spec file (with --new).
+        #[arg(long, requires = "new", conflicts_with_all = ["base", "providers"])]
+        old: Option<PathBuf>,
+        /// The new spec file (with --old).
+        #[arg(long, requires = "old")]
+        new: Option<PathBuf>,
+        /// Git revision of the old specs (default: the merge-base of HEAD and main).
+        #[arg(long)]
+        base: Option<String>,
+        /// `markdown` (a PR comment) or `json`.
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+        format: String,
+        /// Exit 1 when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// Skip the summary of the generated Rust API (which renders both sides).
+        #[arg(long)]
+        no_api: bool,
+        /// Provider name in the report for --old/--new (default: the new file's folder).
+        #[arg(long, requires = "old")]
+        name: Option<String>,
+        /// Only these providers (folder names under specs/); all by default.
+        providers: Vec<String>,
+    },
+    /// Time `spec-diff` on the largest spec against a modified copy; write BENCHMARKS.md.
+    BenchSpecDiff {
+        /// Measured runs per side (after one warm-up).
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -70,11 +105,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    // spec-diff keeps 1 for "breaking changes found" (--fail-on-breaking); its errors are 2.
+    let error_code = match cli.command {
+        Command::SpecDiff { .. } => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    };
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            error_code
         }
     }
 }
@@ -220,6 +261,45 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 }
                 Ok(ExitCode::FAILURE)
             }
+        Command::SpecDiff {
+            old,
+            new,
+            base,
+            format,
+            fail_on_breaking,
+            no_api,
+            name,
+            providers,
+        } => {
+            use xtask::spec_diff;
+            let report = match (old, new) {
+                (Some(old), Some(new)) => {
+                    spec_diff::diff_files(&old, &new, name.as_deref(), !no_api)?
+                }
+                _ => spec_diff::diff_base(&root, base.as_deref(), &providers, !no_api)?,
+            };
+            let format = if format == "json" {
+                spec_diff::Format::Json
+            } else {
+                spec_diff::Format::Markdown
+            };
+            print!("{}", spec_diff::report::render(&report, format));
+            if fail_on_breaking && report.has_breaking() {
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchSpecDiff { iterations } => {
+            let result = xtask::spec_diff::bench::run(&root, iterations)?;
+            let profile = if cfg!(debug_assertions) {
+                "dev"
+            } else {
+                "release"
+            };
+            let section = result.section(profile);
+            print!("{section}");
+            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Normalize { spec } => {
             let doc = xtask::normalize_file(&spec)?;
