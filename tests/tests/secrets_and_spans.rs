@@ -79,10 +79,13 @@ fn debug_of_every_client_and_config_hides_the_credential() {
     assert!(!format!("{e} {e:?}").contains(SECRET));
 }
 
+/// A span's name and its fields as text.
+type SpanRecord = (String, BTreeMap<String, String>);
+
 /// Everything recorded on spans and events, as text.
 #[derive(Clone, Default)]
 struct Capture {
-    spans: Arc<Mutex<BTreeMap<u64, (String, BTreeMap<String, String>)>>>,
+    spans: Arc<Mutex<BTreeMap<u64, SpanRecord>>>,
     events: Arc<Mutex<Vec<String>>>,
 }
 

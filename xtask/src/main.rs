@@ -261,6 +261,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
                 }
                 Ok(ExitCode::FAILURE)
             }
+        }
         Command::SpecDiff {
             old,
             new,
