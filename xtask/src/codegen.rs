@@ -247,6 +247,7 @@ pub fn render_module(
         .map_err(|e| gen_err(None, format!("generated code does not parse: {e}")))?;
     crate::open_enums::open_enums(&mut file_ast);
     decode_with_paths(&mut file_ast);
+    drop_api_version_header(&mut file_ast);
     let mut uses = uses;
     if let Some(pagination) = &config.pagination
         && !crate::pagination::add_streams(&mut file_ast, pagination).is_empty()
@@ -282,6 +283,40 @@ fn decode_with_paths(file: &mut syn::File) {
         }
     }
     syn::visit_mut::VisitMut::visit_file_mut(&mut Swap, file);
+}
+
+/// Deletes the `header_map.append("api-version", ..)` statement progenitor puts in every
+/// operation: a dropshot convention the APIs apikit targets do not define. Removing it at
+/// the source spares each request building and then dropping the header.
+fn drop_api_version_header(file: &mut syn::File) {
+    struct Drop;
+    impl syn::visit_mut::VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            block.stmts.retain(|stmt| {
+                let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                    return true;
+                };
+                let appends_api_version = call.method == "append"
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|arg| quote!(#arg).to_string().contains("\"api-version\""));
+                !appends_api_version
+            });
+            // `let mut header_map` may now never be mutated.
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt
+                    && let syn::Pat::Ident(p) = &local.pat
+                    && p.ident == "header_map"
+                    && p.mutability.is_some()
+                {
+                    local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Drop, file);
 }
 
 fn settings(config: &ProviderConfig) -> progenitor::GenerationSettings {
@@ -431,16 +466,15 @@ fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenStrea
 }
 
 /// progenitor's `ClientHooks`: every request goes through `apikit_runtime::Runtime`
-/// (retries, tracing); the `api-version` header progenitor adds (a dropshot convention
-/// the APIs apikit targets do not define) is dropped; where the spec needs it, request
-/// bodies get their real media type and empty success bodies read as `null`.
+/// (retries, tracing); where the spec needs it, request bodies get their real media type
+/// and empty success bodies read as `null`.
 fn hooks(tables: &HookTables) -> TokenStream {
     let media_rows = tables
         .request_media
         .iter()
         .map(|(id, m)| quote! { (#id, #m), });
-    let (media_table, media_call, info) = if tables.request_media.is_empty() {
-        (quote! {}, quote! {}, quote! { _info })
+    let (media_table, pre) = if tables.request_media.is_empty() {
+        (quote! {}, quote! {})
     } else {
         (
             quote! {
@@ -449,11 +483,17 @@ fn hooks(tables: &HookTables) -> TokenStream {
                 const REQUEST_MEDIA: &[(&str, &str)] = &[#(#media_rows)*];
             },
             quote! {
-                if let Some(media) = apikit_runtime::hooks::lookup(REQUEST_MEDIA, info.operation_id) {
-                    apikit_runtime::hooks::set_request_media(request, media).map_err(Error::Custom)?;
+                async fn pre<E>(
+                    &self,
+                    request: &mut reqwest::Request,
+                    info: &OperationInfo,
+                ) -> ::std::result::Result<(), Error<E>> {
+                    if let Some(media) = apikit_runtime::hooks::lookup(REQUEST_MEDIA, info.operation_id) {
+                        apikit_runtime::hooks::set_request_media(request, media).map_err(Error::Custom)?;
+                    }
+                    Ok(())
                 }
             },
-            quote! { info },
         )
     };
     let empty_rows = tables.empty_success.iter().map(|(id, ranges)| {
@@ -489,15 +529,7 @@ fn hooks(tables: &HookTables) -> TokenStream {
         const PATHS: &[(&str, &str)] = &[#(#path_rows)*];
 
         impl ClientHooks<apikit_runtime::Runtime> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                #info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                request.headers_mut().remove("api-version");
-                #media_call
-                Ok(())
-            }
+            #pre
 
             async fn exec(
                 &self,

@@ -3,8 +3,9 @@
 //!
 //! - `overhead`: the same GET to a minimal loopback HTTP server, made by the generated
 //!   client (`apikit-shorten-rest`: builder, hooks, runtime with retries and span, typed
-//!   decode) and by a raw `reqwest` call decoding into the same type. Rounds alternate
-//!   between the two; the result is each side's median latency and their ratio.
+//!   decode) and by a raw `reqwest` call decoding into the same type, sending the same
+//!   bytes. Calls alternate between the sides; the result is each side's median latency
+//!   and their ratio.
 //! - `download`: 100 MiB served as a binary body, streamed by the generated ShipEngine
 //!   client's `download_file` into `tokio::io::sink()` through `write_to`; the result is
 //!   the process's peak resident set (VmHWM) before and after.
@@ -99,24 +100,42 @@ async fn run() {
 
     // Per-request overhead.
     let client = apikit_shorten_rest::Client::with_api_key_at(&base, "bench-key").expect("client");
-    let raw = reqwest::Client::new();
+    // Two baselines, both sending the same bytes as the generated client (its user agent
+    // too, so the server does the same work): reqwest with the timeouts the client's
+    // default Config sets (read and connect timeouts arm timers per request), the goal's
+    // baseline; and reqwest without them, for reference.
+    let plain = reqwest::Client::builder()
+        .user_agent(apikit_shorten_rest::USER_AGENT)
+        .build()
+        .expect("reqwest client");
+    let timed = reqwest::Client::builder()
+        .user_agent(apikit_shorten_rest::USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(Duration::from_secs(30))
+        .build()
+        .expect("reqwest client");
     let url = format!("{base}/aliases");
-    let raw_call = || async {
-        let bytes = raw
-            .get(&url)
-            .header("x-api-key", "bench-key")
-            .header("accept", "application/json")
-            .query(&[("aliasName", "bench")])
-            .send()
-            .await
-            .expect("raw call")
-            .bytes()
-            .await
-            .expect("raw body");
-        let alias: apikit_shorten_rest::types::AliasModel =
-            serde_json::from_slice(&bytes).expect("raw decode");
-        alias
+    let raw_call = |raw: &'static reqwest::Client| {
+        let url = url.clone();
+        async move {
+            let bytes = raw
+                .get(&url)
+                .header("x-api-key", "bench-key")
+                .header("accept", "application/json")
+                .query(&[("aliasName", "bench")])
+                .send()
+                .await
+                .expect("raw call")
+                .bytes()
+                .await
+                .expect("raw body");
+            let alias: apikit_shorten_rest::types::AliasModel =
+                serde_json::from_slice(&bytes).expect("raw decode");
+            alias
+        }
     };
+    let plain: &'static reqwest::Client = Box::leak(Box::new(plain));
+    let timed: &'static reqwest::Client = Box::leak(Box::new(timed));
     let client_call = || async {
         client
             .get_alias()
@@ -127,24 +146,29 @@ async fn run() {
             .into_inner()
     };
     for _ in 0..500 {
-        raw_call().await;
+        raw_call(plain).await;
+        raw_call(timed).await;
         client_call().await;
     }
-    let (rounds, per_round) = (40, 100);
-    let (mut raw_times, mut client_times) = (vec![], vec![]);
-    for _ in 0..rounds {
-        for _ in 0..per_round {
-            let t = Instant::now();
-            std::hint::black_box(raw_call().await);
-            raw_times.push(t.elapsed());
-        }
-        for _ in 0..per_round {
-            let t = Instant::now();
-            std::hint::black_box(client_call().await);
-            client_times.push(t.elapsed());
-        }
+    // One call of each kind in turn, so drift in machine load hits all three alike.
+    let (rounds, per_round) = (60, 100);
+    let (mut plain_times, mut timed_times, mut client_times) = (vec![], vec![], vec![]);
+    for _ in 0..rounds * per_round {
+        let t = Instant::now();
+        std::hint::black_box(raw_call(plain).await);
+        plain_times.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(raw_call(timed).await);
+        timed_times.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(client_call().await);
+        client_times.push(t.elapsed());
     }
-    let (raw_median, client_median) = (median(raw_times), median(client_times));
+    let (plain_median, raw_median, client_median) = (
+        median(plain_times),
+        median(timed_times),
+        median(client_times),
+    );
 
     // Streamed download.
     let shipengine =
@@ -165,8 +189,9 @@ async fn run() {
     assert_eq!(written, DOWNLOAD);
 
     println!(
-        "{{\"requests\":{},\"raw_median_us\":{:.1},\"client_median_us\":{:.1},\"ratio\":{:.3},\"download_bytes\":{written},\"peak_rss_before_kib\":{before},\"peak_rss_after_kib\":{after}}}",
+        "{{\"requests\":{},\"plain_median_us\":{:.1},\"raw_median_us\":{:.1},\"client_median_us\":{:.1},\"ratio\":{:.3},\"download_bytes\":{written},\"peak_rss_before_kib\":{before},\"peak_rss_after_kib\":{after}}}",
         rounds * per_round,
+        plain_median.as_secs_f64() * 1e6,
         raw_median.as_secs_f64() * 1e6,
         client_median.as_secs_f64() * 1e6,
         client_median.as_secs_f64() / raw_median.as_secs_f64(),

@@ -31,6 +31,11 @@ pub async fn json<T: DeserializeOwned, E>(
 /// Decodes `bytes` as `T`; a failure's message starts with ``at `<path>`: `` (the path is
 /// `.` for the document root).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    // Path tracking costs an allocation per key: decode plainly first, and only a body
+    // that fails is decoded again to find where.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

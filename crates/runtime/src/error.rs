@@ -19,8 +19,9 @@ pub const MAX_ERROR_BODY: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApiError<E = ()> {
-    /// HTTP 429. `retry_after` comes from the `Retry-After` header (seconds) or, failing
-    /// that, from `X-RateLimit-Reset`/`RateLimit-Reset` when they hold a delay in seconds.
+    /// HTTP 429 (after the client's retries, if any). `retry_after` comes from the
+    /// `Retry-After` header (seconds or HTTP date) or, failing that, from
+    /// `X-RateLimit-Reset`/`RateLimit-Reset` (a delay in seconds or a Unix time).
     #[error("rate limited (HTTP 429){}", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
     RateLimited {
         /// How long the server asks the caller to wait, if it said.
@@ -228,8 +229,8 @@ fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
     }
 }
 
-/// The retry hint of a 429: `Retry-After` in seconds or as an HTTP date, else a
-/// `X-RateLimit-Reset`/`RateLimit-Reset` delay in seconds.
+/// The retry hint of a response: `Retry-After` in seconds or as an HTTP date, else
+/// `X-RateLimit-Reset`/`RateLimit-Reset` as a delay in seconds or a Unix time.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
@@ -252,8 +253,16 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .into_iter()
         .find_map(|h| {
             let secs = get(h)?.parse::<u64>().ok()?;
-            // Values this large are epoch timestamps, not delays.
-            (secs < 1_000_000_000).then(|| Duration::from_secs(secs))
+            if secs < 1_000_000_000 {
+                return Some(Duration::from_secs(secs));
+            }
+            // Values this large are Unix times (SendGrid's `X-RateLimit-Reset`): the wait
+            // is until then.
+            let at = std::time::UNIX_EPOCH + Duration::from_secs(secs);
+            Some(
+                at.duration_since(std::time::SystemTime::now())
+                    .unwrap_or(Duration::ZERO),
+            )
         })
 }
 
@@ -350,7 +359,23 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(12)));
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-reset", "1700000000".parse().unwrap());
-        assert_eq!(retry_after(&h), None, "an epoch timestamp is not a delay");
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::ZERO),
+            "a past Unix time: now"
+        );
+        let soon = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 30;
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", soon.to_string().parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        assert!(
+            (Duration::from_secs(28)..=Duration::from_secs(30)).contains(&wait),
+            "a Unix time 30 s ahead: {wait:?}"
+        );
         let mut h = HeaderMap::new();
         h.insert(
             "retry-after",

@@ -9540,14 +9540,8 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let query = query.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/messages", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9626,14 +9620,8 @@ pub mod builder {
             let url = format!(
                 "{}/v3/messages/{}", client.baseurl, encode_path(& msg_id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9716,14 +9704,8 @@ pub mod builder {
             let Self { client, query } = self;
             let query = query.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/messages/download", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9809,14 +9791,8 @@ pub mod builder {
                 "{}/v3/messages/download/{}", client.baseurl, encode_path(& download_uuid
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9923,14 +9899,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/event/settings", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10016,14 +9986,8 @@ pub mod builder {
             let include = include.map_err(Error::InvalidRequest)?;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/event/settings/all", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10107,14 +10071,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/event/settings/signed/{}", client.baseurl,
                 encode_path(& id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10239,14 +10197,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/event/settings/signed/{}", client.baseurl,
                 encode_path(& id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10348,14 +10300,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/event/test", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10451,14 +10397,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/event/settings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10546,14 +10486,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/event/settings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10690,14 +10624,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/event/settings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10778,14 +10706,8 @@ pub mod builder {
             let Self { client, on_behalf_of } = self;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/parse/settings", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -10907,14 +10829,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/parse/settings", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11026,14 +10942,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/parse/settings/{}", client.baseurl, encode_path(&
                 hostname.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11141,14 +11051,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/parse/settings/{}", client.baseurl, encode_path(&
                 hostname.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11288,14 +11192,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/parse/settings/{}", client.baseurl, encode_path(&
                 hostname.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11475,14 +11373,8 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/parse/stats", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11551,14 +11443,8 @@ pub mod builder {
             let Self { client, on_behalf_of } = self;
             let on_behalf_of = on_behalf_of.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/security/policies", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11654,14 +11540,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v3/user/webhooks/security/policies", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11742,14 +11622,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/security/policies/{}", client.baseurl, encode_path(&
                 id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11842,14 +11716,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/security/policies/{}", client.baseurl, encode_path(&
                 id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -11964,14 +11832,8 @@ pub mod builder {
                 "{}/v3/user/webhooks/security/policies/{}", client.baseurl, encode_path(&
                 id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = on_behalf_of {
                 header_map.append("on-behalf-of", value.to_string().try_into()?);
             }
@@ -12129,14 +11991,6 @@ const PATHS: &[(&str, &str)] = &[
     ("update_signed_event_webhook", "/v3/user/webhooks/event/settings/signed/{id}"),
 ];
 impl ClientHooks<apikit_runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -348,14 +348,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Carriers>, Error<types::ListCarriersError>> {
             let Self { client } = self;
             let url = format!("{}/carriers", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -411,14 +405,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StartJobResponse>, Error<types::Error>> {
             let Self { client } = self;
             let url = format!("{}/jobs", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -474,14 +462,8 @@ pub mod builder {
         ) -> Result<ResponseValue<::std::option::Option<types::Job>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/webhooks/test", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -547,14 +529,6 @@ const PATHS: &[(&str, &str)] = &[
     ("test_webhook", "/webhooks/test"),
 ];
 impl ClientHooks<apikit_runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
     async fn exec(
         &self,
         request: reqwest::Request,

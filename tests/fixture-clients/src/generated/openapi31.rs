@@ -459,14 +459,8 @@ pub mod builder {
             let url = format!(
                 "{}/messages/{}", client.baseurl, encode_path(& id.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -524,14 +518,6 @@ impl Client {
 /// Each operation's path template, sorted by operationId, for the request span.
 const PATHS: &[(&str, &str)] = &[("get_message", "/messages/{id}")];
 impl ClientHooks<apikit_runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -207,14 +207,8 @@ pub mod builder {
             let q = q.map_err(Error::InvalidRequest)?;
             let x_request_token = x_request_token.map_err(Error::InvalidRequest)?;
             let url = format!("{}/search", client.baseurl,);
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = x_request_token {
                 header_map.append("X-Request-Token", value.to_string().try_into()?);
             }
@@ -277,14 +271,6 @@ impl Client {
 /// Each operation's path template, sorted by operationId, for the request span.
 const PATHS: &[(&str, &str)] = &[("search", "/search")];
 impl ClientHooks<apikit_runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -221,14 +221,8 @@ pub mod builder {
                 "{}/org/{}/entitlements/{}", client.baseurl, encode_path(& org_id
                 .to_string()), encode_path(& key.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -289,14 +283,8 @@ pub mod builder {
                 "{}/group/{}/members", client.baseurl, encode_path(& group_id
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -357,14 +345,8 @@ pub mod builder {
                 "{}/group/{}/members/all", client.baseurl, encode_path(& group_id
                 .to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -440,14 +422,8 @@ pub mod builder {
                 "{}/test/pip/{}/{}", client.baseurl, encode_path(& package_name
                 .to_string()), encode_path(& version.to_string()),
             );
+            #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -509,14 +485,6 @@ const PATHS: &[(&str, &str)] = &[
     ("list_all_members_in_a_group_v1_2", "/group/{groupId}/members/all"),
 ];
 impl ClientHooks<apikit_runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
     async fn exec(
         &self,
         request: reqwest::Request,
