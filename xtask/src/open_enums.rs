@@ -34,7 +34,7 @@ pub fn open_enums(file: &mut syn::File) -> Vec<String> {
     // Types deriving Copy that hold an opened enum lose Copy too, until nothing changes.
     loop {
         let mut dropper = CopyDropper {
-            non_copy: rewriter.copy_dropped.clone(),
+            non_copy: rewriter.copy_dropped.iter().cloned().collect(),
             changed: vec![],
         };
         dropper.visit_file_mut(file);
@@ -185,38 +185,56 @@ fn remove_copy(attrs: &mut [syn::Attribute]) -> bool {
 
 /// Drops `Copy` from types whose fields mention a type that is no longer `Copy`.
 struct CopyDropper {
-    non_copy: Vec<String>,
+    non_copy: std::collections::HashSet<String>,
     changed: Vec<String>,
 }
 
 impl CopyDropper {
-    fn mentions(&self, tokens: &proc_macro2::TokenStream) -> bool {
-        let text = tokens.to_string();
-        self.non_copy.iter().any(|n| {
-            text.split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == n)
+    /// Whether `tokens` name a type that is not `Copy`: one pass over the identifiers.
+    fn mentions(&self, tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => self.non_copy.contains(&i.to_string()),
+            proc_macro2::TokenTree::Group(g) => self.mentions(g.stream()),
+            _ => false,
         })
     }
 }
 
+/// Whether `attrs` has a `#[derive(..)]` listing `Copy`.
+fn derives_copy(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.meta
+                .to_token_stream()
+                .into_iter()
+                .any(|tt| matches!(tt, proc_macro2::TokenTree::Group(g) if g.stream().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "Copy"))))
+    })
+}
+
 impl VisitMut for CopyDropper {
     fn visit_item_mut(&mut self, item: &mut Item) {
-        let (name, attrs, body) = match item {
-            Item::Struct(s) => (
-                s.ident.to_string(),
-                &mut s.attrs,
-                s.fields.to_token_stream(),
-            ),
-            Item::Enum(e) => (
-                e.ident.to_string(),
-                &mut e.attrs,
-                e.variants.to_token_stream(),
-            ),
+        let (name, attrs) = match item {
+            Item::Struct(s) => (&s.ident, &s.attrs),
+            Item::Enum(e) => (&e.ident, &e.attrs),
             _ => return syn::visit_mut::visit_item_mut(self, item),
         };
-        if self.non_copy.contains(&name) || !self.mentions(&body) {
+        // Only types that derive Copy can lose it; most generated structs never had it.
+        if !derives_copy(attrs) || self.non_copy.contains(&name.to_string()) {
             return;
         }
+        let body = match &*item {
+            Item::Struct(s) => s.fields.to_token_stream(),
+            Item::Enum(e) => e.variants.to_token_stream(),
+            _ => return,
+        };
+        if !self.mentions(body) {
+            return;
+        }
+        let (name, attrs) = match item {
+            Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => return,
+        };
         if remove_copy(attrs) {
             self.changed.push(name);
         }

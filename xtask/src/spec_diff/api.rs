@@ -165,6 +165,11 @@ pub fn public_items(source: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(items(&file))
 }
 
+/// The public items of a generated module's syntax tree, as [`public_items`] lists them.
+pub fn items_of(file: &syn::File) -> BTreeMap<String, String> {
+    items(file)
+}
+
 fn items(file: &syn::File) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     collect(&file.items, "", &mut out);

@@ -66,7 +66,6 @@ pub fn run(root: &Path, iterations: usize) -> Result<SpecDiffBench> {
     let with_api = || -> Result<()> {
         let mut report = diff()?;
         let summary = super::api_summary(
-            root,
             PROVIDER,
             (&provider, &old_sources, &toml_text),
             (&provider, &new_sources, &toml_text),
