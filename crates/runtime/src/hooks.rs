@@ -140,6 +140,19 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn path_templates_are_found_by_operation_id() {
+        let table = [
+            ("a_op", "/a"),
+            ("get_label", "/v1/labels/{id}"),
+            ("z", "/z"),
+        ];
+        assert_eq!(path_template(&table, "get_label"), "/v1/labels/{id}");
+        assert_eq!(path_template(&table, "a_op"), "/a");
+        assert_eq!(path_template(&table, "missing"), "");
+        assert_eq!(lookup(&[("x", 1)], "x"), Some(1));
+    }
+
+    #[test]
     fn multipart_encodes_each_field_and_picks_a_free_boundary() {
         let fields = json!({"name": "a \"b\"", "n": 3, "tags": ["x", "y"], "meta": {"k": 1}, "gone": null,
                             "tricky": "--apikit-boundary-00000000"});
