@@ -242,7 +242,7 @@ pub struct RuntimeBench {
 }
 
 /// Runs of `benches/runtime`; the run with the median ratio is reported.
-const RUNTIME_RUNS: usize = 3;
+pub const RUNTIME_RUNS: usize = 3;
 
 /// Builds and runs `benches/runtime` in release mode [`RUNTIME_RUNS`] times and returns
 /// the run with the median overhead ratio, with every run's ratio.
