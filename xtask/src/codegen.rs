@@ -1,4 +1,4 @@
-//! `cargo xtask codegen`: specs/<provider>/ -> crates/<provider>/.
+//! `cargo xtask codegen`: `specs/<provider>/` -> `crates/<provider>/`.
 //!
 //! Everything is rendered in memory first ([`plan`]); only a complete, successful plan is
 //! written ([`apply`]) or compared with the disk ([`check`]). A spec that fails therefore

@@ -2,7 +2,7 @@
 //! into the OpenAPI 3.0 subset progenitor handles. The checked-in spec is never changed.
 //!
 //! Each pass takes the whole document as a JSON value and reports problems as
-//! [`Error::Spec`] with the JSON pointer of the node. The order of [`PASSES`] matters
+//! [`Error::Spec`](crate::Error::Spec) with the JSON pointer of the node. The order of [`PASSES`] matters
 //! and is documented in ARCHITECTURE.md.
 
 mod media_types;
