@@ -120,25 +120,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// The providers named on the command line (all when none is), or an error naming the
+/// first unknown one.
+fn select(all: &[codegen::Provider], names: &[String]) -> xtask::Result<Vec<codegen::Provider>> {
+    if names.is_empty() {
+        return Ok(all.to_vec());
+    }
+    names
+        .iter()
+        .map(|name| {
+            all.iter()
+                .find(|p| &p.name == name)
+                .cloned()
+                .ok_or_else(|| {
+                    xtask::Error::Other(format!(
+                        "no provider `{name}`: expected specs/{name}/provider.toml"
+                    ))
+                })
+        })
+        .collect()
+}
+
 fn run(cli: Cli) -> xtask::Result<ExitCode> {
     let root = xtask::project_root();
     match cli.command {
         Command::Codegen { check, providers } => {
             let all = codegen::discover(&root)?;
-            let selected: Vec<_> = if providers.is_empty() {
-                all.clone()
-            } else {
-                let mut out = vec![];
-                for name in &providers {
-                    let p = all.iter().find(|p| &p.name == name).ok_or_else(|| {
-                        xtask::Error::Other(format!(
-                            "no provider `{name}`: expected specs/{name}/provider.toml"
-                        ))
-                    })?;
-                    out.push(p.clone());
-                }
-                out
-            };
+            let selected = select(&all, &providers)?;
             let plan = codegen::plan(&root, &selected)?;
             if check {
                 let mut drift = codegen::check(&root, &plan, &all)?;
@@ -236,21 +244,7 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Contract { providers } => {
-            let all = codegen::discover(&root)?;
-            let chosen: Vec<_> = if providers.is_empty() {
-                all
-            } else {
-                for p in &providers {
-                    if !all.iter().any(|a| &a.name == p) {
-                        return Err(xtask::Error::Other(format!(
-                            "no provider `{p}` under specs/"
-                        )));
-                    }
-                }
-                all.into_iter()
-                    .filter(|a| providers.contains(&a.name))
-                    .collect()
-            };
+            let chosen = select(&codegen::discover(&root)?, &providers)?;
             let problems = xtask::contract::run(&root, &chosen)?;
             if problems.is_empty() {
                 println!("contract: every request matched its spec");
