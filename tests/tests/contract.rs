@@ -17,8 +17,8 @@ fn url(var: &str) -> String {
 /// Passes when the call succeeded and decoded. Also passes, with a note, when the only
 /// problem is a response Prism generated against the spec (its 500 `#VIOLATIONS` body
 /// with every violation under `response`): the request was valid, which is what this
-/// contract checks; Prism's random data can break a rule such as a pattern cut short
-/// by `maxLength`. Any other error fails.
+/// contract checks; Prism's static placeholders (`"string"`) can break a rule such as
+/// the pattern of ShipEngine's `se-…` IDs. Any other error fails.
 fn check<T, E: std::fmt::Debug + serde::Serialize>(
     name: &str,
     result: Result<progenitor_client::ResponseValue<T>, apikit_runtime::ApiError<E>>,

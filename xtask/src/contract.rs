@@ -1,12 +1,13 @@
 //! `cargo xtask contract`: each provider's clients against Prism serving its spec.
 //!
-//! Prism (npm `@stoplight/prism-cli`, pinned by `xtask/contract/package-lock.json`) is
-//! installed into `xtask/contract/node_modules` with `npm ci` the first time. One Prism
-//! per spec file listens on a free loopback port in `--errors` mode, so a request that
-//! breaks the spec gets an error status, with `--dynamic` (seeded) responses generated
-//! from the schemas; `tests/tests/contract.rs` then makes one call per
-//! spec file with the generated client (URLs in `APIKIT_CONTRACT_<PROVIDER>_<FILE>`).
-//! The run fails if a test fails or any Prism log reports a validation error.
+//! Prism (npm `@stoplight/prism-cli` 5.14.2, the newest that runs on Node 20, pinned by
+//! `xtask/contract/package-lock.json`) is installed into `xtask/contract/node_modules`
+//! with `npm ci` the first time. One Prism per spec file listens on a free loopback port
+//! in `--errors` mode, so a request that breaks the spec gets an error status; responses
+//! are Prism's static ones built from the schemas (deterministic). `tests/tests/contract.rs`
+//! then makes one call per spec file with the generated client (URLs in
+//! `APIKIT_CONTRACT_<PROVIDER>_<FILE>`). The run fails if a test fails or any Prism log
+//! reports a request validation error.
 
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
