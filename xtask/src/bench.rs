@@ -163,12 +163,11 @@ pub fn compile(root: &Path, iterations: usize) -> Result<CompileBench> {
         packages.push(p.config.crate_name.clone());
     }
     let cargo = |args: &[&str]| -> Result<()> {
-        let status =
-            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .args(args)
-                .current_dir(root)
-                .status()
-                .map_err(|e| Error::Other(format!("cannot run cargo: {e}")))?;
+        let status = std::process::Command::new(crate::cargo())
+            .args(args)
+            .current_dir(root)
+            .status()
+            .map_err(|e| Error::Other(format!("cannot run cargo: {e}")))?;
         if status.success() {
             Ok(())
         } else {
@@ -247,7 +246,7 @@ pub const RUNTIME_RUNS: usize = 3;
 /// Builds and runs `benches/runtime` in release mode [`RUNTIME_RUNS`] times and returns
 /// the run with the median overhead ratio, with every run's ratio.
 pub fn runtime(root: &Path) -> Result<RuntimeBench> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::cargo();
     let mut runs = vec![];
     for _ in 0..RUNTIME_RUNS {
         let out = std::process::Command::new(&cargo)

@@ -415,12 +415,14 @@ pub struct HookTables {
     request_media: Vec<(String, String)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
-    /// operationId -> path template, sorted by operationId (for the tracing span).
+    /// operationId -> path template (for the tracing span).
     paths: Vec<(String, String)>,
 }
 
 impl HookTables {
     /// Reads `x-apikit-request-media` and `x-apikit-empty-success` off every operation.
+    /// Every table is sorted by operationId: `apikit_runtime::hooks::lookup` searches
+    /// them by halves.
     pub fn from_doc(doc: &Value) -> Self {
         let mut tables = HookTables::default();
         for (path, _, op) in normalize::walk::operations(doc) {
@@ -440,6 +442,8 @@ impl HookTables {
                 tables.empty_success.push((id.to_owned(), ranges));
             }
         }
+        tables.request_media.sort();
+        tables.empty_success.sort();
         tables.paths.sort();
         tables
     }

@@ -87,7 +87,7 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
     }
     // `--workspace` builds with the same features as the README's test command, so the
     // client crates already built by `cargo test --workspace` are reused.
-    let status = Command::new(env_cargo())
+    let status = Command::new(crate::cargo())
         .current_dir(root)
         .args([
             "test",
@@ -123,10 +123,6 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
 /// `sendgrid_webhooks`.
 fn test_name(var: &str) -> String {
     var.trim_start_matches("APIKIT_CONTRACT_").to_lowercase()
-}
-
-fn env_cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
 /// `xtask/contract/node_modules/.bin/prism`, installed from the lockfile if missing.

@@ -18,6 +18,11 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Result};
 
+/// The cargo that runs this xtask (`$CARGO`), for the tasks that run cargo again.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
 /// The repository root (the folder holding `specs/` and `crates/`): the nearest ancestor
 /// of the current directory with an `xtask/` folder and a `Cargo.toml`, so a clone
 /// anywhere works; else the root this xtask was built from.

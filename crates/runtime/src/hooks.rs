@@ -7,19 +7,18 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
-/// The entry of `table` for `operation_id`, if any.
+/// The entry of `table` (sorted by operationId, as the generator writes every table)
+/// for `operation_id`, if any.
 pub fn lookup<T: Copy>(table: &[(&str, T)], operation_id: &str) -> Option<T> {
     table
-        .iter()
-        .find(|(id, _)| *id == operation_id)
-        .map(|(_, v)| *v)
+        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
+        .ok()
+        .map(|i| table[i].1)
 }
 
 /// The path template of `operation_id` in `table` (sorted by operationId), or `""`.
 pub fn path_template(table: &[(&str, &'static str)], operation_id: &str) -> &'static str {
-    table
-        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
-        .map_or("", |i| table[i].1)
+    lookup(table, operation_id).unwrap_or("")
 }
 
 /// Sends the request body as `media` instead of the JSON or raw bytes progenitor built:

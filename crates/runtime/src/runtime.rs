@@ -88,11 +88,13 @@ impl Runtime {
         let policy = &self.retry;
         let start = Instant::now();
         let idempotent = !matches!(*request.method(), Method::POST | Method::PATCH);
-        let mut next = Some(request);
+        // A failed connect never sent the request; anything later may have, and only an
+        // idempotent method (or the user's opt-in) makes sending it again safe.
+        let may_resend = |maybe_sent: bool| !maybe_sent || idempotent || policy.non_idempotent;
+        let mut request = request;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let request = next.take().expect("a request is kept for every attempt");
             // A streaming body cannot be replayed: such a call gets one attempt.
             let spare = (attempt < policy.max_attempts)
                 .then(|| request.try_clone())
@@ -104,20 +106,12 @@ impl Runtime {
             let wait = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    retry_status(response.status())
-                        .then_some(())
-                        .filter(|()| idempotent || policy.non_idempotent)
-                        .map(|()| {
-                            crate::error::retry_after(response.headers())
-                                .unwrap_or_else(|| self.backoff(attempt))
-                        })
+                    (retry_status(response.status()) && may_resend(true)).then(|| {
+                        crate::error::retry_after(response.headers())
+                            .unwrap_or_else(|| self.backoff(attempt))
+                    })
                 }
-                Err(e) => {
-                    // A failed connect never sent the request; anything later may have.
-                    let sent_maybe = !e.is_connect();
-                    (!sent_maybe || idempotent || policy.non_idempotent)
-                        .then(|| self.backoff(attempt))
-                }
+                Err(e) => may_resend(!e.is_connect()).then(|| self.backoff(attempt)),
             };
             let (Some(wait), Some(spare)) = (wait, spare) else {
                 return result;
@@ -143,7 +137,7 @@ impl Runtime {
             // The response (and its connection) is released before waiting.
             drop(result);
             tokio::time::sleep(wait).await;
-            next = Some(spare);
+            request = spare;
         }
     }
 
