@@ -1,4 +1,4 @@
-//! The fixture specs' generated clients (tests/fixture-clients) against an in-process
+//! The fixture specs' generated clients (crates/codegen/tests/output) against an in-process
 //! mock server: what the normalization passes promise holds at run time.
 
 use apikit_fixture_clients::{forward_compat, media_types, multiple_2xx, odd_schemas};

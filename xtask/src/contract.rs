@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::codegen::Provider;
-use crate::{Error, Result};
+use apikit_codegen::{Error, Provider, Result};
 
 /// How long a Prism may take to start listening.
 const STARTUP: Duration = Duration::from_secs(90);

@@ -1,10 +1,16 @@
-//! `cargo xtask`: code generation and repository checks for apikit.
+//! `cargo xtask`: the command line over apikit's generator (`apikit-codegen`) and
+//! spec-diff (`apikit-spec-diff`) libraries, plus the Prism contract runner and the
+//! benchmarks. Each subcommand is one function below; the work is in the libraries.
 
-use std::path::PathBuf;
+mod bench;
+mod contract;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use xtask::codegen;
+use apikit_codegen::{Error, Result};
+use apikit_spec_diff as spec_diff;
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "apikit repository tasks")]
@@ -22,12 +28,6 @@ enum Command {
         check: bool,
         /// Only these providers (folder names under specs/).
         providers: Vec<String>,
-    },
-    /// Write the JSON Schema of every webhook payload type to crates/apikit/schemas/.
-    Schemas {
-        /// Write nothing; exit 1 and list every schema file that differs.
-        #[arg(long)]
-        check: bool,
     },
     /// Time `codegen --check` for all providers against a baseline; write BENCHMARKS.md.
     BenchCodegen {
@@ -77,8 +77,8 @@ enum Command {
         #[arg(long)]
         base: Option<String>,
         /// `markdown` (a PR comment) or `json`.
-        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
-        format: String,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
         /// Exit 1 when any change is breaking.
         #[arg(long)]
         fail_on_breaking: bool,
@@ -101,7 +101,20 @@ enum Command {
     Normalize {
         /// A spec file (YAML or JSON).
         spec: PathBuf,
+        /// Print the facts normalization learned (real request media types, empty
+        /// success statuses) instead of the document.
+        #[arg(long)]
+        facts: bool,
     },
+}
+
+/// `--format` of spec-diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// A pull-request comment.
+    Markdown,
+    /// `{"changes": [...]}`.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -111,151 +124,14 @@ fn main() -> ExitCode {
         Command::SpecDiff { .. } => ExitCode::from(2),
         _ => ExitCode::FAILURE,
     };
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            error_code
-        }
-    }
-}
-
-/// The providers named on the command line (all when none is), or an error naming the
-/// first unknown one.
-fn select(all: &[codegen::Provider], names: &[String]) -> xtask::Result<Vec<codegen::Provider>> {
-    if names.is_empty() {
-        return Ok(all.to_vec());
-    }
-    names
-        .iter()
-        .map(|name| {
-            all.iter()
-                .find(|p| &p.name == name)
-                .cloned()
-                .ok_or_else(|| {
-                    xtask::Error::Other(format!(
-                        "no provider `{name}`: expected specs/{name}/provider.toml"
-                    ))
-                })
-        })
-        .collect()
-}
-
-fn run(cli: Cli) -> xtask::Result<ExitCode> {
-    let root = xtask::project_root();
-    match cli.command {
-        Command::Codegen { check, providers } => {
-            let all = codegen::discover(&root)?;
-            let selected = select(&all, &providers)?;
-            let plan = codegen::plan(&root, &selected)?;
-            if check {
-                let mut drift = codegen::check(&root, &plan, &all)?;
-                if !providers.is_empty() {
-                    drift.orphaned.clear();
-                }
-                if drift.is_clean() {
-                    println!(
-                        "codegen --check: {} provider(s) match their specs",
-                        selected.len()
-                    );
-                    return Ok(ExitCode::SUCCESS);
-                }
-                eprint!("{drift}");
-                eprintln!("run `cargo xtask codegen` and review the diff");
-                return Ok(ExitCode::FAILURE);
-            }
-            let orphans = codegen::orphans(&root, &all)?;
-            if !orphans.is_empty() {
-                let list: Vec<_> = orphans.iter().map(|p| p.display().to_string()).collect();
-                return Err(xtask::Error::Other(format!(
-                    "generated files without a spec: {}; delete their crate folder or restore the spec",
-                    list.join(", ")
-                )));
-            }
-            let changed = codegen::apply(&root, &plan)?;
-            for p in &changed {
-                println!("wrote {}", p.display());
-            }
-            println!(
-                "codegen: {} provider(s), {} file(s) changed",
-                selected.len(),
-                changed.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Schemas { check } => {
-            if check {
-                let drift = xtask::schemas::check(&root)?;
-                if drift.is_clean() {
-                    println!(
-                        "schemas --check: {} match the payload types",
-                        xtask::schemas::plan().len()
-                    );
-                    return Ok(ExitCode::SUCCESS);
-                }
-                eprint!("{drift}");
-                eprintln!("run `cargo xtask schemas` and review the diff");
-                return Ok(ExitCode::FAILURE);
-            }
-            let changed = xtask::schemas::apply(&root)?;
-            for p in &changed {
-                println!("wrote {}", p.display());
-            }
-            println!("schemas: {} file(s) changed", changed.len());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchCodegen { iterations } => {
-            let result = xtask::bench::run(&root, iterations)?;
-            let profile = if cfg!(debug_assertions) {
-                "dev"
-            } else {
-                "release"
-            };
-            let section = result.section(profile);
-            print!("{section}");
-            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchCompile { iterations } => {
-            let result = xtask::bench::compile(&root, iterations)?;
-            let section = result.section();
-            print!("{section}");
-            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Add { name, spec, force } => {
-            let added = xtask::add::add(&root, &name, &spec, force)?;
-            for p in &added.written {
-                println!("wrote {}", p.display());
-            }
-            for note in &added.notes {
-                eprintln!("note: {note}");
-            }
-            println!(
-                "added provider `{name}`: check it with `cargo check -p apikit-{name}` and review specs/{name}/provider.toml"
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::BenchRuntime => {
-            let result = xtask::bench::runtime(&root)?;
-            let section = result.section();
-            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
-            print!("{section}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Contract { providers } => {
-            let chosen = select(&codegen::discover(&root)?, &providers)?;
-            let problems = xtask::contract::run(&root, &chosen)?;
-            if problems.is_empty() {
-                println!("contract: every request matched its spec");
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for p in &problems {
-                    eprintln!("contract: {p}");
-                }
-                Ok(ExitCode::FAILURE)
-            }
-        }
+    let root = project_root();
+    let result = match cli.command {
+        Command::Codegen { check, providers } => codegen(&root, check, &providers),
+        Command::BenchCodegen { iterations } => bench_codegen(&root, iterations),
+        Command::Add { name, spec, force } => add(&root, &name, &spec, force),
+        Command::BenchCompile { iterations } => bench_compile(&root, iterations),
+        Command::BenchRuntime => bench_runtime(&root),
+        Command::Contract { providers } => contract(&root, &providers),
         Command::SpecDiff {
             old,
             new,
@@ -266,43 +142,207 @@ fn run(cli: Cli) -> xtask::Result<ExitCode> {
             name,
             providers,
         } => {
-            use xtask::spec_diff;
-            let report = match (old, new) {
-                (Some(old), Some(new)) => {
-                    spec_diff::diff_files(&old, &new, name.as_deref(), !no_api)?
-                }
-                _ => spec_diff::diff_base(&root, base.as_deref(), &providers, !no_api)?,
+            let sides = match (old, new) {
+                (Some(old), Some(new)) => Sides::Files { old, new, name },
+                _ => Sides::Base { base, providers },
             };
-            let format = if format == "json" {
-                spec_diff::Format::Json
-            } else {
-                spec_diff::Format::Markdown
-            };
-            print!("{}", spec_diff::report::render(&report, format));
-            if fail_on_breaking && report.has_breaking() {
-                return Ok(ExitCode::FAILURE);
-            }
-            Ok(ExitCode::SUCCESS)
+            spec_diff(&root, sides, format, fail_on_breaking, !no_api)
         }
-        Command::BenchSpecDiff { iterations } => {
-            let result = xtask::spec_diff::bench::run(&root, iterations)?;
-            let profile = if cfg!(debug_assertions) {
-                "dev"
-            } else {
-                "release"
-            };
-            let section = result.section(profile);
-            print!("{section}");
-            xtask::bench::write_section(&root.join("BENCHMARKS.md"), &section)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Normalize { spec } => {
-            let doc = xtask::normalize_file(&spec)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("JSON values serialize")
-            );
-            Ok(ExitCode::SUCCESS)
+        Command::BenchSpecDiff { iterations } => bench_spec_diff(&root, iterations),
+        Command::Normalize { spec, facts } => normalize(&spec, facts),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            error_code
         }
     }
+}
+
+/// The cargo that runs this xtask (`$CARGO`), for the tasks that run cargo again.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// The repository root (the folder holding `specs/` and `crates/`): the nearest ancestor
+/// of the current directory with an `xtask/` folder and a `Cargo.toml`, so a clone
+/// anywhere works; else the root this xtask was built from.
+fn project_root() -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    let found = cwd.as_deref().and_then(|cwd| {
+        cwd.ancestors()
+            .find(|d| d.join("xtask").is_dir() && d.join("Cargo.toml").is_file())
+    });
+    found.map(Path::to_owned).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one level below the root")
+            .to_owned()
+    })
+}
+
+/// `codegen [--check] [provider...]`.
+fn codegen(root: &Path, check: bool, providers: &[String]) -> Result<ExitCode> {
+    let all = apikit_codegen::discover(root)?;
+    let selected = apikit_codegen::select(&all, providers)?;
+    let plan = apikit_codegen::plan(root, &selected)?;
+    if check {
+        let mut drift = apikit_codegen::check(root, &plan, &all)?;
+        if !providers.is_empty() {
+            drift.orphaned.clear();
+        }
+        if drift.is_clean() {
+            println!(
+                "codegen --check: {} provider(s) match their specs",
+                selected.len()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprint!("{drift}");
+        eprint!("{}", apikit_codegen::files::diff(root, &plan, &drift, 3)?);
+        eprintln!("run `cargo xtask codegen` and review the diff");
+        return Ok(ExitCode::FAILURE);
+    }
+    let orphans = apikit_codegen::files::orphans(root, &all)?;
+    if !orphans.is_empty() {
+        let list: Vec<_> = orphans.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Other(format!(
+            "generated files without a spec: {}; delete their crate folder or restore the spec",
+            list.join(", ")
+        )));
+    }
+    let changed = apikit_codegen::apply(root, &plan)?;
+    for p in &changed {
+        println!("wrote {}", p.display());
+    }
+    println!(
+        "codegen: {} provider(s), {} file(s) changed",
+        selected.len(),
+        changed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `add <name> <spec> [--force]`.
+fn add(root: &Path, name: &str, spec: &Path, force: bool) -> Result<ExitCode> {
+    let added = apikit_codegen::add::add(root, name, spec, force)?;
+    for p in &added.written {
+        println!("wrote {}", p.display());
+    }
+    for note in &added.notes {
+        eprintln!("note: {note}");
+    }
+    println!(
+        "added provider `{name}`: check it with `cargo check -p apikit-{name}` and review specs/{name}/provider.toml"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The build profile this xtask runs in, for benchmark reports.
+fn profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "dev"
+    } else {
+        "release"
+    }
+}
+
+/// Prints a benchmark section and replaces it in BENCHMARKS.md.
+fn report_bench(root: &Path, section: &str) -> Result<ExitCode> {
+    print!("{section}");
+    bench::write_section(&root.join("BENCHMARKS.md"), section)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `bench-codegen`.
+fn bench_codegen(root: &Path, iterations: usize) -> Result<ExitCode> {
+    let result = bench::run(root, iterations)?;
+    report_bench(root, &result.section(profile()))
+}
+
+/// `bench-compile`.
+fn bench_compile(root: &Path, iterations: usize) -> Result<ExitCode> {
+    let result = bench::compile(root, iterations)?;
+    report_bench(root, &result.section())
+}
+
+/// `bench-runtime`.
+fn bench_runtime(root: &Path) -> Result<ExitCode> {
+    let result = bench::runtime(root)?;
+    report_bench(root, &result.section())
+}
+
+/// `bench-spec-diff`.
+fn bench_spec_diff(root: &Path, iterations: usize) -> Result<ExitCode> {
+    let result = bench::spec_diff::run(root, iterations)?;
+    report_bench(root, &result.section(profile()))
+}
+
+/// `contract [provider...]`.
+fn contract(root: &Path, providers: &[String]) -> Result<ExitCode> {
+    let chosen = apikit_codegen::select(&apikit_codegen::discover(root)?, providers)?;
+    let problems = contract::run(root, &chosen)?;
+    if problems.is_empty() {
+        println!("contract: every request matched its spec");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        eprintln!("contract: {p}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// What spec-diff compares.
+enum Sides {
+    /// `--old F --new F [--name N]`.
+    Files {
+        old: PathBuf,
+        new: PathBuf,
+        name: Option<String>,
+    },
+    /// `[--base REV] [provider...]`.
+    Base {
+        base: Option<String>,
+        providers: Vec<String>,
+    },
+}
+
+/// `spec-diff`.
+fn spec_diff(
+    root: &Path,
+    sides: Sides,
+    format: ReportFormat,
+    fail_on_breaking: bool,
+    with_api: bool,
+) -> Result<ExitCode> {
+    let report = match sides {
+        Sides::Files { old, new, name } => {
+            spec_diff::diff_files(&old, &new, name.as_deref(), with_api)?
+        }
+        Sides::Base { base, providers } => {
+            spec_diff::diff_base(root, base.as_deref(), &providers, with_api)?
+        }
+    };
+    let format = match format {
+        ReportFormat::Markdown => spec_diff::Format::Markdown,
+        ReportFormat::Json => spec_diff::Format::Json,
+    };
+    print!("{}", spec_diff::report::render(&report, format));
+    if fail_on_breaking && report.has_breaking() {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `normalize <spec> [--facts]`.
+fn normalize(spec: &Path, facts: bool) -> Result<ExitCode> {
+    let normalized = apikit_codegen::normalize::file(spec)?;
+    let json = if facts {
+        serde_json::to_string_pretty(&normalized.facts)
+    } else {
+        serde_json::to_string_pretty(&normalized.doc)
+    };
+    println!("{}", json.expect("JSON values serialize"));
+    Ok(ExitCode::SUCCESS)
 }

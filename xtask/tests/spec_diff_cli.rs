@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 fn fixture(case: &str, side: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/spec-diff")
+        .join("../crates/spec-diff/tests/fixtures/spec-diff")
         .join(case)
         .join(format!("{side}.yaml"))
 }

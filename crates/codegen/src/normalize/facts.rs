@@ -1,0 +1,121 @@
+//! What normalization learns about an operation that the rewritten document no longer
+//! says: the passes rewrite a spec into what progenitor can build (a multipart body
+//! becomes a JSON object, an XML body raw bytes), and the facts keep the difference so
+//! the generated hooks can restore it on the wire and spec-diff can compare it.
+//!
+//! Facts flow forward only: passes record them, [`crate::render`] and spec-diff read
+//! them; nothing writes them back into the document.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The facts of one operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OperationFacts {
+    /// The media type the request body is really sent as, when the document now
+    /// declares another one for progenitor (`multipart/form-data` declared as JSON,
+    /// `application/xml` as raw bytes). Pass `media-types`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_media: Option<String>,
+    /// Success statuses (`"204"`, `"2XX"`) documented without a body next to JSON ones:
+    /// their empty body reads as JSON `null`. Pass `responses`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub empty_success: Vec<String>,
+}
+
+impl OperationFacts {
+    /// True when no pass recorded anything.
+    pub fn is_empty(&self) -> bool {
+        self.request_media.is_none() && self.empty_success.is_empty()
+    }
+
+    /// Takes every fact `later` has; the rest stay.
+    fn update(&mut self, later: OperationFacts) {
+        if later.request_media.is_some() {
+            self.request_media = later.request_media;
+        }
+        if !later.empty_success.is_empty() {
+            self.empty_success = later.empty_success;
+        }
+    }
+}
+
+/// Facts per operation, keyed by the operation's path and method in the normalized
+/// document (stable across passes, unlike operationIds, which the merged document may
+/// still rename).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Facts {
+    operations: BTreeMap<String, BTreeMap<String, OperationFacts>>,
+}
+
+impl Facts {
+    /// The facts of `method path`, if a pass recorded any.
+    pub fn get(&self, path: &str, method: &str) -> Option<&OperationFacts> {
+        self.operations
+            .get(path)
+            .and_then(|m| m.get(method))
+            .filter(|f| !f.is_empty())
+    }
+
+    /// The facts of `method path`, to record into.
+    pub fn entry(&mut self, path: &str, method: &str) -> &mut OperationFacts {
+        self.operations
+            .entry(path.to_owned())
+            .or_default()
+            .entry(method.to_owned())
+            .or_default()
+    }
+
+    /// Takes what a later run (another file, or the merged document) learned; a fact
+    /// it recorded replaces the earlier one.
+    pub fn merge(&mut self, later: Facts) {
+        for (path, methods) in later.operations {
+            for (method, facts) in methods {
+                self.entry(&path, &method).update(facts);
+            }
+        }
+    }
+
+    /// True when no operation has a fact.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// Every `(path, method, facts)` with a fact, sorted by path, then method.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &OperationFacts)> {
+        self.operations.iter().flat_map(|(path, methods)| {
+            methods
+                .iter()
+                .filter(|(_, f)| !f.is_empty())
+                .map(move |(method, f)| (path.as_str(), method.as_str(), f))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_facts_replace_earlier_ones_and_keep_the_rest() {
+        let mut first = Facts::default();
+        first.entry("/a", "post").request_media = Some("multipart/form-data".into());
+        first.entry("/a", "get").empty_success = vec!["204".into()];
+        let mut later = Facts::default();
+        later.entry("/a", "get").empty_success = vec!["204".into(), "2XX".into()];
+        later.entry("/b", "put");
+        first.merge(later);
+        assert_eq!(
+            first.get("/a", "post").unwrap().request_media.as_deref(),
+            Some("multipart/form-data")
+        );
+        assert_eq!(
+            first.get("/a", "get").unwrap().empty_success,
+            ["204", "2XX"]
+        );
+        assert_eq!(first.get("/b", "put"), None, "an empty entry is no fact");
+        assert_eq!(first.iter().count(), 2);
+    }
+}

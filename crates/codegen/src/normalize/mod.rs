@@ -1,0 +1,122 @@
+//! The normalization layer: small named passes that rewrite a loaded spec, in memory,
+//! into the OpenAPI 3.0 subset progenitor handles. The checked-in spec is never changed.
+//!
+//! Each pass takes the whole document as a JSON value and a [`Ctx`]: the file (for
+//! errors, reported as [`Error::Spec`](crate::Error::Spec) with the JSON pointer of the
+//! node) and the [`Facts`] the pass learns (what the rewritten document no longer says).
+//! The order of [`PASSES`] matters and is documented in ARCHITECTURE.md.
+//!
+//! Architecture invariant: normalization changes the shape of a spec, never its
+//! meaning. What a rewrite would lose is kept in [`Facts`], never in `x-` keys of the
+//! document.
+
+mod facts;
+mod passes;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use facts::{Facts, OperationFacts};
+pub use passes::type_names;
+
+use crate::error::{Error, Result};
+use crate::spec;
+
+/// What a pass gets besides the document.
+pub struct Ctx<'a> {
+    /// The spec file, for error messages.
+    pub file: &'a Path,
+    /// Where the pass records what it learned.
+    pub facts: &'a mut Facts,
+}
+
+/// A pass: a rewrite of the whole document.
+pub type Pass = fn(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()>;
+
+/// Every pass, in the order they run (module docs of `passes/*.rs` give each rule).
+pub const PASSES: &[Pass] = &[
+    passes::swagger2::run,
+    passes::openapi31::run,
+    passes::version::run,
+    passes::operation_ids::run,
+    passes::parameters::run,
+    passes::schemas::run,
+    passes::media_types::run,
+    passes::responses::run,
+    passes::type_names::run,
+];
+
+/// A normalized document and what the passes learned about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// The OpenAPI 3.0 document progenitor gets.
+    pub doc: Value,
+    /// Per-operation facts the document does not carry.
+    pub facts: Facts,
+}
+
+/// Runs every pass over `doc` and returns the facts they recorded.
+pub fn normalize(doc: &mut Value, file: &Path) -> Result<Facts> {
+    let mut facts = Facts::default();
+    let mut cx = Ctx {
+        file,
+        facts: &mut facts,
+    };
+    for pass in PASSES {
+        pass(doc, &mut cx)?;
+    }
+    Ok(facts)
+}
+
+/// Loads one spec file and normalizes it, as `cargo xtask normalize` prints it.
+pub fn file(path: &Path) -> Result<Normalized> {
+    let mut doc = spec::load(path)?;
+    let facts = normalize(&mut doc, path)?;
+    Ok(Normalized { doc, facts })
+}
+
+/// A provider's spec files (in `provider.toml` order, as path and text): each parsed
+/// and normalized on its own (one may be Swagger 2.0 or 3.1 while another is 3.0), then
+/// merged and normalized once more for names that only collide across files. The facts
+/// of every run are kept; a later run's fact replaces an earlier one.
+pub fn sources(sources: &[(PathBuf, String)]) -> Result<Normalized> {
+    let mut merged: Option<Normalized> = None;
+    for (path, text) in sources {
+        let mut value = spec::parse(path, text)?;
+        let facts = normalize(&mut value, path)?;
+        match &mut merged {
+            None => merged = Some(Normalized { doc: value, facts }),
+            Some(base) => {
+                spec::merge(&mut base.doc, value, path)?;
+                base.facts.merge(facts);
+            }
+        }
+    }
+    let (Some(mut merged), Some((first, _))) = (merged, sources.first()) else {
+        return Err(Error::Other("no spec file to normalize".into()));
+    };
+    let facts = normalize(&mut merged.doc, first)?;
+    merged.facts.merge(facts);
+    Ok(merged)
+}
+
+/// HTTP methods of a path item, in the order passes visit them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Runs one pass alone over `doc` (unit tests of the passes).
+#[cfg(test)]
+pub(crate) fn run_alone(pass: Pass, doc: &mut Value, file: &Path) -> Result<Facts> {
+    let mut facts = Facts::default();
+    pass(
+        doc,
+        &mut Ctx {
+            file,
+            facts: &mut facts,
+        },
+    )?;
+    Ok(facts)
+}

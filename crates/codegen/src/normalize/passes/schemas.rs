@@ -1,0 +1,381 @@
+//! Pass `schemas`: rewrites schema objects into shapes typify turns into good Rust
+//! types, and makes the generated types tolerant of what providers add later.
+//!
+//! - A single-`$ref` `allOf` wrapper (`allOf: [{$ref: X}]` with only annotations such as
+//!   `description`, `default`, `readOnly` beside it) becomes `$ref: X`, so it does not
+//!   produce one more copy of `X`; with `nullable: true` it stays a wrapper (an
+//!   `Option<X>`).
+//! - `enum` values decide the type: an enum whose values are all numbers is an
+//!   integer/number enum whatever its `type` says; otherwise a scalar enum is a string
+//!   enum (numbers among the values are written as strings, and `type: integer` with
+//!   string values becomes `type: string`); duplicate values are dropped; `null` among
+//!   the values becomes `nullable: true`.
+//! - Numeric enums lose their `enum` list (kept in the description as "Known values"),
+//!   so a value added by the provider still decodes. String enums keep it: the
+//!   generator adds an `Unknown(String)` variant to every string enum type instead.
+//! - `additionalProperties: false` is dropped: typify would turn it into
+//!   `deny_unknown_fields`, and a response gaining a field must not break old clients.
+//! - A schema with `properties` but no `type` is an object; `required` names that are
+//!   not properties of an object that allows no others are dropped.
+//! - A `default` the schema rejects (wrong type, not among the `enum` values) is
+//!   dropped; typify refuses a spec over it.
+//! - `minLength`/`minItems`/`minProperties` of 0 are dropped (they constrain nothing).
+//! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
+//! - A `type` that names no OpenAPI 3.0 type (`""`, `"file"` left over, `"any"`) is
+//!   dropped: the schema then accepts any value, where typify would panic.
+//! - `format` is an annotation: it stays on strings, and on integers and numbers when
+//!   typify knows it (`int32`, `int64`, `float`, `double`, ...); anywhere else
+//!   (`{type: boolean, format: boolean}`, `{type: object, format: file}`, a `format`
+//!   without a `type`) it moves into the description, where typify would panic.
+//! - A schema without `type` loses the numeric, string and array bounds (`minimum`,
+//!   `maxLength`, `pattern`, `minItems`, ...): they apply only to values of one type,
+//!   typify panics on them, and a client does not enforce them anyway.
+//! - `required` keeps only names of declared `properties` (when there are any), each
+//!   once: typify asserts on the others, and a client does not enforce presence of a
+//!   field it has no member for.
+//! - An empty `allOf`, `anyOf` or `oneOf` list is dropped (typify panics on it; an empty
+//!   `allOf` constrains nothing, and the empty `anyOf`/`oneOf` a broken spec can carry
+//!   is read the same way rather than as "no value at all").
+
+use serde_json::{Value, json};
+
+use crate::error::Result;
+use crate::normalize::Ctx;
+use crate::normalize::walk::{self, Object};
+
+/// Keys beside a single `$ref` in `allOf` that do not change the type.
+const WRAPPER_ANNOTATIONS: [&str; 10] = [
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "xml",
+];
+
+pub fn run(doc: &mut Value, _cx: &mut Ctx<'_>) -> Result<()> {
+    walk::schemas_mut(doc, &mut |s, _| {
+        rewrite(s);
+        Ok(())
+    })
+}
+
+/// Numeric formats typify maps to Rust integer and float types.
+const NUMERIC_FORMATS: [&str; 12] = [
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float", "double",
+    "uint", "int",
+];
+
+/// Moves a `format` typify cannot use into the description.
+fn format_to_docs(s: &mut Object) {
+    let Some(format) = s.get("format") else {
+        return;
+    };
+    let keep = match s.get("type").and_then(Value::as_str) {
+        Some("string") => format.is_string(),
+        Some("integer" | "number") => format
+            .as_str()
+            .is_some_and(|f| NUMERIC_FORMATS.contains(&f)),
+        _ => false,
+    };
+    if keep {
+        return;
+    }
+    let shown = match format {
+        Value::String(f) => f.clone(),
+        other => other.to_string(),
+    };
+    s.remove("format");
+    let note = format!("Format: `{shown}`.");
+    match s.get_mut("description") {
+        Some(Value::String(d)) if !d.trim().is_empty() => {
+            d.push_str("\n\n");
+            d.push_str(&note);
+        }
+        _ => {
+            s.insert("description".into(), note.into());
+        }
+    }
+}
+
+/// Validation keywords that apply to one type only.
+const TYPED_BOUNDS: [&str; 11] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// The `type` names OpenAPI 3.0 defines.
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+fn rewrite(s: &mut Object) {
+    if s.get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| !TYPES.contains(&t))
+    {
+        s.remove("type");
+    }
+    if let Some(Value::Object(props)) = s.get("properties") {
+        let declared: Vec<String> = props.keys().cloned().collect();
+        if let Some(Value::Array(required)) = s.get_mut("required") {
+            let mut seen = vec![];
+            required.retain(|r| match r.as_str() {
+                Some(name)
+                    if declared.iter().any(|d| d == name) && !seen.contains(&name.to_owned()) =>
+                {
+                    seen.push(name.to_owned());
+                    true
+                }
+                _ => false,
+            });
+            if required.is_empty() {
+                s.remove("required");
+            }
+        }
+    }
+    format_to_docs(s);
+    if !s.contains_key("type") {
+        for key in TYPED_BOUNDS {
+            s.remove(key);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if s.get(key)
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+        {
+            s.remove(key);
+        }
+    }
+    // Lower bounds of 0 constrain nothing, and typify turns them into `len < 0` checks.
+    for key in ["minLength", "minItems", "minProperties"] {
+        if s.get(key).and_then(Value::as_u64) == Some(0) {
+            s.remove(key);
+        }
+    }
+    unwrap_all_of(s);
+    enums(s);
+    drop_bad_default(s);
+    if s.get("additionalProperties") == Some(&Value::Bool(false)) {
+        s.remove("additionalProperties");
+        let props: Vec<String> = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some(Value::Array(required)) = s.get_mut("required") {
+            required.retain(|r| r.as_str().is_some_and(|r| props.iter().any(|p| p == r)));
+            if required.is_empty() {
+                s.remove("required");
+            }
+        }
+    }
+    if s.contains_key("properties") && !s.contains_key("type") && !has_composition(s) {
+        s.insert("type".into(), "object".into());
+    }
+}
+
+fn has_composition(s: &Object) -> bool {
+    ["allOf", "oneOf", "anyOf", "$ref"]
+        .iter()
+        .any(|k| s.contains_key(*k))
+}
+
+/// A `default` that the schema itself rejects (wrong type, not one of the `enum`
+/// values) is dropped: typify refuses the whole spec over it, and a client cannot rely
+/// on a default the provider documented wrongly.
+fn drop_bad_default(s: &mut Object) {
+    let Some(default) = s.get("default") else {
+        return;
+    };
+    let nullable = s.get("nullable") == Some(&Value::Bool(true));
+    let fits_type = match s.get("type").and_then(Value::as_str) {
+        _ if default.is_null() => nullable,
+        Some("string") => default.is_string(),
+        Some("integer") => default.is_i64() || default.is_u64(),
+        Some("number") => default.is_number(),
+        Some("boolean") => default.is_boolean(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => true,
+    };
+    let fits_enum = match s.get("enum").and_then(Value::as_array) {
+        Some(values) => values.contains(default) || (default.is_null() && nullable),
+        None => true,
+    };
+    if !(fits_type && fits_enum) {
+        s.remove("default");
+    }
+}
+
+fn unwrap_all_of(s: &mut Object) {
+    let Some(Value::Array(all)) = s.get("allOf") else {
+        return;
+    };
+    if all.len() != 1
+        || all[0].get("$ref").is_none()
+        || all[0].as_object().map(|o| o.len()) != Some(1)
+    {
+        return;
+    }
+    let only_annotations = s
+        .keys()
+        .all(|k| k == "allOf" || WRAPPER_ANNOTATIONS.contains(&k.as_str()));
+    if !only_annotations {
+        return;
+    }
+    let reference = all[0]["$ref"].clone();
+    s.clear();
+    s.insert("$ref".into(), reference);
+}
+
+fn enums(s: &mut Object) {
+    let Some(Value::Array(values)) = s.get("enum").cloned() else {
+        return;
+    };
+    let has_null = values.iter().any(Value::is_null);
+    let mut rest: Vec<Value> = vec![];
+    for v in values.into_iter().filter(|v| !v.is_null()) {
+        if !rest.contains(&v) {
+            rest.push(v);
+        }
+    }
+    if has_null {
+        s.insert("nullable".into(), true.into());
+    }
+    if rest.is_empty() {
+        // Only null: any value that is null; nothing to enumerate.
+        s.remove("enum");
+        return;
+    }
+    let all_ints = rest.iter().all(|v| v.is_i64() || v.is_u64());
+    let all_numbers = rest.iter().all(Value::is_number);
+    let declared = s.get("type").and_then(Value::as_str).map(str::to_owned);
+    let scalar = matches!(
+        declared.as_deref(),
+        Some("integer") | Some("number") | Some("string") | None
+    );
+    if scalar && all_numbers {
+        let ty = if all_ints && declared.as_deref() != Some("number") {
+            "integer"
+        } else {
+            "number"
+        };
+        s.insert("type".into(), ty.into());
+        let known: Vec<String> = rest.iter().map(Value::to_string).collect();
+        let note = format!("Known values: {}.", known.join(", "));
+        let description = match s.get("description").and_then(Value::as_str) {
+            Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+            _ => note,
+        };
+        s.insert("description".into(), description.into());
+        s.remove("enum");
+        return;
+    }
+    if scalar {
+        let strings: Vec<Value> = rest
+            .into_iter()
+            .map(|v| match v {
+                Value::String(_) => v,
+                other => Value::String(other.to_string()),
+            })
+            .collect();
+        let mut unique: Vec<Value> = vec![];
+        for v in strings {
+            if !unique.contains(&v) {
+                unique.push(v);
+            }
+        }
+        s.insert("type".into(), "string".into());
+        s.insert("enum".into(), json!(unique));
+    } else {
+        s.insert("enum".into(), json!(rest));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn one(schema: Value) -> Value {
+        let mut doc = json!({"components": {"schemas": {"S": schema}}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn all_of_wrappers() {
+        let r = json!({"$ref": "#/components/schemas/T"});
+        assert_eq!(
+            one(json!({"allOf": [r], "description": "d", "default": "x", "readOnly": true})),
+            r
+        );
+        let nullable = json!({"allOf": [r], "nullable": true});
+        assert_eq!(one(nullable.clone()), nullable);
+        let two = json!({"allOf": [r, {"type": "object"}]});
+        assert_eq!(one(two.clone()), two);
+    }
+
+    #[test]
+    fn enum_values_decide_the_type() {
+        assert_eq!(
+            one(json!({"type": "string", "enum": [10, 20, 30]})),
+            json!({"type": "integer", "description": "Known values: 10, 20, 30."})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": [null, "trial", "plan", "trial"]})),
+            json!({"type": "string", "enum": ["trial", "plan"], "nullable": true})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["", "a", 1]})),
+            json!({"type": "string", "enum": ["", "a", "1"]})
+        );
+    }
+
+    #[test]
+    fn enum_values_win_over_a_wrong_type_and_bad_defaults_go() {
+        assert_eq!(
+            one(json!({"type": "integer", "enum": ["created", "found"]})),
+            json!({"type": "string", "enum": ["created", "found"]})
+        );
+        assert_eq!(
+            one(json!({"type": "boolean", "default": "false"})),
+            json!({"type": "boolean"})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["a"], "default": "b"})),
+            json!({"type": "string", "enum": ["a"]})
+        );
+        let ok = json!({"type": "string", "nullable": true, "default": null});
+        assert_eq!(one(ok.clone()), ok);
+    }
+
+    #[test]
+    fn closed_objects_open_up() {
+        assert_eq!(
+            one(
+                json!({"properties": {"a": {"type": "string"}}, "additionalProperties": false, "required": ["a", "ghost"]})
+            ),
+            json!({"properties": {"a": {"type": "string"}}, "required": ["a"], "type": "object"})
+        );
+        assert_eq!(
+            one(json!({"type": "string", "minLength": 0, "maxLength": 3})),
+            json!({"type": "string", "maxLength": 3})
+        );
+        let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        assert_eq!(one(map.clone()), map);
+    }
+}

@@ -1,0 +1,280 @@
+//! Pass `type-names`: typify names each component schema after its key and each inline
+//! schema after where it sits (`{parent}_{property}`, `{operation}-response`, ...), in
+//! PascalCase, and emits two items with the same name when those collide, which does
+//! not compile. This pass removes the collisions it can predict:
+//!
+//! - component keys equal in PascalCase (`Test_Counts`, `Test_counts`): the first in
+//!   document order keeps its name, later ones get `_2`, `_3`, ... and every `$ref`
+//!   follows;
+//! - an inline schema whose derived name is a component's name (property `name` of
+//!   `tag` -> `TagName`, next to a component `tag_name`): if it is the same schema
+//!   (ignoring descriptions and examples) it becomes a `$ref` to the component,
+//!   otherwise it is titled `{derived name} value`;
+//! - the same for an inline `title` equal to a component's name (typify prefers titles
+//!   over derived names), and two different inline schemas with one title get
+//!   `{title} 2`, ... (typify would reuse the first type for the second).
+//!
+//! The generator still checks the output for duplicate type names and reports any this
+//! pass did not foresee.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToPascalCase;
+use serde_json::{Map, Value, json};
+
+use crate::error::{Result, pointer_token};
+use crate::normalize::Ctx as PassCtx;
+
+/// typify's PascalCase of a name (its `sanitize`, for the ASCII names specs use).
+pub fn pascal(name: &str) -> String {
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_pascal_case();
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
+pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
+    rename_components(doc);
+    let components: Map<String, Value> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let names: BTreeMap<String, String> =
+        components.keys().map(|k| (pascal(k), k.clone())).collect();
+    let ctx = Ctx {
+        components: &components,
+        names: &names,
+        titles: Default::default(),
+    };
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for (key, schema) in schemas.iter_mut() {
+            ctx.children(schema, key);
+        }
+    }
+    crate::normalize::walk::operations_mut(doc, &mut |_, _, op, _| {
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if let Some(Value::Object(content)) =
+            op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+        {
+            for m in content.values_mut() {
+                if let Some(s) = m.get_mut("schema") {
+                    ctx.inline(s, &format!("{id}-body"));
+                }
+            }
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for r in responses.values_mut() {
+                if let Some(Value::Object(content)) = r.get_mut("content") {
+                    for m in content.values_mut() {
+                        if let Some(s) = m.get_mut("schema") {
+                            ctx.inline(s, &format!("{id}-response"));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn rename_components(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut used = BTreeSet::new();
+    let mut renames: Vec<(String, String)> = vec![];
+    let old = std::mem::take(schemas);
+    for (key, schema) in old {
+        let mut new_key = key.clone();
+        let mut n = 2;
+        while !used.insert(pascal(&new_key)) {
+            new_key = format!("{key}_{n}");
+            n += 1;
+        }
+        if new_key != key {
+            renames.push((key, new_key.clone()));
+        }
+        schemas.insert(new_key, schema);
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let map: BTreeMap<String, String> = renames
+        .into_iter()
+        .map(|(a, b)| {
+            (
+                format!("#/components/schemas/{}", pointer_token(&a)),
+                format!("#/components/schemas/{}", pointer_token(&b)),
+            )
+        })
+        .collect();
+    crate::normalize::walk::refs_mut(doc, &mut |r| {
+        if let Some(new) = map.get(r.as_str()) {
+            *r = new.clone();
+        }
+    });
+}
+
+struct Ctx<'a> {
+    components: &'a Map<String, Value>,
+    /// PascalCase name -> component key.
+    names: &'a BTreeMap<String, String>,
+    /// Titles of inline schemas seen so far (PascalCase -> the schema, stripped): typify
+    /// reuses the first type registered under a name, so a second, different schema
+    /// with the same title must be retitled.
+    titles: std::cell::RefCell<BTreeMap<String, Value>>,
+}
+
+impl Ctx<'_> {
+    /// An inline schema that typify will name `raw` unless titled.
+    fn inline(&self, schema: &mut Value, raw: &str) {
+        let Value::Object(obj) = schema else { return };
+        if obj.contains_key("$ref") {
+            return;
+        }
+        let name = match obj.get("title").and_then(Value::as_str) {
+            Some(t) => t.to_owned(),
+            None => raw.to_owned(),
+        };
+        if (named_type(obj) || obj.contains_key("title"))
+            && let Some(key) = self.names.get(&pascal(&name))
+        {
+            let same = crate::normalize::walk::shape(&Value::Object(obj.clone()))
+                == crate::normalize::walk::shape(&self.components[key]);
+            if same {
+                *schema = json!({ "$ref": format!("#/components/schemas/{}", pointer_token(key)) });
+                return;
+            }
+            obj.insert("title".into(), format!("{name} value").into());
+        }
+        if let Some(title) = obj.get("title").and_then(Value::as_str).map(str::to_owned) {
+            let shape = crate::normalize::walk::shape(&Value::Object(obj.clone()));
+            let mut titles = self.titles.borrow_mut();
+            let mut unique = title.clone();
+            let mut n = 2;
+            while let Some(seen) = titles.get(&pascal(&unique)) {
+                if *seen == shape {
+                    break;
+                }
+                unique = format!("{title} {n}");
+                n += 1;
+            }
+            titles.insert(pascal(&unique), shape);
+            if unique != title {
+                obj.insert("title".into(), unique.into());
+            }
+        }
+        let name = schema
+            .get("title")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or(name);
+        self.children(schema, &name);
+    }
+
+    /// The inline subschemas of a schema named `name`.
+    fn children(&self, schema: &mut Value, name: &str) {
+        let Value::Object(obj) = schema else { return };
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (prop, s) in props.iter_mut() {
+                self.inline(s, &format!("{name}_{prop}"));
+            }
+        }
+        if let Some(items) = obj.get_mut("items") {
+            self.inline(items, &format!("{name}_item"));
+        }
+        if let Some(Value::Object(_)) = obj.get("additionalProperties") {
+            let extra = obj.get_mut("additionalProperties").expect("checked");
+            self.inline(extra, &format!("{name}Value"));
+        }
+    }
+}
+
+/// Whether typify gives this inline schema its own named type.
+fn named_type(s: &Map<String, Value>) -> bool {
+    s.contains_key("enum")
+        || s.contains_key("properties")
+        || s.contains_key("oneOf")
+        || s.contains_key("anyOf")
+        || s.get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.len() > 1)
+        || (s.get("type") == Some(&json!("string"))
+            && ["minLength", "maxLength", "pattern"]
+                .iter()
+                .any(|k| s.contains_key(*k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn pascal_matches_typify() {
+        assert_eq!(pascal("tag_name"), "TagName");
+        assert_eq!(pascal("Test_Counts"), "TestCounts");
+        assert_eq!(pascal("packageManager `npm`"), "PackageManagerNpm");
+        assert_eq!(pascal("0"), "X0");
+    }
+
+    #[test]
+    fn renames_colliding_components_and_reuses_identical_inline_ones() {
+        let mut doc = json!({
+            "components": {"schemas": {
+                "Test_Counts": {"type": "object"},
+                "Test_counts": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "tag": {"type": "object", "properties": {
+                    "name": {"type": "string", "minLength": 1, "description": "inline"},
+                    "kind": {"type": "string", "enum": ["a"]}
+                }},
+                "tag_name": {"type": "string", "minLength": 1, "description": "shared"},
+                "tag_kind": {"type": "string", "enum": ["b"]}
+            }},
+            "paths": {"/t": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Test_counts"}}}}}}}}
+        });
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let s = &doc["components"]["schemas"];
+        assert!(s.get("Test_counts_2").is_some());
+        assert_eq!(
+            doc["paths"]["/t"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            "#/components/schemas/Test_counts_2"
+        );
+        assert_eq!(
+            s["tag"]["properties"]["name"],
+            json!({"$ref": "#/components/schemas/tag_name"})
+        );
+        assert_eq!(s["tag"]["properties"]["kind"]["title"], "tag_kind value");
+
+        let mut doc = json!({"components": {"schemas": {
+            "a": {"type": "object", "properties": {"addr": {"title": "Address", "type": "object", "properties": {"x": {"type": "string"}}}}},
+            "b": {"type": "object", "properties": {"addr": {"title": "Address", "type": "object", "properties": {"y": {"type": "string"}}}}},
+            "c": {"type": "object", "properties": {"addr": {"title": "Address", "description": "same as a", "type": "object", "properties": {"x": {"type": "string"}}}}}
+        }}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["a"]["properties"]["addr"]["title"], "Address");
+        assert_eq!(s["b"]["properties"]["addr"]["title"], "Address 2");
+        assert_eq!(s["c"]["properties"]["addr"]["title"], "Address");
+    }
+}

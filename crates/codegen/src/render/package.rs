@@ -1,0 +1,122 @@
+//! The package around a generated module: its `Cargo.toml` (generated) and the
+//! hand-written starting points `src/lib.rs` and `README.md` (scaffold, written once).
+
+use crate::config::Provider;
+
+use super::Uses;
+
+/// The generated `Cargo.toml`: the package, TLS features, the dependencies the code
+/// uses, and those provider.toml adds for hand-written modules.
+pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
+    let c = &p.config;
+    let mut s = String::new();
+    for l in header {
+        s.push_str(&format!("# {l}\n"));
+    }
+    s.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = {}\nreadme = \"README.md\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\n",
+        c.crate_name,
+        c.version,
+        toml_str(&c.description)
+    ));
+    s.push_str("[features]\ndefault = [\"rustls\"]\n# TLS backend for the bundled reqwest client.\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n\n");
+    s.push_str("[dependencies]\napikit-runtime.workspace = true\nbytes.workspace = true\nprogenitor-client.workspace = true\nreqwest.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
+    if uses.chrono {
+        s.push_str("chrono.workspace = true\n");
+    }
+    if uses.futures {
+        s.push_str("futures.workspace = true\n");
+    }
+    if uses.regress {
+        s.push_str("regress.workspace = true\n");
+    }
+    if uses.uuid {
+        s.push_str("uuid.workspace = true\n");
+    }
+    if !c.dependencies.is_empty() {
+        s.push_str("# From [dependencies] in provider.toml: for the hand-written modules.\n");
+        for (name, spec) in &c.dependencies {
+            s.push_str(&format!("{name} = {spec}\n"));
+        }
+    }
+    s.push_str("\n[dev-dependencies]\n# fs: examples save downloads to files.\ntokio = { workspace = true, features = [\"fs\"] }\n");
+    s
+}
+
+/// A TOML basic string holding `s`.
+pub fn toml_str(s: &str) -> String {
+    // TOML basic strings accept JSON string escapes.
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+/// The scaffold `src/lib.rs`: the generated module and a place for extensions.
+pub fn scaffold_lib(p: &Provider) -> String {
+    format!(
+        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
+        name = p.name
+    )
+}
+
+/// The scaffold `README.md`, with a doc-tested constructor example.
+pub fn scaffold_readme(p: &Provider) -> String {
+    let c = &p.config;
+    let krate = c.crate_name.replace('-', "_");
+    let example = match &c.auth {
+        Some(a) => format!(
+            "```rust,no_run\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::{}(\"<{}>\")?;\n# let _ = client;\n# Ok(())\n# }}\n```\n",
+            a.constructor, a.argument
+        ),
+        None => format!(
+            "```rust,no_run\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::configured({krate}::servers::DEFAULT, {krate}::Config::default())?;\n# let _ = client;\n# Ok(())\n# }}\n```\n"
+        ),
+    };
+    format!(
+        "# {}\n\n{}\n\nGenerated from `specs/{}/` by `cargo xtask codegen`.\n\n{example}",
+        c.crate_name, c.description, p.name
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::ProviderConfig;
+
+    const BASE: &str = "crate = \"apikit-x\"\ndescription = \"x\"\nspecs = [\"openapi.yaml\"]\n[servers]\ndefault = \"https://x.test\"\n";
+
+    #[test]
+    fn provider_toml_dependencies_reach_the_manifest() {
+        let text = format!(
+            "{BASE}[dependencies]\nurl = \"2\"\nhttpdate = {{ version = \"1.0\", default-features = false }}\n"
+        );
+        let config = ProviderConfig::parse(Path::new("provider.toml"), &text).unwrap();
+        let p = Provider {
+            name: "x".into(),
+            dir: PathBuf::from("specs/x"),
+            config,
+        };
+        let manifest = cargo_toml(&p, &[], &Uses::default());
+        let parsed: toml::Table = toml::from_str(&manifest).expect("the manifest is TOML");
+        let deps = parsed["dependencies"].as_table().unwrap();
+        assert_eq!(deps["url"].as_str(), Some("2"));
+        assert_eq!(deps["httpdate"]["version"].as_str(), Some("1.0"));
+        assert_eq!(deps["httpdate"]["default-features"].as_bool(), Some(false));
+        assert!(
+            deps.contains_key("apikit-runtime"),
+            "the generated ones stay"
+        );
+    }
+
+    #[test]
+    fn a_dependency_the_generated_code_declares_is_refused() {
+        let text = format!("{BASE}[dependencies]\nserde = \"1\"\n");
+        let e = ProviderConfig::parse(Path::new("provider.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`serde` is a dependency of the generated code"),
+            "{e}"
+        );
+    }
+}

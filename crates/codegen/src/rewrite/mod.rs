@@ -1,0 +1,122 @@
+//! Syntax-tree rewrites of progenitor's output, run in this order by [`run`]:
+//! - [`open_enums`]: an `Unknown(String)` variant for every string enum;
+//! - [`decode_paths`]: decoding through `apikit_runtime::decode::json`, whose errors name
+//!   the path in the body;
+//! - [`api_version`]: deletes the `api-version` header progenitor adds to every request;
+//! - [`pagination`]: `stream()` on paged list builders, for `[pagination]` providers.
+//!
+//! Each rewrite counts what it changed, and [`run`] checks the count against what the
+//! normalized document says must be there: a progenitor upgrade that renames a call a
+//! rewrite looks for fails generation here instead of silently shipping unrewritten
+//! code.
+
+pub mod api_version;
+pub mod decode_paths;
+pub mod open_enums;
+pub mod pagination;
+
+use serde_json::Value;
+
+use crate::config::PaginationConfig;
+use crate::normalize::walk;
+
+/// What each rewrite changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// `api-version` header statements deleted (one per operation).
+    pub api_version_headers: usize,
+    /// String enums opened.
+    pub open_enums: usize,
+    /// `from_response` calls routed through `decode::json`.
+    pub decode_calls: usize,
+    /// Builders that got a `stream()`.
+    pub streams: usize,
+}
+
+/// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
+/// matched less than the document requires.
+pub fn run(
+    file: &mut syn::File,
+    doc: &Value,
+    pagination: Option<&PaginationConfig>,
+) -> Result<Counts, String> {
+    let counts = Counts {
+        open_enums: open_enums::open_enums(file).len(),
+        decode_calls: decode_paths::decode_with_paths(file),
+        api_version_headers: api_version::drop_api_version_header(file),
+        streams: match pagination {
+            Some(config) => {
+                if let Err(e) = config.style() {
+                    return Err(format!("[pagination] in provider.toml: {e}"));
+                }
+                pagination::add_streams(file, config).len()
+            }
+            None => 0,
+        },
+    };
+    let operations = walk::operations(doc).len();
+    let unmatched = |rewrite: &str, found: usize, expected: &str| {
+        Err(format!(
+            "the `{rewrite}` rewrite changed {found} item(s) where the document needs {expected}: progenitor's output changed shape (an upgrade?); update crates/codegen/src/rewrite/"
+        ))
+    };
+    if counts.api_version_headers != operations {
+        return unmatched(
+            "api-version",
+            counts.api_version_headers,
+            &format!("one per operation ({operations})"),
+        );
+    }
+    if counts.open_enums == 0 && component_has_string_enum(doc) {
+        return unmatched(
+            "open-enums",
+            0,
+            "at least one (a component has a string enum)",
+        );
+    }
+    if counts.decode_calls == 0 && has_json_response(doc) {
+        return unmatched("decode-paths", 0, "at least one (a response is JSON)");
+    }
+    if pagination.is_some() && counts.streams == 0 {
+        return Err(
+            "[pagination] in provider.toml matches no operation: no builder has its page parameter and a response with its items; fix or remove the section"
+                .into(),
+        );
+    }
+    Ok(counts)
+}
+
+/// Whether a component schema holds a string enum (typify always generates those).
+fn component_has_string_enum(doc: &Value) -> bool {
+    fn walk(v: &Value) -> bool {
+        match v {
+            Value::Object(map) => {
+                let string_enum = map
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| values.iter().any(Value::is_string))
+                    && map.get("type").is_none_or(|t| t == "string");
+                string_enum || map.values().any(walk)
+            }
+            Value::Array(items) => items.iter().any(walk),
+            _ => false,
+        }
+    }
+    doc.pointer("/components/schemas").is_some_and(walk)
+}
+
+/// Whether any operation documents a JSON response body.
+fn has_json_response(doc: &Value) -> bool {
+    let components = doc.get("components").unwrap_or(&Value::Null);
+    walk::operations(doc).iter().any(|(_, _, op)| {
+        op.get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|responses| {
+                responses.values().any(|r| {
+                    walk::deref(r, components)
+                        .pointer("/content/application~1json/schema")
+                        .is_some()
+                })
+            })
+    })
+}

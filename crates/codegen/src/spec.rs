@@ -1,0 +1,246 @@
+//! Loading spec files (YAML 1.2 or JSON) into JSON values, merging several files of one
+//! provider, and turning the normalized value into `openapiv3::OpenAPI`.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result, pointer, pointer_token};
+
+/// Reads a YAML or JSON file into a JSON value. YAML is read with YAML 1.2 rules, so
+/// `yes`, `no`, `on` and `off` stay strings.
+pub fn load(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+    parse(path, &text)
+}
+
+/// Parses spec text; JSON if the file name ends in `.json`, YAML otherwise.
+pub fn parse(path: &Path, text: &str) -> Result<Value> {
+    let syntax = |message: String| Error::Syntax {
+        file: path.to_owned(),
+        message,
+    };
+    let value: Value = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(text).map_err(|e| syntax(e.to_string()))?
+    } else {
+        serde_norway::from_str(text).map_err(|e| syntax(e.to_string()))?
+    };
+    if !value.is_object() {
+        return Err(Error::Spec {
+            file: path.to_owned(),
+            pointer: String::new(),
+            message: "the document is not a mapping; expected an OpenAPI object".into(),
+        });
+    }
+    Ok(value)
+}
+
+/// Merges `other` (from `file`) into `base`: `paths`, every `components` section and
+/// `tags` are unioned. The same key defined twice with different content is an error.
+pub fn merge(base: &mut Value, other: Value, file: &Path) -> Result<()> {
+    let Value::Object(mut other) = other else {
+        unreachable!("parse() only returns objects")
+    };
+    let base = base.as_object_mut().expect("parse() only returns objects");
+    let conflict = |ptr: String| Error::Spec {
+        file: file.to_owned(),
+        pointer: ptr,
+        message: "defined differently in an earlier spec file of this provider".into(),
+    };
+    if let Some(Value::Object(paths)) = other.remove("paths") {
+        let into = object_entry(base, "paths");
+        for (k, v) in paths {
+            union_key(into, k, v, |k| conflict(pointer(["paths", k])))?;
+        }
+    }
+    if let Some(Value::Object(components)) = other.remove("components") {
+        let into = object_entry(base, "components");
+        for (section, entries) in components {
+            let Value::Object(entries) = entries else {
+                continue;
+            };
+            let into = object_entry(into, &section);
+            for (k, v) in entries {
+                let ptr = format!(
+                    "/components/{}/{}",
+                    pointer_token(&section),
+                    pointer_token(&k)
+                );
+                union_key(into, k, v, |_| conflict(ptr.clone()))?;
+            }
+        }
+    }
+    if let Some(Value::Array(tags)) = other.remove("tags") {
+        let into = base.entry("tags").or_insert_with(|| Value::Array(vec![]));
+        if let Value::Array(into) = into {
+            for tag in tags {
+                let name = tag.get("name").cloned();
+                if !into.iter().any(|t| t.get("name") == name.as_ref()) {
+                    into.push(tag);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let slot = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    slot.as_object_mut().expect("just made an object")
+}
+
+fn union_key(
+    into: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+    conflict: impl FnOnce(&str) -> Error,
+) -> Result<()> {
+    match into.get(&key) {
+        Some(existing) if *existing != value => Err(conflict(&key)),
+        Some(_) => Ok(()),
+        None => {
+            into.insert(key, value);
+            Ok(())
+        }
+    }
+}
+
+/// Deserializes a normalized document into the openapiv3 model; a mismatch is reported
+/// with the JSON pointer of the node that did not fit.
+pub fn to_openapi(file: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (pointer, message) = refine(value, path_to_pointer(e.path()), e.inner().to_string());
+        Error::Spec {
+            file: file.to_owned(),
+            pointer,
+            message: format!("not a valid OpenAPI 3.0 node: {message}"),
+        }
+    })
+}
+
+/// openapiv3 reads `paths` and `components` through flattened and untagged types, which
+/// hide where inside them a mismatch is. Re-deserialize each entry on its own to find
+/// the node.
+fn refine(doc: &Value, pointer: String, message: String) -> (String, String) {
+    fn first_error<T: serde::de::DeserializeOwned>(
+        entries: &Map<String, Value>,
+        prefix: &str,
+    ) -> Option<(String, String)> {
+        entries.iter().find_map(|(key, node)| {
+            if node.get("$ref").is_some() {
+                return None;
+            }
+            serde_path_to_error::deserialize::<_, T>(node)
+                .err()
+                .map(|e| {
+                    (
+                        format!(
+                            "{prefix}/{}{}",
+                            pointer_token(key),
+                            path_to_pointer(e.path())
+                        ),
+                        e.inner().to_string(),
+                    )
+                })
+        })
+    }
+    use openapiv3 as o;
+    let found = match pointer.as_str() {
+        "" | "/paths" => doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .and_then(|paths| first_error::<o::PathItem>(paths, "/paths")),
+        _ => None,
+    }
+    .or_else(|| {
+        if !(pointer.is_empty() || pointer.starts_with("/components")) {
+            return None;
+        }
+        let components = doc.get("components")?.as_object()?;
+        components.iter().find_map(|(section, entries)| {
+            let entries = entries.as_object()?;
+            let prefix = format!("/components/{}", pointer_token(section));
+            match section.as_str() {
+                "schemas" => first_error::<o::Schema>(entries, &prefix),
+                "responses" => first_error::<o::Response>(entries, &prefix),
+                "parameters" => first_error::<o::Parameter>(entries, &prefix),
+                "requestBodies" => first_error::<o::RequestBody>(entries, &prefix),
+                "headers" => first_error::<o::Header>(entries, &prefix),
+                "securitySchemes" => first_error::<o::SecurityScheme>(entries, &prefix),
+                _ => None,
+            }
+        })
+    });
+    found.unwrap_or((pointer, message))
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&pointer_token(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// The SHA-256 of bytes, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The first `$ref` of `doc` that resolves to nothing, as (JSON pointer of the node
+/// holding it, its target). References into other files count as unresolved: the
+/// generator reads one merged document.
+pub fn dangling_ref(doc: &Value) -> Option<(String, String)> {
+    fn walk(v: &Value, at: &mut String, doc: &Value) -> Option<(String, String)> {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    let found = r.strip_prefix('#').and_then(|p| doc.pointer(p));
+                    if found.is_none() {
+                        return Some((at.clone(), r.clone()));
+                    }
+                }
+                for (key, child) in map {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&pointer_token(key));
+                    let hit = walk(child, at, doc);
+                    at.truncate(len);
+                    if hit.is_some() {
+                        return hit;
+                    }
+                }
+                None
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = at.len();
+                    at.push_str(&format!("/{i}"));
+                    let hit = walk(child, at, doc);
+                    at.truncate(len);
+                    if hit.is_some() {
+                        return hit;
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+    walk(doc, &mut String::new(), doc)
+}

@@ -1,0 +1,125 @@
+//! `cargo xtask add` end to end in a scratch root: what it writes, what it refuses, and
+//! that a spec it cannot handle leaves no trace.
+
+use std::path::{Path, PathBuf};
+
+use apikit_codegen::ProviderConfig;
+use apikit_codegen::add::add;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("crates")).unwrap();
+    dir
+}
+
+fn files(root: &Path) -> Vec<String> {
+    let mut out = vec![];
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.push(rel.replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn adds_a_swagger_2_provider_with_spec_config_and_crate() {
+    let dir = scratch();
+    let root = dir.path();
+    let source = fixture("codegen/swagger2.json");
+    let added = add(root, "pets", &source, false).unwrap();
+    assert_eq!(
+        files(root),
+        [
+            "crates/pets/Cargo.toml",
+            "crates/pets/README.md",
+            "crates/pets/src/generated.rs",
+            "crates/pets/src/lib.rs",
+            "specs/pets/openapi.json",
+            "specs/pets/provider.toml",
+        ]
+    );
+    assert_eq!(added.written.len(), 6);
+    // The spec is copied unchanged; the normalized form only exists in memory.
+    assert_eq!(
+        std::fs::read(root.join("specs/pets/openapi.json")).unwrap(),
+        std::fs::read(&source).unwrap()
+    );
+    let config = ProviderConfig::load(&root.join("specs/pets/provider.toml")).unwrap();
+    assert_eq!(config.crate_name, "apikit-pets");
+    assert_eq!(config.servers["default"], "https://api.example.test/v2");
+    let auth = config.auth.expect("apiKey header scheme inferred");
+    assert_eq!(auth.header, "X-Key");
+    let cargo = std::fs::read_to_string(root.join("crates/pets/Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"apikit-pets\""), "{cargo}");
+    let module = std::fs::read_to_string(root.join("crates/pets/src/generated.rs")).unwrap();
+    assert!(
+        module.contains("pub fn with_api_key("),
+        "constructor generated"
+    );
+    assert!(
+        module.contains("pub fn upload_photo("),
+        "formData operation generated"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_provider_unless_forced_and_never_a_hand_written_crate() {
+    let dir = scratch();
+    let root = dir.path();
+    let source = fixture("codegen/openapi31.yaml");
+    add(root, "thirty-one", &source, false).unwrap();
+    let lib = root.join("crates/thirty-one/src/lib.rs");
+    std::fs::write(&lib, "// hand-written\n").unwrap();
+    let e = add(root, "thirty-one", &source, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("already exists") && e.contains("--force"), "{e}");
+    // --force regenerates but keeps hand-written files.
+    add(root, "thirty-one", &source, true).unwrap();
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// hand-written\n");
+
+    std::fs::create_dir_all(root.join("crates/runtime")).unwrap();
+    std::fs::write(
+        root.join("crates/runtime/Cargo.toml"),
+        "[package]\nname = \"apikit-runtime\"\n",
+    )
+    .unwrap();
+    let e = add(root, "runtime", &source, true).unwrap_err().to_string();
+    assert!(e.contains("hand-written crate"), "{e}");
+    assert!(!root.join("specs/runtime").exists());
+}
+
+#[test]
+fn a_spec_it_cannot_handle_writes_nothing_and_names_the_file() {
+    let dir = scratch();
+    let root = dir.path();
+    for (name, bad) in [
+        ("broken", fixture("invalid/yaml_syntax.yaml")),
+        ("too-new", fixture("invalid/openapi_32.json")),
+        ("dangling", fixture("invalid/dangling_ref.yaml")),
+    ] {
+        let e = add(root, name, &bad, false).unwrap_err().to_string();
+        assert!(e.contains(&bad.display().to_string()), "{name}: {e}");
+    }
+    assert!(files(root).is_empty(), "{:?}", files(root));
+    let e = add(root, "Bad_Name", &fixture("codegen/enum.yaml"), false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("kebab-case"), "{e}");
+}
