@@ -477,3 +477,35 @@ fn probely_path_token() {
         Err(Error::InvalidKey(_))
     ));
 }
+
+/// Every credential a payload type carries is `"<redacted>"` in `Debug`, however the
+/// value is reached (the struct itself, or the event that contains it). Today the only
+/// one is ColorMe's usage-charge `api_token`.
+#[test]
+fn debug_redacts_payload_credentials() {
+    let token = "tok-4f1c2b9e-secret";
+    let body = format!(
+        r#"{{"account_id":"PA1","uninstalled_at":1,"usage_charge":{{"api_token":"{token}","closing_on":"2019-03-31"}}}}"#
+    );
+    let event = colorme::parse_unverified(body.as_bytes()).unwrap();
+    let colorme::Event::Uninstall(uninstall) = &event else {
+        panic!("{event:?}")
+    };
+    let usage = uninstall.usage_charge.clone().unwrap();
+    for printed in [
+        format!("{usage:?}"),
+        format!("{usage:#?}"),
+        format!("{uninstall:?}"),
+        format!("{event:?}"),
+    ] {
+        assert!(!printed.contains(token), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert!(printed.contains("2019-03-31"), "{printed}");
+    }
+    // Absent stays visibly absent.
+    let none = colorme::UsageCharge::default();
+    assert_eq!(
+        format!("{none:?}"),
+        r#"UsageCharge { api_token: None, closing_on: None }"#
+    );
+}

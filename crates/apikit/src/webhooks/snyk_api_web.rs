@@ -15,6 +15,13 @@
 //! Treat every event as a hint: re-fetch the scan or finding through the authenticated
 //! API before acting on it.
 //!
+//! # What the signature covers
+//!
+//! Nothing: there is no signature, and any captured request (or any request at all,
+//! from whoever knows the URL) can be replayed. A
+//! [`ReplayGuard`](super::replay::ReplayGuard) over
+//! [`SignedDigest::of`](super::replay::SignedDigest::of)`(body)` drops exact repeats.
+//!
 //! ```
 //! use apikit::webhooks::snyk_api_web::{parse, Event, PathToken};
 //! # fn handle(path_segment: &str, body: &[u8]) -> Result<(), apikit::webhooks::Error> {
