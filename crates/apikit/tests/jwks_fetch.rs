@@ -441,3 +441,45 @@ async fn settings_on_a_clone_take_effect() {
     ));
     // `.expect(2)` on the mock is checked when the server drops.
 }
+
+#[tokio::test]
+async fn a_server_that_never_accepts_hits_the_connect_timeout() {
+    // A loopback listener with a backlog of 1 that never accepts: once its queue is
+    // full, the kernel drops further SYNs, so a new connection hangs in connect.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    let mut full = false;
+    for _ in 0..16 {
+        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => held.push(stream),
+            _ => {
+                full = true;
+                break;
+            }
+        }
+    }
+    assert!(
+        full,
+        "the accept queue never filled; cannot test the connect timeout"
+    );
+    let fetcher = JwksFetcher::new(format!("http://{addr}/jwks"))
+        .allow_http(true)
+        .connect_timeout(Duration::from_millis(300))
+        .read_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(15));
+    let started = std::time::Instant::now();
+    let result = tokio::time::timeout(TEST_LIMIT, fetcher.refresh())
+        .await
+        .expect("fetch did not time out");
+    assert!(matches!(result, Err(Error::KeyFetch(_))), "{result:?}");
+    // The connect timeout, not the 10 s read or 15 s total timeout, ended it.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(held);
+}

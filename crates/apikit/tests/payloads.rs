@@ -509,3 +509,28 @@ fn debug_redacts_payload_credentials() {
         r#"UsageCharge { api_token: None, closing_on: None }"#
     );
 }
+
+/// Snyk API & Web: older payloads list the webhook objects themselves, whose `url`
+/// holds the secret path token; `Debug` must not print it.
+#[test]
+fn debug_redacts_the_webhook_url_of_snyk_api_web_events() {
+    let token = "d69179e3b06549469817560c650be98f";
+    let body = format!(
+        r#"{{"id":"e","event_type":"scan_completed","occurred_at":"2023-08-09T13:27:43.8208302","content":{{"id":"s"}},"webhooks":[{{"id":"wh1","name":"ci","url":"https://hooks.example.com/probely/{token}/"}},{{"id":"wh2","status":"succeeded"}}]}}"#
+    );
+    let event = snyk_api_web::parse(body.as_bytes()).unwrap();
+    let snyk_api_web::Event::ScanCompleted(scan) = &event else {
+        panic!("{event:?}")
+    };
+    for printed in [format!("{event:?}"), format!("{scan:#?}")] {
+        assert!(!printed.contains(token), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert!(
+            printed.contains("wh1") && printed.contains("succeeded"),
+            "{printed}"
+        );
+    }
+    // The value itself is untouched.
+    let url = &scan.webhooks.as_ref().unwrap()[0]["url"];
+    assert!(url.as_str().unwrap().contains(token));
+}

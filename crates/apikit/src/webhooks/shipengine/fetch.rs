@@ -50,6 +50,9 @@ struct Cache {
 /// timeouts, ...) are per value: a clone keeps the settings it was cloned with, and a
 /// setting changed on one clone applies to that clone only. Configure it before
 /// cloning.
+///
+/// The timeouts use Tokio's timer, so fetches need a runtime with the time driver
+/// enabled (`#[tokio::main]` and `Runtime::new` have it).
 #[derive(Clone)]
 pub struct JwksFetcher {
     shared: Arc<Shared>,
