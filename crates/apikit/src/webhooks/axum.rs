@@ -67,7 +67,8 @@ pub trait WebhookVerifier: Send + Sync {
     }
 }
 
-/// 400 for unparseable payloads, 503 for key fetch failures, 401 for the rest.
+/// 400 for unparseable payloads, 503 for key fetch failures, 401 for the rest
+/// (including [`Error::Replayed`], should a handler map a replay guard's refusal).
 pub fn default_status(error: &Error) -> StatusCode {
     match error {
         Error::Parse { .. } => StatusCode::BAD_REQUEST,

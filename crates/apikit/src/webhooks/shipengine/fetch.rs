@@ -143,8 +143,9 @@ impl JwksFetcher {
         self
     }
 
-    /// Sets the longest wait for the response headers (after connecting) or for any
-    /// next piece of the body (default 10 s), so a server that stalls is dropped.
+    /// Sets the longest wait for the response headers (they must arrive within
+    /// connect timeout + read timeout of the request) or for any next piece of the
+    /// body (default 10 s), so a server that stalls is dropped.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.settings.read_timeout = timeout;
         self
