@@ -220,5 +220,52 @@ async fn probely_path_token() {
         body,
     )
     .await;
-    assert_eq!(guess.0, StatusCode::UNAUTHORIZED);
+    // A wrong token looks exactly like a route that does not exist (404, same body),
+    // so a scanner cannot tell that the endpoint is there.
+    assert_eq!(guess.0, StatusCode::NOT_FOUND);
+    let missing = send("/no-such-route", HeaderMap::new(), body).await;
+    assert_eq!(guess, missing);
+    // With the right token, a body that does not parse is still 400.
+    let bad = send(&format!("/probely/{TOKEN}"), HeaderMap::new(), b"{").await;
+    assert_eq!(bad.0, StatusCode::BAD_REQUEST);
+}
+
+/// A JWKS that cannot be had is the key source's fault: 503 so ShipEngine retries,
+/// for the failing fetch and for the requests inside the rate-limit window after it,
+/// and for a document that does not parse.
+#[tokio::test]
+async fn unavailable_key_source_answers_503() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let se = ShipEngineSigner::from_pem("k1", SE_KEY).unwrap();
+    let body = br#"{"resource_url":"u","resource_type":"API_BATCH"}"#;
+    let ts = chrono::Utc::now().to_rfc3339();
+    for reply in [
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(200).set_body_string("<html>maintenance</html>"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(reply)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let fetcher =
+            shipengine::JwksFetcher::new(format!("{}/jwks", server.uri())).allow_http(true);
+        let app = Router::new()
+            .route(
+                "/shipengine",
+                post(|Verified(_): Verified<shipengine::FetchingVerifier>| async { "ok" }),
+            )
+            .with_state(shipengine::FetchingVerifier::new(fetcher));
+        for _ in 0..2 {
+            let mut req = Request::post("/shipengine")
+                .body(Body::from(body.to_vec()))
+                .unwrap();
+            *req.headers_mut() = se.headers(&ts, body);
+            let resp = app.clone().oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        }
+    }
 }

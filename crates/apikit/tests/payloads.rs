@@ -477,3 +477,60 @@ fn probely_path_token() {
         Err(Error::InvalidKey(_))
     ));
 }
+
+/// Every credential a payload type carries is `"<redacted>"` in `Debug`, however the
+/// value is reached (the struct itself, or the event that contains it). Today the only
+/// one is ColorMe's usage-charge `api_token`.
+#[test]
+fn debug_redacts_payload_credentials() {
+    let token = "tok-4f1c2b9e-secret";
+    let body = format!(
+        r#"{{"account_id":"PA1","uninstalled_at":1,"usage_charge":{{"api_token":"{token}","closing_on":"2019-03-31"}}}}"#
+    );
+    let event = colorme::parse_unverified(body.as_bytes()).unwrap();
+    let colorme::Event::Uninstall(uninstall) = &event else {
+        panic!("{event:?}")
+    };
+    let usage = uninstall.usage_charge.clone().unwrap();
+    for printed in [
+        format!("{usage:?}"),
+        format!("{usage:#?}"),
+        format!("{uninstall:?}"),
+        format!("{event:?}"),
+    ] {
+        assert!(!printed.contains(token), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert!(printed.contains("2019-03-31"), "{printed}");
+    }
+    // Absent stays visibly absent.
+    let none = colorme::UsageCharge::default();
+    assert_eq!(
+        format!("{none:?}"),
+        r#"UsageCharge { api_token: None, closing_on: None }"#
+    );
+}
+
+/// Snyk API & Web: older payloads list the webhook objects themselves, whose `url`
+/// holds the secret path token; `Debug` must not print it.
+#[test]
+fn debug_redacts_the_webhook_url_of_snyk_api_web_events() {
+    let token = "d69179e3b06549469817560c650be98f";
+    let body = format!(
+        r#"{{"id":"e","event_type":"scan_completed","occurred_at":"2023-08-09T13:27:43.8208302","content":{{"id":"s"}},"webhooks":[{{"id":"wh1","name":"ci","url":"https://hooks.example.com/probely/{token}/"}},{{"id":"wh2","status":"succeeded"}}]}}"#
+    );
+    let event = snyk_api_web::parse(body.as_bytes()).unwrap();
+    let snyk_api_web::Event::ScanCompleted(scan) = &event else {
+        panic!("{event:?}")
+    };
+    for printed in [format!("{event:?}"), format!("{scan:#?}")] {
+        assert!(!printed.contains(token), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+        assert!(
+            printed.contains("wh1") && printed.contains("succeeded"),
+            "{printed}"
+        );
+    }
+    // The value itself is untouched.
+    let url = &scan.webhooks.as_ref().unwrap()[0]["url"];
+    assert!(url.as_str().unwrap().contains(token));
+}

@@ -24,11 +24,15 @@
 //! `axum::extract::FromRef` for each (see `examples/webhook_server.rs`).
 //!
 //! Statuses: ShipEngine's documentation asks for **404** when its signature headers
-//! are missing and **400** when the timestamp is out of tolerance; every other
+//! are missing and **400** when the timestamp is out of tolerance; a wrong Snyk API &
+//! Web path token is **404** with an empty body, like an unknown route; every other
 //! verification failure, for every provider, is **401**. A verified payload that does
-//! not parse is **400**, and a JWKS that cannot be fetched is **503** (so the provider
-//! retries). The body of a rejection is the [`Error`]'s message, which never contains a
-//! secret.
+//! not parse is **400**, and a JWKS that cannot be fetched (or is not trusted any
+//! more and cannot be refetched yet) is **503**, so the provider retries. The body of
+//! a rejection is the [`Error`]'s message, which never contains a secret.
+//!
+//! The extractor does not check for replays; see [`replay`](super::replay) for what
+//! each provider's signature covers and a guard to call in the handler.
 
 use std::future::Future;
 
@@ -56,9 +60,15 @@ pub trait WebhookVerifier: Send + Sync {
     fn rejection_status(&self, error: &Error) -> StatusCode {
         default_status(error)
     }
+
+    /// The response body for a failure: the error's message (never a secret).
+    fn rejection_message(&self, error: &Error) -> String {
+        error.to_string()
+    }
 }
 
-/// 400 for unparseable payloads, 503 for key fetch failures, 401 for the rest.
+/// 400 for unparseable payloads, 503 for key fetch failures, 401 for the rest
+/// (including [`Error::Replayed`], should a handler map a replay guard's refusal).
 pub fn default_status(error: &Error) -> StatusCode {
     match error {
         Error::Parse { .. } => StatusCode::BAD_REQUEST,
@@ -131,7 +141,7 @@ where
             Ok(event) => Ok(Verified(event)),
             Err(error) => Err(Rejection {
                 status: verifier.rejection_status(&error),
-                message: error.to_string(),
+                message: verifier.rejection_message(&error),
                 error: Some(error),
             }),
         }
@@ -208,6 +218,9 @@ impl WebhookVerifier for shipengine::FetchingVerifier {
 /// Snyk API & Web sends no signature: the extractor accepts the request when a segment
 /// of its **path** is the secret token (route it as e.g. `/hooks/probely/{token}`), then
 /// parses the body.
+///
+/// A wrong token is answered like an unknown route (**404**, empty body): a 401 would
+/// tell a scanner that the endpoint exists and only the token is missing.
 impl WebhookVerifier for snyk_api_web::PathToken {
     type Event = snyk_api_web::Event;
     async fn verify_request(
@@ -218,5 +231,17 @@ impl WebhookVerifier for snyk_api_web::PathToken {
     ) -> Result<Self::Event, Error> {
         self.verify_path(uri.path())?;
         snyk_api_web::parse(body)
+    }
+    fn rejection_status(&self, error: &Error) -> StatusCode {
+        match error {
+            Error::SignatureMismatch => StatusCode::NOT_FOUND,
+            other => default_status(other),
+        }
+    }
+    fn rejection_message(&self, error: &Error) -> String {
+        match error {
+            Error::SignatureMismatch => String::new(),
+            other => other.to_string(),
+        }
     }
 }

@@ -17,7 +17,17 @@
 //! # Ok(String::new()) }
 //! ```
 //!
-//! ColorMe sends no timestamp, so there is no replay window. Install and uninstall go to
+//! # What the signature covers
+//!
+//! The HMAC covers the **raw body only**, and ColorMe sends no timestamp: there is no
+//! replay window, and a captured request stays valid forever. Against replays,
+//! remember [`Verifier::verify_signature_digest`] in a
+//! [`ReplayGuard`](super::replay::ReplayGuard).
+//!
+//! The `api_token` of an uninstall's [`UsageCharge`] is a credential: its `Debug`
+//! shows `"<redacted>"`.
+//!
+//! Install and uninstall go to
 //! two different URLs you register; [`Verifier::verify`] tells them apart by shape
 //! (`uninstalled_at` marks an uninstall), and [`Verifier::verify_install`] /
 //! [`Verifier::verify_uninstall`] parse as one type for endpoint-specific handlers.
@@ -89,6 +99,17 @@ impl Verifier {
     /// Only checks the signature; parses nothing.
     pub fn verify_signature(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
         super::verify_hmac_sha256(&self.mac, headers, SIGNATURE_HEADER, body, decode_token)
+    }
+
+    /// [`Verifier::verify_signature`], returning the digest of the signed bytes (the
+    /// body: nothing else is signed) for a [`ReplayGuard`](super::replay::ReplayGuard).
+    pub fn verify_signature_digest(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<super::replay::SignedDigest, Error> {
+        self.verify_signature(headers, body)?;
+        Ok(super::replay::SignedDigest::of(body))
     }
 }
 
@@ -208,7 +229,7 @@ pub enum UninstallReason {
 }
 
 /// Usage-charge details sent on uninstall for usage-based plans.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UsageCharge {
     /// Send as `X-Appstore-Usage-Charge-Token` to charge usage after the uninstall.
@@ -217,6 +238,17 @@ pub struct UsageCharge {
     /// Closing date of the usage period.
     #[serde(default)]
     pub closing_on: Option<String>,
+}
+
+// `api_token` is a credential (it authorises charges): `Debug` shows "<redacted>".
+// (Said here rather than in the struct docs, which are part of the JSON Schema.)
+impl fmt::Debug for UsageCharge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UsageCharge")
+            .field("api_token", &self.api_token.as_ref().map(|_| "<redacted>"))
+            .field("closing_on", &self.closing_on)
+            .finish()
+    }
 }
 
 /// The body ColorMe requires in the 200 response to an install hook:

@@ -82,6 +82,11 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// The signed bytes were already accepted within the replay guard's time to live
+    /// (see [`ReplayGuard`](super::replay::ReplayGuard)).
+    #[error("request already seen (replay)")]
+    Replayed,
+
     /// The key set could not be fetched (ShipEngine JWKS over HTTP, feature `jwks-fetch`).
     #[error("could not fetch the key set: {0}")]
     KeyFetch(String),
@@ -112,5 +117,11 @@ impl fmt::Display for Encoding {
             Encoding::UnixSeconds => "unix seconds",
             Encoding::Iso8601 => "ISO 8601 date-time",
         })
+    }
+}
+
+impl From<super::replay::Replayed> for Error {
+    fn from(_: super::replay::Replayed) -> Self {
+        Error::Replayed
     }
 }

@@ -19,6 +19,9 @@
 //! comparisons are constant-time and length-checked; a signature header that lists
 //! several signatures (key rotation) is accepted when any one of them is valid.
 //! All failures are one [`Error`] type.
+//!
+//! A valid signature does not make a request new: see [`replay`] for what each
+//! provider's signature covers and for an optional [`ReplayGuard`](replay::ReplayGuard).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -29,6 +32,7 @@ mod error;
 mod timestamp;
 
 pub mod colorme;
+pub mod replay;
 pub mod sendgrid;
 pub mod shipengine;
 pub mod snyk;
@@ -131,6 +135,26 @@ fn verify_hmac_sha256(
     } else {
         Err(Error::SignatureMismatch)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread hashed signed bytes (tests of the hash-once rule).
+    static SIGNED_HASHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// SHA-256 state over the concatenation of `parts`, the signed bytes of a request.
+/// Computed once per request and cloned per candidate signature: a header listing
+/// several signatures must not make us hash the body once per signature.
+fn hash_signed_bytes(parts: &[&[u8]]) -> sha2::Sha256 {
+    use sha2::Digest;
+    #[cfg(test)]
+    SIGNED_HASHES.with(|n| n.set(n.get() + 1));
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher
 }
 
 /// The single value of a header that must appear exactly once (a timestamp or key id:

@@ -16,10 +16,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The body is a JSON array: one request carries a batch of events. SendGrid documents
-//! no replay window; this module applies [`DEFAULT_TOLERANCE`](super::DEFAULT_TOLERANCE)
-//! (5 minutes, both directions) to the signed timestamp, configurable with
-//! [`Verifier::with_tolerance`].
+//! The body is a JSON array: one request carries a batch of events.
+//!
+//! # What the signature covers
+//!
+//! The ECDSA signature covers the exact bytes of the timestamp header followed by the
+//! raw body; no other header is signed. SendGrid documents no replay window; this
+//! module applies [`DEFAULT_TOLERANCE`] (5 minutes, both
+//! directions) to the signed timestamp, configurable with [`Verifier::with_tolerance`].
+//! Inside that window a captured request can be replayed as is. ECDSA also accepts the
+//! "high-S twin" `(r, n - s)` of every signature, so a replay need not even repeat the
+//! signature bytes. To refuse replays inside the window, remember
+//! [`Verifier::verify_signature_digest_at`] in a
+//! [`ReplayGuard`](super::replay::ReplayGuard) with a `ttl` of at least twice the
+//! tolerance.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,8 +42,9 @@ use p256::ecdsa::signature::DigestVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::pkcs8::DecodePublicKey;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
+use super::replay::SignedDigest;
 use super::{DEFAULT_TOLERANCE, Encoding, Error};
 
 /// `X-Twilio-Email-Event-Webhook-Signature`: base64 of a DER ECDSA signature.
@@ -127,35 +138,51 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<(), Error> {
+        self.check(headers, body, now).map(drop)
+    }
+
+    /// [`Verifier::verify_signature_at`], returning the digest of the signed bytes
+    /// (timestamp header ++ body) for a [`ReplayGuard`](super::replay::ReplayGuard).
+    pub fn verify_signature_digest_at(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<SignedDigest, Error> {
+        self.check(headers, body, now)
+            .map(SignedDigest::from_hasher)
+    }
+
+    /// Verifies; on success returns the hasher fed with exactly the signed bytes.
+    fn check(&self, headers: &HeaderMap, body: &[u8], now: SystemTime) -> Result<Sha256, Error> {
         let timestamp = super::single_header(headers, TIMESTAMP_HEADER)?;
         let tokens = super::signature_tokens(headers, SIGNATURE_HEADER)?;
         let seconds = parse_unix_seconds(timestamp)?;
         super::check_timestamp(seconds, now, self.tolerance)?;
 
+        let mut signatures = Vec::with_capacity(tokens.len());
         let mut first_error = None;
-        let mut any_decoded = false;
         for token in tokens {
-            let signature = match decode_signature(token) {
-                Ok(s) => s,
+            match decode_signature(token) {
+                Ok(s) => signatures.push(s),
                 Err(e) => {
                     first_error.get_or_insert(e);
-                    continue;
                 }
-            };
-            any_decoded = true;
-            // The signed message is the timestamp header's exact bytes, then the body:
-            // hashed incrementally so the body is never copied.
-            let digest = Sha256::new()
-                .chain_update(timestamp.as_bytes())
-                .chain_update(body);
-            if self.key.verify_digest(digest, &signature).is_ok() {
-                return Ok(());
             }
         }
-        Err(match (any_decoded, first_error) {
-            (false, Some(e)) => e,
-            _ => Error::SignatureMismatch,
-        })
+        if signatures.is_empty() {
+            return Err(first_error.unwrap_or(Error::SignatureMismatch));
+        }
+        // The signed message is the timestamp header's exact bytes, then the body:
+        // hashed incrementally (the body is never copied) and once, however many
+        // signatures the header lists.
+        let digest = super::hash_signed_bytes(&[timestamp.as_bytes(), body]);
+        for signature in &signatures {
+            if self.key.verify_digest(digest.clone(), signature).is_ok() {
+                return Ok(digest);
+            }
+        }
+        Err(Error::SignatureMismatch)
     }
 }
 
@@ -596,4 +623,36 @@ pub struct GroupResubscribe {
     /// Custom args and any field this type does not name.
     #[serde(flatten)]
     pub custom_args: CustomArgs,
+}
+
+#[cfg(all(test, feature = "test-util"))]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::webhooks::test_util::SendGridSigner;
+
+    #[test]
+    fn signed_bytes_are_hashed_once_whatever_the_number_of_signatures() {
+        let signer = SendGridSigner::from_seed([7; 32]).unwrap();
+        let other = SendGridSigner::from_seed([8; 32]).unwrap();
+        let body = br#"[{"email":"a@b.c","timestamp":1,"event":"open"}]"#;
+        let ts = "1712245724";
+        // Seven valid-looking signatures by another key, then the right one, last.
+        let wrong = other.signature(ts, body);
+        let list = format!(
+            "{}{}",
+            format!("{wrong}, ").repeat(7),
+            signer.signature(ts, body)
+        );
+        let mut headers = signer.headers(1_712_245_724, body);
+        headers.insert(SIGNATURE_HEADER, list.parse().unwrap());
+        let now = UNIX_EPOCH + Duration::from_secs(1_712_245_724);
+        let verifier = signer.verifier().unwrap();
+
+        let before = super::super::SIGNED_HASHES.with(|n| n.get());
+        verifier.verify_signature_at(&headers, body, now).unwrap();
+        let after = super::super::SIGNED_HASHES.with(|n| n.get());
+        assert_eq!(after - before, 1);
+    }
 }

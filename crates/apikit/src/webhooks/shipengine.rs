@@ -18,6 +18,15 @@
 //! headers are missing and **400** when the timestamp is more than 5 minutes off
 //! (both directions, for clock skew); the `axum` extractor does exactly that.
 //!
+//! # What the signature covers
+//!
+//! The RSA signature covers `{x-shipengine-timestamp}.{raw body}`. The key-id header is
+//! not signed (it only chooses the key, and a wrong one makes the check fail). Inside
+//! the tolerance window a captured request can be replayed as is; to refuse that,
+//! remember [`Verifier::verify_signature_digest_at`] in a
+//! [`ReplayGuard`](super::replay::ReplayGuard) with a `ttl` of at least twice the
+//! tolerance.
+//!
 //! Facts marked UNCONFIRMED in the project's research notes: the signed string
 //! `{timestamp}.{body}` and the JWKS URL come from independent implementations, not from
 //! readable official text; the `resource_type` values other than `API_TRACK` are inferred
@@ -36,14 +45,18 @@ use rsa::signature::DigestVerifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
+use super::replay::SignedDigest;
 use super::{DEFAULT_TOLERANCE, Encoding, Error};
 
 #[cfg(feature = "jwks-fetch")]
 mod fetch;
 #[cfg(feature = "jwks-fetch")]
-pub use fetch::{DEFAULT_JWKS_URL, FetchingVerifier, JwksFetcher};
+pub use fetch::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_FETCH_TIMEOUT, DEFAULT_JWKS_URL, DEFAULT_MIN_REFRESH_INTERVAL,
+    DEFAULT_READ_TIMEOUT, FetchingVerifier, JwksFetcher, MAX_JWKS_BYTES,
+};
 
 /// `x-shipengine-rsa-sha256-key-id`: the `kid` of the signing key in the JWKS.
 pub const KEY_ID_HEADER: &str = "x-shipengine-rsa-sha256-key-id";
@@ -140,7 +153,9 @@ impl Jwks {
     }
 
     fn check_size(key: &RsaPublicKey) -> Result<(), Error> {
-        if key.size() * 8 < MIN_RSA_BITS {
+        // The modulus's bit length, not its byte length × 8: a 2047-bit modulus fills
+        // 256 bytes too.
+        if key.n().bits() < MIN_RSA_BITS {
             return Err(Error::InvalidKey("RSA key smaller than 2048 bits"));
         }
         Ok(())
@@ -212,8 +227,11 @@ impl<'h> SignedHeaders<'h> {
         }
     }
 
-    pub(crate) fn verify_with(&self, jwks: &Jwks, body: &[u8]) -> Result<(), Error> {
+    /// Checks the signatures; on success returns the hasher fed with exactly the
+    /// signed bytes (`{timestamp}.{body}`).
+    pub(crate) fn verify_with(&self, jwks: &Jwks, body: &[u8]) -> Result<Sha256, Error> {
         let key = jwks.get(self.kid).ok_or_else(|| self.unknown_kid())?;
+        let mut signatures = Vec::with_capacity(self.signatures.len());
         let mut first_error = None;
         let mut any_decoded = false;
         for token in &self.signatures {
@@ -233,15 +251,17 @@ impl<'h> SignedHeaders<'h> {
                 continue;
             };
             any_decoded = true;
-            let Ok(signature) = pkcs1v15::Signature::try_from(raw.as_slice()) else {
-                continue;
-            };
-            let digest = Sha256::new()
-                .chain_update(self.timestamp.as_bytes())
-                .chain_update(b".")
-                .chain_update(body);
-            if key.verify_digest(digest, &signature).is_ok() {
-                return Ok(());
+            if let Ok(signature) = pkcs1v15::Signature::try_from(raw.as_slice()) {
+                signatures.push(signature);
+            }
+        }
+        if !signatures.is_empty() {
+            // Hashed once, however many signatures the header lists.
+            let digest = super::hash_signed_bytes(&[self.timestamp.as_bytes(), b".", body]);
+            for signature in &signatures {
+                if key.verify_digest(digest.clone(), signature).is_ok() {
+                    return Ok(digest);
+                }
             }
         }
         Err(match (any_decoded, first_error) {
@@ -302,7 +322,21 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<(), Error> {
-        SignedHeaders::read(headers, now, self.tolerance)?.verify_with(&self.jwks, body)
+        self.verify_signature_digest_at(headers, body, now)
+            .map(drop)
+    }
+
+    /// [`Verifier::verify_signature_at`], returning the digest of the signed bytes
+    /// (`{timestamp}.{body}`) for a [`ReplayGuard`](super::replay::ReplayGuard).
+    pub fn verify_signature_digest_at(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<SignedDigest, Error> {
+        SignedHeaders::read(headers, now, self.tolerance)?
+            .verify_with(&self.jwks, body)
+            .map(SignedDigest::from_hasher)
     }
 }
 
@@ -467,4 +501,43 @@ pub struct TrackEvent {
     /// Longitude.
     #[serde(default)]
     pub longitude: Option<f64>,
+}
+
+#[cfg(all(test, feature = "test-util"))]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::webhooks::test_util::ShipEngineSigner;
+
+    #[test]
+    fn signed_bytes_are_hashed_once_whatever_the_number_of_signatures() {
+        let signer = ShipEngineSigner::from_pem(
+            "k",
+            include_str!("../../tests/fixtures/shipengine_test_key.pem"),
+        )
+        .unwrap();
+        let other = ShipEngineSigner::from_pem(
+            "k",
+            include_str!("../../tests/fixtures/shipengine_other_key.pem"),
+        )
+        .unwrap();
+        let body = br#"{"resource_url":"u","resource_type":"API_BATCH"}"#;
+        let ts = "2024-04-04T15:48:44Z";
+        let wrong = other.signature(ts, body);
+        let list = format!(
+            "{}{}",
+            format!("{wrong} ").repeat(7),
+            signer.signature(ts, body)
+        );
+        let mut headers = signer.headers(ts, body);
+        headers.insert(SIGNATURE_HEADER, list.parse().unwrap());
+        let now = UNIX_EPOCH + Duration::from_secs(1_712_245_724);
+        let verifier = Verifier::new(signer.jwks().unwrap());
+
+        let before = super::super::SIGNED_HASHES.with(|n| n.get());
+        verifier.verify_signature_at(&headers, body, now).unwrap();
+        let after = super::super::SIGNED_HASHES.with(|n| n.get());
+        assert_eq!(after - before, 1);
+    }
 }

@@ -14,9 +14,18 @@
 //! ```
 //!
 //! Snyk's own Node example re-serialises the parsed body and compares with `===`; this
-//! module hashes the raw bytes and compares in constant time instead. Snyk signs no
-//! timestamp, so there is no replay window to check: use
-//! [`Delivery::transport_id`] as an idempotency key.
+//! module hashes the raw bytes and compares in constant time instead.
+//!
+//! # What the signature covers
+//!
+//! The HMAC covers the **raw body only**. None of the headers is signed:
+//! `X-Snyk-Event` (which picks the event type the body is parsed as),
+//! `X-Snyk-Transport-ID` and `X-Snyk-Timestamp` can all be changed by whoever replays
+//! a captured request. There is no signed timestamp, so a captured request stays
+//! valid forever, and [`Delivery::transport_id`] is a key for dropping Snyk's own
+//! duplicate deliveries, not a replay defence. Against replays, remember
+//! [`Verifier::verify_signature_digest`] in a
+//! [`ReplayGuard`](super::replay::ReplayGuard).
 
 use std::fmt;
 
@@ -31,7 +40,8 @@ use super::{Encoding, Error, Timestamp};
 pub const SIGNATURE_HEADER: &str = "x-hub-signature";
 /// `X-Snyk-Event`: event name and version, e.g. `project_snapshot/v0`.
 pub const EVENT_HEADER: &str = "x-snyk-event";
-/// `X-Snyk-Transport-ID`: a GUID per delivery, usable as an idempotency key.
+/// `X-Snyk-Transport-ID`: a GUID per delivery, usable to drop Snyk's duplicate
+/// deliveries. Not signed, so no defence against a replay (see the module docs).
 pub const TRANSPORT_ID_HEADER: &str = "x-snyk-transport-id";
 /// `X-Snyk-Timestamp`: ISO 8601 time of the delivery (informational: not signed).
 pub const TIMESTAMP_HEADER: &str = "x-snyk-timestamp";
@@ -76,6 +86,17 @@ impl Verifier {
     /// Only checks the signature; parses nothing.
     pub fn verify_signature(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
         super::verify_hmac_sha256(&self.mac, headers, SIGNATURE_HEADER, body, decode_token)
+    }
+
+    /// [`Verifier::verify_signature`], returning the digest of the signed bytes (the
+    /// body: nothing else is signed) for a [`ReplayGuard`](super::replay::ReplayGuard).
+    pub fn verify_signature_digest(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<super::replay::SignedDigest, Error> {
+        self.verify_signature(headers, body)?;
+        Ok(super::replay::SignedDigest::of(body))
     }
 }
 
@@ -150,7 +171,8 @@ pub struct Delivery {
     pub name: String,
     /// Event version from `X-Snyk-Event` (`v0`, ...). Snyk bumps it only on breaking changes.
     pub version: String,
-    /// `X-Snyk-Transport-ID`: unique per delivery; use it to drop duplicates.
+    /// `X-Snyk-Transport-ID`: unique per delivery; use it to drop Snyk's duplicates.
+    /// Not covered by the signature: a replay can carry any value.
     pub transport_id: Option<String>,
     /// `X-Snyk-Timestamp`, when present and parseable. Not covered by the signature.
     pub timestamp: Option<Timestamp>,

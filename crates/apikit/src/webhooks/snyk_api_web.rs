@@ -15,6 +15,16 @@
 //! Treat every event as a hint: re-fetch the scan or finding through the authenticated
 //! API before acting on it.
 //!
+//! `Debug` of an event shows the `url` of any webhook object in its `webhooks` list as
+//! `"<redacted>"`: that URL holds the path token.
+//!
+//! # What the signature covers
+//!
+//! Nothing: there is no signature, and any captured request (or any request at all,
+//! from whoever knows the URL) can be replayed. A
+//! [`ReplayGuard`](super::replay::ReplayGuard) over
+//! [`SignedDigest::of`](super::replay::SignedDigest::of)`(body)` drops exact repeats.
+//!
 //! ```
 //! use apikit::webhooks::snyk_api_web::{parse, Event, PathToken};
 //! # fn handle(path_segment: &str, body: &[u8]) -> Result<(), apikit::webhooks::Error> {
@@ -165,7 +175,7 @@ pub enum Event {
 }
 
 /// The event envelope; `content` is the user, target, scan or finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Notification<T> {
     /// Event id (Base58).
@@ -183,6 +193,33 @@ pub struct Notification<T> {
     /// Delivery state per webhook, when included.
     #[serde(default)]
     pub webhooks: Option<Vec<serde_json::Value>>,
+}
+
+// Older payloads carry the webhook objects themselves, whose `url` holds the secret
+// path token: `Debug` shows each `url` as "<redacted>". (Said here rather than in the
+// struct docs, which are part of the JSON Schema.)
+impl<T: fmt::Debug> fmt::Debug for Notification<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let webhooks = self.webhooks.as_ref().map(|list| {
+            list.iter()
+                .map(|webhook| {
+                    let mut webhook = webhook.clone();
+                    if let Some(url) = webhook.get_mut("url") {
+                        *url = serde_json::Value::from("<redacted>");
+                    }
+                    webhook
+                })
+                .collect::<Vec<_>>()
+        });
+        f.debug_struct("Notification")
+            .field("id", &self.id)
+            .field("event_type", &self.event_type)
+            .field("object_type", &self.object_type)
+            .field("occurred_at", &self.occurred_at)
+            .field("content", &self.content)
+            .field("webhooks", &webhooks)
+            .finish()
+    }
 }
 
 /// `user_*` events.
