@@ -72,6 +72,20 @@ pub enum ApiError<E = ()> {
     /// credential.
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A redirect the client did not follow: to another origin or from https to http
+    /// (which would hand the credential to someone else), or any redirect when
+    /// [`Redirects::None`](crate::Redirects) is set, or one too many. Fetch `location`
+    /// yourself if you trust it; the credential is not needed there.
+    #[error("HTTP {status} redirect to {location} not followed: {reason}")]
+    Redirect {
+        /// The redirect's status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// The target, without its query, fragment or user info (any of which may carry
+        /// a credential).
+        location: String,
+        /// Why it was not followed.
+        reason: crate::RedirectRefusal,
+    },
     /// The request was not sent: a required parameter was missing or could not be encoded.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -107,7 +121,8 @@ impl<E> ApiError<E> {
             ApiError::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             ApiError::Documented { status, .. }
             | ApiError::Status { status, .. }
-            | ApiError::UnexpectedStatus { status, .. } => Some(*status),
+            | ApiError::UnexpectedStatus { status, .. }
+            | ApiError::Redirect { status, .. } => Some(*status),
             ApiError::Transport(e) | ApiError::Timeout(e) => e.status(),
             ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } => None,
         }
@@ -200,6 +215,13 @@ impl<E> ApiError<E> {
 }
 
 fn transport<E>(e: reqwest::Error) -> ApiError<E> {
+    if let Some(stopped) = redirect_stop(&e) {
+        return ApiError::Redirect {
+            status: stopped.status,
+            location: stopped.location.clone(),
+            reason: stopped.reason,
+        };
+    }
     if e.is_timeout() {
         ApiError::Timeout(strip_query(e))
     } else {
@@ -316,9 +338,25 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_ERROR_BODY)]).into_owned()
 }
 
-fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
+/// The runtime's redirect refusal behind a reqwest redirect error, if that is what it is.
+fn redirect_stop(e: &reqwest::Error) -> Option<&crate::redirect::Stopped> {
+    if !e.is_redirect() {
+        return None;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(stopped) = s.downcast_ref::<crate::redirect::Stopped>() {
+            return Some(stopped);
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// `e` with its URL's query, fragment and user info removed (any may carry a credential).
+pub(crate) fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
     if let Some(url) = e.url_mut() {
-        url.set_query(None);
+        crate::redirect::strip(url);
     }
     e
 }
