@@ -253,6 +253,11 @@ fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
 
 /// The retry hint of a response: `Retry-After` in seconds or as an HTTP date, else
 /// `X-RateLimit-Reset`/`RateLimit-Reset` as a delay in seconds or a Unix time.
+///
+/// Whatever the server sends, this never panics: arithmetic is checked, a date in the
+/// past means now, and a value that is no number or date is no hint. A hint may be
+/// huge (years); the retry loop does not wait past its deadline, and the caller gets
+/// the hint in [`ApiError::RateLimited`].
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
@@ -260,15 +265,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    let now = std::time::SystemTime::now();
     if let Some(v) = get("retry-after") {
         if let Ok(secs) = v.parse::<u64>() {
             return Some(Duration::from_secs(secs));
         }
-        if let Ok(when) = httpdate_to_system_time(v) {
-            return Some(
-                when.duration_since(std::time::SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            );
+        // IMF-fixdate, RFC 850 and asctime (RFC 9110 5.6.7); years 1970 to 9999.
+        if let Ok(when) = httpdate::parse_http_date(v) {
+            return Some(when.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
     ["ratelimit-reset", "x-ratelimit-reset"]
@@ -279,47 +283,13 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
                 return Some(Duration::from_secs(secs));
             }
             // Values this large are Unix times (SendGrid's `X-RateLimit-Reset`): the wait
-            // is until then.
-            let at = std::time::UNIX_EPOCH + Duration::from_secs(secs);
-            Some(
-                at.duration_since(std::time::SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            )
+            // is until then. Subtracting durations cannot overflow where adding one to
+            // `UNIX_EPOCH` can (a `SystemTime` holds no u64::MAX seconds).
+            let since_epoch = now
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or(Duration::ZERO);
+            Some(Duration::from_secs(secs).saturating_sub(since_epoch))
         })
-}
-
-fn httpdate_to_system_time(s: &str) -> Result<std::time::SystemTime, ()> {
-    // `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate, RFC 9110 5.6.7).
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return Err(());
-    };
-    let day: u64 = day.parse().map_err(|_| ())?;
-    let year: i64 = year.parse().map_err(|_| ())?;
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month).ok_or(())? as i64 + 1;
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|p| p.parse().map_err(|_| ()))
-        .collect::<Result<_, _>>()?;
-    let [h, m, sec] = hms.as_slice() else {
-        return Err(());
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, mo) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * mo + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days).map_err(|_| ())? * 86_400 + h * 3600 + m * 60 + sec;
-    Ok(std::time::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
@@ -424,11 +394,65 @@ mod tests {
             Some(Duration::ZERO),
             "a past date means retry now"
         );
-        assert_eq!(
-            httpdate_to_system_time("Wed, 21 Oct 2015 07:28:00 GMT").unwrap(),
-            std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480)
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn all_three_http_date_formats_are_read() {
+        let ahead = std::time::SystemTime::now() + Duration::from_secs(3600);
+        let imf = httpdate::fmt_http_date(ahead);
+        // The same instant as RFC 850 and asctime dates (RFC 9110 5.6.7).
+        let t: Vec<&str> = imf.split([' ', ',']).filter(|p| !p.is_empty()).collect();
+        let [wday, day, month, year, time, "GMT"] = t.as_slice() else {
+            panic!("{imf}")
+        };
+        let long = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        .into_iter()
+        .find(|l| l.starts_with(wday))
+        .unwrap();
+        let rfc850 = format!("{long}, {day}-{month}-{} {time} GMT", &year[2..]);
+        let asctime = format!(
+            "{wday} {month} {:>2} {time} {year}",
+            day.trim_start_matches('0')
         );
-        assert!(httpdate_to_system_time("soon").is_err());
+        for date in [imf, rfc850, asctime] {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", date.parse().unwrap());
+            let wait = retry_after(&h).unwrap_or_else(|| panic!("{date}"));
+            assert!(
+                (Duration::from_secs(3590)..=Duration::from_secs(3600)).contains(&wait),
+                "{date}: {wait:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_overflowing_hints_of_issue_14_do_not_panic() {
+        // Once "overflow when adding duration to instant".
+        let mut h = HeaderMap::new();
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 300000000000 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), None, "no date: no hint");
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", "18446744073709551615".parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        let years = wait.as_secs() / (365 * 86_400);
+        assert!(years > 500_000_000_000, "{years} years");
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", u64::MAX.to_string().parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(u64::MAX)));
     }
 
     #[test]
