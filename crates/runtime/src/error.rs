@@ -86,6 +86,10 @@ pub enum ApiError<E = ()> {
         /// Why it was not followed.
         reason: crate::RedirectRefusal,
     },
+    /// A page stream ([`crate::pages`]) stopped: a page pointed back to a position already
+    /// fetched (a loop), or the page cap was reached.
+    #[error(transparent)]
+    Pages(crate::pages::PageError),
     /// The request was not sent: a required parameter was missing or could not be encoded.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -124,7 +128,9 @@ impl<E> ApiError<E> {
             | ApiError::UnexpectedStatus { status, .. }
             | ApiError::Redirect { status, .. } => Some(*status),
             ApiError::Transport(e) | ApiError::Timeout(e) => e.status(),
-            ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } => None,
+            ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } | ApiError::Pages(_) => {
+                None
+            }
         }
     }
 
@@ -173,9 +179,11 @@ impl<E> ApiError<E> {
     /// Sorts a progenitor error into an [`ApiError`], reading an unexpected response's body.
     pub async fn from_progenitor(err: ProgenitorError<E>) -> Self {
         match err {
-            ProgenitorError::InvalidRequest(m) | ProgenitorError::Custom(m) => {
-                ApiError::InvalidRequest(m)
-            }
+            ProgenitorError::Custom(m) => match crate::pages::PageError::from_message(&m) {
+                Some(e) => ApiError::Pages(e),
+                None => ApiError::InvalidRequest(m),
+            },
+            ProgenitorError::InvalidRequest(m) => ApiError::InvalidRequest(m),
             ProgenitorError::CommunicationError(e)
             | ProgenitorError::InvalidUpgrade(e)
             | ProgenitorError::ResponseBodyError(e) => transport(e),
