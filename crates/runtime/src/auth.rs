@@ -31,7 +31,9 @@ impl Credential {
     /// A credential sent as the query parameter `name=secret`, appended to every request
     /// of the client (retries included). A query is written to server and proxy logs,
     /// so prefer a header when the API allows one. The runtime keeps it out of its
-    /// errors: an [`ApiError`](crate::ApiError) names URLs without their query.
+    /// errors: an [`ApiError`](crate::ApiError) names URLs without their query. A
+    /// same-origin redirect is followed to the URL the server names as it is (the
+    /// parameter is not added again); one to another origin is never followed.
     pub fn query(name: &'static str, secret: &str) -> Self {
         Self {
             header: name,
