@@ -33,7 +33,10 @@ impl Credential {
     /// so prefer a header when the API allows one. The runtime keeps it out of its
     /// errors: an [`ApiError`](crate::ApiError) names URLs without their query. A
     /// same-origin redirect is followed to the URL the server names as it is (the
-    /// parameter is not added again); one to another origin is never followed.
+    /// parameter is not added again); one to another origin is never followed. That
+    /// holds for the `reqwest::Client` that [`build`](crate::build) returns, which
+    /// carries the redirect policy and sends no `Referer`: pair the [`Runtime`](crate::Runtime)
+    /// of such a credential with no other client.
     pub fn query(name: &'static str, secret: &str) -> Self {
         Self {
             header: name,

@@ -216,3 +216,18 @@ async fn same_origin_redirects_are_followed_with_the_key_and_no_referer() {
         .unwrap_err();
     assert_refused(&err, &format!("{}/here", a.uri()), RedirectRefusal::TooMany);
 }
+
+#[tokio::test]
+async fn transport_errors_name_the_url_without_query_or_user_info() {
+    let config = Config::default().retry(apikit_runtime::RetryPolicy::none());
+    let (client, rt) = apikit_runtime::build("t/0", None, config).unwrap();
+    let url = format!("http://user:pw-{SECRET}@127.0.0.1:1/x?token={SECRET}#f-{SECRET}");
+    let err = get(&client, &rt, &url).await.unwrap_err();
+    assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(
+        shown.contains("127.0.0.1:1/x"),
+        "the URL is still named: {shown}"
+    );
+}
