@@ -64,12 +64,12 @@ pub enum ApiError<E = ()> {
     },
     /// A connect, read or total timeout of the client's [`Config`](crate::Config) passed
     /// (on the last attempt, when the call was retried). The URL in the error has its
-    /// query string removed, since a query may carry a credential.
+    /// query, fragment and user info removed, since any may carry a credential.
     #[error("request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
     /// The server could not be reached, the connection broke, or the body could not be
-    /// read. The URL in the error has its query string removed, since a query may carry a
-    /// credential.
+    /// read. The URL in the error has its query, fragment and user info removed, since any
+    /// may carry a credential.
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
     /// A redirect the client did not follow: to another origin or from https to http
