@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
+use crate::redirect::Redirects;
+
 /// How a client retries a failed call. See [`Config`] for where it is set.
 ///
 /// A call is tried again when the server answers 429, 502, 503 or 504, or the connection
@@ -107,7 +109,8 @@ impl RetryPolicy {
 /// crate's `Client::configured`.
 ///
 /// Defaults: [`RetryPolicy::default`], 10 s to connect, 30 s read timeout, no total
-/// timeout, idle pooled connections closed after 90 s.
+/// timeout, idle pooled connections closed after 90 s, up to 10 same-origin redirects
+/// ([`Redirects::default`]).
 ///
 /// The read timeout is the per-request default: it bounds how long the server may stay
 /// silent, whether before the response headers or between two chunks of the body, so a
@@ -121,6 +124,7 @@ pub struct Config {
     pub(crate) timeout: Option<Duration>,
     pub(crate) pool_idle_timeout: Option<Duration>,
     pub(crate) headers: HeaderMap,
+    pub(crate) redirects: Redirects,
 }
 
 impl Default for Config {
@@ -132,6 +136,7 @@ impl Default for Config {
             timeout: None,
             pool_idle_timeout: Some(Duration::from_secs(90)),
             headers: HeaderMap::new(),
+            redirects: Redirects::default(),
         }
     }
 }
@@ -180,6 +185,13 @@ impl Config {
         self
     }
 
+    /// Which redirects are followed. A redirect to another origin or from https to http
+    /// is never followed, whatever this says: see [`Redirects`].
+    pub fn redirects(mut self, redirects: Redirects) -> Self {
+        self.redirects = redirects;
+        self
+    }
+
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
@@ -197,6 +209,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("headers", &headers)
+            .field("redirects", &self.redirects)
             .finish()
     }
 }

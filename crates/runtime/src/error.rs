@@ -64,14 +64,32 @@ pub enum ApiError<E = ()> {
     },
     /// A connect, read or total timeout of the client's [`Config`](crate::Config) passed
     /// (on the last attempt, when the call was retried). The URL in the error has its
-    /// query string removed, since a query may carry a credential.
+    /// query, fragment and user info removed, since any may carry a credential.
     #[error("request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
     /// The server could not be reached, the connection broke, or the body could not be
-    /// read. The URL in the error has its query string removed, since a query may carry a
-    /// credential.
+    /// read. The URL in the error has its query, fragment and user info removed, since any
+    /// may carry a credential.
     #[error("request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A redirect the client did not follow: to another origin or from https to http
+    /// (which would hand the credential to someone else), or any redirect when
+    /// [`Redirects::None`](crate::Redirects) is set, or one too many. Fetch `location`
+    /// yourself if you trust it; the credential is not needed there.
+    #[error("HTTP {status} redirect to {location} not followed: {reason}")]
+    Redirect {
+        /// The redirect's status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// The target, without its query, fragment or user info (any of which may carry
+        /// a credential).
+        location: String,
+        /// Why it was not followed.
+        reason: crate::RedirectRefusal,
+    },
+    /// A page stream ([`crate::pages`]) stopped: a page pointed back to a position already
+    /// fetched (a loop), or the page cap was reached.
+    #[error(transparent)]
+    Pages(crate::pages::PageError),
     /// The request was not sent: a required parameter was missing or could not be encoded.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -107,9 +125,12 @@ impl<E> ApiError<E> {
             ApiError::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             ApiError::Documented { status, .. }
             | ApiError::Status { status, .. }
-            | ApiError::UnexpectedStatus { status, .. } => Some(*status),
+            | ApiError::UnexpectedStatus { status, .. }
+            | ApiError::Redirect { status, .. } => Some(*status),
             ApiError::Transport(e) | ApiError::Timeout(e) => e.status(),
-            ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } => None,
+            ApiError::InvalidRequest(_) | ApiError::InvalidResponse { .. } | ApiError::Pages(_) => {
+                None
+            }
         }
     }
 
@@ -158,9 +179,11 @@ impl<E> ApiError<E> {
     /// Sorts a progenitor error into an [`ApiError`], reading an unexpected response's body.
     pub async fn from_progenitor(err: ProgenitorError<E>) -> Self {
         match err {
-            ProgenitorError::InvalidRequest(m) | ProgenitorError::Custom(m) => {
-                ApiError::InvalidRequest(m)
-            }
+            ProgenitorError::Custom(m) => match crate::pages::PageError::from_message(&m) {
+                Some(e) => ApiError::Pages(e),
+                None => ApiError::InvalidRequest(m),
+            },
+            ProgenitorError::InvalidRequest(m) => ApiError::InvalidRequest(m),
             ProgenitorError::CommunicationError(e)
             | ProgenitorError::InvalidUpgrade(e)
             | ProgenitorError::ResponseBodyError(e) => transport(e),
@@ -200,6 +223,13 @@ impl<E> ApiError<E> {
 }
 
 fn transport<E>(e: reqwest::Error) -> ApiError<E> {
+    if let Some(stopped) = redirect_stop(&e) {
+        return ApiError::Redirect {
+            status: stopped.status,
+            location: stopped.location.clone(),
+            reason: stopped.reason,
+        };
+    }
     if e.is_timeout() {
         ApiError::Timeout(strip_query(e))
     } else {
@@ -231,6 +261,11 @@ fn documented<E>(rv: ResponseValue<E>) -> ApiError<E> {
 
 /// The retry hint of a response: `Retry-After` in seconds or as an HTTP date, else
 /// `X-RateLimit-Reset`/`RateLimit-Reset` as a delay in seconds or a Unix time.
+///
+/// Whatever the server sends, this never panics: arithmetic is checked, a date in the
+/// past means now, and a value that is no number or date is no hint. A hint may be
+/// huge (years); the retry loop does not wait past its deadline, and the caller gets
+/// the hint in [`ApiError::RateLimited`].
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| {
         headers
@@ -238,15 +273,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    let now = std::time::SystemTime::now();
     if let Some(v) = get("retry-after") {
         if let Ok(secs) = v.parse::<u64>() {
             return Some(Duration::from_secs(secs));
         }
-        if let Ok(when) = httpdate_to_system_time(v) {
-            return Some(
-                when.duration_since(std::time::SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            );
+        // IMF-fixdate, RFC 850 and asctime (RFC 9110 5.6.7); years 1970 to 9999.
+        if let Ok(when) = httpdate::parse_http_date(v) {
+            return Some(when.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
     ["ratelimit-reset", "x-ratelimit-reset"]
@@ -257,47 +291,13 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
                 return Some(Duration::from_secs(secs));
             }
             // Values this large are Unix times (SendGrid's `X-RateLimit-Reset`): the wait
-            // is until then.
-            let at = std::time::UNIX_EPOCH + Duration::from_secs(secs);
-            Some(
-                at.duration_since(std::time::SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            )
+            // is until then. Subtracting durations cannot overflow where adding one to
+            // `UNIX_EPOCH` can (a `SystemTime` holds no u64::MAX seconds).
+            let since_epoch = now
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or(Duration::ZERO);
+            Some(Duration::from_secs(secs).saturating_sub(since_epoch))
         })
-}
-
-fn httpdate_to_system_time(s: &str) -> Result<std::time::SystemTime, ()> {
-    // `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate, RFC 9110 5.6.7).
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return Err(());
-    };
-    let day: u64 = day.parse().map_err(|_| ())?;
-    let year: i64 = year.parse().map_err(|_| ())?;
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month).ok_or(())? as i64 + 1;
-    let hms: Vec<u64> = time
-        .split(':')
-        .map(|p| p.parse().map_err(|_| ()))
-        .collect::<Result<_, _>>()?;
-    let [h, m, sec] = hms.as_slice() else {
-        return Err(());
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, mo) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * mo + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days).map_err(|_| ())? * 86_400 + h * 3600 + m * 60 + sec;
-    Ok(std::time::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
@@ -316,9 +316,25 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_ERROR_BODY)]).into_owned()
 }
 
-fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
+/// The runtime's redirect refusal behind a reqwest redirect error, if that is what it is.
+fn redirect_stop(e: &reqwest::Error) -> Option<&crate::redirect::Stopped> {
+    if !e.is_redirect() {
+        return None;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(stopped) = s.downcast_ref::<crate::redirect::Stopped>() {
+            return Some(stopped);
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// `e` with its URL's query, fragment and user info removed (any may carry a credential).
+pub(crate) fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
     if let Some(url) = e.url_mut() {
-        url.set_query(None);
+        crate::redirect::strip(url);
     }
     e
 }
@@ -386,11 +402,65 @@ mod tests {
             Some(Duration::ZERO),
             "a past date means retry now"
         );
-        assert_eq!(
-            httpdate_to_system_time("Wed, 21 Oct 2015 07:28:00 GMT").unwrap(),
-            std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480)
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn all_three_http_date_formats_are_read() {
+        let ahead = std::time::SystemTime::now() + Duration::from_secs(3600);
+        let imf = httpdate::fmt_http_date(ahead);
+        // The same instant as RFC 850 and asctime dates (RFC 9110 5.6.7).
+        let t: Vec<&str> = imf.split([' ', ',']).filter(|p| !p.is_empty()).collect();
+        let [wday, day, month, year, time, "GMT"] = t.as_slice() else {
+            panic!("{imf}")
+        };
+        let long = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        .into_iter()
+        .find(|l| l.starts_with(wday))
+        .unwrap();
+        let rfc850 = format!("{long}, {day}-{month}-{} {time} GMT", &year[2..]);
+        let asctime = format!(
+            "{wday} {month} {:>2} {time} {year}",
+            day.trim_start_matches('0')
         );
-        assert!(httpdate_to_system_time("soon").is_err());
+        for date in [imf, rfc850, asctime] {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", date.parse().unwrap());
+            let wait = retry_after(&h).unwrap_or_else(|| panic!("{date}"));
+            assert!(
+                (Duration::from_secs(3590)..=Duration::from_secs(3600)).contains(&wait),
+                "{date}: {wait:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_overflowing_hints_of_issue_14_do_not_panic() {
+        // Once "overflow when adding duration to instant".
+        let mut h = HeaderMap::new();
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 300000000000 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), None, "no date: no hint");
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", "18446744073709551615".parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        let years = wait.as_secs() / (365 * 86_400);
+        assert!(years > 500_000_000_000, "{years} years");
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", u64::MAX.to_string().parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(u64::MAX)));
     }
 
     #[test]

@@ -21,13 +21,50 @@ pub fn path_template(table: &[(&str, &'static str)], operation_id: &str) -> &'st
     lookup(table, operation_id).unwrap_or("")
 }
 
+/// What the spec says about an operation's request body beyond its media type, for
+/// [`set_request_media_with`]. Built with [`MediaFacts::binary`] (or `default()` for
+/// nothing more), so the generator can keep one `const` table per client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MediaFacts<'a> {
+    /// The fields of a `multipart/form-data` body that the spec declares
+    /// `type: string, format: binary` (OpenAPI 3) or `type: file` (Swagger 2).
+    pub binary_fields: &'a [&'a str],
+}
+
+impl<'a> MediaFacts<'a> {
+    /// Facts naming the multipart fields that are files (`format: binary`).
+    pub const fn binary(binary_fields: &'a [&'a str]) -> Self {
+        Self { binary_fields }
+    }
+}
+
 /// Sends the request body as `media` instead of the JSON or raw bytes progenitor built:
 /// `multipart/form-data` re-encodes a JSON object into one part per field; any other
-/// type only replaces the `Content-Type` of the raw body.
+/// type only replaces the `Content-Type` of the raw body. The same as
+/// [`set_request_media_with`] with no [`MediaFacts`]: every multipart field is a text
+/// (or JSON) part.
 ///
 /// # Errors
 /// A description of the problem when a multipart body is not a JSON object.
 pub fn set_request_media(request: &mut reqwest::Request, media: &str) -> Result<(), String> {
+    set_request_media_with(request, media, &MediaFacts::default())
+}
+
+/// [`set_request_media`], with a multipart body's fields named in
+/// [`MediaFacts::binary_fields`] sent as file parts (see [`multipart_with`]).
+///
+/// The multipart body is encoded completely before it is sent, so it stays a plain byte
+/// body that [`Runtime::execute`](crate::Runtime::execute) can clone for a retry.
+///
+/// # Errors
+/// A description of the problem when a multipart body is not a JSON object, or `media`
+/// is not a valid `Content-Type`.
+pub fn set_request_media_with(
+    request: &mut reqwest::Request,
+    media: &str,
+    facts: &MediaFacts<'_>,
+) -> Result<(), String> {
     if media != "multipart/form-data" {
         let value = HeaderValue::from_str(media)
             .map_err(|_| format!("`{media}` is not a valid Content-Type"))?;
@@ -39,63 +76,151 @@ pub fn set_request_media(request: &mut reqwest::Request, media: &str) -> Result<
     };
     let fields: serde_json::Map<String, Value> = serde_json::from_slice(json)
         .map_err(|e| format!("a multipart/form-data body must be a JSON object: {e}"))?;
-    let (boundary, body) = multipart(&fields);
+    let (boundary, body) = multipart_with(&fields, facts.binary_fields)?;
     let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-        .expect("the boundary is ASCII");
+        .map_err(|_| "the multipart boundary is not a valid header value".to_owned())?;
     request.headers_mut().insert(CONTENT_TYPE, content_type);
     request.headers_mut().remove(CONTENT_LENGTH);
     *request.body_mut() = Some(body.into());
     Ok(())
 }
 
-/// Encodes `fields` as `multipart/form-data` (RFC 7578): strings, numbers and booleans
-/// as text parts, arrays as one part per element, objects as JSON parts, nulls omitted.
-/// Returns the boundary (one that occurs in no value) and the body.
+/// [`multipart_with`] with no binary fields.
+///
+/// # Panics
+/// Never: the parts are all in memory (see [`multipart_with`]'s errors).
 pub fn multipart(fields: &serde_json::Map<String, Value>) -> (String, Vec<u8>) {
-    let mut parts: Vec<(&str, Option<&'static str>, String)> = vec![];
+    multipart_with(fields, &[]).expect("in-memory multipart parts encode without error")
+}
+
+/// Encodes `fields` as `multipart/form-data` (RFC 7578) with reqwest's encoder
+/// ([`reqwest::multipart::Form`]): strings, numbers and booleans as text parts, arrays as
+/// one part per element, objects as `application/json` parts, nulls omitted. A field
+/// named in `binary_fields` is a file part instead: its string (or array of byte values)
+/// as the content, `Content-Type: application/octet-stream`, and the field name as the
+/// file name. Returns the boundary and the body.
+///
+/// Field and file names are escaped as browsers do (the HTML standard's
+/// `multipart/form-data` encoding): `"` as `%22`, CR as `%0D`, LF as `%0A`, everything
+/// else as it is. So a name holding CR LF or a quote cannot end the header line or the
+/// parameter. (reqwest's own default, RFC 8187 `name*=utf-8''...` for any name with a
+/// space, quote or non-ASCII letter, is not read by common server parsers such as
+/// multer, so it is turned off.)
+///
+/// The boundary is `apikit-boundary-` and eight hex digits, the first such one that
+/// occurs nowhere in the encoded parts, rather than reqwest's random one: the same
+/// fields give the same body, which keeps request bodies comparable in tests and logs.
+///
+/// # Errors
+/// Only if reqwest's encoder failed to produce the in-memory body at once, which its
+/// byte parts never do.
+pub fn multipart_with(
+    fields: &serde_json::Map<String, Value>,
+    binary_fields: &[&str],
+) -> Result<(String, Vec<u8>), String> {
+    use futures::{FutureExt, TryStreamExt};
+    use reqwest::multipart::{Form, Part};
+
+    let mut form = Form::new().percent_encode_noop();
+    let mut parts = 0usize;
     for (name, value) in fields {
+        let binary = binary_fields.contains(&name.as_str());
         let values: Vec<&Value> = match value {
+            // A byte array is one file, not one part per byte.
+            Value::Array(items) if binary && !items.is_empty() && bytes_of(items).is_some() => {
+                vec![value]
+            }
             Value::Array(items) => items.iter().collect(),
             other => vec![other],
         };
         for v in values {
-            match v {
-                Value::Null => {}
-                Value::String(s) => parts.push((name, None, s.clone())),
-                Value::Object(_) | Value::Array(_) => {
-                    parts.push((name, Some("application/json"), v.to_string()));
+            let part = match v {
+                Value::Null => continue,
+                _ if binary => {
+                    let content = match v {
+                        Value::String(s) => s.clone().into_bytes(),
+                        Value::Array(items) => bytes_of(items).unwrap_or_default(),
+                        other => other.to_string().into_bytes(),
+                    };
+                    Part::bytes(content)
+                        .file_name(escape_name(name))
+                        .mime_str("application/octet-stream")
+                        .map_err(|e| format!("multipart file part: {e}"))?
                 }
-                other => parts.push((name, None, other.to_string())),
-            }
+                Value::String(s) => Part::text(s.clone()),
+                Value::Object(_) | Value::Array(_) => Part::text(v.to_string())
+                    .mime_str("application/json")
+                    .map_err(|e| format!("multipart JSON part: {e}"))?,
+                other => Part::text(other.to_string()),
+            };
+            form = form.part(escape_name(name), part);
+            parts += 1;
         }
     }
+    let theirs = form.boundary().to_owned();
+    // Byte and text parts are in memory: every chunk of the stream is ready at once.
+    let body: Vec<u8> = form
+        .into_stream()
+        .map_ok(|chunk| chunk.to_vec())
+        .try_concat()
+        .now_or_never()
+        .ok_or("the multipart encoder did not finish at once")?
+        .map_err(|e| format!("the multipart encoder failed: {e}"))?;
     let mut n = 0u32;
-    let boundary = loop {
+    let ours = loop {
         let candidate = format!("apikit-boundary-{n:08x}");
-        if !parts
-            .iter()
-            .any(|(name, _, v)| v.contains(&candidate) || name.contains(&candidate))
-        {
+        if find(&body, candidate.as_bytes()).is_none() {
             break candidate;
         }
         n += 1;
     };
-    let mut body = Vec::new();
-    for (name, content_type, value) in &parts {
-        let name = name.replace('\\', "\\\\").replace('"', "\\\"");
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
-        );
-        if let Some(ct) = content_type {
-            body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
-        }
-        body.extend_from_slice(b"\r\n");
-        body.extend_from_slice(value.as_bytes());
-        body.extend_from_slice(b"\r\n");
+    if parts == 0 {
+        // reqwest sends nothing for an empty form; a multipart body needs its close.
+        return Ok((ours.clone(), format!("--{ours}--\r\n").into_bytes()));
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (boundary, body)
+    // Each part starts with `--<boundary>` and the body ends with `--<boundary>--`; with
+    // one more occurrence than parts, swap reqwest's boundary for ours. Otherwise (a
+    // reqwest that lays parts out differently) its own body and boundary are kept.
+    let delimiter = format!("--{theirs}");
+    match replace_all(&body, delimiter.as_bytes(), format!("--{ours}").as_bytes()) {
+        (rewritten, count) if count == parts + 1 => Ok((ours, rewritten)),
+        _ => Ok((theirs, body)),
+    }
+}
+
+/// The bytes of a JSON array of numbers 0 to 255 (how serde writes a `Vec<u8>`).
+fn bytes_of(items: &[Value]) -> Option<Vec<u8>> {
+    items
+        .iter()
+        .map(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
+        .collect()
+}
+
+/// A field or file name as browsers write it in a part header: `"`, CR and LF
+/// percent-encoded, the rest as is.
+fn escape_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `bytes` with every `from` replaced by `to`, and how many were.
+fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> (Vec<u8>, usize) {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut count = 0;
+    while let Some(at) = find(rest, from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+        count += 1;
+    }
+    out.extend_from_slice(rest);
+    (out, count)
 }
 
 /// For an operation documented with both a JSON and an empty success response (for

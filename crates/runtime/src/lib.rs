@@ -7,10 +7,12 @@ pub mod decode;
 mod error;
 pub mod hooks;
 pub mod pages;
+mod redirect;
 mod runtime;
 pub mod stream;
 
 pub use auth::{AuthError, Credential};
 pub use config::{Config, RetryPolicy};
 pub use error::{ApiError, DecodeErrors, MAX_ERROR_BODY};
+pub use redirect::{RedirectRefusal, Redirects};
 pub use runtime::{Operation, Runtime, build, build_with};

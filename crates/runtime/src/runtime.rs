@@ -14,12 +14,14 @@ use tracing::Instrument;
 use crate::auth::{AuthError, Credential};
 use crate::config::{Config, RetryPolicy};
 
-/// Per-client state of a generated client: its user agent and retry policy. Holds no
-/// credential (those live in the `reqwest::Client`'s default headers, marked sensitive).
+/// Per-client state of a generated client: its user agent, retry policy and, for a
+/// [`Credential::query`], the query credential (a header credential lives in the
+/// `reqwest::Client`'s default headers, marked sensitive). `Debug` never shows a secret.
 #[derive(Clone)]
 pub struct Runtime {
     user_agent: &'static str,
     retry: RetryPolicy,
+    query: Option<(&'static str, String)>,
 }
 
 impl fmt::Debug for Runtime {
@@ -27,6 +29,10 @@ impl fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field(
+                "query_credential",
+                &self.query.as_ref().map(|(name, _)| *name),
+            )
             .finish()
     }
 }
@@ -44,7 +50,11 @@ pub struct Operation<'a> {
 impl Runtime {
     /// A runtime sending `user_agent` (e.g. `apikit-shipengine/0.1.0`) with `retry`.
     pub fn new(user_agent: &'static str, retry: RetryPolicy) -> Self {
-        Self { user_agent, retry }
+        Self {
+            user_agent,
+            retry,
+            query: None,
+        }
     }
 
     /// The user agent sent with every request.
@@ -61,10 +71,14 @@ impl Runtime {
     /// `apikit.request` span recording the method, path template, operation, final status,
     /// attempts and elapsed milliseconds. Returns the last response (whatever its status)
     /// or the last transport error.
+    ///
+    /// A query credential is appended to the request's URL here; the response and any
+    /// error then carry that URL without its query, so the secret cannot show in their
+    /// `Debug` output.
     pub async fn execute(
         &self,
         client: &reqwest::Client,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         operation: Operation<'_>,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::info_span!(
@@ -77,7 +91,17 @@ impl Runtime {
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.attempts(client, request).instrument(span).await
+        let Some((name, secret)) = &self.query else {
+            return self.attempts(client, request).instrument(span).await;
+        };
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair(name, secret);
+        match self.attempts(client, request).instrument(span).await {
+            Ok(response) => Ok(without_query(response)),
+            Err(e) => Err(crate::error::strip_query(e)),
+        }
     }
 
     async fn attempts(
@@ -111,6 +135,8 @@ impl Runtime {
                             .unwrap_or_else(|| self.backoff(attempt))
                     })
                 }
+                // A refused redirect or an unbuildable request would fail the same way again.
+                Err(e) if e.is_redirect() || e.is_builder() => None,
                 Err(e) => may_resend(!e.is_connect()).then(|| self.backoff(attempt)),
             };
             let (Some(wait), Some(spare)) = (wait, spare) else {
@@ -150,6 +176,25 @@ impl Runtime {
         let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=nanos))
     }
+}
+
+/// `response` with its URL's query (which holds the query credential) removed.
+fn without_query(response: reqwest::Response) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    let mut url = response.url().clone();
+    crate::redirect::strip(&mut url);
+    // reqwest keeps a response's URL in a private extension that only its builder sets.
+    // (Building an empty response cannot fail; if it did, the URL would be reqwest's
+    // placeholder, which is no worse.)
+    let url = http::Response::builder()
+        .url(url)
+        .body(())
+        .map(|r| r.into_parts().0.extensions)
+        .unwrap_or_default();
+    // Everything else is kept, hyper's upgrade handle included.
+    let (mut parts, body) = http::Response::from(response).into_parts();
+    parts.extensions.extend(url);
+    reqwest::Response::from(http::Response::from_parts(parts, body))
 }
 
 /// The statuses a call is retried on: rate limited, bad gateway, unavailable, gateway timeout.
@@ -198,13 +243,20 @@ pub fn build_with(
     let mut headers = config.headers;
     headers.extend(extra);
     let fail = |header, reason| AuthError { header, reason };
-    if let Some(credential) = credential {
+    let query = credential
+        .map(Credential::query_pair)
+        .transpose()?
+        .flatten();
+    if let Some(credential) = credential.filter(|c| !c.is_query()) {
         // from_bytes lowercases, so `Authorization` and `authorization` are the same header.
         let name = HeaderName::from_bytes(credential.header_name().as_bytes())
             .map_err(|_| fail(credential.header_name(), "not a valid HTTP header name"))?;
         headers.insert(name, credential.header_value()?);
     }
     let mut builder = reqwest::Client::builder()
+        .redirect(crate::redirect::policy(config.redirects))
+        // A Referer would carry the previous URL, query (and any key in it) included.
+        .referer(false)
         .default_headers(headers)
         .user_agent(user_agent)
         .pool_idle_timeout(config.pool_idle_timeout);
@@ -223,7 +275,9 @@ pub fn build_with(
             "the HTTP client could not be built (TLS backend unavailable?)",
         )
     })?;
-    Ok((client, Runtime::new(user_agent, config.retry)))
+    let mut runtime = Runtime::new(user_agent, config.retry);
+    runtime.query = query;
+    Ok((client, runtime))
 }
 
 #[cfg(test)]
