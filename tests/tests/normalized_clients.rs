@@ -184,6 +184,10 @@ async fn media_types_on_the_wire() {
         .and(body_string_contains(
             "Content-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n",
         ))
+        // `format: binary`: a file part with a filename and a content type, not text.
+        .and(body_string_contains(
+            "Content-Disposition: form-data; name=\"attachment\"; filename=\"attachment\"\r\nContent-Type: application/octet-stream\r\n\r\n%PDF-1.7\r\n",
+        ))
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
@@ -209,6 +213,7 @@ async fn media_types_on_the_wire() {
         .body(media_types::types::UploadBody {
             name: "report".into(),
             tags: vec!["a".into(), "b".into()],
+            attachment: Some("%PDF-1.7".into()),
         })
         .send()
         .await

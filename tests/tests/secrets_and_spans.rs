@@ -203,3 +203,37 @@ async fn the_user_agent_names_the_crate_and_version() {
         .expect("crate name first");
     assert!(version.split('.').all(|n| n.parse::<u32>().is_ok()), "{ua}");
 }
+
+/// Request and response types that carry a credential print `"<redacted>"` for it in
+/// `Debug`, in every provider crate that has one (Shorten.REST's types hold none).
+#[test]
+fn debug_of_generated_types_hides_credentials() {
+    const SECRET: &str = "hunter2-secret-value";
+    fn check<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: serde_json::Value) {
+        let value: T = serde_json::from_value(json).expect("the fixture decodes");
+        let shown = format!("{value:?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+    check::<apikit_colorme_appstore::types::DeleteInstallationResponseUsageCharge>(
+        serde_json::json!({"api_token": SECRET, "closing_on": 1}),
+    );
+    check::<apikit_sendgrid::types::CreateSecurityPolicyBodyOauth>(
+        serde_json::json!({"client_id": "id", "client_secret": SECRET, "scopes": []}),
+    );
+    check::<apikit_shipengine::types::ConnectAccessWorldwideRequestBody>(
+        serde_json::json!({"nickname": "n", "password": SECRET, "username": "u"}),
+    );
+    check::<apikit_snyk::types::AddIntegrationBodyVariant0CredentialsVariant0AcrCredentials>(
+        serde_json::json!({"password": SECRET, "registryBase": "r", "username": "u"}),
+    );
+    check::<apikit_snyk_api_web::types::BasicAuth>(
+        serde_json::json!({"password": SECRET, "username": "u"}),
+    );
+    // The secret newtype on its own, too.
+    check::<apikit_snyk_api_web::types::Password>(serde_json::json!(SECRET));
+    // The builders behind `client.op().body(..)` print what they hold.
+    let builder = apikit_snyk::types::builder::AddIntegrationBodyVariant0CredentialsVariant0AcrCredentials::default()
+        .password(SECRET.to_owned());
+    assert!(!format!("{builder:?}").contains(SECRET));
+}

@@ -7,23 +7,9 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
-/// The entry of `table` (sorted by operationId, as the generator writes every table)
-/// for `operation_id`, if any.
-pub fn lookup<T: Copy>(table: &[(&str, T)], operation_id: &str) -> Option<T> {
-    table
-        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
-        .ok()
-        .map(|i| table[i].1)
-}
-
-/// The path template of `operation_id` in `table` (sorted by operationId), or `""`.
-pub fn path_template(table: &[(&str, &'static str)], operation_id: &str) -> &'static str {
-    lookup(table, operation_id).unwrap_or("")
-}
-
 /// What the spec says about an operation's request body beyond its media type, for
 /// [`set_request_media_with`]. Built with [`MediaFacts::binary`] (or `default()` for
-/// nothing more), so the generator can keep one `const` table per client.
+/// nothing more), as the generated hooks pass it per operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MediaFacts<'a> {
@@ -262,19 +248,6 @@ pub async fn empty_as_null(
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn path_templates_are_found_by_operation_id() {
-        let table = [
-            ("a_op", "/a"),
-            ("get_label", "/v1/labels/{id}"),
-            ("z", "/z"),
-        ];
-        assert_eq!(path_template(&table, "get_label"), "/v1/labels/{id}");
-        assert_eq!(path_template(&table, "a_op"), "/a");
-        assert_eq!(path_template(&table, "missing"), "");
-        assert_eq!(lookup(&[("x", 1)], "x"), Some(1));
-    }
 
     #[test]
     fn multipart_encodes_each_field_and_picks_a_free_boundary() {

@@ -18,6 +18,10 @@ pub struct OperationFacts {
     /// `application/xml` as raw bytes). Pass `media-types`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_media: Option<String>,
+    /// Fields of a `multipart/form-data` body the spec declares binary (`format:
+    /// binary`): sent as file parts, not text. Pass `media-types`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub binary_fields: Vec<String>,
     /// Success statuses (`"204"`, `"2XX"`) documented without a body next to JSON ones:
     /// their empty body reads as JSON `null`. Pass `responses`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -27,13 +31,18 @@ pub struct OperationFacts {
 impl OperationFacts {
     /// True when no pass recorded anything.
     pub fn is_empty(&self) -> bool {
-        self.request_media.is_none() && self.empty_success.is_empty()
+        self.request_media.is_none()
+            && self.binary_fields.is_empty()
+            && self.empty_success.is_empty()
     }
 
     /// Takes every fact `later` has; the rest stay.
     fn update(&mut self, later: OperationFacts) {
         if later.request_media.is_some() {
             self.request_media = later.request_media;
+        }
+        if !later.binary_fields.is_empty() {
+            self.binary_fields = later.binary_fields;
         }
         if !later.empty_success.is_empty() {
             self.empty_success = later.empty_success;

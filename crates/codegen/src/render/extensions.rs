@@ -14,8 +14,9 @@ use crate::normalize::{Normalized, walk};
 /// The per-operation tables the generated hooks consult.
 #[derive(Debug, Default)]
 pub struct HookTables {
-    /// operationId -> the media type the request body is really sent as.
-    request_media: Vec<(String, String)>,
+    /// operationId -> the media type the request body is really sent as, and the
+    /// multipart fields that go as file parts.
+    request_media: Vec<(String, String, Vec<String>)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
     /// operationId -> path template (for the tracing span).
@@ -24,8 +25,7 @@ pub struct HookTables {
 
 impl HookTables {
     /// The tables of a normalized document: each operation's path template, and the
-    /// facts normalization recorded for it. Every table is sorted by operationId:
-    /// `apikit_runtime::hooks::lookup` searches them by halves.
+    /// facts normalization recorded for it, each sorted by operationId.
     pub fn new(normalized: &Normalized) -> Self {
         let mut tables = HookTables::default();
         for (path, method, op) in walk::operations(&normalized.doc) {
@@ -37,7 +37,11 @@ impl HookTables {
                 continue;
             };
             if let Some(media) = &facts.request_media {
-                tables.request_media.push((id.to_owned(), media.clone()));
+                tables.request_media.push((
+                    id.to_owned(),
+                    media.clone(),
+                    facts.binary_fields.clone(),
+                ));
             }
             if !facts.empty_success.is_empty() {
                 let ranges = facts
@@ -102,67 +106,78 @@ pub fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenS
 }
 
 /// progenitor's `ClientHooks`: every request goes through `apikit_runtime::Runtime`
-/// (retries, tracing); where the spec needs it, request bodies get their real media type
-/// and empty success bodies read as `null`.
+/// (retries, tracing); where the facts say so, request bodies get their real media type
+/// and empty success bodies read as `null`. Each table is a `match` on the operationId
+/// (arms sorted, so the output is stable), which needs no ordering promise between
+/// this generator and the runtime.
 fn hooks(tables: &HookTables) -> TokenStream {
-    let media_rows = tables
-        .request_media
-        .iter()
-        .map(|(id, m)| quote! { (#id, #m), });
-    let (media_table, pre) = if tables.request_media.is_empty() {
-        (quote! {}, quote! {})
-    } else {
-        (
+    // Operations sharing a media type (and binary fields) share an arm.
+    let mut by_media: BTreeMap<(&str, &[String]), Vec<&str>> = BTreeMap::new();
+    for (id, media, binary) in &tables.request_media {
+        by_media.entry((media, binary)).or_default().push(id);
+    }
+    let media_arms = by_media.iter().map(|((media, binary), ids)| {
+        let call = if binary.is_empty() {
+            quote! { apikit_runtime::hooks::set_request_media(request, #media) }
+        } else {
             quote! {
-                /// Operations whose request body is sent with another media type than
-                /// the one progenitor builds (see the `media-types` normalization pass).
-                const REQUEST_MEDIA: &[(&str, &str)] = &[#(#media_rows)*];
-            },
-            quote! {
-                async fn pre<E>(
-                    &self,
-                    request: &mut reqwest::Request,
-                    info: &OperationInfo,
-                ) -> ::std::result::Result<(), Error<E>> {
-                    if let Some(media) = apikit_runtime::hooks::lookup(REQUEST_MEDIA, info.operation_id) {
-                        apikit_runtime::hooks::set_request_media(request, media).map_err(Error::Custom)?;
-                    }
-                    Ok(())
-                }
-            },
-        )
-    };
-    let empty_rows = tables.empty_success.iter().map(|(id, ranges)| {
-        let pairs = ranges.iter().map(|(lo, hi)| quote! { (#lo, #hi) });
-        quote! { (#id, &[#(#pairs),*]), }
+                apikit_runtime::hooks::set_request_media_with(
+                    request,
+                    #media,
+                    &apikit_runtime::hooks::MediaFacts::binary(&[#(#binary),*]),
+                )
+            }
+        };
+        quote! { #(#ids)|* => #call.map_err(Error::Custom)?, }
     });
-    let (empty_table, empty_call) = if tables.empty_success.is_empty() {
-        (quote! {}, quote! { Ok(response) })
+    let pre = if tables.request_media.is_empty() {
+        quote! {}
     } else {
-        (
-            quote! {
-                /// Operations documented with both a JSON and an empty success response,
-                /// and the statuses whose empty body reads as `null` (see the `responses`
-                /// normalization pass).
-                const EMPTY_SUCCESS: &[(&str, &[(u16, u16)])] = &[#(#empty_rows)*];
-            },
-            quote! {
-                match apikit_runtime::hooks::lookup(EMPTY_SUCCESS, info.operation_id) {
-                    Some(empty) => apikit_runtime::hooks::empty_as_null(response, empty).await,
-                    None => Ok(response),
+        quote! {
+            /// Sends the body with the media type the spec gives, where progenitor builds
+            /// another one (see the `media-types` normalization pass).
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                match info.operation_id {
+                    #(#media_arms)*
+                    _ => {}
                 }
-            },
-        )
+                Ok(())
+            }
+        }
     };
-    let path_rows = tables
+    let empty_arms = tables.empty_success.iter().map(|(id, ranges)| {
+        let pairs = ranges.iter().map(|(lo, hi)| quote! { (#lo, #hi) });
+        quote! { #id => &[#(#pairs),*], }
+    });
+    let empty_call = if tables.empty_success.is_empty() {
+        quote! { Ok(response) }
+    } else {
+        quote! {
+            // Operations documented with both a JSON and an empty success response: the
+            // statuses whose empty body reads as `null` (the `responses` pass).
+            let empty: &[(u16, u16)] = match info.operation_id {
+                #(#empty_arms)*
+                _ => return Ok(response),
+            };
+            apikit_runtime::hooks::empty_as_null(response, empty).await
+        }
+    };
+    let path_arms = tables
         .paths
         .iter()
-        .map(|(id, path)| quote! { (#id, #path), });
+        .map(|(id, path)| quote! { #id => #path, });
     quote! {
-        #media_table
-        #empty_table
-        /// Each operation's path template, sorted by operationId, for the request span.
-        const PATHS: &[(&str, &str)] = &[#(#path_rows)*];
+        /// The path template of each operation, for the request span.
+        fn path_template(operation_id: &str) -> &'static str {
+            match operation_id {
+                #(#path_arms)*
+                _ => "",
+            }
+        }
 
         impl ClientHooks<apikit_runtime::Runtime> for Client {
             #pre
@@ -174,7 +189,7 @@ fn hooks(tables: &HookTables) -> TokenStream {
             ) -> reqwest::Result<reqwest::Response> {
                 let operation = apikit_runtime::Operation {
                     id: info.operation_id,
-                    path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+                    path: path_template(info.operation_id),
                 };
                 let response = self.inner.execute(&self.client, request, operation).await?;
                 #empty_call

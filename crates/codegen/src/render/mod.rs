@@ -94,7 +94,7 @@ fn header_lines(hashes: &[(String, String)]) -> Vec<String> {
     let mut lines = vec![
         GENERATED_MARKER.to_owned(),
         format!(
-            "generator: xtask {} with progenitor {PROGENITOR_VERSION}",
+            "generator: apikit-codegen {} with progenitor {PROGENITOR_VERSION}",
             env!("CARGO_PKG_VERSION")
         ),
     ];

@@ -3,7 +3,8 @@
 //! - [`decode_paths`]: decoding through `apikit_runtime::decode::json`, whose errors name
 //!   the path in the body;
 //! - [`api_version`]: deletes the `api-version` header progenitor adds to every request;
-//! - [`pagination`]: `stream()` on paged list builders, for `[pagination]` providers.
+//! - [`pagination`]: `stream()` on paged list builders, for `[pagination]` providers;
+//! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`.
 //!
 //! Each rewrite counts what it changed, and [`run`] checks the count against what the
 //! normalized document says must be there: a progenitor upgrade that renames a call a
@@ -14,6 +15,7 @@ pub mod api_version;
 pub mod decode_paths;
 pub mod open_enums;
 pub mod pagination;
+pub mod redact;
 
 use serde_json::Value;
 
@@ -31,6 +33,8 @@ pub struct Counts {
     pub decode_calls: usize,
     /// Builders that got a `stream()`.
     pub streams: usize,
+    /// Structs whose `Debug` now redacts a credential.
+    pub redacted: usize,
 }
 
 /// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
@@ -53,7 +57,10 @@ pub fn run(
             }
             None => 0,
         },
+        redacted: 0,
     };
+    let mut counts = counts;
+    counts.redacted = redact::redact_secrets(file).len();
     let operations = walk::operations(doc).len();
     let unmatched = |rewrite: &str, found: usize, expected: &str| {
         Err(format!(

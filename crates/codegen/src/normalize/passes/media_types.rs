@@ -65,6 +65,8 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             response(r);
         }
     }
+    // Read before any rewrite; only the declared properties of bodies are looked at.
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
     // Shared request bodies: the chosen type is the same for every user of the body.
     let mut shared_media: Map<String, Value> = Map::new();
     if let Some(Value::Object(bodies)) = doc.pointer_mut("/components/requestBodies") {
@@ -94,10 +96,51 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             None => None,
         };
         if let Some(original) = original {
-            cx.facts.entry(path, method).request_media = Some(original);
+            let binary = if original == MULTIPART {
+                binary_fields(op, &components)
+            } else {
+                vec![]
+            };
+            let facts = cx.facts.entry(path, method);
+            facts.request_media = Some(original);
+            facts.binary_fields = binary;
         }
         Ok(())
     })
+}
+
+/// The properties of a (now JSON-declared) multipart body that are binary: `type:
+/// string, format: binary`, or arrays of them. Sorted, for a stable fact.
+fn binary_fields(op: &Object, components: &Value) -> Vec<String> {
+    let Some(body) = op.get("requestBody") else {
+        return vec![];
+    };
+    let body = walk::deref(body, components);
+    let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        return vec![];
+    };
+    let schema = walk::deref(schema, components);
+    let binary = |s: &Value| {
+        let s = walk::deref(s, components);
+        let s = match s.get("type").and_then(Value::as_str) {
+            Some("array") => s.get("items").map_or(s, |i| walk::deref(i, components)),
+            _ => s,
+        };
+        s.get("format").and_then(Value::as_str) == Some("binary")
+    };
+    let mut out: Vec<String> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .filter(|(_, p)| binary(p))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 /// Canonicalised content map, first entry per canonical name kept.
@@ -242,6 +285,20 @@ mod tests {
             r["202"]["content"],
             json!({"application/json": {"schema": {}}})
         );
+    }
+
+    #[test]
+    fn binary_fields_of_multipart_bodies_are_recorded() {
+        let mut doc = json!({"paths": {"/up": {"post": {"requestBody": {"content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "note": {"type": "string"},
+            "file": {"type": "string", "format": "binary"},
+            "pages": {"type": "array", "items": {"type": "string", "format": "binary"}}
+        }}}}}}}}});
+        let facts = crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let f = facts.get("/up", "post").unwrap();
+        assert_eq!(f.request_media.as_deref(), Some("multipart/form-data"));
+        assert_eq!(f.binary_fields, ["file", "pages"]);
     }
 
     #[test]

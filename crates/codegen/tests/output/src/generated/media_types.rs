@@ -27,6 +27,8 @@ pub mod types {
     ///`UploadBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UploadBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
@@ -81,6 +83,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UploadBody {
+            attachment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             tags: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -90,12 +96,25 @@ pub mod types {
         impl ::std::default::Default for UploadBody {
             fn default() -> Self {
                 Self {
+                    attachment: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     tags: Ok(Default::default()),
                 }
             }
         }
         impl UploadBody {
+            pub fn attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachment: {e}")
+                    });
+                self
+            }
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -127,6 +146,7 @@ pub mod types {
                 value: UploadBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    attachment: value.attachment?,
                     name: value.name?,
                     tags: value.tags?,
                 })
@@ -135,6 +155,7 @@ pub mod types {
         impl ::std::convert::From<super::UploadBody> for UploadBody {
             fn from(value: super::UploadBody) -> Self {
                 Self {
+                    attachment: Ok(value.attachment),
                     name: Ok(value.name),
                     tags: Ok(value.tags),
                 }
@@ -1046,39 +1067,46 @@ impl Client {
         Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-/// Operations whose request body is sent with another media type than
-/// the one progenitor builds (see the `media-types` normalization pass).
-const REQUEST_MEDIA: &[(&str, &str)] = &[
-    ("upload", "multipart/form-data"),
-    ("xml_only", "application/xml"),
-];
-/// Each operation's path template, sorted by operationId, for the request span.
-const PATHS: &[(&str, &str)] = &[
-    ("any_type", "/any"),
-    ("csv_report", "/reports/{id}.csv"),
-    ("download", "/downloads/{file}"),
-    ("either_body", "/either-body"),
-    ("malformed_json", "/malformed"),
-    ("post_form", "/forms"),
-    ("problem_json", "/problem"),
-    ("put_blob", "/blobs"),
-    ("text_or_json", "/text-or-json"),
-    ("upload", "/uploads"),
-    ("with_charset", "/charset"),
-    ("xml_only", "/xml"),
-];
+/// The path template of each operation, for the request span.
+fn path_template(operation_id: &str) -> &'static str {
+    match operation_id {
+        "any_type" => "/any",
+        "csv_report" => "/reports/{id}.csv",
+        "download" => "/downloads/{file}",
+        "either_body" => "/either-body",
+        "malformed_json" => "/malformed",
+        "post_form" => "/forms",
+        "problem_json" => "/problem",
+        "put_blob" => "/blobs",
+        "text_or_json" => "/text-or-json",
+        "upload" => "/uploads",
+        "with_charset" => "/charset",
+        "xml_only" => "/xml",
+        _ => "",
+    }
+}
 impl ClientHooks<apikit_runtime::Runtime> for Client {
+    /// Sends the body with the media type the spec gives, where progenitor builds
+    /// another one (see the `media-types` normalization pass).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        if let Some(media) = apikit_runtime::hooks::lookup(
-            REQUEST_MEDIA,
-            info.operation_id,
-        ) {
-            apikit_runtime::hooks::set_request_media(request, media)
-                .map_err(Error::Custom)?;
+        match info.operation_id {
+            "xml_only" => {
+                apikit_runtime::hooks::set_request_media(request, "application/xml")
+                    .map_err(Error::Custom)?
+            }
+            "upload" => {
+                apikit_runtime::hooks::set_request_media_with(
+                        request,
+                        "multipart/form-data",
+                        &apikit_runtime::hooks::MediaFacts::binary(&["attachment"]),
+                    )
+                    .map_err(Error::Custom)?
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -1089,7 +1117,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let operation = apikit_runtime::Operation {
             id: info.operation_id,
-            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+            path: path_template(info.operation_id),
         };
         let response = self.inner.execute(&self.client, request, operation).await?;
         Ok(response)

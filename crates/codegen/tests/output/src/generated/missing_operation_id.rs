@@ -323,12 +323,15 @@ impl Client {
         Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-/// Each operation's path template, sorted by operationId, for the request span.
-const PATHS: &[(&str, &str)] = &[
-    ("delete_a_tag", "/appstore/v1/tags/{tagId}.json"),
-    ("delete_tag", "/other/tags/{tagId}"),
-    ("delete_v1_tags_tag_id_json", "/v1/tags/{tagId}.json"),
-];
+/// The path template of each operation, for the request span.
+fn path_template(operation_id: &str) -> &'static str {
+    match operation_id {
+        "delete_a_tag" => "/appstore/v1/tags/{tagId}.json",
+        "delete_tag" => "/other/tags/{tagId}",
+        "delete_v1_tags_tag_id_json" => "/v1/tags/{tagId}.json",
+        _ => "",
+    }
+}
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn exec(
         &self,
@@ -337,7 +340,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let operation = apikit_runtime::Operation {
             id: info.operation_id,
-            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+            path: path_template(info.operation_id),
         };
         let response = self.inner.execute(&self.client, request, operation).await?;
         Ok(response)

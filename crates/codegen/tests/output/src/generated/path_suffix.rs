@@ -263,8 +263,13 @@ impl Client {
         Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-/// Each operation's path template, sorted by operationId, for the request span.
-const PATHS: &[(&str, &str)] = &[("get_item", "/v1/items/{itemId}.json")];
+/// The path template of each operation, for the request span.
+fn path_template(operation_id: &str) -> &'static str {
+    match operation_id {
+        "get_item" => "/v1/items/{itemId}.json",
+        _ => "",
+    }
+}
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn exec(
         &self,
@@ -273,7 +278,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let operation = apikit_runtime::Operation {
             id: info.operation_id,
-            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+            path: path_template(info.operation_id),
         };
         let response = self.inner.execute(&self.client, request, operation).await?;
         Ok(response)

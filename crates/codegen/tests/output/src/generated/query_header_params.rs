@@ -132,7 +132,7 @@ pub mod builder {
     /**Builder for [`Client::search`]
 
 [`Client::search`]: super::Client::search*/
-    #[derive(Debug, Clone)]
+    #[derive(Clone)]
     pub struct Search<'a> {
         client: &'a super::Client,
         domain_name: Result<Option<::std::string::String>, String>,
@@ -238,6 +238,17 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ::std::fmt::Debug for Search<'a> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Search")
+                .field("client", &self.client)
+                .field("domain_name", &self.domain_name)
+                .field("limit", &self.limit)
+                .field("q", &self.q)
+                .field("x_request_token", &"<redacted>")
+                .finish()
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -268,8 +279,13 @@ impl Client {
         Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-/// Each operation's path template, sorted by operationId, for the request span.
-const PATHS: &[(&str, &str)] = &[("search", "/search")];
+/// The path template of each operation, for the request span.
+fn path_template(operation_id: &str) -> &'static str {
+    match operation_id {
+        "search" => "/search",
+        _ => "",
+    }
+}
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn exec(
         &self,
@@ -278,7 +294,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let operation = apikit_runtime::Operation {
             id: info.operation_id,
-            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+            path: path_template(info.operation_id),
         };
         let response = self.inner.execute(&self.client, request, operation).await?;
         Ok(response)

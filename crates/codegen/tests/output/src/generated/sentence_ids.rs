@@ -477,13 +477,16 @@ impl Client {
         Ok(Self::new_with_client(baseurl, http, runtime))
     }
 }
-/// Each operation's path template, sorted by operationId, for the request span.
-const PATHS: &[(&str, &str)] = &[
-    ("get_an_organizations_entitlement_value", "/org/{orgId}/entitlements/{key}"),
-    ("get_test_pip_package_name_version", "/test/pip/{packageName}/{version}"),
-    ("list_all_members_in_a_group_v1", "/group/{groupId}/members"),
-    ("list_all_members_in_a_group_v1_2", "/group/{groupId}/members/all"),
-];
+/// The path template of each operation, for the request span.
+fn path_template(operation_id: &str) -> &'static str {
+    match operation_id {
+        "get_an_organizations_entitlement_value" => "/org/{orgId}/entitlements/{key}",
+        "get_test_pip_package_name_version" => "/test/pip/{packageName}/{version}",
+        "list_all_members_in_a_group_v1" => "/group/{groupId}/members",
+        "list_all_members_in_a_group_v1_2" => "/group/{groupId}/members/all",
+        _ => "",
+    }
+}
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     async fn exec(
         &self,
@@ -492,7 +495,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let operation = apikit_runtime::Operation {
             id: info.operation_id,
-            path: apikit_runtime::hooks::path_template(PATHS, info.operation_id),
+            path: path_template(info.operation_id),
         };
         let response = self.inner.execute(&self.client, request, operation).await?;
         Ok(response)
