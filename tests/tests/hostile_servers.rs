@@ -156,3 +156,37 @@ async fn a_looping_cursor_ends_the_stream_with_an_error_after_three_requests() {
     );
     assert!(!err.to_string().contains("cursor-A"), "{err}");
 }
+
+#[tokio::test]
+async fn config_max_pages_caps_an_endless_stream_of_a_generated_client() {
+    // Every page points to a new cursor: only the cap ends this walk.
+    let server = MockServer::start().await;
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = counter.clone();
+    Mock::given(method("GET"))
+        .and(path("/aliases/all"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"aliases": ["x"], "lastId": format!("cursor-{n}")}))
+        })
+        .mount(&server)
+        .await;
+    let client = apikit_shorten_rest::Client::configured(
+        &server.uri(),
+        KEY,
+        config(RetryPolicy::none()).max_pages(3),
+    )
+    .unwrap();
+    let items: Vec<_> = client.get_aliases().stream().take(50).collect().await;
+    assert_eq!(counter.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(items.len(), 4, "three items, then the error");
+    let err = ApiError::from_progenitor(items.into_iter().last().unwrap().unwrap_err()).await;
+    assert!(
+        matches!(
+            err,
+            ApiError::Pages(apikit_runtime::pages::PageError::Cap { max_pages: 3 })
+        ),
+        "{err:?}"
+    );
+}

@@ -225,3 +225,28 @@ fn progenitor_version_in_headers_matches_cargo_lock() {
         "update render::PROGENITOR_VERSION to the locked progenitor"
     );
 }
+
+#[test]
+fn check_shows_a_unified_diff_of_what_differs() {
+    let (dir, providers) = scratch_with_generated_crates();
+    let root = dir.path();
+    let generated = root
+        .join("crates")
+        .join(&providers[0].name)
+        .join("src/generated.rs");
+    let code = std::fs::read_to_string(&generated).unwrap();
+    std::fs::write(
+        &generated,
+        code.replacen("pub struct Client", "pub struct Klient", 1),
+    )
+    .unwrap();
+    let plan = codegen::plan(root, &providers).unwrap();
+    let drift = codegen::check(root, &plan, &providers).unwrap();
+    let diff = codegen::files::diff(root, &plan, &drift, 3).unwrap();
+    assert!(
+        diff.contains("(checked in)") && diff.contains("(generated)"),
+        "{diff}"
+    );
+    assert!(diff.contains("-pub struct Klient"), "{diff}");
+    assert!(diff.contains("+pub struct Client"), "{diff}");
+}

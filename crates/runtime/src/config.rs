@@ -125,6 +125,7 @@ pub struct Config {
     pub(crate) pool_idle_timeout: Option<Duration>,
     pub(crate) headers: HeaderMap,
     pub(crate) redirects: Redirects,
+    pub(crate) max_pages: u32,
 }
 
 impl Default for Config {
@@ -137,6 +138,7 @@ impl Default for Config {
             pool_idle_timeout: Some(Duration::from_secs(90)),
             headers: HeaderMap::new(),
             redirects: Redirects::default(),
+            max_pages: crate::pages::DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -192,6 +194,16 @@ impl Config {
         self
     }
 
+    /// The most pages one `stream()` fetches (at least 1; default
+    /// [`DEFAULT_MAX_PAGES`](crate::pages::DEFAULT_MAX_PAGES)). A stream that reaches
+    /// it while the server still points to a next page ends with
+    /// [`PageError::Cap`](crate::pages::PageError::Cap), so a server that always has
+    /// one more page cannot keep a caller busy forever.
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
@@ -210,6 +222,7 @@ impl fmt::Debug for Config {
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("headers", &headers)
             .field("redirects", &self.redirects)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }

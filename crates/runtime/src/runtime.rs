@@ -22,6 +22,7 @@ pub struct Runtime {
     user_agent: &'static str,
     retry: RetryPolicy,
     query: Option<(&'static str, String)>,
+    max_pages: u32,
 }
 
 impl fmt::Debug for Runtime {
@@ -29,6 +30,7 @@ impl fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("max_pages", &self.max_pages)
             .field(
                 "query_credential",
                 &self.query.as_ref().map(|(name, _)| *name),
@@ -54,7 +56,15 @@ impl Runtime {
             user_agent,
             retry,
             query: None,
+            max_pages: crate::pages::DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// The most pages one `stream()` of a generated client fetches ([`Config::max_pages`]).
+    ///
+    /// [`Config::max_pages`]: crate::Config::max_pages
+    pub fn max_pages(&self) -> u32 {
+        self.max_pages
     }
 
     /// The user agent sent with every request.
@@ -277,6 +287,7 @@ pub fn build_with(
     })?;
     let mut runtime = Runtime::new(user_agent, config.retry);
     runtime.query = query;
+    runtime.max_pages = config.max_pages;
     Ok((client, runtime))
 }
 

@@ -11970,16 +11970,18 @@ pub mod builder {
         }
     }
     impl<'a> ListParseStatic<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`offset` = 0, then the number of items so far) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`offset` = 0, then the number of items so far) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::ListParseStaticResponseItem, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_offset(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_offset_capped(
                 self,
                 |b: Self, offset: u32| b.offset(offset.to_string()).send(),
                 |r: ::std::vec::Vec<types::ListParseStaticResponseItem>| r,
+                max_pages,
             )
         }
     }

@@ -62130,41 +62130,45 @@ pub mod builder {
         }
     }
     impl<'a> ListBatches<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Batch, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListBatchesResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.batches, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListBatchErrors<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::BatchResponseError, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListBatchErrorsResponseBody| {
                     let pages = None;
                     (r.errors, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListLabels<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
@@ -62173,64 +62177,72 @@ pub mod builder {
                 Error<types::ErrorResponseBody>,
             >,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListLabelsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.labels, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListManifests<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Manifest, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListManifestsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.manifests, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListScheduledPickups<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Error, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::GetPickupsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.errors, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListShipments<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Shipment, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListShipmentsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.shipments, pages)
                 },
+                max_pages,
             )
         }
     }

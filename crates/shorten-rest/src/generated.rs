@@ -2590,13 +2590,14 @@ pub mod builder {
         }
     }
     impl<'a> GetAliases<'a> {
-        ///Every item of every page, as a stream that fetches the first page, then each next one with `continueFrom` set to the previous page's `lastId`, while it is polled; it ends when a page has no `lastId` or no items. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches the first page, then each next one with `continueFrom` set to the previous page's `lastId`, while it is polled; it ends when a page has no `lastId` or no items. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<::std::string::String, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_cursor(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_cursor_capped(
                 self,
                 |b: Self, cursor: Option<String>| match cursor {
                     Some(cursor) => b.continue_from(cursor).send(),
@@ -2606,17 +2607,19 @@ pub mod builder {
                     let next = r.last_id.as_ref().map(|v| v.to_string());
                     (r.aliases, next)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> GetClicks<'a> {
-        ///Every item of every page, as a stream that fetches the first page, then each next one with `continueFrom` set to the previous page's `lastId`, while it is polled; it ends when a page has no `lastId` or no items. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches the first page, then each next one with `continueFrom` set to the previous page's `lastId`, while it is polled; it ends when a page has no `lastId` or no items. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::ClickModel, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_cursor(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_cursor_capped(
                 self,
                 |b: Self, cursor: Option<String>| match cursor {
                     Some(cursor) => b.continue_from(cursor).send(),
@@ -2626,6 +2629,7 @@ pub mod builder {
                     let next = r.last_id.as_ref().map(|v| v.to_string());
                     (r.clicks, next)
                 },
+                max_pages,
             )
         }
     }

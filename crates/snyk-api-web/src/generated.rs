@@ -37835,325 +37835,363 @@ pub mod builder {
         }
     }
     impl<'a> ListCreditsUsage<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::CreditsUsage, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::CreditsUsageList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListAccountEvents<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Event, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::EventList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListFindings<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Finding, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::FindingList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListFrameworks<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Framework, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::FrameworkList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListAccountKeys<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Key, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ApiKeyList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListLabels<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Label, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::LabelList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListScans<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargets<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Target, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::TargetList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListAllTargetScans<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetAssets<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Asset, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::AssetList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetEvents<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Event, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::EventList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetFindings<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Finding, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::FindingList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetKeys<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Key, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ApiKeyList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetScans<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Scan, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListScheduledScans<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Scheduled, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ScheduledList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListTargetWebhooks<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Webhook, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::WebhookListResponse| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListUsers<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::User, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::UserList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListVulnerabilityDefinitions<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::VulnerabilityDefinition, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::VulnerabilityDefinitionList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListAccountWebhooks<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Webhook, Error<types::Error>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::WebhookListResponse| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }

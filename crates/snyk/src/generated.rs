@@ -82733,109 +82733,121 @@ pub mod builder {
         }
     }
     impl<'a> GetGroupAuditLogs<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::AuditLogEntry, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::GroupLevelAuditLogs| {
                     let pages = None;
                     (r.0, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListGroupOrgs<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::Organization, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListAllOrganizationsInAGroup| {
                     let pages = None;
                     (r.orgs, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListGroupTags<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<::serde_json::Value, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListGroupTagsResponse| {
                     let pages = None;
                     (r.tags, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> GetOrgAuditLogs<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::AuditLogEntry, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::OrganizationLevelAuditLogs| {
                     let pages = None;
                     (r.0, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListOrgDependencies<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::ListOrgDependenciesResponseResultsItem, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListOrgDependenciesResponse| {
                     let pages = None;
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListProjectSnapshots<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
             Item = Result<types::ListProjectSnapshotsResponseSnapshotsItem, Error<()>>,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListProjectSnapshotsResponse| {
                     let pages = None;
                     (r.snapshots, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListProjectSnapshotIssuePaths<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
@@ -82846,18 +82858,20 @@ pub mod builder {
                 Error<()>,
             >,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListProjectSnapshotIssuePathsResponse| {
                     let pages = None;
                     (r.paths, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListProjectIssuePaths<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
@@ -82866,18 +82880,20 @@ pub mod builder {
                 Error<()>,
             >,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListProjectIssuePathsResponse| {
                     let pages = None;
                     (r.paths, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListReportingIssues<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
@@ -82886,18 +82902,20 @@ pub mod builder {
                 Error<types::ErrorResponse>,
             >,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListReportingIssuesResponse| {
                     let pages = None;
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }
     impl<'a> ListLatestReportingIssues<'a> {
-        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream.
+        ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
@@ -82906,13 +82924,15 @@ pub mod builder {
                 Error<types::ErrorResponse>,
             >,
         > + Unpin + 'a {
-            apikit_runtime::pages::by_page(
+            let max_pages = self.client.inner.max_pages();
+            apikit_runtime::pages::by_page_capped(
                 self,
                 |b: Self, page: u32| b.page(page).send(),
                 |r: types::ListLatestReportingIssuesResponse| {
                     let pages = None;
                     (r.results, pages)
                 },
+                max_pages,
             )
         }
     }

@@ -193,6 +193,14 @@ fn render_ast(
         .map_err(|e| gen_err(None, format!("generated code does not parse: {e}")))?;
     let counts = rewrite::run(&mut file_ast, doc, config.pagination.as_ref())
         .map_err(|message| gen_err(None, message))?;
+    if let Some((module, name)) = duplicate_item(&file_ast) {
+        return Err(gen_err(
+            None,
+            format!(
+                "two items named `{name}` in `{module}`: a type-name collision the `type-names` normalization pass did not foresee"
+            ),
+        ));
+    }
     let mut uses = uses;
     if counts.streams > 0 {
         uses.futures = true;
@@ -215,6 +223,38 @@ fn settings(config: &ProviderConfig) -> progenitor::GenerationSettings {
         // every request through the runtime (retries, tracing).
         .with_inner_type(quote!(apikit_runtime::Runtime));
     settings
+}
+
+/// The first type name defined twice in one module of `file` (the crate root or a
+/// `mod`), as (module path, name): typify emits such pairs when inline names collide,
+/// and rustc's error would point into generated code instead of at the cause.
+fn duplicate_item(file: &syn::File) -> Option<(String, String)> {
+    fn scan(items: &[syn::Item], module: &str) -> Option<(String, String)> {
+        let mut seen = std::collections::BTreeSet::new();
+        for item in items {
+            let name = match item {
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                syn::Item::Type(i) => Some(&i.ident),
+                syn::Item::Union(i) => Some(&i.ident),
+                syn::Item::Trait(i) => Some(&i.ident),
+                _ => None,
+            };
+            if let Some(name) = name
+                && !seen.insert(name.to_string())
+            {
+                return Some((module.to_owned(), name.to_string()));
+            }
+            if let syn::Item::Mod(m) = item
+                && let Some((_, inner)) = &m.content
+                && let Some(hit) = scan(inner, &format!("{module}::{}", m.ident))
+            {
+                return Some(hit);
+            }
+        }
+        None
+    }
+    scan(&file.items, "crate")
 }
 
 /// Runs `f`, turning a panic into its message without printing the default report.
@@ -261,4 +301,29 @@ fn operations(api: &openapiv3::OpenAPI) -> Vec<(String, openapiv3::OpenAPI)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_type_defined_twice_in_one_module_is_found() {
+        let file: syn::File = syn::parse_quote! {
+            pub struct Client;
+            pub mod types {
+                pub struct Tag;
+                pub mod builder { pub struct Tag; }
+                pub enum Tag { A }
+            }
+        };
+        assert_eq!(
+            duplicate_item(&file),
+            Some(("crate::types".to_owned(), "Tag".to_owned()))
+        );
+        let fine: syn::File = syn::parse_quote! {
+            pub mod types { pub struct Tag; pub mod builder { pub struct Tag; } }
+        };
+        assert_eq!(duplicate_item(&fine), None);
+    }
 }

@@ -127,3 +127,59 @@ fn has_json_response(doc: &Value) -> bool {
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc_with_one_operation() -> Value {
+        json!({"paths": {"/x": {"get": {"operationId": "x", "responses": {"200": {
+            "description": "x", "content": {"application/json": {"schema": {"type": "object"}}}}}}}}})
+    }
+
+    #[test]
+    fn a_rewrite_that_matches_nothing_where_it_must_fails() {
+        // progenitor's output for one JSON operation, as an upgrade might have renamed it:
+        // no `api-version` header and no `ResponseValue::from_response`.
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { async fn x(&self) { let r = ResponseValue::decode(response).await; } }
+        };
+        let e = run(&mut file, &doc_with_one_operation(), None).unwrap_err();
+        assert!(e.contains("`api-version` rewrite changed 0 item(s)"), "{e}");
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { async fn x(&self) {
+                header_map.append(HeaderName::from_static("api-version"), v);
+                let r = ResponseValue::decode(response).await;
+            } }
+        };
+        let e = run(&mut file, &doc_with_one_operation(), None).unwrap_err();
+        assert!(e.contains("`decode-paths` rewrite changed 0"), "{e}");
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { async fn x(&self) {
+                header_map.append(HeaderName::from_static("api-version"), v);
+                let r = ResponseValue::from_response(response).await;
+            } }
+        };
+        let counts = run(&mut file, &doc_with_one_operation(), None).unwrap();
+        assert_eq!((counts.api_version_headers, counts.decode_calls), (1, 1));
+    }
+
+    #[test]
+    fn pagination_that_matches_no_operation_fails() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { async fn x(&self) {
+                header_map.append(HeaderName::from_static("api-version"), v);
+                let r = ResponseValue::from_response(response).await;
+            } }
+        };
+        let config: PaginationConfig =
+            toml::from_str("page = \"page\"\nitems = [\"results\"]\n").unwrap();
+        let e = run(&mut file, &doc_with_one_operation(), Some(&config)).unwrap_err();
+        assert!(
+            e.contains("[pagination] in provider.toml matches no operation"),
+            "{e}"
+        );
+    }
+}

@@ -201,13 +201,15 @@ fn stream_body(
                 _ => quote!(None),
             };
             quote! {
-                apikit_runtime::pages::by_page(
+                let max_pages = self.client.inner.max_pages();
+                apikit_runtime::pages::by_page_capped(
                     self,
                     |b: Self, page: u32| b.#setter(#arg).send(),
                     |r: #response| {
                         let pages = #pages;
                         (#items, pages)
                     },
+                    max_pages,
                 )
             }
         }
@@ -221,7 +223,8 @@ fn stream_body(
                 quote!(Some(r.#next.to_string()))
             };
             quote! {
-                apikit_runtime::pages::by_cursor(
+                let max_pages = self.client.inner.max_pages();
+                apikit_runtime::pages::by_cursor_capped(
                     self,
                     |b: Self, cursor: Option<String>| match cursor {
                         Some(cursor) => b.#setter(cursor).send(),
@@ -231,16 +234,19 @@ fn stream_body(
                         let next = #next;
                         (#items, next)
                     },
+                    max_pages,
                 )
             }
         }
         PageStyle::Offset { .. } => {
             let arg = number(quote!(offset));
             quote! {
-                apikit_runtime::pages::by_offset(
+                let max_pages = self.client.inner.max_pages();
+                apikit_runtime::pages::by_offset_capped(
                     self,
                     |b: Self, offset: u32| b.#setter(#arg).send(),
                     |r: #response| #items,
+                    max_pages,
                 )
             }
         }
@@ -266,7 +272,7 @@ fn doc(style: &PageStyle<'_>) -> String {
         ),
     };
     format!(
-        "Every item of every page, as a stream that {how}. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream."
+        "Every item of every page, as a stream that {how}. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`)."
     )
 }
 

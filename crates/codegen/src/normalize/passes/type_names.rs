@@ -14,8 +14,8 @@
 //!   over derived names), and two different inline schemas with one title get
 //!   `{title} 2`, ... (typify would reuse the first type for the second).
 //!
-//! The generator still checks the output for duplicate type names and reports any this
-//! pass did not foresee.
+//! The generator still checks the output for duplicate type names
+//! (`render::duplicate_item`) and reports any this pass did not foresee.
 
 use std::collections::{BTreeMap, BTreeSet};
 
