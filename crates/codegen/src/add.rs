@@ -50,8 +50,9 @@ pub fn add(root: &Path, name: &str, spec_path: &Path, force: bool) -> Result<Add
     };
     // Parse and normalize under the caller's path, so errors name the file they gave.
     let mut doc = spec::parse(spec_path, &text)?;
-    crate::normalize::normalize(&mut doc, spec_path)?;
-    let (toml_text, notes) = infer_config(name, file_name, &doc);
+    let facts = crate::normalize::normalize(&mut doc, spec_path)?;
+    let (toml_text, mut notes) = infer_config(name, file_name, &doc);
+    notes.extend(facts.notes);
     let toml_path = spec_dir.join("provider.toml");
     let config = ProviderConfig::parse(&toml_path, &toml_text)?;
     let provider = Provider {

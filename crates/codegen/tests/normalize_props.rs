@@ -62,9 +62,14 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// Replacement values a mutation may put anywhere.
+/// Replacement values a mutation may put anywhere, the shapes of published specs
+/// (boolean schemas, symbol enums, CR in prose, refs into nested definitions) included.
 fn replacement(kind: u8) -> Value {
-    match kind % 12 {
+    match kind % 16 {
+        12 => json!(false),
+        13 => json!({"type": "string", "enum": ["<", "<=", "", "a-b", "a_b"]}),
+        14 => json!("line one\r\nline two\r"),
+        15 => json!({"$ref": "#/components/schemas/Thing/definitions/Nested"}),
         0 => Value::Null,
         1 => json!(0),
         2 => json!(-1.5),

@@ -244,6 +244,56 @@ pub async fn empty_as_null(
     Ok(reqwest::Response::from(rebuilt))
 }
 
+/// Puts parameters back under the names the spec gives them, where the generator had
+/// to give them another (two parameters of one operation whose Rust names collide, e.g.
+/// `MaxResults` and `max-results`). Each entry is `(location, sent_as, name)`, location
+/// `"query"` or `"header"`: every query pair (or the header) called `sent_as` is renamed
+/// to `name`, values and order unchanged.
+///
+/// # Errors
+/// `name` is not a valid header name.
+pub fn rename_params(
+    request: &mut reqwest::Request,
+    renames: &[(&str, &str, &str)],
+) -> Result<(), String> {
+    for (location, sent_as, name) in renames {
+        match *location {
+            "query" => {
+                let url = request.url_mut();
+                if !url.query_pairs().any(|(k, _)| k == *sent_as) {
+                    continue;
+                }
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let k = if k == *sent_as {
+                            (*name).to_owned()
+                        } else {
+                            k.into_owned()
+                        };
+                        (k, v.into_owned())
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            "header" => {
+                let values: Vec<HeaderValue> =
+                    request.headers_mut().remove(*sent_as).into_iter().collect();
+                if values.is_empty() {
+                    continue;
+                }
+                let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                for v in values {
+                    request.headers_mut().append(header.clone(), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +355,29 @@ mod tests {
         assert_eq!(r.text().await.unwrap(), "{}");
         let r = empty_as_null(make(404, ""), &[(204, 204)]).await.unwrap();
         assert_eq!(r.text().await.unwrap(), "");
+    }
+
+    #[test]
+    fn renamed_params_go_out_under_their_spec_names() {
+        let mut req = reqwest::Request::new(
+            reqwest::Method::GET,
+            "http://localhost/items?MaxResults=1&max_results_2=2&q=a%20b"
+                .parse()
+                .unwrap(),
+        );
+        req.headers_mut()
+            .insert("page_token_header", HeaderValue::from_static("t"));
+        rename_params(
+            &mut req,
+            &[
+                ("query", "max_results_2", "max-results"),
+                ("header", "page_token_header", "Page-Token"),
+                ("query", "absent", "whatever"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(req.url().query(), Some("MaxResults=1&max-results=2&q=a+b"));
+        assert_eq!(req.headers()["page-token"], "t");
+        assert!(req.headers().get("page_token_header").is_none());
     }
 }

@@ -26,6 +26,22 @@ pub struct OperationFacts {
     /// their empty body reads as JSON `null`. Pass `responses`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub empty_success: Vec<String>,
+    /// Parameters whose Rust names collided with another's: the document now names
+    /// them `sent_as` (so progenitor gives them their own setter), and the generated
+    /// hooks put `name` back on the wire. Pass `parameters`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed_params: Vec<RenamedParam>,
+}
+
+/// A parameter the document renamed so that its Rust name is unique.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RenamedParam {
+    /// `query` or `header`.
+    pub location: String,
+    /// The name in the normalized document (and on the request progenitor builds).
+    pub sent_as: String,
+    /// The spec's name, which the server expects.
+    pub name: String,
 }
 
 impl OperationFacts {
@@ -34,6 +50,7 @@ impl OperationFacts {
         self.request_media.is_none()
             && self.binary_fields.is_empty()
             && self.empty_success.is_empty()
+            && self.renamed_params.is_empty()
     }
 
     /// Takes every fact `later` has; the rest stay.
@@ -47,6 +64,9 @@ impl OperationFacts {
         if !later.empty_success.is_empty() {
             self.empty_success = later.empty_success;
         }
+        if !later.renamed_params.is_empty() {
+            self.renamed_params = later.renamed_params;
+        }
     }
 }
 
@@ -54,9 +74,17 @@ impl OperationFacts {
 /// document (stable across passes, unlike operationIds, which the merged document may
 /// still rename).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
 pub struct Facts {
     operations: BTreeMap<String, BTreeMap<String, OperationFacts>>,
+    /// String enum values that make no Rust variant name (`<`, `>=`, `+`): the document
+    /// carries a placeholder word for each (key), and the generated code is rewritten
+    /// to send and read the real value. Pass `schemas`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub symbol_values: BTreeMap<String, String>,
+    /// What a pass dropped or renamed that a user should hear about (printed by
+    /// `cargo xtask add` and `cargo xtask normalize --facts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Facts {
@@ -80,6 +108,12 @@ impl Facts {
     /// Takes what a later run (another file, or the merged document) learned; a fact
     /// it recorded replaces the earlier one.
     pub fn merge(&mut self, later: Facts) {
+        self.symbol_values.extend(later.symbol_values);
+        for note in later.notes {
+            if !self.notes.contains(&note) {
+                self.notes.push(note);
+            }
+        }
         for (path, methods) in later.operations {
             for (method, facts) in methods {
                 self.entry(&path, &method).update(facts);
@@ -87,9 +121,16 @@ impl Facts {
         }
     }
 
-    /// True when no operation has a fact.
+    /// True when no pass recorded anything.
     pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
+        self.iter().next().is_none() && self.symbol_values.is_empty() && self.notes.is_empty()
+    }
+
+    /// Records a note for the user, once.
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     /// Every `(path, method, facts)` with a fact, sorted by path, then method.

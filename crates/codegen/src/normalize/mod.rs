@@ -11,14 +11,14 @@
 //! document.
 
 mod facts;
-mod passes;
+pub(crate) mod passes;
 pub mod walk;
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use facts::{Facts, OperationFacts};
+pub use facts::{Facts, OperationFacts, RenamedParam};
 pub use passes::type_names;
 
 use crate::error::{Error, Result};
@@ -38,8 +38,11 @@ pub type Pass = fn(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()>;
 /// Every pass, in the order they run (module docs of `passes/*.rs` give each rule).
 pub const PASSES: &[Pass] = &[
     passes::swagger2::run,
+    passes::definitions::run,
+    passes::boolean_schemas::run,
     passes::openapi31::run,
     passes::version::run,
+    passes::prose::run,
     passes::operation_ids::run,
     passes::parameters::run,
     passes::schemas::run,

@@ -11,12 +11,17 @@ use serde_json::Value;
 use crate::config::{AuthConfig, ProviderConfig};
 use crate::normalize::{Normalized, walk};
 
+/// A renamed parameter: (location, sent as, spec name).
+type Rename = (String, String, String);
+
 /// The per-operation tables the generated hooks consult.
 #[derive(Debug, Default)]
 pub struct HookTables {
     /// operationId -> the media type the request body is really sent as, and the
     /// multipart fields that go as file parts.
     request_media: Vec<(String, String, Vec<String>)>,
+    /// operationId -> (location, sent as, spec name) of parameters renamed in Rust.
+    renamed: Vec<(String, Vec<Rename>)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
     /// operationId -> path template (for the tracing span).
@@ -43,6 +48,14 @@ impl HookTables {
                     facts.binary_fields.clone(),
                 ));
             }
+            if !facts.renamed_params.is_empty() {
+                let renames = facts
+                    .renamed_params
+                    .iter()
+                    .map(|r| (r.location.clone(), r.sent_as.clone(), r.name.clone()))
+                    .collect();
+                tables.renamed.push((id.to_owned(), renames));
+            }
             if !facts.empty_success.is_empty() {
                 let ranges = facts
                     .empty_success
@@ -53,6 +66,7 @@ impl HookTables {
             }
         }
         tables.request_media.sort();
+        tables.renamed.sort();
         tables.empty_success.sort();
         tables.paths.sort();
         tables
@@ -111,31 +125,53 @@ pub fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenS
 /// (arms sorted, so the output is stable), which needs no ordering promise between
 /// this generator and the runtime.
 fn hooks(tables: &HookTables) -> TokenStream {
-    // Operations sharing a media type (and binary fields) share an arm.
-    let mut by_media: BTreeMap<(&str, &[String]), Vec<&str>> = BTreeMap::new();
+    // What `pre` does per operation: the real media type (with its binary fields) and
+    // the spec names of renamed parameters. Operations doing the same share an arm.
+    type PreStep<'t> = (
+        Option<(&'t str, &'t [String])>,
+        &'t [(String, String, String)],
+    );
+    let mut steps: BTreeMap<&str, PreStep<'_>> = BTreeMap::new();
     for (id, media, binary) in &tables.request_media {
-        by_media.entry((media, binary)).or_default().push(id);
+        steps.entry(id).or_insert((None, &[])).0 = Some((media, binary));
     }
-    let media_arms = by_media.iter().map(|((media, binary), ids)| {
-        let call = if binary.is_empty() {
-            quote! { apikit_runtime::hooks::set_request_media(request, #media) }
-        } else {
-            quote! {
-                apikit_runtime::hooks::set_request_media_with(
-                    request,
-                    #media,
-                    &apikit_runtime::hooks::MediaFacts::binary(&[#(#binary),*]),
-                )
+    for (id, renames) in &tables.renamed {
+        steps.entry(id).or_insert((None, &[])).1 = renames;
+    }
+    let mut by_step: BTreeMap<PreStep<'_>, Vec<&str>> = BTreeMap::new();
+    for (id, step) in steps {
+        by_step.entry(step).or_default().push(id);
+    }
+    let media_arms = by_step.iter().map(|((media, renames), ids)| {
+        let media = media.map(|(media, binary)| {
+            if binary.is_empty() {
+                quote! { apikit_runtime::hooks::set_request_media(request, #media).map_err(Error::Custom)?; }
+            } else {
+                quote! {
+                    apikit_runtime::hooks::set_request_media_with(
+                        request,
+                        #media,
+                        &apikit_runtime::hooks::MediaFacts::binary(&[#(#binary),*]),
+                    )
+                    .map_err(Error::Custom)?;
+                }
             }
-        };
-        quote! { #(#ids)|* => #call.map_err(Error::Custom)?, }
+        });
+        let renames = (!renames.is_empty()).then(|| {
+            let rows = renames.iter().map(|(l, a, n)| quote! { (#l, #a, #n) });
+            quote! {
+                apikit_runtime::hooks::rename_params(request, &[#(#rows),*]).map_err(Error::Custom)?;
+            }
+        });
+        quote! { #(#ids)|* => { #media #renames } }
     });
-    let pre = if tables.request_media.is_empty() {
+    let pre = if tables.request_media.is_empty() && tables.renamed.is_empty() {
         quote! {}
     } else {
         quote! {
             /// Sends the body with the media type the spec gives, where progenitor builds
-            /// another one (see the `media-types` normalization pass).
+            /// another one (the `media-types` pass), and renamed parameters under their
+            /// spec names (the `parameters` pass).
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,

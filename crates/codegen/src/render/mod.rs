@@ -191,8 +191,13 @@ fn render_ast(
     let all = quote! { #tokens #extra };
     let mut file_ast: syn::File = syn::parse2(all)
         .map_err(|e| gen_err(None, format!("generated code does not parse: {e}")))?;
-    let counts = rewrite::run(&mut file_ast, doc, config.pagination.as_ref())
-        .map_err(|message| gen_err(None, message))?;
+    let counts = rewrite::run(
+        &mut file_ast,
+        doc,
+        config.pagination.as_ref(),
+        &normalized.facts.symbol_values,
+    )
+    .map_err(|message| gen_err(None, message))?;
     if let Some((module, name)) = duplicate_item(&file_ast) {
         return Err(gen_err(
             None,

@@ -4,7 +4,8 @@
 //!   the path in the body;
 //! - [`api_version`]: deletes the `api-version` header progenitor adds to every request;
 //! - [`pagination`]: `stream()` on paged list builders, for `[pagination]` providers;
-//! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`.
+//! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`;
+//! - [`symbols`]: enum values made of symbols get their variant word and real value back.
 //!
 //! Each rewrite counts what it changed, and [`run`] checks the count against what the
 //! normalized document says must be there: a progenitor upgrade that renames a call a
@@ -16,6 +17,7 @@ pub mod decode_paths;
 pub mod open_enums;
 pub mod pagination;
 pub mod redact;
+pub mod symbols;
 
 use serde_json::Value;
 
@@ -35,6 +37,8 @@ pub struct Counts {
     pub streams: usize,
     /// Structs whose `Debug` now redacts a credential.
     pub redacted: usize,
+    /// Tokens of placeholder enum values restored.
+    pub symbols: usize,
 }
 
 /// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
@@ -43,6 +47,7 @@ pub fn run(
     file: &mut syn::File,
     doc: &Value,
     pagination: Option<&PaginationConfig>,
+    symbol_values: &std::collections::BTreeMap<String, String>,
 ) -> Result<Counts, String> {
     let counts = Counts {
         open_enums: open_enums::open_enums(file).len(),
@@ -58,9 +63,11 @@ pub fn run(
             None => 0,
         },
         redacted: 0,
+        symbols: 0,
     };
     let mut counts = counts;
     counts.redacted = redact::redact_secrets(file).len();
+    counts.symbols = symbols::restore_symbols(file, symbol_values)?;
     let operations = walk::operations(doc).len();
     let unmatched = |rewrite: &str, found: usize, expected: &str| {
         Err(format!(
@@ -83,6 +90,16 @@ pub fn run(
     }
     if counts.decode_calls == 0 && has_json_response(doc) {
         return unmatched("decode-paths", 0, "at least one (a response is JSON)");
+    }
+    if counts.symbols < symbol_values.len() {
+        return unmatched(
+            "symbols",
+            counts.symbols,
+            &format!(
+                "at least one per placeholder enum value ({})",
+                symbol_values.len()
+            ),
+        );
     }
     if pagination.is_some() && counts.streams == 0 {
         return Err(
@@ -146,7 +163,13 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             impl Client { async fn x(&self) { let r = ResponseValue::decode(response).await; } }
         };
-        let e = run(&mut file, &doc_with_one_operation(), None).unwrap_err();
+        let e = run(
+            &mut file,
+            &doc_with_one_operation(),
+            None,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(e.contains("`api-version` rewrite changed 0 item(s)"), "{e}");
         let mut file: syn::File = syn::parse_quote! {
             impl Client { async fn x(&self) {
@@ -154,7 +177,13 @@ mod tests {
                 let r = ResponseValue::decode(response).await;
             } }
         };
-        let e = run(&mut file, &doc_with_one_operation(), None).unwrap_err();
+        let e = run(
+            &mut file,
+            &doc_with_one_operation(),
+            None,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(e.contains("`decode-paths` rewrite changed 0"), "{e}");
         let mut file: syn::File = syn::parse_quote! {
             impl Client { async fn x(&self) {
@@ -162,7 +191,13 @@ mod tests {
                 let r = ResponseValue::from_response(response).await;
             } }
         };
-        let counts = run(&mut file, &doc_with_one_operation(), None).unwrap();
+        let counts = run(
+            &mut file,
+            &doc_with_one_operation(),
+            None,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!((counts.api_version_headers, counts.decode_calls), (1, 1));
     }
 
@@ -176,7 +211,13 @@ mod tests {
         };
         let config: PaginationConfig =
             toml::from_str("page = \"page\"\nitems = [\"results\"]\n").unwrap();
-        let e = run(&mut file, &doc_with_one_operation(), Some(&config)).unwrap_err();
+        let e = run(
+            &mut file,
+            &doc_with_one_operation(),
+            Some(&config),
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(
             e.contains("[pagination] in provider.toml matches no operation"),
             "{e}"

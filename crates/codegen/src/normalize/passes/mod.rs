@@ -1,9 +1,12 @@
 //! The normalization passes, one module each, in the order [`super::PASSES`] runs them.
 
+pub mod boolean_schemas;
+pub mod definitions;
 pub mod media_types;
 pub mod openapi31;
 pub mod operation_ids;
 pub mod parameters;
+pub mod prose;
 pub mod responses;
 pub mod schemas;
 pub mod swagger2;

@@ -14,20 +14,19 @@
 //!   media type's schema; a parameter without a schema is a string.
 //!
 //! Two parameters of one operation whose Rust names would collide (`page-size` and
-//! `page_size`, or the same name in two locations) are an error naming both.
+//! `page_size`, or the same name in two locations): the later one is renamed in Rust
+//! (see `resolve_collisions` for the rule) and still sent under its own name.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use heck::ToSnakeCase;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
-use crate::normalize::Ctx;
 use crate::normalize::walk::{self, Object};
+use crate::normalize::{Ctx, RenamedParam};
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
-    let file = cx.file;
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     if let Some(Value::Object(params)) = doc
         .pointer_mut("/components/parameters")
@@ -50,7 +49,7 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             }
         }
     }
-    walk::operations_mut(doc, &mut |path, _method, op, ptr| {
+    walk::operations_mut(doc, &mut |path, method, op, ptr| {
         let own = match op.remove("parameters") {
             Some(Value::Array(list)) => list,
             _ => vec![],
@@ -98,7 +97,7 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
                 merged.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
             }
         }
-        check_collisions(&merged, &components, file, ptr)?;
+        resolve_collisions(&mut merged, &components, cx, (path, method, ptr))?;
         if !merged.is_empty() {
             op.insert("parameters".into(), Value::Array(merged));
         }
@@ -146,28 +145,81 @@ fn fix(p: &mut Object) {
     }
 }
 
-fn check_collisions(params: &[Value], components: &Value, file: &Path, ptr: &str) -> Result<()> {
-    let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for (i, p) in params.iter().enumerate() {
-        let p = walk::deref(p, components);
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-        let location = p.get("in").and_then(Value::as_str).unwrap_or("");
+/// Gives every parameter of one operation its own Rust name. Two names that become the
+/// same snake_case identifier (`MaxResults` and `max-results`) are resolved by one rule:
+/// the later one in the operation's list is renamed, to `{rust}_{location}` when the
+/// two are in different locations (`page_token_header`), else to `{rust}_2`, `_3`, ...
+/// (the first free one). The renamed parameter is sent under its real name: the
+/// operation's `renamed_params` fact tells the generated hooks to put it back. A path
+/// parameter cannot be renamed (its name is in the template): a collision there is an
+/// error naming both.
+fn resolve_collisions(
+    params: &mut [Value],
+    components: &Value,
+    cx: &mut Ctx<'_>,
+    at: (&str, &str, &str),
+) -> Result<()> {
+    let (path, method, ptr) = at;
+    let mut taken: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
+    for (i, param) in params.iter_mut().enumerate() {
+        let p = walk::deref(param, components).clone();
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let location = p.get("in").and_then(Value::as_str).unwrap_or("").to_owned();
         let rust = name.to_snake_case();
-        if let Some((j, other)) = seen.insert(rust.clone(), (i, format!("{location} `{name}`"))) {
+        let Some((j, other_loc, other)) = taken.get(&rust).cloned() else {
+            taken.insert(rust, (i, location, name));
+            continue;
+        };
+        if location == "path" || !matches!(location.as_str(), "query" | "header") {
             return Err(Error::Spec {
-                file: file.to_owned(),
+                file: cx.file.to_owned(),
                 pointer: format!("{ptr}/parameters/{i}"),
                 message: format!(
-                    "{location} parameter `{name}` and {other} (parameters/{j}) both become `{rust}` in Rust; rename one in the spec"
+                    "{location} parameter `{name}` and {other_loc} `{other}` (parameters/{j}) both become `{rust}` in Rust, and a {location} parameter cannot be renamed"
                 ),
             });
         }
+        let mut candidates = vec![];
+        if location != other_loc {
+            candidates.push(format!("{rust}_{location}"));
+        }
+        candidates.extend((2..).map(|n| format!("{rust}_{n}")).take(64));
+        let Some(sent_as) = candidates.into_iter().find(|c| !taken.contains_key(c)) else {
+            return Err(Error::Spec {
+                file: cx.file.to_owned(),
+                pointer: format!("{ptr}/parameters/{i}"),
+                message: format!("no free Rust name for {location} parameter `{name}`"),
+            });
+        };
+        // An inline copy, so a shared component parameter keeps its name elsewhere.
+        let mut renamed = p;
+        renamed["name"] = Value::String(sent_as.clone());
+        *param = renamed;
+        cx.facts.note(format!(
+            "{} {path}: {location} parameter `{name}` is `{sent_as}` in Rust (its name collides with {other_loc} `{other}`); it is still sent as `{name}`",
+            method.to_uppercase()
+        ));
+        cx.facts
+            .entry(path, method)
+            .renamed_params
+            .push(RenamedParam {
+                location: location.clone(),
+                sent_as: sent_as.clone(),
+                name: name.clone(),
+            });
+        taken.insert(sent_as, (i, location, name));
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     #[test]
@@ -199,18 +251,71 @@ mod tests {
     }
 
     #[test]
-    fn colliding_rust_names_are_an_error_naming_both() {
-        let mut doc = json!({"paths": {"/x": {"get": {"parameters": [
-            {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
-            {"name": "page-size", "in": "header", "schema": {"type": "integer"}}
+    fn colliding_rust_names_are_renamed_by_location_then_number() {
+        let mut doc = json!({
+            "components": {"parameters": {"Size": {"name": "page-size", "in": "header", "schema": {"type": "integer"}}}},
+            "paths": {"/x": {"get": {"parameters": [
+                {"name": "page_size", "in": "query", "schema": {"type": "integer"}},
+                {"$ref": "#/components/parameters/Size"},
+                {"name": "MaxResults", "in": "query", "schema": {"type": "integer"}},
+                {"name": "max-results", "in": "query", "schema": {"type": "integer"}},
+                {"name": "max_results", "in": "query", "schema": {"type": "integer"}}
+            ]}}}
+        });
+        let facts = crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let names: Vec<&str> = doc["paths"]["/x"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "page_size",
+                "page_size_header",
+                "MaxResults",
+                "max_results_2",
+                "max_results_3"
+            ]
+        );
+        assert_eq!(
+            doc["components"]["parameters"]["Size"]["name"], "page-size",
+            "the shared component keeps its name"
+        );
+        let renamed = &facts.get("/x", "get").unwrap().renamed_params;
+        let pairs: Vec<(&str, &str, &str)> = renamed
+            .iter()
+            .map(|r| (r.location.as_str(), r.sent_as.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("header", "page_size_header", "page-size"),
+                ("query", "max_results_2", "max-results"),
+                ("query", "max_results_3", "max_results"),
+            ]
+        );
+        assert_eq!(facts.notes.len(), 3, "{:?}", facts.notes);
+        // A second run finds nothing left to rename (normalization is idempotent).
+        let again = crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        assert!(again.is_empty(), "{again:?}");
+    }
+
+    #[test]
+    fn colliding_path_parameters_are_an_error_naming_both() {
+        let mut doc = json!({"paths": {"/x/{itemId}/{item_id}": {"get": {"parameters": [
+            {"name": "itemId", "in": "path", "schema": {"type": "string"}},
+            {"name": "item_id", "in": "path", "schema": {"type": "string"}}
         ]}}}});
         let e = crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml"))
             .unwrap_err()
             .to_string();
-        assert_eq!(
-            e,
-            "x.yaml#/paths/~1x/get/parameters/1: header parameter `page-size` and query `page_size` (parameters/0) both become `page_size` in Rust; rename one in the spec"
+        assert!(
+            e.contains("path parameter `item_id` and path `itemId`"),
+            "{e}"
         );
+        assert!(e.contains("cannot be renamed"), "{e}");
     }
 
     #[test]

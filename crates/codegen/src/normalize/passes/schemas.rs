@@ -21,6 +21,13 @@
 //!   dropped; typify refuses a spec over it.
 //! - `minLength`/`minItems`/`minProperties` of 0 are dropped (they constrain nothing).
 //! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
+//! - A string enum value typify cannot name (only symbols: `=`, `<=`, `!=`, `+`; or a
+//!   second value with the same Rust name, `a-b` next to `a_b`) becomes a placeholder
+//!   `{Word}_apikit_symbol`, with the word from the symbols (`Eq`, `Lt`, `Le`, `Gt`,
+//!   `Ge`, `Ne`, `Plus`, ...; one word per character otherwise, `Symbol` for the
+//!   unknown) or the Rust name plus a number, and the real value recorded in the
+//!   `symbol_values` fact. The `symbols` rewrite names the variant `{Word}` and puts the
+//!   real value back into serde, `Display` and `FromStr`.
 //! - A `type` that names no OpenAPI 3.0 type (`""`, `"file"` left over, `"any"`) is
 //!   dropped: the schema then accepts any value, where typify would panic.
 //! - `format` is an annotation: it stays on strings, and on integers and numbers when
@@ -36,6 +43,8 @@
 //! - An empty `allOf`, `anyOf` or `oneOf` list is dropped (typify panics on it; an empty
 //!   `allOf` constrains nothing, and the empty `anyOf`/`oneOf` a broken spec can carry
 //!   is read the same way rather than as "no value at all").
+
+use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
@@ -57,11 +66,130 @@ const WRAPPER_ANNOTATIONS: [&str; 10] = [
     "xml",
 ];
 
-pub fn run(doc: &mut Value, _cx: &mut Ctx<'_>) -> Result<()> {
+pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
     walk::schemas_mut(doc, &mut |s, _| {
         rewrite(s);
+        symbol_values(s, &mut cx.facts.symbol_values);
         Ok(())
     })
+}
+
+/// What marks a placeholder enum value; the `symbols` rewrite strips it again.
+pub const SYMBOL_MARK: &str = "_apikit_symbol";
+
+/// The Rust variant name typify derives from an enum value (close enough to its
+/// `sanitize` to predict collisions).
+fn variant_name(value: &str) -> String {
+    use heck::ToPascalCase;
+    let name = value
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
+        .to_pascal_case();
+    match name.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if !c.is_alphabetic() && c != '_' => format!("X{name}"),
+        Some(_) => name,
+    }
+}
+
+/// A word for a value made of symbols only: `<=` -> `Le`, `!=` -> `Ne`, `+` -> `Plus`.
+fn symbol_word(value: &str) -> String {
+    let whole = match value {
+        "=" | "==" => Some("Eq"),
+        "!=" | "<>" => Some("Ne"),
+        "<" => Some("Lt"),
+        "<=" => Some("Le"),
+        ">" => Some("Gt"),
+        ">=" => Some("Ge"),
+        "" => Some("Empty"),
+        _ => None,
+    };
+    if let Some(w) = whole {
+        return w.to_owned();
+    }
+    value
+        .chars()
+        .map(|c| match c {
+            '=' => "Eq",
+            '<' => "Lt",
+            '>' => "Gt",
+            '!' => "Not",
+            '+' => "Plus",
+            '-' => "Minus",
+            '*' => "Star",
+            '/' => "Slash",
+            '%' => "Percent",
+            '&' => "And",
+            '|' => "Or",
+            '^' => "Caret",
+            '~' => "Tilde",
+            '.' => "Dot",
+            ',' => "Comma",
+            ':' => "Colon",
+            ';' => "Semicolon",
+            '?' => "Question",
+            '@' => "At",
+            '#' => "Hash",
+            '$' => "Dollar",
+            '_' => "Underscore",
+            ' ' => "Space",
+            '(' | ')' => "Paren",
+            '[' | ']' => "Bracket",
+            '{' | '}' => "Brace",
+            _ => "Symbol",
+        })
+        .collect()
+}
+
+/// String enum values typify cannot name (symbols only, or two values with one Rust
+/// name) get a placeholder word in the document (`<=` -> `Le_apikit_symbol`); the
+/// placeholder and the real value are recorded, and the `symbols` rewrite gives the
+/// variant its word (`Le`) and the wire its real value back.
+fn symbol_values(s: &mut Object, recorded: &mut BTreeMap<String, String>) {
+    let Some(Value::Array(values)) = s.get_mut("enum") else {
+        return;
+    };
+    if !values.iter().all(Value::is_string) {
+        return;
+    }
+    let mut names: Vec<String> = vec![];
+    let mut out = vec![];
+    let mut changed = false;
+    for v in values.iter() {
+        let value = v.as_str().expect("checked above");
+        let name = variant_name(value);
+        // Symbols get a word even when alone (typify would call `<` just `X`); the
+        // empty string keeps typify's `X` unless that collides.
+        let symbols_only = !value.is_empty() && !value.chars().any(char::is_alphanumeric);
+        if let Some(word) = value.strip_suffix(SYMBOL_MARK) {
+            // Already a placeholder (a second normalization run): keep it.
+            names.push(word.to_owned());
+            out.push(v.clone());
+            continue;
+        }
+        if !symbols_only && !names.contains(&name) {
+            names.push(name);
+            out.push(v.clone());
+            continue;
+        }
+        let base = if symbols_only {
+            symbol_word(value)
+        } else {
+            name
+        };
+        let word = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|w| !names.contains(w))
+            .expect("an unbounded sequence has a free name");
+        names.push(word.clone());
+        let placeholder = format!("{word}{SYMBOL_MARK}");
+        recorded.insert(placeholder.clone(), value.to_owned());
+        out.push(Value::String(placeholder));
+        changed = true;
+    }
+    if changed {
+        *values = out;
+    }
 }
 
 /// Numeric formats typify maps to Rust integer and float types.
@@ -122,8 +250,7 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 
 fn rewrite(s: &mut Object) {
     if s.get("type")
-        .and_then(Value::as_str)
-        .is_some_and(|t| !TYPES.contains(&t))
+        .is_some_and(|t| !t.as_str().is_some_and(|t| TYPES.contains(&t)))
     {
         s.remove("type");
     }

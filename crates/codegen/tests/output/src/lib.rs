@@ -56,3 +56,21 @@ pub mod swagger2;
 #[rustfmt::skip]
 #[path = "generated/yaml12.rs"]
 pub mod yaml12;
+#[rustfmt::skip]
+#[path = "generated/published_boolean.rs"]
+pub mod published_boolean;
+#[rustfmt::skip]
+#[path = "generated/published_collide.rs"]
+pub mod published_collide;
+#[rustfmt::skip]
+#[path = "generated/published_crlf.rs"]
+pub mod published_crlf;
+#[rustfmt::skip]
+#[path = "generated/published_formats.rs"]
+pub mod published_formats;
+#[rustfmt::skip]
+#[path = "generated/published_nested.rs"]
+pub mod published_nested;
+#[rustfmt::skip]
+#[path = "generated/published_symbols.rs"]
+pub mod published_symbols;

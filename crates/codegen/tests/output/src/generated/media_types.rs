@@ -1087,7 +1087,8 @@ fn path_template(operation_id: &str) -> &'static str {
 }
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     /// Sends the body with the media type the spec gives, where progenitor builds
-    /// another one (see the `media-types` normalization pass).
+    /// another one (the `media-types` pass), and renamed parameters under their
+    /// spec names (the `parameters` pass).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -1096,7 +1097,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
         match info.operation_id {
             "xml_only" => {
                 apikit_runtime::hooks::set_request_media(request, "application/xml")
-                    .map_err(Error::Custom)?
+                    .map_err(Error::Custom)?;
             }
             "upload" => {
                 apikit_runtime::hooks::set_request_media_with(
@@ -1104,7 +1105,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
                         "multipart/form-data",
                         &apikit_runtime::hooks::MediaFacts::binary(&["attachment"]),
                     )
-                    .map_err(Error::Custom)?
+                    .map_err(Error::Custom)?;
             }
             _ => {}
         }

@@ -795,7 +795,8 @@ fn path_template(operation_id: &str) -> &'static str {
 }
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     /// Sends the body with the media type the spec gives, where progenitor builds
-    /// another one (see the `media-types` normalization pass).
+    /// another one (the `media-types` pass), and renamed parameters under their
+    /// spec names (the `parameters` pass).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -808,7 +809,7 @@ impl ClientHooks<apikit_runtime::Runtime> for Client {
                         "multipart/form-data",
                         &apikit_runtime::hooks::MediaFacts::binary(&["file"]),
                     )
-                    .map_err(Error::Custom)?
+                    .map_err(Error::Custom)?;
             }
             _ => {}
         }
