@@ -25,20 +25,16 @@ use super::{Change, Kind};
 pub fn compare(provider: &str, old: &Normalized, new: &Normalized) -> Vec<Change> {
     let mut cx = Cx {
         provider,
-        old,
-        new,
         old_root: &old.doc,
         new_root: &new.doc,
         out: vec![],
     };
-    cx.document();
+    cx.document(operations(old), operations(new));
     cx.out
 }
 
 struct Cx<'a> {
     provider: &'a str,
-    old: &'a Normalized,
-    new: &'a Normalized,
     old_root: &'a Value,
     new_root: &'a Value,
     out: Vec<Change>,
@@ -121,9 +117,7 @@ impl<'a> Cx<'a> {
         ));
     }
 
-    fn document(&mut self) {
-        let old_ops = operations(self.old);
-        let new_ops = operations(self.new);
+    fn document(&mut self, old_ops: Vec<Op<'_>>, new_ops: Vec<Op<'_>>) {
         let mut new_by_key: BTreeMap<String, usize> = BTreeMap::new();
         for (i, op) in new_ops.iter().enumerate() {
             new_by_key.entry(op.key()).or_insert(i);

@@ -9,10 +9,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::config::{AuthConfig, ProviderConfig};
-use crate::normalize::{Normalized, walk};
-
-/// A renamed parameter: (location, sent as, spec name).
-type Rename = (String, String, String);
+use crate::normalize::{Normalized, RenamedParam, walk};
 
 /// The per-operation tables the generated hooks consult.
 #[derive(Debug, Default)]
@@ -20,8 +17,8 @@ pub struct HookTables {
     /// operationId -> the media type the request body is really sent as, and the
     /// multipart fields that go as file parts.
     request_media: Vec<(String, String, Vec<String>)>,
-    /// operationId -> (location, sent as, spec name) of parameters renamed in Rust.
-    renamed: Vec<(String, Vec<Rename>)>,
+    /// operationId -> the parameters renamed in Rust, to send under their spec names.
+    renamed: Vec<(String, Vec<RenamedParam>)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
     /// operationId -> path template (for the tracing span).
@@ -49,12 +46,9 @@ impl HookTables {
                 ));
             }
             if !facts.renamed_params.is_empty() {
-                let renames = facts
-                    .renamed_params
-                    .iter()
-                    .map(|r| (r.location.clone(), r.sent_as.clone(), r.name.clone()))
-                    .collect();
-                tables.renamed.push((id.to_owned(), renames));
+                tables
+                    .renamed
+                    .push((id.to_owned(), facts.renamed_params.clone()));
             }
             if !facts.empty_success.is_empty() {
                 let ranges = facts
@@ -127,10 +121,7 @@ pub fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenS
 fn hooks(tables: &HookTables) -> TokenStream {
     // What `pre` does per operation: the real media type (with its binary fields) and
     // the spec names of renamed parameters. Operations doing the same share an arm.
-    type PreStep<'t> = (
-        Option<(&'t str, &'t [String])>,
-        &'t [(String, String, String)],
-    );
+    type PreStep<'t> = (Option<(&'t str, &'t [String])>, &'t [RenamedParam]);
     let mut steps: BTreeMap<&str, PreStep<'_>> = BTreeMap::new();
     for (id, media, binary) in &tables.request_media {
         steps.entry(id).or_insert((None, &[])).0 = Some((media, binary));
@@ -158,7 +149,10 @@ fn hooks(tables: &HookTables) -> TokenStream {
             }
         });
         let renames = (!renames.is_empty()).then(|| {
-            let rows = renames.iter().map(|(l, a, n)| quote! { (#l, #a, #n) });
+            let rows = renames.iter().map(|r| {
+                let (location, sent_as, name) = (&r.location, &r.sent_as, &r.name);
+                quote! { (#location, #sent_as, #name) }
+            });
             quote! {
                 apikit_runtime::hooks::rename_params(request, &[#(#rows),*]).map_err(Error::Custom)?;
             }

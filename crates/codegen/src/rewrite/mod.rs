@@ -49,25 +49,29 @@ pub fn run(
     pagination: Option<&PaginationConfig>,
     symbol_values: &std::collections::BTreeMap<String, String>,
 ) -> Result<Counts, String> {
-    let counts = Counts {
-        open_enums: open_enums::open_enums(file).len(),
-        decode_calls: decode_paths::decode_with_paths(file),
-        api_version_headers: api_version::drop_api_version_header(file),
-        streams: match pagination {
-            Some(config) => {
-                if let Err(e) = config.style() {
-                    return Err(format!("[pagination] in provider.toml: {e}"));
-                }
-                pagination::add_streams(file, config).len()
+    // In this order: later rewrites see the earlier ones' output.
+    let open_enums = open_enums::open_enums(file).len();
+    let decode_calls = decode_paths::decode_with_paths(file);
+    let api_version_headers = api_version::drop_api_version_header(file);
+    let streams = match pagination {
+        Some(config) => {
+            if let Err(e) = config.style() {
+                return Err(format!("[pagination] in provider.toml: {e}"));
             }
-            None => 0,
-        },
-        redacted: 0,
-        symbols: 0,
+            pagination::add_streams(file, config).len()
+        }
+        None => 0,
     };
-    let mut counts = counts;
-    counts.redacted = redact::redact_secrets(file).len();
-    counts.symbols = symbols::restore_symbols(file, symbol_values)?;
+    let redacted = redact::redact_secrets(file).len();
+    let symbols = symbols::restore_symbols(file, symbol_values)?;
+    let counts = Counts {
+        api_version_headers,
+        open_enums,
+        decode_calls,
+        streams,
+        redacted,
+        symbols,
+    };
     let operations = walk::operations(doc).len();
     let unmatched = |rewrite: &str, found: usize, expected: &str| {
         Err(format!(

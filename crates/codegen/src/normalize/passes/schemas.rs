@@ -254,24 +254,7 @@ fn rewrite(s: &mut Object) {
     {
         s.remove("type");
     }
-    if let Some(Value::Object(props)) = s.get("properties") {
-        let declared: Vec<String> = props.keys().cloned().collect();
-        if let Some(Value::Array(required)) = s.get_mut("required") {
-            let mut seen = vec![];
-            required.retain(|r| match r.as_str() {
-                Some(name)
-                    if declared.iter().any(|d| d == name) && !seen.contains(&name.to_owned()) =>
-                {
-                    seen.push(name.to_owned());
-                    true
-                }
-                _ => false,
-            });
-            if required.is_empty() {
-                s.remove("required");
-            }
-        }
-    }
+    prune_required(s);
     format_to_docs(s);
     if !s.contains_key("type") {
         for key in TYPED_BOUNDS {
@@ -296,21 +279,37 @@ fn rewrite(s: &mut Object) {
     enums(s);
     drop_bad_default(s);
     if s.get("additionalProperties") == Some(&Value::Bool(false)) {
+        // A closed object requires only declared properties, even with none declared.
+        prune_required(s);
         s.remove("additionalProperties");
-        let props: Vec<String> = s
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        if let Some(Value::Array(required)) = s.get_mut("required") {
-            required.retain(|r| r.as_str().is_some_and(|r| props.iter().any(|p| p == r)));
-            if required.is_empty() {
-                s.remove("required");
-            }
-        }
     }
     if s.contains_key("properties") && !s.contains_key("type") && !has_composition(s) {
         s.insert("type".into(), "object".into());
+    }
+}
+
+/// `required` keeps only names of declared properties, each once, when the object
+/// declares properties or allows no others; an emptied list goes.
+fn prune_required(s: &mut Object) {
+    let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
+    let declared: Vec<String> = match s.get("properties") {
+        Some(Value::Object(props)) => props.keys().cloned().collect(),
+        _ if closed => vec![],
+        _ => return,
+    };
+    let Some(Value::Array(required)) = s.get_mut("required") else {
+        return;
+    };
+    let mut seen: Vec<String> = vec![];
+    required.retain(|r| match r.as_str() {
+        Some(name) if declared.iter().any(|d| d == name) && !seen.iter().any(|n| n == name) => {
+            seen.push(name.to_owned());
+            true
+        }
+        _ => false,
+    });
+    if required.is_empty() {
+        s.remove("required");
     }
 }
 
