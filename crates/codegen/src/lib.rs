@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod render;
 mod rewrite;
 pub mod spec;
+pub mod synth;
 
 pub use config::{Provider, ProviderConfig, discover, select};
 pub use error::{Error, Result};
