@@ -315,7 +315,7 @@ impl<'a> Synth<'a> {
     }
 
     /// `v` with its `$ref`s followed, and the pointer of what was reached.
-    fn deref(&self, v: &'a Value, ptr: &str) -> Res<(&'a Value, String)> {
+    fn deref<'b>(&'b self, v: &'b Value, ptr: &str) -> Res<(&'b Value, String)> {
         let (target, last) = walk::resolve(v, self.doc);
         if let Some(reference) = target.get("$ref").and_then(Value::as_str) {
             return Err(SynthError::Unresolved {
@@ -331,7 +331,7 @@ impl<'a> Synth<'a> {
     }
 
     /// A parameter or header: its `example`, `examples`, then `schema` or `content`.
-    fn holder(&self, holder: &'a Value, ptr: &str, cx: &mut Cx) -> Res<Option<Value>> {
+    fn holder(&self, holder: &Value, ptr: &str, cx: &mut Cx) -> Res<Option<Value>> {
         let schema = holder.get("schema");
         let fits_schema = |v: &Value| match schema {
             Some(s) => self.deref(s, ptr).is_ok_and(|(s, _)| fits(s, v)),
@@ -352,12 +352,12 @@ impl<'a> Synth<'a> {
     }
 
     /// A media type object: its `example`/`examples` when they fit, then its schema.
-    fn media(&self, m: &'a Value, ptr: &str, cx: &mut Cx) -> Res<Option<Value>> {
+    fn media(&self, m: &Value, ptr: &str, cx: &mut Cx) -> Res<Option<Value>> {
         self.holder(m, ptr, cx)
     }
 
     /// One schema, `$ref` or not.
-    fn schema(&self, schema: &'a Value, ptr: &str, cx: &mut Cx) -> Res<Value> {
+    fn schema(&self, schema: &Value, ptr: &str, cx: &mut Cx) -> Res<Value> {
         if cx.depth >= self.max_depth {
             return Err(SynthError::Depth {
                 pointer: ptr.to_owned(),
@@ -389,7 +389,7 @@ impl<'a> Synth<'a> {
     }
 
     /// A schema object (no `$ref` at its top).
-    fn resolved(&self, s: &'a Value, ptr: &str, cx: &mut Cx) -> Res<Value> {
+    fn resolved(&self, s: &Value, ptr: &str, cx: &mut Cx) -> Res<Value> {
         let Value::Object(obj) = s else {
             // `true`/`false` schemas and junk: anything goes.
             return Ok(json!({}));
@@ -409,13 +409,9 @@ impl<'a> Synth<'a> {
             return Ok(v.clone());
         }
         if obj.get("allOf").is_some_and(Value::is_array) {
-            let merged = self.merge_all_of(s, ptr, 0)?;
-            return self.built(&merged, ptr, cx);
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(Value::Array(variants)) = obj.get(key) {
-                return self.variants(obj, key, variants, ptr, cx);
-            }
+            let mut refs = vec![];
+            let merged = self.merge_all_of(s, ptr, 0, &mut refs)?;
+            return self.with_refs(refs, ptr, cx, |me, cx| me.built(&merged, ptr, cx));
         }
         self.built(obj, ptr, cx)
     }
@@ -424,9 +420,9 @@ impl<'a> Synth<'a> {
     /// other keywords.
     fn variants(
         &self,
-        obj: &'a Map<String, Value>,
+        obj: &Map<String, Value>,
         key: &str,
-        variants: &'a [Value],
+        variants: &[Value],
         ptr: &str,
         cx: &mut Cx,
     ) -> Res<Value> {
@@ -444,9 +440,11 @@ impl<'a> Synth<'a> {
             let result = if has_base {
                 // The variant and the base, as one `allOf`.
                 let wrapper = json!({"allOf": [Value::Object(base.clone()), variant]});
-                self.merge_all_of(&wrapper, &vptr, 0).and_then(|merged| {
-                    self.guarded(variant, &vptr, cx, |me, cx| me.built(&merged, &vptr, cx))
-                })
+                let mut refs = vec![];
+                self.merge_all_of(&wrapper, &vptr, 0, &mut refs)
+                    .and_then(|merged| {
+                        self.with_refs(refs, &vptr, cx, |me, cx| me.built(&merged, &vptr, cx))
+                    })
             } else {
                 self.schema(variant, &vptr, cx)
             };
@@ -472,24 +470,17 @@ impl<'a> Synth<'a> {
         })
     }
 
-    /// Runs `f` with `variant`'s reference (if it is one) on the stack, so a merged
-    /// variant still ends its cycles.
-    fn guarded(
+    /// Runs `f` with `refs` (the references an `allOf` merge went through) on the
+    /// stack, so a merged schema still ends its cycles.
+    fn with_refs(
         &self,
-        variant: &Value,
+        refs: Vec<String>,
         ptr: &str,
         cx: &mut Cx,
         f: impl FnOnce(&Self, &mut Cx) -> Res<Value>,
     ) -> Res<Value> {
-        let reference = variant
-            .get("$ref")
-            .and_then(Value::as_str)
-            .map(|r| r.trim_start_matches('#').to_owned());
-        if let Some(r) = &reference {
-            if cx.stack.contains(r) {
-                return Err(SynthError::Recursion { pointer: r.clone() });
-            }
-            cx.stack.push(r.clone());
+        if let Some(r) = refs.iter().find(|r| cx.stack.contains(r)) {
+            return Err(SynthError::Recursion { pointer: r.clone() });
         }
         if cx.depth >= self.max_depth {
             return Err(SynthError::Depth {
@@ -497,19 +488,25 @@ impl<'a> Synth<'a> {
                 limit: self.max_depth,
             });
         }
+        let len = cx.stack.len();
+        cx.stack.extend(refs);
         cx.depth += 1;
         let out = f(self, cx);
         cx.depth -= 1;
-        if reference.is_some() {
-            cx.stack.pop();
-        }
+        cx.stack.truncate(len);
         out
     }
 
     /// `allOf` (nested ones too) flattened into one schema: the schema's own keywords
     /// first, then each member's; properties are unioned (first wins), `required`
     /// joined, and the members' `example`/`examples`/`default` dropped.
-    fn merge_all_of(&self, s: &'a Value, ptr: &str, depth: usize) -> Res<Map<String, Value>> {
+    fn merge_all_of(
+        &self,
+        s: &Value,
+        ptr: &str,
+        depth: usize,
+        refs: &mut Vec<String>,
+    ) -> Res<Map<String, Value>> {
         if depth >= self.max_depth {
             return Err(SynthError::Depth {
                 pointer: ptr.to_owned(),
@@ -527,8 +524,14 @@ impl<'a> Synth<'a> {
         }
         if let Some(Value::Array(members)) = obj.get("allOf") {
             for (i, member) in members.iter().enumerate() {
-                let (member, mptr) = self.deref(member, &format!("{ptr}/allOf/{i}"))?;
-                let mut flat = self.merge_all_of(member, &mptr, depth + 1)?;
+                let at = format!("{ptr}/allOf/{i}");
+                let (member, mptr) = self.deref(member, &at)?;
+                if mptr != at && !refs.contains(&mptr) {
+                    refs.push(mptr.clone());
+                } else if mptr != at {
+                    continue; // the same component twice (or a cycle): merged once
+                }
+                let mut flat = self.merge_all_of(member, &mptr, depth + 1, refs)?;
                 for k in ["example", "examples", "default", "title", "description"] {
                     flat.remove(k);
                 }
@@ -538,19 +541,18 @@ impl<'a> Synth<'a> {
         Ok(out)
     }
 
-    /// The value built from the schema's type and constraints (rule 8).
-    fn built(&self, obj: &'a Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
+    /// The value built from the schema's type and constraints (rule 8), after the
+    /// variants of a `oneOf`/`anyOf` (rule 7) if it has them.
+    fn built(&self, obj: &Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
         // A merged schema may carry an enum or oneOf from its members.
         if let Some(Value::Array(values)) = obj.get("enum")
             && let Some(v) = values.iter().find(|v| !v.is_null()).or(values.first())
         {
             return Ok(v.clone());
         }
-        if !obj.contains_key("type") {
-            for key in ["oneOf", "anyOf"] {
-                if let Some(Value::Array(variants)) = obj.get(key) {
-                    return self.variants(obj, key, variants, ptr, cx);
-                }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(variants)) = obj.get(key) {
+                return self.variants(obj, key, variants, ptr, cx);
             }
         }
         match type_of(obj) {
@@ -565,7 +567,7 @@ impl<'a> Synth<'a> {
         }
     }
 
-    fn array(&self, obj: &'a Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
+    fn array(&self, obj: &Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
         let min = usize_of(obj.get("minItems")).unwrap_or(0);
         let max = usize_of(obj.get("maxItems"));
         if max.is_some_and(|max| max < min) {
@@ -613,7 +615,7 @@ impl<'a> Synth<'a> {
         Ok(Value::Array(out))
     }
 
-    fn object(&self, obj: &'a Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
+    fn object(&self, obj: &Map<String, Value>, ptr: &str, cx: &mut Cx) -> Res<Value> {
         let required: Vec<&str> = match obj.get("required") {
             Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
             _ => vec![],
@@ -891,7 +893,7 @@ fn pattern_sample(pattern: &str, fits_len: &dyn Fn(&str) -> bool) -> Result<Stri
     // samples the pattern really matches (searched, as JSON Schema does).
     let check = regex::Regex::new(pattern).map_err(|e| e.to_string())?;
     let seed = fnv1a(pattern.as_bytes());
-    let mut rng = Pcg32::new(seed, 0xa02b_dbf7_bb3c_0a7);
+    let mut rng = Pcg32::new(seed, 0x0a02_bdbf_7bb3_c0a7);
     for _ in 0..PATTERN_TRIES {
         let s: String = generator.sample(&mut rng);
         if fits_len(&s) && check.is_match(&s) {

@@ -297,8 +297,49 @@ fn every_operation_of_every_provider_synthesizes_the_same_twice_and_validates() 
         eprintln!("INVALID {f}");
     }
     assert!(operations > 0);
-    assert_eq!(all_failures, Vec::<String>::new());
-    assert_eq!(invalid, Vec::<String>::new());
+    assert_eq!(
+        all_failures,
+        Vec::<String>::new(),
+        "values that do not synthesize"
+    );
+    let invalid: Vec<&str> = invalid
+        .iter()
+        .map(|f| f.split_once(": \"").map_or(f.as_str(), |(what, _)| what))
+        .collect();
+    assert_eq!(invalid, KNOWN_INVALID, "values that do not validate");
+    assert_eq!(total_valid, total_samples - KNOWN_INVALID.len());
+}
+
+/// Values that cannot validate because the spec contradicts itself: ShipEngine's
+/// `rates_information.created_at` is `format: date-time` and also, through `allOf`,
+/// `se_id` with the pattern `^se(-[a-z0-9]+)+$` (the pattern wins: `"se-p2b"`). Both
+/// are optional properties, so only the all-properties responses have them.
+const KNOWN_INVALID: &[&str] = &[
+    "shipengine: post /v1/rates response 200 (all)",
+    "shipengine: get /v1/shipments/{shipment_id}/rates response 200 (all)",
+];
+
+/// The whole output for one small provider, pinned: a change of rule, of `rand_regex`
+/// or of `rand_pcg` shows here as a diff (and on another machine as a failure).
+#[test]
+fn shorten_rest_samples_are_pinned() {
+    let (_, doc) = documents()
+        .into_iter()
+        .find(|(name, _)| name == "shorten-rest")
+        .expect("specs/shorten-rest");
+    let (samples, failures) = synthesize(&doc);
+    assert!(failures.is_empty(), "{failures:?}");
+    let text: String = samples
+        .iter()
+        .map(|s| {
+            format!(
+                "{}\n  {}\n",
+                s.what,
+                serde_json::to_string(&s.value).unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(text);
 }
 
 #[test]
