@@ -39,7 +39,8 @@
 //!      out of requests and `writeOnly` ones out of responses; `additionalProperties`
 //!      only when there are no properties (one entry, key `"key"`).
 //!
-//! `nullable` never forces `null`. Patterns are sampled with `rand_regex` over the
+//! `nullable` never forces `null`: only the spec's own `example`/`default` of `null`, or
+//! an ended cycle, gives it. Patterns are sampled with `rand_regex` over the
 //! pattern's `regex-syntax` tree with every character class narrowed to printable ASCII
 //! where it has any, from a PCG32 generator seeded with a hash of the pattern alone: the
 //! same schema gives the same string wherever it appears, on every run and machine.
