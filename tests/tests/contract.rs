@@ -58,7 +58,7 @@ fn no_retry<C>(configured: impl FnOnce(apikit_runtime::Config) -> C) -> C {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn shorten_rest_openapi() {
-    use apikit_shorten_rest::{Client, DecodeErrors};
+    use apikit_shorten_rest::Client;
     let base = url("APIKIT_CONTRACT_SHORTEN_REST_OPENAPI");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
     let alias = client
@@ -66,7 +66,6 @@ async fn shorten_rest_openapi() {
         .alias_name("launch")
         .domain_name("go.example.com")
         .send()
-        .decode_errors()
         .await;
     check("shorten_rest_openapi", alias);
 }
@@ -74,18 +73,18 @@ async fn shorten_rest_openapi() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn colorme_appstore_openapi() {
-    use apikit_colorme_appstore::{Client, DecodeErrors};
+    use apikit_colorme_appstore::Client;
     let base = url("APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
-    let tags = client.get_script_tags().send().decode_errors().await;
+    let tags = client.get_script_tags().send().await;
     check("colorme_appstore_openapi", tags);
 }
 
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn sendgrid_email_activity() {
+    use apikit_sendgrid::Client;
     use apikit_sendgrid::activity_query::{Field, Query};
-    use apikit_sendgrid::{Client, DecodeErrors};
     let base = url("APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
     let messages = client
@@ -93,7 +92,6 @@ async fn sendgrid_email_activity() {
         .query(Query::eq(Field::Status, "delivered"))
         .limit(10.0)
         .send()
-        .decode_errors()
         .await;
     check("sendgrid_email_activity", messages);
 }
@@ -101,39 +99,39 @@ async fn sendgrid_email_activity() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn sendgrid_webhooks() {
-    use apikit_sendgrid::{Client, DecodeErrors};
+    use apikit_sendgrid::Client;
     let base = url("APIKIT_CONTRACT_SENDGRID_WEBHOOKS");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
-    let settings = client.list_parse_setting().send().decode_errors().await;
+    let settings = client.list_parse_setting().send().await;
     check("sendgrid_webhooks", settings);
 }
 
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn shipengine_openapi() {
-    use apikit_shipengine::{Client, DecodeErrors};
+    use apikit_shipengine::Client;
     let base = url("APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
-    let carriers = client.list_carriers().send().decode_errors().await;
+    let carriers = client.list_carriers().send().await;
     check("shipengine_openapi", carriers);
 }
 
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn snyk_openapi() {
-    use apikit_snyk::{Client, DecodeErrors};
+    use apikit_snyk::Client;
     let base = url("APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
-    let orgs = client.list_orgs().send().decode_errors().await;
+    let orgs = client.list_orgs().send().await;
     check("snyk_openapi", orgs);
 }
 
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn snyk_api_web_openapi() {
-    use apikit_snyk_api_web::{Client, DecodeErrors};
+    use apikit_snyk_api_web::Client;
     let base = url("APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI");
     let client = no_retry(|c| Client::configured(&base, KEY, c)).unwrap();
-    let targets = client.list_targets().page(1).send().decode_errors().await;
+    let targets = client.list_targets().page(1).send().await;
     check("snyk_api_web_openapi", targets);
 }

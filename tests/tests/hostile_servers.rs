@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use apikit_runtime::{ApiError, Config, DecodeErrors, RedirectRefusal, RetryPolicy};
+use apikit_runtime::{ApiError, Config, RedirectRefusal, RetryPolicy};
 use futures::StreamExt;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -61,7 +61,6 @@ async fn shorten_rest_does_not_hand_its_x_api_key_to_another_origin() {
         .get_alias()
         .alias_name("abc")
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     assert_eq!(b.received_requests().await.unwrap().len(), 0);
@@ -72,12 +71,7 @@ async fn shorten_rest_does_not_hand_its_x_api_key_to_another_origin() {
 async fn shipengine_does_not_hand_its_api_key_to_another_origin() {
     let (a, b) = redirecting().await;
     let client = apikit_shipengine::Client::configured(&a.uri(), KEY, Config::default()).unwrap();
-    let err = client
-        .list_carriers()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.list_carriers().send().await.unwrap_err();
     assert_eq!(b.received_requests().await.unwrap().len(), 0);
     assert_refused(&err, &b);
 }
@@ -103,7 +97,6 @@ async fn overflowing_rate_limit_hints_are_errors_not_panics() {
                 .get_alias()
                 .alias_name("abc")
                 .send()
-                .decode_errors()
                 .await
                 .unwrap_err();
             assert!(start.elapsed() <= Duration::from_secs(120));

@@ -1,7 +1,7 @@
 //! apikit-colorme-appstore against an in-process mock server. ColorMe's API has no query
 //! parameters at all, so the GET case exercises a path parameter followed by `.json`.
 
-use apikit_colorme_appstore::{ApiError, Client, DecodeErrors, types};
+use apikit_colorme_appstore::{ApiError, Client, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -142,12 +142,7 @@ async fn unauthorized_decodes_into_api_error() {
         )
         .mount(&server)
         .await;
-    let err = client
-        .get_script_tags()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.get_script_tags().send().await.unwrap_err();
     let ApiError::Status { status, body, .. } = &err else {
         panic!("expected Status, got {err:?}")
     };

@@ -7,9 +7,7 @@
 use std::time::Duration;
 
 use apikit_sendgrid::activity_query::{Field, Query};
-use apikit_sendgrid::{
-    ApiError, Client, ClientInfo, Config, DecodeErrors, RetryPolicy, servers, types,
-};
+use apikit_sendgrid::{ApiError, Client, ClientInfo, Config, RetryPolicy, servers, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -65,13 +63,7 @@ async fn list_message_sends_the_bearer_key_and_the_escaped_activity_query() {
         .mount(&server)
         .await;
 
-    let res = client
-        .list_message()
-        .query(query)
-        .send()
-        .decode_errors()
-        .await
-        .unwrap();
+    let res = client.list_message().query(query).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let messages = res.into_inner().messages;
     assert_eq!(messages.len(), 1);
@@ -114,7 +106,6 @@ async fn list_message_sends_limit_as_a_whole_number() {
         .query(Query::eq(Field::Status, "delivered"))
         .limit(50)
         .send()
-        .decode_errors()
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -130,12 +121,7 @@ async fn list_message_sends_limit_as_a_whole_number() {
 #[tokio::test]
 async fn a_missing_required_query_is_refused_before_sending() {
     let (server, client) = setup().await;
-    let err = client
-        .list_message()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.list_message().send().await.unwrap_err();
     match err {
         ApiError::InvalidRequest(m) => assert!(m.contains("query"), "{m}"),
         other => panic!("expected InvalidRequest, got {other:?}"),
@@ -173,7 +159,6 @@ async fn subuser_client_sends_on_behalf_of_with_every_call() {
     let settings = client
         .list_parse_setting()
         .send()
-        .decode_errors()
         .await
         .unwrap()
         .into_inner();
@@ -188,7 +173,6 @@ async fn subuser_client_sends_on_behalf_of_with_every_call() {
         .get_message()
         .msg_id("msg-9")
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
@@ -219,7 +203,6 @@ async fn an_operations_own_on_behalf_of_wins_over_the_client_default() {
         .hostname("parse.example.com")
         .on_behalf_of("account-id 42")
         .send()
-        .decode_errors()
         .await
         .unwrap();
     assert_eq!(done.status(), 204);
@@ -256,7 +239,6 @@ async fn a_plain_client_sends_on_behalf_of_only_when_the_operation_asks() {
         .on_behalf_of("sub-beta")
         .body(body)
         .send()
-        .decode_errors()
         .await
         .unwrap();
     assert_eq!(done.status(), 204);
@@ -306,7 +288,6 @@ async fn create_event_webhook_posts_the_json_body_and_decodes_the_webhook() {
         .create_event_webhook()
         .body(body)
         .send()
-        .decode_errors()
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
@@ -346,7 +327,6 @@ async fn documented_4xx_bodies_decode_into_api_error_documented() {
         .list_message()
         .query(Query::eq(Field::Status, "delivered"))
         .send()
-        .decode_errors()
         .await
     {
         Err(ApiError::Documented { status, body, .. }) => {
@@ -365,7 +345,6 @@ async fn documented_4xx_bodies_decode_into_api_error_documented() {
         .delete_parse_setting()
         .hostname("parse.example.com")
         .send()
-        .decode_errors()
         .await
     {
         Err(ApiError::Documented {
@@ -402,7 +381,6 @@ async fn a_429_with_retry_after_becomes_rate_limited() {
         .list_message()
         .query(Query::eq(Field::Status, "delivered"))
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     assert!(err.is_retryable());
@@ -451,7 +429,6 @@ async fn server_errors_decode_as_documented_or_plain_status_per_the_spec() {
         .delete_parse_setting()
         .hostname("parse.example.com")
         .send()
-        .decode_errors()
         .await
     {
         Err(ApiError::Documented { status, body, .. }) => {
@@ -471,7 +448,6 @@ async fn server_errors_decode_as_documented_or_plain_status_per_the_spec() {
         .list_message()
         .query("status=\"delivered\"")
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     assert!(err.is_retryable());
@@ -507,7 +483,6 @@ async fn request_csv_documented_500_keeps_its_error_messages() {
         .request_csv()
         .query(Query::eq(Field::Status, "delivered"))
         .send()
-        .decode_errors()
         .await
     {
         Err(ApiError::Documented { status, body, .. }) => {
@@ -537,7 +512,6 @@ async fn download_csv_documented_404_is_documented() {
         .download_csv()
         .download_uuid("0b7a4c36-7e3a-4f0c-9a55-0f2e6f0d9b11")
         .send()
-        .decode_errors()
         .await
     {
         Err(ApiError::Documented { status, body, .. }) => {
@@ -561,13 +535,7 @@ async fn get_signed_event_webhook_documented_404_keeps_its_error_messages() {
         .expect(1)
         .mount(&server)
         .await;
-    match client
-        .get_signed_event_webhook()
-        .id("wh-404")
-        .send()
-        .decode_errors()
-        .await
-    {
+    match client.get_signed_event_webhook().id("wh-404").send().await {
         Err(ApiError::Documented { status, body, .. }) => {
             assert_eq!(status, 404);
             let body = serde_json::to_value(&body).unwrap();
@@ -591,13 +559,7 @@ async fn get_message_404_keeps_the_documented_field() {
         .expect(1)
         .mount(&server)
         .await;
-    match client
-        .get_message()
-        .msg_id("nope")
-        .send()
-        .decode_errors()
-        .await
-    {
+    match client.get_message().msg_id("nope").send().await {
         Err(ApiError::Documented { status, body, .. }) => {
             assert_eq!(status, 404);
             let body = serde_json::to_value(&body).unwrap();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use apikit_shipengine::downloads::{DownloadError, NotADownloadUrl};
 use apikit_shipengine::{
-    ApiError, Client, ClientInfo, Config, DecodeErrors, RetryPolicy, servers, types, write_to,
+    ApiError, Client, ClientInfo, Config, RetryPolicy, servers, types, write_to,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -73,7 +73,6 @@ async fn create_webhook_sends_the_api_key_and_the_json_body() {
         .create_webhook()
         .body(body)
         .send()
-        .decode_errors()
         .await
         .unwrap()
         .into_inner();
@@ -201,7 +200,7 @@ async fn list_carriers_decodes_a_207_partial_success() {
         .mount(&server)
         .await;
 
-    let res = client.list_carriers().send().decode_errors().await.unwrap();
+    let res = client.list_carriers().send().await.unwrap();
     assert_eq!(res.status(), 207);
     let body = res.into_inner();
     assert_eq!(body.request_id.to_string(), REQUEST_ID);
@@ -247,13 +246,7 @@ async fn list_carriers_accepts_real_carrier_codes() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = client
-        .list_carriers()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap()
-        .into_inner();
+    let body = client.list_carriers().send().await.unwrap().into_inner();
     assert_eq!(
         body.carriers[0]
             .carrier_code
@@ -281,13 +274,7 @@ async fn a_documented_409_decodes_every_error_field() {
     let body = types::CreateWebhookRequestBody::builder()
         .event(types::WebhookEvent::Batch)
         .url("https://example.com/hooks/batch");
-    match client
-        .create_webhook()
-        .body(body)
-        .send()
-        .decode_errors()
-        .await
-    {
+    match client.create_webhook().body(body).send().await {
         Err(ApiError::Documented {
             status,
             body,
@@ -328,12 +315,7 @@ async fn an_undocumented_429_with_retry_after_becomes_rate_limited() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client
-        .list_carriers()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.list_carriers().send().await.unwrap_err();
     assert!(err.is_retryable());
     assert_eq!(err.to_string(), "rate limited (HTTP 429), retry after 7s");
     match err {
@@ -375,7 +357,7 @@ async fn server_errors_decode_as_documented_500_or_plain_503() {
         .await;
 
     // list_carriers documents 500 with the standard error body.
-    match client.list_carriers().send().decode_errors().await {
+    match client.list_carriers().send().await {
         Err(ApiError::Documented { status, body, .. }) => {
             assert_eq!(status, 500);
             assert_eq!(body.errors[0].error_type, types::ErrorType::System);
@@ -384,12 +366,7 @@ async fn server_errors_decode_as_documented_500_or_plain_503() {
         other => panic!("expected a documented 500, got {other:?}"),
     }
     // ... but not 503.
-    let err = client
-        .list_carriers()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.list_carriers().send().await.unwrap_err();
     assert!(err.is_retryable());
     match err {
         ApiError::Status { status, body, .. } => {

@@ -1,7 +1,7 @@
 //! apikit-shorten-rest against an in-process mock server: method, path, query, auth
 //! header and body go out as the spec says; responses and error statuses decode.
 
-use apikit_shorten_rest::{ApiError, Client, Config, DecodeErrors, RetryPolicy, types};
+use apikit_shorten_rest::{ApiError, Client, Config, RetryPolicy, types};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -158,26 +158,14 @@ async fn error_statuses_decode_into_api_error() {
         .mount(&server)
         .await;
 
-    match client
-        .get_alias()
-        .alias_name("missing")
-        .send()
-        .decode_errors()
-        .await
-    {
+    match client.get_alias().alias_name("missing").send().await {
         Err(ApiError::Status { status, body, .. }) => {
             assert_eq!(status, 404);
             assert!(body.contains("alias not found"), "{body}");
         }
         other => panic!("expected a 404 Status error, got {other:?}"),
     }
-    match client
-        .get_alias()
-        .alias_name("busy")
-        .send()
-        .decode_errors()
-        .await
-    {
+    match client.get_alias().alias_name("busy").send().await {
         Err(e @ ApiError::RateLimited { .. }) => {
             assert!(e.is_retryable());
             let ApiError::RateLimited { retry_after, .. } = e else {
@@ -191,7 +179,6 @@ async fn error_statuses_decode_into_api_error() {
         .get_alias()
         .alias_name("boom")
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use apikit_snyk::{ApiError, Client, Config, DecodeErrors, ErrorReference, RetryPolicy};
+use apikit_snyk::{ApiError, Client, Config, ErrorReference, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -31,13 +31,7 @@ async fn sends_the_token_authorization_header_and_decodes_orgs() {
         .expect(1)
         .mount(&server)
         .await;
-    let orgs = client
-        .list_orgs()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap()
-        .into_inner();
+    let orgs = client.list_orgs().send().await.unwrap().into_inner();
     assert_eq!(orgs.orgs.len(), 1);
     assert_eq!(orgs.orgs[0].name.as_deref(), Some("Acme"));
     assert!(!format!("{client:?}").contains(TOKEN));
@@ -73,17 +67,10 @@ async fn webhooks_are_typed() {
                 .secret("s".to_owned())
         })
         .send()
-        .decode_errors()
         .await
         .unwrap();
     assert_eq!(created.id.as_deref(), Some("w1"));
-    let list = client
-        .list_webhooks()
-        .org_id("o1")
-        .send()
-        .decode_errors()
-        .await
-        .unwrap();
+    let list = client.list_webhooks().org_id("o1").send().await.unwrap();
     assert_eq!(list.total, Some(1.0));
     assert_eq!(
         list.results[0].url.as_deref(),
@@ -118,14 +105,7 @@ async fn the_error_reference_comes_from_the_header_or_the_body() {
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "60"))
         .mount(&server)
         .await;
-    let call = || {
-        client
-            .get_project()
-            .org_id("o1")
-            .project_id("p1")
-            .send()
-            .decode_errors()
-    };
+    let call = || client.get_project().org_id("o1").project_id("p1").send();
 
     let e = call().await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(404));

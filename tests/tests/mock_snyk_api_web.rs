@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use apikit_snyk_api_web::types::Webhook;
-use apikit_snyk_api_web::{ApiError, Client, Config, DecodeErrors, RetryPolicy, write_to};
+use apikit_snyk_api_web::{ApiError, Client, Config, RetryPolicy, write_to};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -40,12 +40,7 @@ async fn sends_the_jwt_authorization_header() {
         .expect(1)
         .mount(&server)
         .await;
-    let account = client
-        .retrieve_account()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap();
+    let account = client.retrieve_account().send().await.unwrap();
     assert!(account.balance.is_some());
     assert!(
         !format!("{client:?}").contains(KEY),
@@ -127,7 +122,6 @@ async fn a_pdf_report_streams_to_a_writer() {
         .target_id("t1".to_owned())
         .id("s1".to_owned())
         .send()
-        .decode_errors()
         .await
         .unwrap()
         .into_inner();
@@ -153,7 +147,6 @@ async fn an_http_webhook_url_is_refused_before_sending() {
         .create_account_webhook()
         .body(Webhook::builder().url("http://hooks.example.test/x"))
         .send()
-        .decode_errors()
         .await
         .unwrap_err();
     match err {
@@ -164,7 +157,6 @@ async fn an_http_webhook_url_is_refused_before_sending() {
         .create_account_webhook()
         .body(Webhook::builder().url("https://hooks.example.test/x"))
         .send()
-        .decode_errors()
         .await
         .unwrap();
     assert_eq!(created.url.as_str(), "https://hooks.example.test/x");
@@ -184,26 +176,14 @@ async fn errors_are_typed_and_429_carries_the_retry_hint() {
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "9"))
         .mount(&server)
         .await;
-    match client
-        .retrieve_account()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err()
-    {
+    match client.retrieve_account().send().await.unwrap_err() {
         ApiError::Documented { status, body, .. } => {
             assert_eq!(status, 401);
             assert_eq!(body.detail.as_deref(), Some("bad token"));
         }
         other => panic!("expected the documented 401, got {other:?}"),
     }
-    match client
-        .retrieve_account()
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err()
-    {
+    match client.retrieve_account().send().await.unwrap_err() {
         ApiError::RateLimited { retry_after, .. } => {
             assert_eq!(retry_after, Some(Duration::from_secs(9)));
         }

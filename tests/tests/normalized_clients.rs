@@ -2,6 +2,7 @@
 //! mock server: what the normalization passes promise holds at run time.
 
 use apikit_fixture_clients::{forward_compat, media_types, multiple_2xx, odd_schemas};
+use apikit_runtime::ApiError;
 use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, header_regex, method, path};
@@ -136,26 +137,24 @@ async fn status_207_and_errors() {
     assert_eq!(partial.status(), 207);
     assert_eq!(partial.into_inner().carriers, ["fedex"]);
     match client.list_carriers().send().await.unwrap_err() {
-        progenitor_client::Error::ErrorResponse(e) => {
-            assert_eq!(e.status(), 404);
-            assert!(
-                matches!(e.into_inner(), ListCarriersError::Object { missing } if missing == "carrier")
-            );
+        ApiError::Documented { status, body, .. } => {
+            assert_eq!(status, 404);
+            assert!(matches!(body, ListCarriersError::Object { missing } if missing == "carrier"));
         }
         other => panic!("expected the documented 404, got {other:?}"),
     }
     match client.list_carriers().send().await.unwrap_err() {
-        progenitor_client::Error::ErrorResponse(e) => {
-            assert_eq!(e.status(), 400);
+        ApiError::Documented { status, body, .. } => {
+            assert_eq!(status, 400);
             assert!(
-                matches!(e.into_inner(), ListCarriersError::Error(m) if m.message.as_deref() == Some("bad"))
+                matches!(body, ListCarriersError::Error(m) if m.message.as_deref() == Some("bad"))
             );
         }
         other => panic!("expected the documented 400, got {other:?}"),
     }
     // A 500 without a body was dropped from the documented errors: it arrives whole.
     match client.list_carriers().send().await.unwrap_err() {
-        progenitor_client::Error::UnexpectedResponse(r) => assert_eq!(r.status(), 500),
+        ApiError::Status { status, .. } => assert_eq!(status, 500),
         other => panic!("expected an unexpected response, got {other:?}"),
     }
 }

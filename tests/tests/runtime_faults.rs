@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use apikit_shorten_rest::{ApiError, Client, Config, DecodeErrors, RetryPolicy, types};
+use apikit_shorten_rest::{ApiError, Client, Config, RetryPolicy, types};
 use serde_json::json;
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
@@ -50,7 +50,6 @@ async fn get_alias(client: &Client) -> Result<types::AliasModel, ApiError> {
         .get_alias()
         .alias_name("abc")
         .send()
-        .decode_errors()
         .await
         .map(|r| r.into_inner())
 }
@@ -156,12 +155,7 @@ async fn post_is_not_retried_on_a_status_unless_the_user_opts_in() {
         .await;
     let body = new_alias();
     let create = |client: Client, body: types::CreateAliasModel| async move {
-        client
-            .create_alias()
-            .body(body)
-            .send()
-            .decode_errors()
-            .await
+        client.create_alias().body(body).send().await
     };
 
     let client = Client::configured(&server.uri(), KEY, config(exact())).unwrap();
@@ -208,13 +202,7 @@ async fn a_connection_reset_is_retried_for_get_but_not_for_post() {
     assert_eq!(start.elapsed(), Duration::from_secs(1 + 2));
 
     let body = new_alias();
-    let err = client
-        .create_alias()
-        .body(body)
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.create_alias().body(body).send().await.unwrap_err();
     assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
     assert_eq!(
         count.load(Ordering::SeqCst),
@@ -233,13 +221,7 @@ async fn a_refused_connection_is_retried_even_for_post() {
     let client = Client::configured(&url, KEY, config(exact().max_attempts(3))).unwrap();
     let body = new_alias();
     let start = Instant::now();
-    let err = client
-        .create_alias()
-        .body(body)
-        .send()
-        .decode_errors()
-        .await
-        .unwrap_err();
+    let err = client.create_alias().body(body).send().await.unwrap_err();
     match &err {
         ApiError::Transport(e) => assert!(e.is_connect(), "{e:?}"),
         other => panic!("expected a connect error, got {other:?}"),

@@ -8336,8 +8336,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/appstore/v1/application_charges.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PostApplicationChargeResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -8375,6 +8375,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/appstore/v1/application_charges.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::PostApplicationChargeResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_installation`]
 
@@ -8387,8 +8403,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `DELETE` request to `/appstore/v1/installation.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DeleteInstallationResponse>, Error<()>> {
             let Self { client } = self;
@@ -8415,6 +8431,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/appstore/v1/installation.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeleteInstallationResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -8490,8 +8522,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/appstore/v1/recurring_application_charges/{recurringApplicationChargeId}/usage_charges.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateUsageChargeResponse>, Error<()>> {
             let Self {
@@ -8546,6 +8578,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/appstore/v1/recurring_application_charges/{recurringApplicationChargeId}/usage_charges.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateUsageChargeResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_shop_script_tags`]
 
@@ -8558,8 +8606,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/appstore/v1/script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetShopScriptTagsResponse>, Error<()>> {
             let Self { client } = self;
@@ -8586,6 +8634,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/appstore/v1/script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetShopScriptTagsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -8630,8 +8694,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/appstore/v1/script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateShopScriptTagResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -8667,6 +8731,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/appstore/v1/script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateShopScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_shop_script_tag`]
 
@@ -8692,8 +8772,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for script_tag_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/appstore/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetShopScriptTagResponse>, Error<()>> {
             let Self { client, script_tag_id } = self;
@@ -8724,6 +8804,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetShopScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -8779,8 +8875,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/appstore/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateShopScriptTagResponse>, Error<()>> {
             let Self { client, script_tag_id, body } = self;
@@ -8820,6 +8916,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateShopScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_shop_script_tag`]
 
@@ -8845,8 +8957,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for script_tag_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -8869,6 +8981,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_inline_script_tags`]
 
@@ -8881,8 +9006,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/inline_script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetInlineScriptTagsResponse>, Error<()>> {
             let Self { client } = self;
@@ -8909,6 +9034,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/inline_script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetInlineScriptTagsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -8954,8 +9095,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/inline_script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateInlineScriptTagResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -8991,6 +9132,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/inline_script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateInlineScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_inline_script_tag`]
 
@@ -9020,8 +9177,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetInlineScriptTagResponse>, Error<()>> {
             let Self { client, inline_script_tag_id } = self;
@@ -9053,6 +9210,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetInlineScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -9113,8 +9286,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateInlineScriptTagResponse>, Error<()>> {
             let Self { client, inline_script_tag_id, body } = self;
@@ -9155,6 +9328,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateInlineScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_inline_script_tag`]
 
@@ -9184,8 +9373,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, inline_script_tag_id } = self;
             let inline_script_tag_id = inline_script_tag_id
                 .map_err(Error::InvalidRequest)?;
@@ -9209,6 +9398,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_script_tags`]
 
@@ -9221,8 +9423,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetScriptTagsResponse>, Error<()>> {
             let Self { client } = self;
@@ -9249,6 +9451,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetScriptTagsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -9291,8 +9509,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/script_tags.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateScriptTagResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -9327,6 +9545,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/script_tags.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_script_tag`]
 
@@ -9352,8 +9586,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for script_tag_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetScriptTagResponse>, Error<()>> {
             let Self { client, script_tag_id } = self;
@@ -9384,6 +9618,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -9437,8 +9687,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateScriptTagResponse>, Error<()>> {
             let Self { client, script_tag_id, body } = self;
@@ -9477,6 +9727,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateScriptTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_script_tag`]
 
@@ -9502,8 +9768,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for script_tag_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, script_tag_id } = self;
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9524,6 +9790,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -9547,7 +9826,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

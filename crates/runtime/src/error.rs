@@ -1,11 +1,11 @@
 //! A typed error for every generated client call.
 //!
 //! progenitor returns `progenitor_client::Error`, whose catch-all case holds an unread
-//! `reqwest::Response`. [`DecodeErrors::decode_errors`] reads that body (up to
+//! `reqwest::Response`. [`ApiError::from_progenitor`] reads that body (up to
 //! [`MAX_ERROR_BODY`] bytes) and sorts the failure into [`ApiError`], so callers can match
-//! on a rate limit and its retry hint, a client error or a server error.
+//! on a rate limit and its retry hint, a client error or a server error. Every generated
+//! `send()` does this, so `client.op().send().await?` already fails with an [`ApiError`].
 
-use std::future::Future;
 use std::time::Duration;
 
 use progenitor_client::{Error as ProgenitorError, ResponseValue};
@@ -337,28 +337,6 @@ pub(crate) fn strip_query(mut e: reqwest::Error) -> reqwest::Error {
         crate::redirect::strip(url);
     }
     e
-}
-
-/// Adds [`decode_errors`](DecodeErrors::decode_errors) to the future a generated `send()`
-/// returns: `client.op().send().decode_errors().await?` yields the response or an
-/// [`ApiError`].
-pub trait DecodeErrors<T, E>:
-    Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>> + Sized
-{
-    /// Awaits the call and turns a failure into an [`ApiError`].
-    fn decode_errors(self) -> impl Future<Output = Result<ResponseValue<T>, ApiError<E>>> {
-        async move {
-            match self.await {
-                Ok(v) => Ok(v),
-                Err(e) => Err(ApiError::from_progenitor(e).await),
-            }
-        }
-    }
-}
-
-impl<F, T, E> DecodeErrors<T, E> for F where
-    F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>
-{
 }
 
 #[cfg(test)]

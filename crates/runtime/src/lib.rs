@@ -13,6 +13,6 @@ pub mod stream;
 
 pub use auth::{AuthError, Credential};
 pub use config::{Config, RetryPolicy};
-pub use error::{ApiError, DecodeErrors, MAX_ERROR_BODY};
+pub use error::{ApiError, MAX_ERROR_BODY};
 pub use redirect::{RedirectRefusal, Redirects};
 pub use runtime::{Operation, Runtime, build, build_with};

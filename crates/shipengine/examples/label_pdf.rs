@@ -10,7 +10,7 @@ use apikit_shipengine::types::{
     CalculateRatesRequestBody, CreateLabelFromRateRequestBody, LabelFormat,
     PurchaseLabelWithoutShipment, RateRequestBody, SeId,
 };
-use apikit_shipengine::{Client, DecodeErrors, servers, write_to};
+use apikit_shipengine::{Client, servers, write_to};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,7 +31,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             shipment_id: Some(SeId::try_from(shipment)?),
         })
         .send()
-        .decode_errors()
         .await?
         .into_inner();
     let rates = rated.rate_response.map(|r| r.rates).unwrap_or_default();
@@ -60,7 +59,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ))
         .send()
-        .decode_errors()
         .await?
         .into_inner();
     let links = label

@@ -9,7 +9,7 @@ use std::fmt;
 
 use progenitor_client::{ByteStream, ResponseValue};
 
-use crate::{ApiError, Client, DecodeErrors};
+use crate::{ApiError, Client};
 
 /// The `{dir}/{subdir}/{filename}` of a download link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +113,6 @@ impl Client {
             .subdir(path.subdir)
             .filename(path.filename)
             .send()
-            .decode_errors()
             .await?)
     }
 }

@@ -53234,8 +53234,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/account/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountSettingsResponseBody>,
@@ -53288,6 +53288,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/account/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetAccountSettingsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_account_images`]
 
@@ -53300,8 +53316,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/account/settings/images`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListAccountSettingsImagesResponseBody>,
@@ -53354,6 +53370,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/account/settings/images`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAccountSettingsImagesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_account_image`]
 
@@ -53382,8 +53414,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/account/settings/images`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountSettingsImagesResponseBody>,
@@ -53438,6 +53470,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/account/settings/images`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetAccountSettingsImagesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_account_settings_images_by_id`]
 
@@ -53465,8 +53513,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/account/settings/images/{label_image_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetAccountSettingsImagesResponseBody>,
@@ -53523,6 +53571,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/account/settings/images/{label_image_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetAccountSettingsImagesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_account_settings_images_by_id`]
 
@@ -53564,8 +53628,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/account/settings/images/{label_image_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -53624,6 +53688,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/account/settings/images/{label_image_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_account_image_by_id`]
 
@@ -53651,8 +53731,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v1/account/settings/images/{label_image_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -53709,6 +53789,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/account/settings/images/{label_image_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::parse_address`]
 
@@ -53751,8 +53847,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/addresses/recognize`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ParseAddressResponseBody>,
@@ -53805,6 +53901,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/addresses/recognize`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ParseAddressResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::validate_address`]
 
@@ -53833,8 +53945,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/addresses/validate`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ValidateAddressResponseBody>,
@@ -53880,6 +53992,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/v1/addresses/validate`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ValidateAddressResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -53981,8 +54109,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/batches`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListBatchesResponseBody>,
@@ -54050,6 +54178,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/batches`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListBatchesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_batch`]
 
@@ -54092,8 +54236,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/batches`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateBatchResponseBody>,
@@ -54145,6 +54289,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/batches`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateBatchResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_batch_by_external_id`]
 
@@ -54175,8 +54335,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/batches/external_batch_id/{external_batch_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetBatchByExternalIdResponseBody>,
@@ -54233,6 +54393,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/batches/external_batch_id/{external_batch_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetBatchByExternalIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_batch_by_id`]
 
@@ -54258,8 +54434,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for batch_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/batches/{batch_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetBatchByIdResponseBody>,
@@ -54315,6 +54491,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/batches/{batch_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetBatchByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_batch`]
 
@@ -54340,8 +54532,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for batch_id failed".to_string());
             self
         }
-        ///Sends a `PUT` request to `/v1/batches/{batch_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -54397,6 +54589,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/batches/{batch_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_batch`]
 
@@ -54422,8 +54630,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for batch_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/batches/{batch_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -54479,6 +54687,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/batches/{batch_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::add_to_batch`]
 
@@ -54517,8 +54741,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/batches/{batch_id}/add`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -54577,6 +54801,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/batches/{batch_id}/add`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_batch_errors`]
 
@@ -54632,8 +54872,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/batches/{batch_id}/errors`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListBatchErrorsResponseBody>,
@@ -54694,6 +54934,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/batches/{batch_id}/errors`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListBatchErrorsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::process_batch`]
 
@@ -54747,8 +55003,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/batches/{batch_id}/process/labels`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -54812,6 +55068,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/batches/{batch_id}/process/labels`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::remove_from_batch`]
 
@@ -54851,8 +55123,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/batches/{batch_id}/remove`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -54911,6 +55183,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/batches/{batch_id}/remove`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_carriers`]
 
@@ -54923,8 +55211,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/carriers`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetCarriersResponseBody>,
@@ -54978,6 +55266,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/carriers`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetCarriersResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_carrier_by_id`]
 
@@ -55003,8 +55307,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/carriers/{carrier_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetCarrierByIdResponseBody>,
@@ -55061,6 +55365,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/carriers/{carrier_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetCarrierByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::add_funds_to_carrier`]
 
@@ -55100,8 +55420,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/carriers/{carrier_id}/add_funds`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::AddFundsToCarrierResponseBody>,
@@ -55160,6 +55480,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/carriers/{carrier_id}/add_funds`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AddFundsToCarrierResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_carrier_options`]
 
@@ -55185,8 +55521,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/options`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetCarrierOptionsResponseBody>,
@@ -55243,6 +55579,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/options`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetCarrierOptionsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_carrier_package_types`]
 
@@ -55268,8 +55620,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/packages`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListCarrierPackageTypesResponseBody>,
@@ -55326,6 +55678,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/packages`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListCarrierPackageTypesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_carrier_services`]
 
@@ -55351,8 +55719,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/services`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListCarrierServicesResponseBody>,
@@ -55409,6 +55777,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/carriers/{carrier_id}/services`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListCarrierServicesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::connect_carrier`]
 
@@ -55450,8 +55834,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/connections/carriers/{carrier_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ConnectCarrierResponseBody>,
@@ -55510,6 +55894,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/connections/carriers/{carrier_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConnectCarrierResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::disconnect_carrier`]
 
@@ -55548,8 +55948,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -55600,6 +56000,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_carrier_settings`]
 
@@ -55639,8 +56055,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for carrier_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetCarrierSettingsResponseBody>,
@@ -55690,6 +56106,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetCarrierSettingsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -55745,8 +56177,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -55800,6 +56232,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::connect_insurer`]
 
@@ -55843,8 +56291,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/connections/insurance/shipsurance`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ConnectInsurerResponseBody>,
@@ -55899,6 +56347,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/connections/insurance/shipsurance`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConnectInsurerResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::disconnect_insurer`]
 
@@ -55911,8 +56375,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `DELETE` request to `/v1/connections/insurance/shipsurance`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::DisconnectInsurerResponseBody>,
@@ -55958,6 +56422,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/v1/connections/insurance/shipsurance`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DisconnectInsurerResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -56043,8 +56523,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for rotation failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/downloads/{dir}/{subdir}/{filename}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponseBody>> {
             let Self { client, dir, subdir, filename, download, rotation } = self;
@@ -56101,6 +56581,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/downloads/{dir}/{subdir}/{filename}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_webhooks`]
 
@@ -56113,8 +56609,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/environment/webhooks`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListWebhooksResponseBody>,
@@ -56160,6 +56656,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/environment/webhooks`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListWebhooksResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_webhook`]
 
@@ -56202,8 +56714,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/environment/webhooks`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateWebhookResponseBody>,
@@ -56263,6 +56775,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/environment/webhooks`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateWebhookResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_webhook_by_id`]
 
@@ -56288,8 +56816,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for webhook_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/environment/webhooks/{webhook_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetWebhookByIdResponseBody>,
@@ -56346,6 +56874,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/environment/webhooks/{webhook_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetWebhookByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_webhook`]
 
@@ -56399,8 +56943,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/environment/webhooks/{webhook_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -56464,6 +57008,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/environment/webhooks/{webhook_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_webhook`]
 
@@ -56489,8 +57049,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for webhook_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/environment/webhooks/{webhook_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -56547,6 +57107,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/environment/webhooks/{webhook_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::add_funds_to_insurance`]
 
@@ -56575,8 +57151,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PATCH` request to `/v1/insurance/shipsurance/add_funds`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::AddFundsToInsuranceResponseBody>,
@@ -56624,6 +57200,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/v1/insurance/shipsurance/add_funds`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AddFundsToInsuranceResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_insurance_balance`]
 
@@ -56636,8 +57228,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/insurance/shipsurance/balance`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetInsuranceBalanceResponseBody>,
@@ -56681,6 +57273,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/insurance/shipsurance/balance`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetInsuranceBalanceResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -56892,8 +57500,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for warehouse_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/labels`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListLabelsResponseBody>,
@@ -57004,6 +57612,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/labels`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLabelsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_label`]
 
@@ -57046,8 +57670,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/labels`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateLabelResponseBody>,
@@ -57106,6 +57730,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/labels`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateLabelResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_label_by_external_shipment_id`]
 
@@ -57151,8 +57791,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/labels/external_shipment_id/{external_shipment_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetLabelByExternalShipmentIdResponseBody>,
@@ -57218,6 +57858,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/labels/external_shipment_id/{external_shipment_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetLabelByExternalShipmentIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_label_from_rate`]
 
@@ -57257,8 +57913,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/labels/rates/{rate_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateLabelFromRateResponseBody>,
@@ -57317,6 +57973,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/labels/rates/{rate_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateLabelFromRateResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_label_from_shipment`]
 
@@ -57371,8 +58043,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/labels/shipment/{shipment_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateLabelFromShipmentResponseBody>,
@@ -57436,6 +58108,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/labels/shipment/{shipment_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateLabelFromShipmentResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_label_by_id`]
 
@@ -57476,8 +58164,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/labels/{label_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetLabelByIdResponseBody>,
@@ -57541,6 +58229,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/labels/{label_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetLabelByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_return_label`]
 
@@ -57595,8 +58299,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/labels/{label_id}/return`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateReturnLabelResponseBody>,
@@ -57660,6 +58364,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/labels/{label_id}/return`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateReturnLabelResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_tracking_log_from_label`]
 
@@ -57685,8 +58405,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for label_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/labels/{label_id}/track`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetTrackingLogFromLabelResponseBody>,
@@ -57743,6 +58463,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/labels/{label_id}/track`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetTrackingLogFromLabelResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::void_label`]
 
@@ -57768,8 +58504,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for label_id failed".to_string());
             self
         }
-        ///Sends a `PUT` request to `/v1/labels/{label_id}/void`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::VoidLabelResponseBody>,
@@ -57824,6 +58560,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/v1/labels/{label_id}/void`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VoidLabelResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -57981,8 +58733,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for warehouse_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/manifests`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListManifestsResponseBody>,
@@ -58083,6 +58835,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/manifests`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListManifestsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_manifest`]
 
@@ -58111,8 +58879,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/manifests`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateManifestResponseBody>,
@@ -58160,6 +58928,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/manifests`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateManifestResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_manifest_request_by_id`]
 
@@ -58189,8 +58973,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/manifests/requests/{manifest_request_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateManifestResponseBody>,
@@ -58248,6 +59032,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/manifests/requests/{manifest_request_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateManifestResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_manifest_by_id`]
 
@@ -58273,8 +59073,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for manifest_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/manifests/{manifest_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetManifestByIdResponseBody>,
@@ -58331,6 +59131,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/manifests/{manifest_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetManifestByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_package_types`]
 
@@ -58343,8 +59159,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/packages`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListPackageTypesResponseBody>,
@@ -58397,6 +59213,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/packages`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListPackageTypesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_package_type`]
 
@@ -58425,8 +59257,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/packages`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreatePackageTypeResponseBody>,
@@ -58474,6 +59306,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/packages`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreatePackageTypeResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_package_type_by_id`]
 
@@ -58499,8 +59347,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for package_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/packages/{package_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetPackageTypeByIdResponseBody>,
@@ -58557,6 +59405,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/packages/{package_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetPackageTypeByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_package_type`]
 
@@ -58596,8 +59460,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/packages/{package_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -58656,6 +59520,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/packages/{package_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_package_type`]
 
@@ -58681,8 +59561,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for package_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/packages/{package_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -58737,6 +59617,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/v1/packages/{package_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -58843,8 +59739,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for warehouse_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/pickups`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetPickupsResponseBody>,
@@ -58929,6 +59825,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/pickups`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetPickupsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::schedule_pickup`]
 
@@ -58957,8 +59869,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/pickups`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SchedulePickupResponseBody>,
@@ -59013,6 +59925,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/pickups`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SchedulePickupResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_pickup_by_id`]
 
@@ -59040,8 +59968,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/pickups/{pickup_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetPickupByIdResponseBody>,
@@ -59097,6 +60025,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/pickups/{pickup_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetPickupByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_scheduled_pickup`]
 
@@ -59124,8 +60068,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v1/pickups/{pickup_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::DeletePickupByIdResponseBody>,
@@ -59181,6 +60125,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/pickups/{pickup_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeletePickupByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::calculate_rates`]
 
@@ -59209,8 +60169,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/rates`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CalculateRatesResponseBody>,
@@ -59258,6 +60218,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/rates`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CalculateRatesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::compare_bulk_rates`]
 
@@ -59286,8 +60262,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/rates/bulk`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CompareBulkRatesResponseBody>,
@@ -59335,6 +60311,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/rates/bulk`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CompareBulkRatesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::estimate_rates`]
 
@@ -59363,8 +60355,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/rates/estimate`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EstimateRatesResponseBody>,
@@ -59412,6 +60404,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/rates/estimate`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EstimateRatesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_rate_by_id`]
 
@@ -59437,8 +60445,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for rate_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/rates/{rate_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetRateByIdResponseBody>,
@@ -59494,6 +60502,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/rates/{rate_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetRateByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::service_points_list`]
 
@@ -59521,8 +60545,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/service_points/list`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListServicePointsResponseBody>,
@@ -59575,6 +60599,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/v1/service_points/list`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListServicePointsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -59633,8 +60673,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/service_points/{carrier_code}/{country_code}/{service_point_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetServicePointByIdResponseBody>,
@@ -59692,6 +60732,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/v1/service_points/{carrier_code}/{country_code}/{service_point_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetServicePointByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -59892,8 +60948,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/shipments`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListShipmentsResponseBody>,
@@ -60014,6 +61070,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/shipments`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListShipmentsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_shipments`]
 
@@ -60057,8 +61129,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/shipments`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateShipmentsResponseBody>,
@@ -60111,6 +61183,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/shipments`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateShipmentsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_shipment_by_external_id`]
 
@@ -60141,8 +61229,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/shipments/external_shipment_id/{external_shipment_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetShipmentByExternalIdResponseBody>,
@@ -60200,6 +61288,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/shipments/external_shipment_id/{external_shipment_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetShipmentByExternalIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::parse_shipment`]
 
@@ -60242,8 +61346,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/shipments/recognize`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ParseShipmentResponseBody>,
@@ -60296,6 +61400,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/shipments/recognize`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ParseShipmentResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_shipment_by_id`]
 
@@ -60321,8 +61441,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for shipment_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/shipments/{shipment_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetShipmentByIdResponseBody>,
@@ -60379,6 +61499,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/shipments/{shipment_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetShipmentByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_shipment`]
 
@@ -60433,8 +61569,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/shipments/{shipment_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::UpdateShipmentResponseBody>,
@@ -60498,6 +61634,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/shipments/{shipment_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateShipmentResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::cancel_shipments`]
 
@@ -60523,8 +61675,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for shipment_id failed".to_string());
             self
         }
-        ///Sends a `PUT` request to `/v1/shipments/{shipment_id}/cancel`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -60581,6 +61733,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/shipments/{shipment_id}/cancel`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_shipment_rates`]
 
@@ -60624,8 +61792,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/shipments/{shipment_id}/rates`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListShipmentRatesResponseBody>,
@@ -60689,6 +61857,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/shipments/{shipment_id}/rates`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListShipmentRatesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::tag_shipment`]
 
@@ -60725,8 +61909,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TagName` for tag_name failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TagShipmentResponseBody>,
@@ -60784,6 +61968,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TagShipmentResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::untag_shipment`]
 
@@ -60820,8 +62020,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TagName` for tag_name failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -60879,6 +62079,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_tags`]
 
@@ -60891,8 +62107,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/tags`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListTagsResponseBody>,
@@ -60945,6 +62161,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/tags`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListTagsResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_tag`]
 
@@ -60970,8 +62202,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TagName` for tag_name failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/v1/tags/{tag_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateTagResponseBody>,
@@ -61027,6 +62259,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/tags/{tag_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateTagResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_tag`]
 
@@ -61052,8 +62300,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TagName` for tag_name failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/tags/{tag_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -61109,6 +62357,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/tags/{tag_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::rename_tag`]
 
@@ -61147,8 +62411,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/tags/{tag_name}/{new_tag_name}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -61206,6 +62470,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/tags/{tag_name}/{new_tag_name}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::tokens_get_ephemeral_token`]
 
@@ -61232,8 +62512,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Redirect` for redirect failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/v1/tokens/ephemeral`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokensGetEphemeralTokenResponseBodyYaml>,
@@ -61265,6 +62545,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/v1/tokens/ephemeral`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokensGetEphemeralTokenResponseBodyYaml>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -61311,8 +62607,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/tracking`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetTrackingLogResponseBody>,
@@ -61376,6 +62672,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/tracking`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetTrackingLogResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::start_tracking`]
 
@@ -61420,8 +62732,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/tracking/start`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -61485,6 +62797,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/tracking/start`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::stop_tracking`]
 
@@ -61529,8 +62857,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/tracking/stop`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -61594,6 +62922,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/tracking/stop`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_warehouses`]
 
@@ -61606,8 +62950,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v1/warehouses`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListWarehousesResponseBody>,
@@ -61660,6 +63004,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/warehouses`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListWarehousesResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_warehouse`]
 
@@ -61688,8 +63048,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/warehouses`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::CreateWarehouseResponseBody>,
@@ -61744,6 +63104,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/v1/warehouses`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateWarehouseResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_warehouse_by_id`]
 
@@ -61769,8 +63145,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for warehouse_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1/warehouses/{warehouse_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetWarehouseByIdResponseBody>,
@@ -61827,6 +63203,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/v1/warehouses/{warehouse_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetWarehouseByIdResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_warehouse`]
 
@@ -61866,8 +63258,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1/warehouses/{warehouse_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -61926,6 +63318,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/warehouses/{warehouse_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_warehouse`]
 
@@ -61951,8 +63359,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `SeId` for warehouse_id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/v1/warehouses/{warehouse_id}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -62009,6 +63417,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/v1/warehouses/{warehouse_id}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_warehouse_settings`]
 
@@ -62063,8 +63487,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/warehouses/{warehouse_id}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponseBody>,
@@ -62128,6 +63552,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/v1/warehouses/{warehouse_id}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EmptyResponseBody>,
+            apikit_runtime::ApiError<types::ErrorResponseBody>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     impl<'a> ListBatches<'a> {
         ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`pages`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
@@ -62139,7 +63579,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListBatchesResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.batches, pages)
@@ -62158,7 +63598,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListBatchErrorsResponseBody| {
                     let pages = None;
                     (r.errors, pages)
@@ -62180,7 +63620,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListLabelsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.labels, pages)
@@ -62199,7 +63639,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListManifestsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.manifests, pages)
@@ -62218,7 +63658,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::GetPickupsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.errors, pages)
@@ -62237,7 +63677,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListShipmentsResponseBody| {
                     let pages = apikit_runtime::pages::count(&r.pages);
                     (r.shipments, pages)
@@ -62253,7 +63693,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

@@ -23488,8 +23488,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/account/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Account>, Error<types::Error>> {
             let Self { client } = self;
@@ -23523,6 +23523,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/account/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Account>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -23668,8 +23684,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/account/credits/usage/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreditsUsageList>, Error<types::Error>> {
             let Self {
@@ -23736,6 +23752,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/account/credits/usage/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreditsUsageList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::obtain_token`]
 
@@ -23770,8 +23802,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth/obtain/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -23821,6 +23853,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/auth/obtain/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::ObtainTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::refresh_token`]
 
@@ -23861,8 +23909,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth/refresh/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -23914,6 +23962,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/auth/refresh/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::RefreshTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::revoke_token`]
 
@@ -23954,8 +24018,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth/revoke/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -24007,6 +24071,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/auth/revoke/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::RevokeTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::verify_token`]
 
@@ -24047,8 +24127,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/auth/verify/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -24100,6 +24180,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/auth/verify/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::VerifyTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_billing`]
 
@@ -24112,8 +24208,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/billing/`
-        pub async fn send(self) -> Result<ResponseValue<types::Billing>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Billing>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/billing/", client.baseurl,);
             #[allow(unused_mut)]
@@ -24138,6 +24234,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/billing/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Billing>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -24174,8 +24286,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/billing/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Billing>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -24222,6 +24334,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/billing/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Billing>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_billing`]
 
@@ -24256,8 +24384,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/billing/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Billing>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -24304,6 +24432,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/billing/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Billing>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::check_billing_action`]
 
@@ -24329,8 +24473,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TargetIds` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/billing/actions/`
-        pub async fn send(self) -> Result<ResponseValue<types::Action>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Action>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/billing/actions/", client.baseurl,);
@@ -24357,6 +24501,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/billing/actions/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Action>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -24397,8 +24557,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/billing/estimate/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Invoice>,
@@ -24457,6 +24617,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/billing/estimate/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Invoice>,
+            apikit_runtime::ApiError<types::EstimateSubscriptionError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_subscription`]
 
@@ -24495,8 +24671,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/billing/subscribe/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Invoice>,
@@ -24555,6 +24731,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/billing/subscribe/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Invoice>,
+            apikit_runtime::ApiError<types::UpdateSubscriptionError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::check_reset_token`]
 
@@ -24595,8 +24787,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/check/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -24641,6 +24833,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/check/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::BadRequestErrorMessage>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::enterprise_obtain_token`]
 
@@ -24675,8 +24883,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/enterprise/auth/obtain/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -24726,6 +24934,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/enterprise/auth/obtain/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::EnterpriseObtainTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::enterprise_refresh_token`]
 
@@ -24769,8 +24993,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/enterprise/auth/refresh/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -24823,6 +25047,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/enterprise/auth/refresh/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::EnterpriseRefreshTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::enterprise_revoke_token`]
 
@@ -24866,8 +25106,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/enterprise/auth/revoke/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -24920,6 +25160,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/enterprise/auth/revoke/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::EnterpriseRevokeTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::enterprise_verify_token`]
 
@@ -24963,8 +25219,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/enterprise/auth/verify/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TokenResponse>,
@@ -25015,6 +25271,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/enterprise/auth/verify/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponse>,
+            apikit_runtime::ApiError<types::EnterpriseVerifyTokenError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -25085,8 +25357,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/events/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -25137,6 +25409,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/events/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EventList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_event`]
 
@@ -25162,8 +25450,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/events/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Event>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25214,6 +25502,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/events/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Event>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -25284,8 +25588,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/findings/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FindingList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -25329,6 +25633,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/findings/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::FindingList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_finding`]
 
@@ -25354,8 +25674,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/findings/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Finding>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25399,6 +25719,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/findings/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Finding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -25469,8 +25805,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/frameworks/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FrameworkList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -25514,6 +25850,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/frameworks/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::FrameworkList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_framework`]
 
@@ -25539,8 +25891,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/frameworks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Framework>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -25586,6 +25938,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/frameworks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Framework>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_account_integrations`]
 
@@ -25598,8 +25966,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/integrations/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Integrations>, Error<types::Error>> {
             let Self { client } = self;
@@ -25642,6 +26010,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Integrations>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_cloud_projects`]
 
@@ -25654,8 +26038,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/integrations/jira-cloud/projects/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraProject>>,
@@ -25701,6 +26085,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-cloud/projects/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraProject>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_cloud_issue_types`]
 
@@ -25729,8 +26129,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
@@ -25787,6 +26187,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_cloud_issue_priorities`]
 
@@ -25829,8 +26245,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/{issue_type_id}/priorities/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
@@ -25882,6 +26298,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/{issue_type_id}/priorities/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_cloud_issue_statuses`]
 
@@ -25924,8 +26356,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/{issue_type_id}/status/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
@@ -25984,6 +26416,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_types/{issue_type_id}/status/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_server_projects`]
 
@@ -25996,8 +26444,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/integrations/jira-server/projects/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraProject>>,
@@ -26043,6 +26491,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-server/projects/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraProject>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_server_issue_types`]
 
@@ -26071,8 +26535,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
@@ -26129,6 +26593,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssueType>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_server_issue_priorities`]
 
@@ -26171,8 +26651,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/{issue_type_id}/priorities/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
@@ -26224,6 +26704,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/{issue_type_id}/priorities/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssuePriority>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_jira_server_issue_statuses`]
 
@@ -26266,8 +26762,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/{issue_type_id}/status/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
@@ -26324,6 +26820,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_types/{issue_type_id}/status/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::JiraIssueStatus>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -26394,8 +26906,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/keys/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -26446,6 +26958,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/keys/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKeyList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_account_key`]
 
@@ -26480,8 +27008,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/keys/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -26528,6 +27056,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/keys/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKey>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_key`]
 
@@ -26553,8 +27097,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/keys/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -26600,6 +27144,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/keys/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKey>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_account_key`]
 
@@ -26625,8 +27185,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/keys/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -26668,6 +27228,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/keys/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -26738,8 +27314,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/labels/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::LabelList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -26783,6 +27359,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/labels/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::LabelList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_label`]
 
@@ -26817,8 +27409,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/labels/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Label>, Error<types::CreateLabelError>> {
             let Self { client, body } = self;
@@ -26865,6 +27457,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/labels/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Label>,
+            apikit_runtime::ApiError<types::CreateLabelError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_label`]
 
@@ -26890,8 +27498,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/labels/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Label>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -26935,6 +27543,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/labels/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Label>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -26982,8 +27606,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/labels/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Label>, Error<types::UpdateLabelError>> {
             let Self { client, id, body } = self;
@@ -27040,6 +27664,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/labels/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Label>,
+            apikit_runtime::ApiError<types::UpdateLabelError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_label`]
 
@@ -27065,8 +27705,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/labels/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -27101,6 +27741,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/labels/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -27148,8 +27804,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/labels/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Label>, Error<types::Error>> {
             let Self { client, id, body } = self;
@@ -27199,6 +27855,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/labels/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Label>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_plans`]
 
@@ -27211,8 +27883,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/plans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Plan>>, Error<()>> {
             let Self { client } = self;
@@ -27239,6 +27911,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/plans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Plan>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -27309,8 +27997,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/profile/`
-        pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::User>, Error<()>> {
             let Self { client, length, ordering, page, search } = self;
             let length = length.map_err(Error::InvalidRequest)?;
             let ordering = ordering.map_err(Error::InvalidRequest)?;
@@ -27343,6 +28031,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/profile/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::User>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -27385,8 +28089,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/profile/change_password/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -27438,6 +28142,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/profile/change_password/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::ChangePasswordError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::request_password_reset`]
 
@@ -27480,8 +28200,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reset/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -27525,6 +28245,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reset/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::BadRequestErrorMessage>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -27595,8 +28331,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/scans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -27640,6 +28376,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/scans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScanList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::set_password`]
 
@@ -27680,8 +28432,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/setpassword/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -27726,6 +28478,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/setpassword/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::BadRequestErrorMessage>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_target_actions`]
 
@@ -27751,8 +28519,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TargetIds` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/target-actions/`
-        pub async fn send(self) -> Result<ResponseValue<types::Actions>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Actions>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/target-actions/", client.baseurl,);
@@ -27779,6 +28547,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/target-actions/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Actions>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -27849,8 +28633,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TargetList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -27908,6 +28692,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TargetList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_target`]
 
@@ -27942,8 +28742,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::CreateTargetError>> {
             let Self { client, body } = self;
@@ -28004,6 +28804,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Target>,
+            apikit_runtime::ApiError<types::CreateTargetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::activate_targets`]
 
@@ -28029,8 +28845,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TargetIds` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/targets/activate/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TargetIds>,
@@ -28085,6 +28901,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/activate/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TargetIds>,
+            apikit_runtime::ApiError<types::ActivateTargetsError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_average_fix_time`]
 
@@ -28097,8 +28929,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/average_fix_time/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AverageFixTime>, Error<()>> {
             let Self { client } = self;
@@ -28127,6 +28959,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/average_fix_time/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AverageFixTime>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_needs_attention_pie`]
 
@@ -28139,8 +28987,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/needs_attention_pie/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NeedsAttentionPie>, Error<()>> {
             let Self { client } = self;
@@ -28169,6 +29017,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/needs_attention_pie/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::NeedsAttentionPie>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_needs_attention_top`]
 
@@ -28181,8 +29045,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/needs_attention_top/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::NeedsAttentionTopItem>>,
@@ -28214,6 +29078,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/needs_attention_top/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::NeedsAttentionTopItem>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_risk_trend`]
 
@@ -28226,8 +29106,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/risk_trend/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::RiskTrendItem>>, Error<()>> {
             let Self { client } = self;
@@ -28254,6 +29134,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/all/risk_trend/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::RiskTrendItem>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -28351,8 +29247,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `ScanStatus` for status failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/all/scans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search, started, status } = self;
@@ -28400,6 +29296,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/scans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScanList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_all_scheduled_scans_expanded`]
 
@@ -28426,8 +29338,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for length failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/all/scheduledscans/expanded/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::Error>> {
             let Self { client, length } = self;
@@ -28467,6 +29379,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/scheduledscans/expanded/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScheduledArray>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_severity_trend`]
 
@@ -28479,8 +29407,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/severity_trend/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::SeverityTrend>, Error<()>> {
             let Self { client } = self;
@@ -28509,6 +29437,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/severity_trend/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeverityTrend>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_account_top_vulns`]
 
@@ -28521,8 +29465,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/targets/all/top_vulns/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::TopVulnsItem>>, Error<()>> {
             let Self { client } = self;
@@ -28551,6 +29495,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/all/top_vulns/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::TopVulnsItem>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::archive_targets`]
 
@@ -28576,8 +29536,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TargetIds` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/targets/archive/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TargetIds>, Error<types::ArchiveTargetsError>> {
             let Self { client, body } = self;
@@ -28629,6 +29589,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/archive/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TargetIds>,
+            apikit_runtime::ApiError<types::ArchiveTargetsError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_archived_targets`]
 
@@ -28654,8 +29630,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `TargetIds` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/targets/archived/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TargetList>,
@@ -28710,6 +29686,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/archived/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TargetList>,
+            apikit_runtime::ApiError<types::ListArchivedTargetsError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target`]
 
@@ -28735,8 +29727,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -28789,6 +29781,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Target>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_target`]
 
@@ -28834,8 +29842,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Target>, Error<types::UpdateTargetError>> {
             let Self { client, id, body } = self;
@@ -28899,6 +29907,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Target>,
+            apikit_runtime::ApiError<types::UpdateTargetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_target`]
 
@@ -28924,8 +29948,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/targets/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28976,6 +30000,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/targets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_target`]
 
@@ -29021,8 +30061,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Target>,
@@ -29087,6 +30127,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PATCH` request to `/targets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Target>,
+            apikit_runtime::ApiError<types::PartialUpdateTargetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -29168,8 +30224,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/assets/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AssetList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
@@ -29224,6 +30280,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/assets/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AssetList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_target_asset`]
 
@@ -29269,8 +30341,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/assets/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Asset>, Error<types::CreateTargetAssetError>> {
             let Self { client, target_id, body } = self;
@@ -29335,6 +30407,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/assets/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Asset>,
+            apikit_runtime::ApiError<types::CreateTargetAssetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_asset`]
 
@@ -29371,8 +30459,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/assets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Asset>,
@@ -29428,6 +30516,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/assets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Asset>,
+            apikit_runtime::ApiError<types::RetrieveTargetAssetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -29486,8 +30590,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/assets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Asset>, Error<types::UpdateTargetAssetError>> {
             let Self { client, target_id, id, body } = self;
@@ -29553,6 +30657,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/assets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Asset>,
+            apikit_runtime::ApiError<types::UpdateTargetAssetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_target_asset`]
 
@@ -29589,8 +30709,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/targets/{target_id}/assets/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -29641,6 +30761,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/targets/{target_id}/assets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -29699,8 +30835,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/assets/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Asset>,
@@ -29769,6 +30905,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/assets/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Asset>,
+            apikit_runtime::ApiError<types::PartialUpdateTargetAssetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::verify_target_asset`]
 
@@ -29833,8 +30985,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/assets/{id}/verify/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -29905,6 +31057,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/assets/{id}/verify/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::VerifyTargetAssetError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_average_fix_time`]
 
@@ -29930,8 +31098,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/average_fix_time/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AverageFixTime>, Error<()>> {
             let Self { client, target_id } = self;
@@ -29962,6 +31130,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/average_fix_time/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AverageFixTime>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -30043,8 +31227,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/events/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::EventList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
@@ -30106,6 +31290,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/events/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EventList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_event`]
 
@@ -30142,8 +31342,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/events/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Event>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -30196,6 +31396,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/events/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Event>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -30350,8 +31566,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::FindingList>, Error<types::Error>> {
             let Self {
@@ -30428,6 +31644,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::FindingList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_findings_report`]
 
@@ -30479,8 +31711,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/findings/bulk/report/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::CreateFindingsReportError>> {
             let Self { client, target_id, body } = self;
@@ -30540,6 +31772,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/findings/bulk/report/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::CreateFindingsReportError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::bulk_retest_findings`]
 
@@ -30591,8 +31839,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/findings/bulk/retest/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::BulkRetestFindingsError>> {
             let Self { client, target_id, body } = self;
@@ -30652,6 +31900,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/findings/bulk/retest/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::BulkRetestFindingsError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::bulk_update_findings`]
 
@@ -30703,8 +31967,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/findings/bulk/update/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<()>, Error<types::BulkUpdateFindingsError>> {
             let Self { client, target_id, body } = self;
@@ -30764,6 +32028,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/findings/bulk/update/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::BulkUpdateFindingsError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_findings_report`]
 
@@ -30803,8 +32083,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/report/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<ByteStream>,
@@ -30859,6 +32139,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/report/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::RetrieveFindingsReportError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_finding`]
 
@@ -30895,8 +32191,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Finding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -30942,6 +32238,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Finding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -31004,8 +32316,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Finding>, Error<types::UpdateFindingError>> {
             let Self { client, target_id, id, body } = self;
@@ -31073,6 +32385,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Finding>,
+            apikit_runtime::ApiError<types::UpdateFindingError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_finding`]
 
@@ -31133,8 +32461,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Finding>,
@@ -31205,6 +32533,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Finding>,
+            apikit_runtime::ApiError<types::PartialUpdateFindingError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_finding_jira_cloud`]
 
@@ -31241,8 +32585,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -31288,6 +32632,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -31350,8 +32710,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
@@ -31408,6 +32768,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -31470,8 +32846,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
@@ -31530,6 +32906,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_finding_jira_server`]
 
@@ -31566,8 +32958,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -31613,6 +33005,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -31675,8 +33083,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
@@ -31733,6 +33141,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -31795,8 +33219,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraFinding>, Error<types::Error>> {
             let Self { client, target_id, id, body } = self;
@@ -31855,6 +33279,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/findings/{id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraFinding>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_finding_activity`]
 
@@ -31891,8 +33331,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/log/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::Activity>>,
@@ -31943,6 +33383,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/findings/{id}/log/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Activity>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retest_finding`]
 
@@ -31979,8 +33435,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/findings/{id}/retest/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -32035,6 +33491,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/findings/{id}/retest/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scan>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_target_integrations`]
 
@@ -32060,8 +33532,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/integrations/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Integrations>, Error<types::Error>> {
             let Self { client, target_id } = self;
@@ -32108,6 +33580,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/integrations/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Integrations>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_jira_cloud`]
 
@@ -32133,8 +33621,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id } = self;
@@ -32179,6 +33667,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -32228,8 +33732,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32287,6 +33791,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_target_jira_cloud`]
 
@@ -32334,8 +33854,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-cloud/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32393,6 +33913,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-cloud/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_jira_server`]
 
@@ -32418,8 +33954,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id } = self;
@@ -32464,6 +34000,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -32513,8 +34065,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32572,6 +34124,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_target_jira_server`]
 
@@ -32619,8 +34187,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-server/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::JiraScope>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32678,6 +34246,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-server/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::JiraScope>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_slack`]
 
@@ -32703,8 +34287,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/integrations/slack/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id } = self;
@@ -32749,6 +34333,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/integrations/slack/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Slack>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -32796,8 +34396,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/integrations/slack/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32855,6 +34455,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/integrations/slack/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Slack>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_target_slack`]
 
@@ -32900,8 +34516,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/slack/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Slack>, Error<types::Error>> {
             let Self { client, target_id, body } = self;
@@ -32957,6 +34573,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PATCH` request to `/targets/{target_id}/integrations/slack/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Slack>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -33038,8 +34670,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/keys/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKeyList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
@@ -33094,6 +34726,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/keys/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKeyList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_target_key`]
 
@@ -33139,8 +34787,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/keys/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKey>, Error<types::CreateTargetKeyError>> {
             let Self { client, target_id, body } = self;
@@ -33205,6 +34853,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/keys/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKey>,
+            apikit_runtime::ApiError<types::CreateTargetKeyError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_key`]
 
@@ -33241,8 +34905,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/keys/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiKey>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -33290,6 +34954,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/keys/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ApiKey>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_target_key`]
 
@@ -33326,8 +35006,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/targets/{target_id}/keys/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -33373,6 +35053,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/targets/{target_id}/keys/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_risk_trend`]
 
@@ -33398,8 +35094,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/risk_trend/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::RiskTrendItem>>, Error<()>> {
             let Self { client, target_id } = self;
@@ -33430,6 +35126,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/risk_trend/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::RiskTrendItem>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -33481,8 +35193,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/scan_now/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Scan>, Error<types::StartScanError>> {
             let Self { client, target_id, body } = self;
@@ -33547,6 +35259,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/targets/{target_id}/scan_now/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scan>,
+            apikit_runtime::ApiError<types::StartScanError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -33655,8 +35383,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `ScanStatus` for status failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScanList>, Error<types::Error>> {
             let Self {
@@ -33724,6 +35452,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScanList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_target_scan_dates`]
 
@@ -33749,8 +35493,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/dates/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<::chrono::naive::NaiveDate>>,
@@ -33798,6 +35542,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/dates/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<::chrono::naive::NaiveDate>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -33851,8 +35611,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for length failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/retrieve_page/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::DatePage>,
@@ -33913,6 +35673,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/retrieve_page/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DatePage>,
+            apikit_runtime::ApiError<types::RetrieveScanPageError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan`]
 
@@ -33949,8 +35725,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -33998,6 +35774,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scan>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::cancel_scan`]
 
@@ -34034,8 +35826,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/scans/{id}/cancel/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Scan>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34090,6 +35882,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/scans/{id}/cancel/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scan>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan_endpoints`]
 
@@ -34126,8 +35934,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/endpoints/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34167,6 +35975,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/endpoints/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan_report`]
 
@@ -34203,8 +36027,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34244,6 +36068,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan_report_default`]
 
@@ -34280,8 +36120,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/default/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34321,6 +36161,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/default/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan_report_owasp`]
 
@@ -34357,8 +36213,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/owasp/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34398,6 +36254,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/owasp/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scan_report_pci`]
 
@@ -34434,8 +36306,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/pci/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34473,6 +36345,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/pci/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -34554,8 +36442,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScheduledList>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
@@ -34608,6 +36496,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScheduledList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -34663,8 +36567,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/scheduledscans/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Scheduled>,
@@ -34735,6 +36639,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/scheduledscans/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scheduled>,
+            apikit_runtime::ApiError<types::CreateScheduledScanError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_scheduled_scans_expanded`]
 
@@ -34772,8 +36692,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for length failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/expanded/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ScheduledArray>, Error<types::Error>> {
             let Self { client, target_id, length } = self;
@@ -34815,6 +36735,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/expanded/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScheduledArray>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_scheduled_scan`]
 
@@ -34851,8 +36787,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Scheduled>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -34898,6 +36834,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/scheduledscans/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scheduled>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -34964,8 +36916,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/scheduledscans/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Scheduled>,
@@ -35037,6 +36989,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/scheduledscans/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scheduled>,
+            apikit_runtime::ApiError<types::UpdateScheduledScanError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_scheduled_scan`]
 
@@ -35073,8 +37041,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/targets/{target_id}/scheduledscans/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -35118,6 +37086,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/targets/{target_id}/scheduledscans/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -35185,8 +37169,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/scheduledscans/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Scheduled>,
@@ -35258,6 +37242,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/scheduledscans/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Scheduled>,
+            apikit_runtime::ApiError<types::PartialUpdateScheduledScanError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_severity_trend`]
 
@@ -35283,8 +37283,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/severity_trend/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::SeverityTrend>, Error<()>> {
             let Self { client, target_id } = self;
@@ -35317,6 +37317,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/severity_trend/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SeverityTrend>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_site`]
 
@@ -35342,8 +37358,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/site/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Site>, Error<types::Error>> {
             let Self { client, target_id } = self;
@@ -35388,6 +37404,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/site/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Site>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -35435,8 +37467,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/site/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Site>, Error<types::UpdateTargetSiteError>> {
             let Self { client, target_id, body } = self;
@@ -35501,6 +37533,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/site/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Site>,
+            apikit_runtime::ApiError<types::UpdateTargetSiteError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_target_site`]
 
@@ -35546,8 +37594,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/site/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Site>,
@@ -35615,6 +37663,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/targets/{target_id}/site/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Site>,
+            apikit_runtime::ApiError<types::PartialUpdateTargetSiteError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::verify_target_site`]
 
@@ -35668,8 +37732,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/site/verify/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SuccessMessage>,
@@ -35739,6 +37803,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/site/verify/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SuccessMessage>,
+            apikit_runtime::ApiError<types::VerifyTargetSiteError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_target_top_vulns`]
 
@@ -35764,8 +37844,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for target_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/top_vulns/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::TopVulnsItem>>, Error<()>> {
             let Self { client, target_id } = self;
@@ -35796,6 +37876,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/top_vulns/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::TopVulnsItem>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -35877,8 +37973,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/webhooks/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::WebhookListResponse>, Error<types::Error>> {
             let Self { client, target_id, length, ordering, page, search } = self;
@@ -35933,6 +38029,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/targets/{target_id}/webhooks/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookListResponse>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_target_webhook`]
 
@@ -35978,8 +38090,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/targets/{target_id}/webhooks/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -36055,6 +38167,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/targets/{target_id}/webhooks/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::CreateTargetWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_target_webhook`]
 
@@ -36091,8 +38219,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/targets/{target_id}/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Webhook>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
@@ -36138,6 +38266,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/targets/{target_id}/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -36196,8 +38340,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/targets/{target_id}/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -36266,6 +38410,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/targets/{target_id}/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::UpdateTargetWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_target_webhook`]
 
@@ -36302,8 +38462,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/targets/{target_id}/webhooks/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, target_id, id } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -36354,6 +38514,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/targets/{target_id}/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -36412,8 +38588,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/targets/{target_id}/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -36480,6 +38656,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PATCH` request to `/targets/{target_id}/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::PartialUpdateTargetWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -36550,8 +38742,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UserList>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -36595,6 +38787,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -36635,8 +38843,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/`
-        pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::User>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -36669,6 +38877,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/users/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::User>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_user`]
 
@@ -36694,8 +38918,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/users/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -36739,6 +38963,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/users/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::User>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -36792,8 +39032,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::UpdateUserError>> {
             let Self { client, id, body } = self;
@@ -36859,6 +39099,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/users/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::User>,
+            apikit_runtime::ApiError<types::UpdateUserError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::deactivate_user`]
 
@@ -36884,8 +39140,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/users/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36934,6 +39190,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/users/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -36989,8 +39261,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/users/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::PartialUpdateUserError>> {
             let Self { client, id, body } = self;
@@ -37054,6 +39326,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PATCH` request to `/users/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::User>,
+            apikit_runtime::ApiError<types::PartialUpdateUserError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -37124,8 +39412,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/vulnerability_definitions/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::VulnerabilityDefinitionList>,
@@ -37172,6 +39460,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/vulnerability_definitions/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VulnerabilityDefinitionList>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_vulnerability_definition`]
 
@@ -37197,8 +39501,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/vulnerability_definitions/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::VulnerabilityDefinition>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -37236,6 +39540,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/vulnerability_definitions/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VulnerabilityDefinition>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -37306,8 +39626,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/webhooks/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::WebhookListResponse>, Error<types::Error>> {
             let Self { client, length, ordering, page, search } = self;
@@ -37358,6 +39678,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/webhooks/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookListResponse>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_account_webhook`]
 
@@ -37392,8 +39728,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/webhooks/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -37458,6 +39794,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/webhooks/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::CreateAccountWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::retrieve_account_webhook`]
 
@@ -37483,8 +39835,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Webhook>, Error<types::Error>> {
             let Self { client, id } = self;
@@ -37528,6 +39880,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -37575,8 +39943,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -37643,6 +40011,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::UpdateAccountWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_account_webhook`]
 
@@ -37668,8 +40052,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for id failed".to_string());
             self
         }
-        ///Sends a `DELETE` request to `/webhooks/{id}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37720,6 +40104,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<()>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::partial_update_account_webhook`]
 
@@ -37765,8 +40165,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/webhooks/{id}/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::Webhook>,
@@ -37833,6 +40233,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PATCH` request to `/webhooks/{id}/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<types::PartialUpdateAccountWebhookError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     impl<'a> ListCreditsUsage<'a> {
         ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after the last page (`page_total`) or an empty one. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
@@ -37844,7 +40260,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::CreditsUsageList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37863,7 +40279,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::EventList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37882,7 +40298,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::FindingList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37901,7 +40317,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::FrameworkList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37920,7 +40336,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ApiKeyList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37939,7 +40355,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::LabelList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37958,7 +40374,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37977,7 +40393,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::TargetList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -37996,7 +40412,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38015,7 +40431,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::AssetList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38034,7 +40450,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::EventList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38053,7 +40469,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::FindingList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38072,7 +40488,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ApiKeyList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38091,7 +40507,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ScanList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38110,7 +40526,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ScheduledList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38129,7 +40545,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::WebhookListResponse| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38148,7 +40564,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::UserList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38167,7 +40583,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::VulnerabilityDefinitionList| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38186,7 +40602,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::WebhookListResponse| {
                     let pages = apikit_runtime::pages::count(&r.page_total);
                     (r.results, pages)
@@ -38211,7 +40627,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

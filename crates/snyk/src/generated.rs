@@ -73219,8 +73219,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/group/{groupId}/audit`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GroupLevelAuditLogs>, Error<()>> {
             let Self { client, group_id, from, page, sort_order, to, body } = self;
@@ -73266,6 +73266,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/group/{groupId}/audit`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GroupLevelAuditLogs>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_group_members`]
 
@@ -73294,8 +73310,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/group/{groupId}/members`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::GroupMember>>, Error<()>> {
             let Self { client, group_id } = self;
@@ -73326,6 +73342,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/group/{groupId}/members`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::GroupMember>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -73398,8 +73430,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/group/{groupId}/org/{orgId}/members`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, group_id, org_id, body } = self;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
@@ -73431,6 +73463,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/group/{groupId}/org/{orgId}/members`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -73500,8 +73545,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `f64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/group/{groupId}/orgs`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListAllOrganizationsInAGroup>, Error<()>> {
             let Self { client, group_id, name, page, per_page } = self;
@@ -73539,6 +73584,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/group/{groupId}/orgs`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAllOrganizationsInAGroup>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_group_roles`]
 
@@ -73567,8 +73628,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/group/{groupId}/roles`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListAllRolesInAGroup>, Error<()>> {
             let Self { client, group_id } = self;
@@ -73600,6 +73661,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/group/{groupId}/roles`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAllRolesInAGroup>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_group_settings`]
 
@@ -73628,8 +73705,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/group/{groupId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetGroupSettingsResponse>, Error<()>> {
             let Self { client, group_id } = self;
@@ -73662,6 +73739,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/group/{groupId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetGroupSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::update_group_settings`]
 
@@ -73690,8 +73783,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/group/{groupId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateGroupSettingsResponse>, Error<()>> {
             let Self { client, group_id } = self;
@@ -73722,6 +73815,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/group/{groupId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateGroupSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -73776,8 +73885,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `f64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/group/{groupId}/tags`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListGroupTagsResponse>, Error<()>> {
             let Self { client, group_id, page, per_page } = self;
@@ -73811,6 +73920,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/group/{groupId}/tags`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListGroupTagsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -73867,8 +73992,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/group/{groupId}/tags/delete`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DeleteGroupTagResponse>, Error<()>> {
             let Self { client, group_id, body } = self;
@@ -73905,6 +74030,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/group/{groupId}/tags/delete`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeleteGroupTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -73962,8 +74103,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/monitor/dep-graph`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MonitorDepGraphResult>, Error<()>> {
             let Self { client, org, body } = self;
@@ -73998,6 +74139,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/monitor/dep-graph`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MonitorDepGraphResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74038,8 +74195,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
             let Self { client, body } = self;
@@ -74095,6 +74252,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/org`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Organization>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_org`]
 
@@ -74123,8 +74296,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -74144,6 +74317,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74257,8 +74443,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/audit`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::OrganizationLevelAuditLogs>, Error<()>> {
             let Self { client, org_id, from, page, sort_order, to, body } = self;
@@ -74302,6 +74488,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/audit`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::OrganizationLevelAuditLogs>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74414,8 +74616,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/dependencies`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListOrgDependenciesResponse>, Error<()>> {
             let Self { client, org_id, order, page, per_page, sort_by, body } = self;
@@ -74463,6 +74665,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/org/{orgId}/dependencies`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListOrgDependenciesResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_org_entitlement`]
 
@@ -74505,8 +74723,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/entitlement/{entitlementKey}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ASpecificEntitlementByOrganization>,
@@ -74543,6 +74761,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/org/{orgId}/entitlement/{entitlementKey}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ASpecificEntitlementByOrganization>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_org_entitlements`]
 
@@ -74571,8 +74805,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/entitlements`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::EntitlementsByOrganization>, Error<()>> {
             let Self { client, org_id } = self;
@@ -74605,6 +74839,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/org/{orgId}/entitlements`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EntitlementsByOrganization>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_integrations`]
 
@@ -74633,8 +74883,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/integrations`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
@@ -74668,6 +74918,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/integrations`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74711,8 +74977,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/integrations`
-        pub async fn send(self) -> Result<ResponseValue<types::Integration>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Integration>, Error<()>> {
             let Self { client, org_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -74743,6 +75009,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/integrations`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Integration>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74800,8 +75082,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/integrations/{integrationId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Integration>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Integration>, Error<()>> {
             let Self { client, org_id, integration_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
@@ -74833,6 +75115,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/integrations/{integrationId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Integration>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74877,8 +75175,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/integrations/{integrationId}/authentication`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, integration_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
@@ -74900,6 +75198,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/integrations/{integrationId}/authentication`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -74944,8 +75255,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authentication/provision-token`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::IntegrationBrokerTokenProvisioning>,
@@ -74981,6 +75292,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authentication/provision-token`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IntegrationBrokerTokenProvisioning>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75025,8 +75352,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authentication/switch-token`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, integration_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
@@ -75049,6 +75376,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authentication/switch-token`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75121,8 +75461,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/clone`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::IntegrationCloning>, Error<()>> {
             let Self { client, org_id, integration_id, body } = self;
@@ -75160,6 +75500,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/clone`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IntegrationCloning>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75230,8 +75586,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/import`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, integration_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
@@ -75263,6 +75619,19 @@ pub mod builder {
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/import`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75321,8 +75690,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/integrations/{integrationId}/import/{jobId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetImportJobResponse>, Error<()>> {
             let Self { client, org_id, integration_id, job_id } = self;
@@ -75356,6 +75725,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/integrations/{integrationId}/import/{jobId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetImportJobResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75400,8 +75785,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/integrations/{integrationId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetIntegrationSettingsResponse>, Error<()>> {
             let Self { client, org_id, integration_id } = self;
@@ -75433,6 +75818,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/integrations/{integrationId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetIntegrationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75506,8 +75907,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/integrations/{integrationId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateIntegrationSettingsResponse>, Error<()>> {
             let Self { client, org_id, integration_id, body } = self;
@@ -75546,6 +75947,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/integrations/{integrationId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateIntegrationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75590,8 +76007,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/integrations/{type}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetIntegrationByTypeResponse>, Error<()>> {
             let Self { client, org_id, type_ } = self;
@@ -75623,6 +76040,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/integrations/{type}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetIntegrationByTypeResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75679,8 +76112,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/invite`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -75710,6 +76143,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/invite`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75795,8 +76241,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/licenses`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListOrgLicensesResponse>, Error<()>> {
             let Self { client, org_id, order, sort_by, body } = self;
@@ -75836,6 +76282,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/licenses`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListOrgLicensesResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75880,8 +76342,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/members`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::OrgMember>>, Error<()>> {
             let Self { client, org_id, include_group_admins } = self;
@@ -75919,6 +76381,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/members`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::OrgMember>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -75991,8 +76469,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/members/update/{userId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, user_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
@@ -76025,6 +76503,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/members/update/{userId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76095,8 +76586,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/members/{userId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, user_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
@@ -76128,6 +76619,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/members/{userId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76172,8 +76676,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/members/{userId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, user_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
@@ -76195,6 +76699,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/members/{userId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76225,8 +76742,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/notification-settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetOrgNotificationSettingsResponse>,
@@ -76260,6 +76777,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/notification-settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetOrgNotificationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76319,8 +76852,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/notification-settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::SetOrgNotificationSettingsResponse>,
@@ -76361,6 +76894,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/notification-settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SetOrgNotificationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76405,8 +76954,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Project>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Project>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -76436,6 +76985,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Project>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76506,8 +77071,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Project>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Project>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -76543,6 +77108,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Project>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76587,8 +77168,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -76610,6 +77191,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76654,8 +77248,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/activate`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -76677,6 +77271,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/activate`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76750,8 +77357,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/aggregated-issues`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListProjectAggregatedIssuesResponse>,
@@ -76793,6 +77400,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/aggregated-issues`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProjectAggregatedIssuesResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76865,8 +77488,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/attributes`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::SetProjectAttributesResponse>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
@@ -76905,6 +77528,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/attributes`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::SetProjectAttributesResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -76949,8 +77588,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/deactivate`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -76972,6 +77611,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/deactivate`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77016,8 +77668,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/dep-graph`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetProjectDepGraphResponse>, Error<()>> {
             let Self { client, org_id, project_id } = self;
@@ -77049,6 +77701,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/dep-graph`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetProjectDepGraphResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77145,8 +77813,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/history`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListProjectSnapshotsResponse>, Error<()>> {
             let Self { client, org_id, project_id, page, per_page, body } = self;
@@ -77189,6 +77857,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/history`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProjectSnapshotsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77276,8 +77960,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/history/{snapshotId}/aggregated-issues`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListProjectSnapshotAggregatedIssuesResponse>,
@@ -77321,6 +78005,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/history/{snapshotId}/aggregated-issues`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProjectSnapshotAggregatedIssuesResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77417,8 +78117,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `f64` for per_page failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/history/{snapshotId}/issue/{issueId}/paths`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListProjectSnapshotIssuePathsResponse>,
@@ -77469,6 +78169,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/history/{snapshotId}/issue/{issueId}/paths`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProjectSnapshotIssuePathsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77527,8 +78243,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
-        pub async fn send(self) -> Result<ResponseValue<types::IgnorePath>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::IgnorePath>, Error<()>> {
             let Self { client, org_id, project_id, issue_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -77560,6 +78276,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IgnorePath>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77618,8 +78350,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<::serde_json::Value>>, Error<()>> {
             let Self { client, org_id, project_id, issue_id } = self;
@@ -77653,6 +78385,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<::serde_json::Value>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77739,8 +78487,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
-        pub async fn send(self) -> Result<ResponseValue<types::IgnorePath>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::IgnorePath>, Error<()>> {
             let Self { client, org_id, project_id, issue_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -77778,6 +78526,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IgnorePath>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77836,8 +78600,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id, issue_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -77861,6 +78625,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}/ignore/{issueId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -77905,8 +78682,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/ignores`
-        pub async fn send(self) -> Result<ResponseValue<types::IssueId>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::IssueId>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -77936,6 +78713,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/ignores`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IssueId>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78020,8 +78813,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/issue/{issueId}/jira-issue`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreateJiraIssueResponse>, Error<()>> {
             let Self { client, org_id, project_id, issue_id, body } = self;
@@ -78061,6 +78854,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/issue/{issueId}/jira-issue`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreateJiraIssueResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78158,8 +78967,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/issue/{issueId}/paths`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListProjectIssuePathsResponse>, Error<()>> {
             let Self {
@@ -78209,6 +79018,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/issue/{issueId}/paths`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListProjectIssuePathsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_project_jira_issues`]
 
@@ -78251,8 +79076,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/jira-issues`
-        pub async fn send(self) -> Result<ResponseValue<types::IssueId>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::IssueId>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -78282,6 +79107,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/jira-issues`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::IssueId>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78352,8 +79193,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/move`
-        pub async fn send(self) -> Result<ResponseValue<types::MoveProject>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::MoveProject>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -78389,6 +79230,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/move`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MoveProject>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78433,8 +79290,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetProjectSettingsResponse>, Error<()>> {
             let Self { client, org_id, project_id } = self;
@@ -78466,6 +79323,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/project/{projectId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetProjectSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78539,8 +79412,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateProjectSettingsResponse>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
@@ -78579,6 +79452,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/org/{orgId}/project/{projectId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateProjectSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78623,8 +79512,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}/settings`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -78646,6 +79535,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/project/{projectId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78716,8 +79618,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/tags`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AddProjectTagResponse>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
@@ -78755,6 +79657,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/tags`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AddProjectTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78827,8 +79745,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/tags/remove`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::RemoveProjectTagResponse>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
@@ -78866,6 +79784,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/project/{projectId}/tags/remove`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::RemoveProjectTagResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -78922,8 +79856,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/projects`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ListAllProjects>, Error<()>> {
             let Self { client, org_id, body } = self;
@@ -78961,6 +79895,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/org/{orgId}/projects`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListAllProjects>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_pending_provisions`]
 
@@ -78989,8 +79939,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/provision`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<::serde_json::Value>>, Error<()>> {
             let Self { client, org_id } = self;
@@ -79021,6 +79971,22 @@ pub mod builder {
                 200u16 => apikit_runtime::decode::json(response).await,
                 403u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/provision`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<::serde_json::Value>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79077,8 +80043,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/provision`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ProvisionUserResponse>, Error<()>> {
             let Self { client, org_id, body } = self;
@@ -79117,6 +80083,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/org/{orgId}/provision`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ProvisionUserResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::delete_pending_provision`]
 
@@ -79145,8 +80127,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/provision`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DeletePendingProvisionResponse>, Error<()>> {
             let Self { client, org_id } = self;
@@ -79179,6 +80161,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/org/{orgId}/provision`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DeletePendingProvisionResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_org_settings`]
 
@@ -79207,8 +80205,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetOrgSettingsResponse>, Error<()>> {
             let Self { client, org_id } = self;
@@ -79238,6 +80236,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetOrgSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79296,8 +80310,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/org/{orgId}/settings`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UpdateOrgSettingsResponse>, Error<()>> {
             let Self { client, org_id, body } = self;
@@ -79336,6 +80350,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/org/{orgId}/settings`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateOrgSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_webhooks`]
 
@@ -79364,8 +80394,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/webhooks`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::WebhookCollection>, Error<()>> {
             let Self { client, org_id } = self;
@@ -79395,6 +80425,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/webhooks`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::WebhookCollection>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79451,8 +80497,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/webhooks`
-        pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Webhook>, Error<()>> {
             let Self { client, org_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -79486,6 +80532,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/org/{orgId}/webhooks`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79530,8 +80592,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/org/{orgId}/webhooks/{webhookId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Webhook>, Error<()>> {
             let Self { client, org_id, webhook_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
@@ -79561,6 +80623,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/org/{orgId}/webhooks/{webhookId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Webhook>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79605,8 +80683,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/org/{orgId}/webhooks/{webhookId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, webhook_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
@@ -79628,6 +80706,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/org/{orgId}/webhooks/{webhookId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79672,8 +80763,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/org/{orgId}/webhooks/{webhookId}/ping`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, webhook_id } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
@@ -79697,6 +80788,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/org/{orgId}/webhooks/{webhookId}/ping`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::list_orgs`]
 
@@ -79709,8 +80813,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/orgs`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::OrganizationList>, Error<()>> {
             let Self { client } = self;
@@ -79737,6 +80841,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/orgs`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::OrganizationList>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79822,8 +80942,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/counts/issues`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetIssueCountsResponse>,
@@ -79872,6 +80992,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reporting/counts/issues`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetIssueCountsResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -79931,8 +81067,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/counts/issues/latest`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetLatestIssueCountsResponse>,
@@ -79978,6 +81114,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reporting/counts/issues/latest`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetLatestIssueCountsResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80050,8 +81202,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/counts/projects`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetProjectCountsResponse>,
@@ -80100,6 +81252,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/reporting/counts/projects`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetProjectCountsResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_latest_project_counts`]
 
@@ -80143,8 +81311,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/counts/projects/latest`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetLatestProjectCountsResponse>,
@@ -80188,6 +81356,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reporting/counts/projects/latest`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetLatestProjectCountsResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80273,8 +81457,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/counts/tests`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetTestCountsResponse>,
@@ -80323,6 +81507,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reporting/counts/tests`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetTestCountsResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80464,8 +81664,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/issues/`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListReportingIssuesResponse>,
@@ -80533,6 +81733,22 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/reporting/issues/`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListReportingIssuesResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80647,8 +81863,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/reporting/issues/latest`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ListLatestReportingIssuesResponse>,
@@ -80704,6 +81920,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/reporting/issues/latest`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ListLatestReportingIssuesResponse>,
+            apikit_runtime::ApiError<types::ErrorResponse>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::test_composer_files`]
 
@@ -80746,8 +81978,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/composer`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -80778,6 +82010,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/composer`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80835,8 +82083,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/dep-graph`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::DepGraphTestResult>, Error<()>> {
             let Self { client, org, body } = self;
@@ -80871,6 +82119,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/dep-graph`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::DepGraphTestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -80930,8 +82194,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/golangdep`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, org, body } = self;
             let org = org.map_err(Error::InvalidRequest)?;
             let body = body
@@ -80964,6 +82228,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/golangdep`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81008,8 +82288,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/govendor`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -81040,6 +82320,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/govendor`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81082,8 +82378,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/gradle`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -81114,6 +82410,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/gradle`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81202,8 +82514,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/gradle/{group}/{name}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, group, name, version, org, repository } = self;
             let group = group.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
@@ -81239,6 +82551,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/gradle/{group}/{name}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81311,8 +82639,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/maven`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, org, repository, body } = self;
             let org = org.map_err(Error::InvalidRequest)?;
             let repository = repository.map_err(Error::InvalidRequest)?;
@@ -81347,6 +82675,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/maven`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81435,8 +82779,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/maven/{groupId}/{artifactId}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, group_id, artifact_id, version, org, repository } = self;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let artifact_id = artifact_id.map_err(Error::InvalidRequest)?;
@@ -81472,6 +82816,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/maven/{groupId}/{artifactId}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81514,8 +82874,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/npm`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -81546,6 +82906,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/npm`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81605,8 +82981,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/npm/{packageName}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, package_name, version, org } = self;
             let package_name = package_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
@@ -81638,6 +83014,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/npm/{packageName}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81680,8 +83072,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/pip`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -81712,6 +83104,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/pip`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81771,8 +83179,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/pip/{packageName}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, package_name, version, org } = self;
             let package_name = package_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
@@ -81804,6 +83212,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/pip/{packageName}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81848,8 +83272,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/rubygems`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -81880,6 +83304,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/rubygems`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -81939,8 +83379,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/rubygems/{gemName}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, gem_name, version, org } = self;
             let gem_name = gem_name.map_err(Error::InvalidRequest)?;
             let version = version.map_err(Error::InvalidRequest)?;
@@ -81972,6 +83412,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/rubygems/{gemName}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82014,8 +83470,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/sbt`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -82046,6 +83502,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/test/sbt`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82134,8 +83606,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/test/sbt/{groupId}/{artifactId}/{version}`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, group_id, artifact_id, version, org, repository } = self;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let artifact_id = artifact_id.map_err(Error::InvalidRequest)?;
@@ -82171,6 +83643,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/test/sbt/{groupId}/{artifactId}/{version}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82213,8 +83701,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/test/yarn`
-        pub async fn send(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::TestResult>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -82247,6 +83735,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/test/yarn`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TestResult>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_my_user`]
 
@@ -82259,8 +83763,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/user/me`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetMyUserResponse>, Error<types::Error>> {
             let Self { client } = self;
@@ -82296,6 +83800,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/user/me`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetMyUserResponse>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_my_org_notification_settings`]
 
@@ -82324,8 +83844,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/user/me/notification-settings/org/{orgId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetMyOrgNotificationSettingsResponse>,
@@ -82359,6 +83879,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/user/me/notification-settings/org/{orgId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetMyOrgNotificationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82418,8 +83954,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/user/me/notification-settings/org/{orgId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::UpdateMyOrgNotificationSettingsResponse>,
@@ -82460,6 +83996,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/user/me/notification-settings/org/{orgId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UpdateMyOrgNotificationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82504,8 +84056,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/user/me/notification-settings/org/{orgId}/project/{projectId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::GetMyProjectNotificationSettingsResponse>,
@@ -82540,6 +84092,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/user/me/notification-settings/org/{orgId}/project/{projectId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetMyProjectNotificationSettingsResponse>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -82613,8 +84181,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/user/me/notification-settings/org/{orgId}/project/{projectId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, org_id, project_id, body } = self;
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
@@ -82649,6 +84217,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/user/me/notification-settings/org/{orgId}/project/{projectId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::get_user`]
 
@@ -82677,8 +84258,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/user/{userId}`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::GetUserResponse>, Error<types::Error>> {
             let Self { client, user_id } = self;
@@ -82731,6 +84312,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/user/{userId}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::GetUserResponse>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     impl<'a> GetGroupAuditLogs<'a> {
         ///Every item of every page, as a stream that fetches page after page (`page` = 1, 2, ...) while it is polled, and ends after an empty page. Other parameters set on this builder apply to every page. The first error is yielded and ends the stream; so does a page that points back to one fetched before (a loop), and reaching the client's `Config::max_pages` while a next page remains (`ApiError::Pages` after `ApiError::from_progenitor`).
@@ -82742,7 +84339,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::GroupLevelAuditLogs| {
                     let pages = None;
                     (r.0, pages)
@@ -82761,7 +84358,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListAllOrganizationsInAGroup| {
                     let pages = None;
                     (r.orgs, pages)
@@ -82780,7 +84377,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListGroupTagsResponse| {
                     let pages = None;
                     (r.tags, pages)
@@ -82799,7 +84396,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::OrganizationLevelAuditLogs| {
                     let pages = None;
                     (r.0, pages)
@@ -82818,7 +84415,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListOrgDependenciesResponse| {
                     let pages = None;
                     (r.results, pages)
@@ -82837,7 +84434,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListProjectSnapshotsResponse| {
                     let pages = None;
                     (r.snapshots, pages)
@@ -82861,7 +84458,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListProjectSnapshotIssuePathsResponse| {
                     let pages = None;
                     (r.paths, pages)
@@ -82883,7 +84480,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListProjectIssuePathsResponse| {
                     let pages = None;
                     (r.paths, pages)
@@ -82905,7 +84502,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListReportingIssuesResponse| {
                     let pages = None;
                     (r.results, pages)
@@ -82927,7 +84524,7 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(
                 self,
-                |b: Self, page: u32| b.page(page).send(),
+                |b: Self, page: u32| b.page(page).send_raw(),
                 |r: types::ListLatestReportingIssuesResponse| {
                     let pages = None;
                     (r.results, pages)
@@ -82943,7 +84540,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

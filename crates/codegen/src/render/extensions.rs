@@ -94,7 +94,7 @@ pub fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenS
     quote! {
         /// Typed errors, the credential error and the client settings, so users need no
         /// direct dependency on apikit-runtime.
-        pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+        pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
         /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
         /// chunk by chunk, without holding it in memory.
         pub use apikit_runtime::stream::write_to;

@@ -3,7 +3,10 @@
 //! - [`decode_paths`]: decoding through `apikit_runtime::decode::json`, whose errors name
 //!   the path in the body;
 //! - [`api_version`]: deletes the `api-version` header progenitor adds to every request;
-//! - [`pagination`]: `stream()` on paged list builders, for `[pagination]` providers;
+//! - [`send`]: every call fails with `apikit_runtime::ApiError` (progenitor's `send`
+//!   becomes the private `send_raw`);
+//! - [`pagination`]: `stream()` on paged list builders (over `send_raw`), for
+//!   `[pagination]` providers;
 //! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`;
 //! - [`symbols`]: enum values made of symbols get their variant word and real value back.
 //!
@@ -17,6 +20,7 @@ pub mod decode_paths;
 pub mod open_enums;
 pub mod pagination;
 pub mod redact;
+pub mod send;
 pub mod symbols;
 
 use serde_json::Value;
@@ -33,6 +37,8 @@ pub struct Counts {
     pub open_enums: usize,
     /// `from_response` calls routed through `decode::json`.
     pub decode_calls: usize,
+    /// Calls whose error became `ApiError` (one per operation).
+    pub api_error_sends: usize,
     /// Builders that got a `stream()`.
     pub streams: usize,
     /// Structs whose `Debug` now redacts a credential.
@@ -53,6 +59,8 @@ pub fn run(
     let open_enums = open_enums::open_enums(file).len();
     let decode_calls = decode_paths::decode_with_paths(file);
     let api_version_headers = api_version::drop_api_version_header(file);
+    // Before pagination, whose `stream()`s call the raw send this renames.
+    let api_error_sends = send::api_error_send(file);
     let streams = match pagination {
         Some(config) => {
             if let Err(e) = config.style() {
@@ -68,6 +76,7 @@ pub fn run(
         api_version_headers,
         open_enums,
         decode_calls,
+        api_error_sends,
         streams,
         redacted,
         symbols,
@@ -82,6 +91,13 @@ pub fn run(
         return unmatched(
             "api-version",
             counts.api_version_headers,
+            &format!("one per operation ({operations})"),
+        );
+    }
+    if counts.api_error_sends != operations {
+        return unmatched(
+            "send",
+            counts.api_error_sends,
             &format!("one per operation ({operations})"),
         );
     }
@@ -163,9 +179,13 @@ mod tests {
     #[test]
     fn a_rewrite_that_matches_nothing_where_it_must_fails() {
         // progenitor's output for one JSON operation, as an upgrade might have renamed it:
-        // no `api-version` header and no `ResponseValue::from_response`.
+        // no `api-version` header, no `ResponseValue::from_response`, no `send`.
         let mut file: syn::File = syn::parse_quote! {
-            impl Client { async fn x(&self) { let r = ResponseValue::decode(response).await; } }
+            pub mod builder { impl<'a> X<'a> {
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                    let r = ResponseValue::decode(response).await;
+                }
+            } }
         };
         let e = run(
             &mut file,
@@ -176,9 +196,32 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("`api-version` rewrite changed 0 item(s)"), "{e}");
         let mut file: syn::File = syn::parse_quote! {
-            impl Client { async fn x(&self) {
-                header_map.append(HeaderName::from_static("api-version"), v);
-                let r = ResponseValue::decode(response).await;
+            pub mod builder { impl<'a> X<'a> {
+                pub async fn execute(self) -> Result<ResponseValue<()>, Error<()>> {
+                    header_map.append(HeaderName::from_static("api-version"), v);
+                    let r = ResponseValue::from_response(response).await;
+                }
+            } }
+        };
+        let e = run(
+            &mut file,
+            &doc_with_one_operation(),
+            None,
+            &Default::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains(
+                "`send` rewrite changed 0 item(s) where the document needs one per operation (1)"
+            ),
+            "{e}"
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder { impl<'a> X<'a> {
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                    header_map.append(HeaderName::from_static("api-version"), v);
+                    let r = ResponseValue::decode(response).await;
+                }
             } }
         };
         let e = run(
@@ -190,9 +233,11 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("`decode-paths` rewrite changed 0"), "{e}");
         let mut file: syn::File = syn::parse_quote! {
-            impl Client { async fn x(&self) {
-                header_map.append(HeaderName::from_static("api-version"), v);
-                let r = ResponseValue::from_response(response).await;
+            pub mod builder { impl<'a> X<'a> {
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                    header_map.append(HeaderName::from_static("api-version"), v);
+                    let r = ResponseValue::from_response(response).await;
+                }
             } }
         };
         let counts = run(
@@ -202,15 +247,53 @@ mod tests {
             &Default::default(),
         )
         .unwrap();
-        assert_eq!((counts.api_version_headers, counts.decode_calls), (1, 1));
+        assert_eq!(
+            (
+                counts.api_version_headers,
+                counts.api_error_sends,
+                counts.decode_calls
+            ),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn the_send_count_must_match_the_operations() {
+        // Two operations, one builder with a `send`: one call would escape `ApiError`.
+        let doc = json!({"paths": {"/x": {
+            "get": {"operationId": "x", "responses": {"204": {"description": "x"}}},
+            "delete": {"operationId": "y", "responses": {"204": {"description": "y"}}}}}});
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> X<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        header_map.append(HeaderName::from_static("api-version"), v);
+                    }
+                }
+                impl<'a> Y<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, ()> {
+                        header_map.append(HeaderName::from_static("api-version"), v);
+                    }
+                }
+            }
+        };
+        let e = run(&mut file, &doc, None, &Default::default()).unwrap_err();
+        assert!(
+            e.contains(
+                "`send` rewrite changed 1 item(s) where the document needs one per operation (2)"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
     fn pagination_that_matches_no_operation_fails() {
         let mut file: syn::File = syn::parse_quote! {
-            impl Client { async fn x(&self) {
-                header_map.append(HeaderName::from_static("api-version"), v);
-                let r = ResponseValue::from_response(response).await;
+            pub mod builder { impl<'a> X<'a> {
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                    header_map.append(HeaderName::from_static("api-version"), v);
+                    let r = ResponseValue::from_response(response).await;
+                }
             } }
         };
         let config: PaginationConfig =

@@ -7,7 +7,9 @@
 //! `apikit_runtime::pages::by_page`, `by_cursor` or `by_offset`: pages are fetched one at
 //! a time as the stream is polled; the stream ends after the last page or an empty one,
 //! and the first error is yielded and ends it. Other parameters (page size, filters) set
-//! on the builder apply to every page.
+//! on the builder apply to every page. Pages are fetched with progenitor's own send
+//! ([`super::send::RAW_SEND`]), so the items' error is `progenitor_client::Error`, which
+//! `ApiError::from_progenitor` sorts like `send()` does.
 
 use std::collections::BTreeMap;
 
@@ -66,7 +68,12 @@ pub fn add_streams(file: &mut syn::File, config: &PaginationConfig) -> Vec<Strin
             if !methods.iter().any(|f| f.sig.ident == param) {
                 continue;
             }
-            let Some(send) = methods.iter().find(|f| f.sig.ident == "send") else {
+            // progenitor's `send`, renamed by the `send` rewrite (which runs first): its
+            // error is what `apikit_runtime::pages` works with.
+            let Some(send) = methods
+                .iter()
+                .find(|f| f.sig.ident == super::send::RAW_SEND)
+            else {
                 continue;
             };
             let Some((response, error)) = result_types(&send.sig.output) else {
@@ -181,6 +188,7 @@ fn stream_body(
     structs: &BTreeMap<String, BTreeMap<String, Type>>,
 ) -> Option<TokenStream> {
     let setter = format_ident!("{param}");
+    let send_raw = format_ident!("{}", super::send::RAW_SEND);
     let number = |v: TokenStream| {
         if takes_string {
             quote!(#v.to_string())
@@ -204,7 +212,7 @@ fn stream_body(
                 let max_pages = self.client.inner.max_pages();
                 apikit_runtime::pages::by_page_capped(
                     self,
-                    |b: Self, page: u32| b.#setter(#arg).send(),
+                    |b: Self, page: u32| b.#setter(#arg).#send_raw(),
                     |r: #response| {
                         let pages = #pages;
                         (#items, pages)
@@ -227,8 +235,8 @@ fn stream_body(
                 apikit_runtime::pages::by_cursor_capped(
                     self,
                     |b: Self, cursor: Option<String>| match cursor {
-                        Some(cursor) => b.#setter(cursor).send(),
-                        None => b.send(),
+                        Some(cursor) => b.#setter(cursor).#send_raw(),
+                        None => b.#send_raw(),
                     },
                     |r: #response| {
                         let next = #next;
@@ -244,7 +252,7 @@ fn stream_body(
                 let max_pages = self.client.inner.max_pages();
                 apikit_runtime::pages::by_offset_capped(
                     self,
-                    |b: Self, offset: u32| b.#setter(#arg).send(),
+                    |b: Self, offset: u32| b.#setter(#arg).#send_raw(),
                     |r: #response| #items,
                     max_pages,
                 )
@@ -423,14 +431,14 @@ mod tests {
             pub mod builder {
                 impl<'a> ListTargets<'a> {
                     pub fn page<V>(mut self, value: V) -> Self { self }
-                    pub async fn send(self) -> Result<ResponseValue<types::TargetList>, Error<types::Error>> { todo!() }
+                    async fn send_raw(self) -> Result<ResponseValue<types::TargetList>, Error<types::Error>> { todo!() }
                 }
                 impl<'a> GetTrend<'a> {
-                    pub async fn send(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
+                    async fn send_raw(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
                 }
                 impl<'a> ListTrends<'a> {
                     pub fn page<V>(mut self, value: V) -> Self { self }
-                    pub async fn send(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
+                    async fn send_raw(self) -> Result<ResponseValue<types::Trend>, Error<()>> { todo!() }
                 }
             }
         };
@@ -445,7 +453,7 @@ mod tests {
             out.contains("Item = Result<types::Target, Error<types::Error>>"),
             "{out}"
         );
-        assert!(out.contains("b.page(page).send()"), "{out}");
+        assert!(out.contains("b.page(page).send_raw()"), "{out}");
         assert!(out.contains("(r.results, pages)"), "{out}");
         assert!(
             out.contains("let pages = None;"),
@@ -463,12 +471,12 @@ mod tests {
                 pub struct GetAliases<'a> { continue_from: Result<Option<String>, String> }
                 impl<'a> GetAliases<'a> {
                     pub fn continue_from<V>(mut self, value: V) -> Self { self }
-                    pub async fn send(self) -> Result<ResponseValue<types::Aliases>, Error<()>> { todo!() }
+                    async fn send_raw(self) -> Result<ResponseValue<types::Aliases>, Error<()>> { todo!() }
                 }
                 pub struct ListStats<'a> { offset: Result<Option<::std::string::String>, String> }
                 impl<'a> ListStats<'a> {
                     pub fn offset<V>(mut self, value: V) -> Self { self }
-                    pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Stat>>, Error<()>> { todo!() }
+                    async fn send_raw(self) -> Result<ResponseValue<::std::vec::Vec<types::Stat>>, Error<()>> { todo!() }
                 }
             }
         };
@@ -490,7 +498,10 @@ mod tests {
         };
         assert_eq!(add_streams(&mut file, &offset), ["ListStats"]);
         let out = prettyplease::unparse(&file);
-        assert!(out.contains("b.offset(offset.to_string()).send()"), "{out}");
+        assert!(
+            out.contains("b.offset(offset.to_string()).send_raw()"),
+            "{out}"
+        );
         assert!(out.contains("|r: ::std::vec::Vec<types::Stat>| r"), "{out}");
         let bad = PaginationConfig {
             next: None,

@@ -164,8 +164,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/aliases`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, alias_name } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
@@ -188,6 +188,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/aliases`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -218,8 +231,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/aliases`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, alias_name } = self;
             let alias_name = alias_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/aliases", client.baseurl,);
@@ -244,6 +257,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `DELETE` request to `/aliases`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -252,7 +278,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

@@ -403,8 +403,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/charset`
-        pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/charset", client.baseurl,);
             #[allow(unused_mut)]
@@ -429,6 +429,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/charset`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Thing>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -465,8 +481,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/malformed`
-        pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
@@ -497,6 +513,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/malformed`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Thing>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::any_type`]
 
@@ -509,8 +541,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/any`
-        pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/any", client.baseurl,);
             #[allow(unused_mut)]
@@ -537,6 +569,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/any`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Thing>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::problem_json`]
 
@@ -549,8 +597,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/problem`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Thing>, Error<types::Thing>> {
             let Self { client } = self;
@@ -586,6 +634,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/problem`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Thing>,
+            apikit_runtime::ApiError<types::Thing>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::text_or_json`]
 
@@ -598,8 +662,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `DELETE` request to `/text-or-json`
-        pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/text-or-json", client.baseurl,);
             #[allow(unused_mut)]
@@ -624,6 +688,22 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `DELETE` request to `/text-or-json`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Thing>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -654,8 +734,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/downloads/{file}`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, file } = self;
             let file = file.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -675,6 +755,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/downloads/{file}`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -705,8 +801,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/reports/{id}.csv`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -726,6 +822,22 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/reports/{id}.csv`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -755,8 +867,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/blobs`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/blobs", client.baseurl,);
@@ -785,6 +897,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/blobs`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -821,8 +946,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/forms`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
@@ -847,6 +972,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/forms`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -887,8 +1025,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/uploads`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UploadBody::try_from(v).map_err(|e| e.to_string()))
@@ -913,6 +1051,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/uploads`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -949,8 +1100,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/either-body`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
@@ -975,6 +1126,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/either-body`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -1004,8 +1168,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/xml`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/xml", client.baseurl,);
@@ -1036,6 +1200,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/xml`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -1044,7 +1221,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

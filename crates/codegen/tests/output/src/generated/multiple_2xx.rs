@@ -342,8 +342,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/carriers`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::Carriers>, Error<types::ListCarriersError>> {
             let Self { client } = self;
@@ -387,6 +387,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/carriers`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Carriers>,
+            apikit_runtime::ApiError<types::ListCarriersError>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::start_job`]
 
@@ -399,8 +415,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `POST` request to `/jobs`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StartJobResponse>, Error<types::Error>> {
             let Self { client } = self;
@@ -444,6 +460,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/jobs`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::StartJobResponse>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::test_webhook`]
 
@@ -456,8 +488,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `POST` request to `/webhooks/test`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::option::Option<types::Job>>, Error<()>> {
             let Self { client } = self;
@@ -487,6 +519,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/webhooks/test`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::option::Option<types::Job>>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -495,7 +543,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;

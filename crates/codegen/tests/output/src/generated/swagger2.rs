@@ -470,8 +470,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/pets`
-        pub async fn send(
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Pet>>, Error<types::Error>> {
             let Self { client, limit, tags } = self;
@@ -518,6 +518,22 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/pets`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::Pet>>,
+            apikit_runtime::ApiError<types::Error>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
     /**Builder for [`Client::create_pet`]
 
@@ -552,8 +568,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/pets`
-        pub async fn send(self) -> Result<ResponseValue<types::Pet>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::Pet>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Pet::try_from(v).map_err(|e| e.to_string()))
@@ -582,6 +598,22 @@ pub mod builder {
             match response.status().as_u16() {
                 201u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `POST` request to `/pets`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::Pet>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -635,8 +667,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/pets/{petId}/photo`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, pet_id, body } = self;
             let pet_id = pet_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -666,6 +698,19 @@ pub mod builder {
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/pets/{petId}/photo`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
             }
         }
     }
@@ -719,8 +764,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/pets/{petId}/photo`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, pet_id, body } = self;
             let pet_id = pet_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -752,6 +797,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/pets/{petId}/photo`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
@@ -760,7 +818,7 @@ pub mod prelude {
 }
 /// Typed errors, the credential error and the client settings, so users need no
 /// direct dependency on apikit-runtime.
-pub use apikit_runtime::{ApiError, AuthError, Config, DecodeErrors, RetryPolicy};
+pub use apikit_runtime::{ApiError, AuthError, Config, RetryPolicy};
 /// Writes a binary response (a label, a report) to a file or any `AsyncWrite`
 /// chunk by chunk, without holding it in memory.
 pub use apikit_runtime::stream::write_to;
