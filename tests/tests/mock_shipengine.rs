@@ -377,6 +377,90 @@ async fn server_errors_decode_as_documented_500_or_plain_503() {
     }
 }
 
+/// What the caller's `?` converts from: the `send()` error is the typed `ApiError`.
+async fn carrier(
+    client: &Client,
+    id: &str,
+) -> Result<types::GetCarrierByIdResponseBody, ApiError<types::ErrorResponseBody>> {
+    Ok(client
+        .get_carrier_by_id()
+        .carrier_id(id)
+        .send()
+        .await?
+        .into_inner())
+}
+
+// Plain `send().await`, nothing else: a documented 404 arrives as `ApiError::Documented`
+// with ShipEngine's error body decoded, the status and the headers.
+#[tokio::test]
+async fn a_documented_404_is_a_typed_api_error_from_plain_send() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/carriers/se-404"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", REQUEST_ID)
+                .set_body_json(error_body(
+                    "shipengine",
+                    "validation",
+                    "invalid_identifier",
+                    "carrier se-404 not found",
+                )),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .get_carrier_by_id()
+        .carrier_id("se-404")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!err.is_retryable());
+    match err {
+        ApiError::Documented {
+            status,
+            headers,
+            body,
+        } => {
+            assert_eq!(status, 404);
+            assert_eq!(headers["x-request-id"], REQUEST_ID);
+            assert_eq!(body.request_id.to_string(), REQUEST_ID);
+            assert_eq!(body.errors.len(), 1);
+            assert_eq!(body.errors[0].error_source, types::ErrorSource::Shipengine);
+            assert_eq!(body.errors[0].error_type, types::ErrorType::Validation);
+            assert_eq!(
+                body.errors[0].error_code,
+                types::ErrorCode::InvalidIdentifier
+            );
+            assert_eq!(body.errors[0].message.as_str(), "carrier se-404 not found");
+        }
+        other => panic!("expected the documented 404, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_question_mark_on_send_gives_the_api_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/carriers/se-404"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
+            "shipengine",
+            "validation",
+            "invalid_identifier",
+            "carrier se-404 not found",
+        )))
+        .mount(&server)
+        .await;
+    match carrier(&client, "se-404").await {
+        Err(ApiError::Documented { status, body, .. }) => {
+            assert_eq!(status, 404);
+            assert_eq!(body.errors[0].message.as_str(), "carrier se-404 not found");
+        }
+        other => panic!("expected the documented 404, got {other:?}"),
+    }
+}
+
 #[test]
 fn the_key_never_shows_in_debug_output() {
     let default = Client::with_api_key(KEY).unwrap();

@@ -89,3 +89,34 @@ fn generation_is_deterministic() {
         );
     }
 }
+
+/// The fixture config with another `[generator]` section.
+fn config_with(generator: &str) -> ProviderConfig {
+    let text = "crate = \"apikit-fixture\"\ndescription = \"fixture\"\nspecs = [\"openapi.yaml\"]\n[servers]\ndefault = \"https://api.example.test\"\n[generator]\n"
+        .to_owned()
+        + generator;
+    ProviderConfig::parse(Path::new("provider.toml"), &text).expect("fixture config is valid")
+}
+
+#[test]
+fn every_call_fails_with_api_error_in_each_interface_style() {
+    // No provider uses the positional style or separate tags today; the `send` rewrite
+    // must still reach every operation there (or `render` fails with its count).
+    let spec = tests_dir().join("fixtures/codegen/paths.yaml");
+    for generator in [
+        "interface = \"builder\"\ntags = \"merged\"\n",
+        "interface = \"builder\"\ntags = \"separate\"\n",
+        // (progenitor itself refuses positional with separate tags.)
+        "interface = \"positional\"\ntags = \"merged\"\n",
+    ] {
+        let out = render_spec_file("fixture", &config_with(generator), &spec)
+            .unwrap_or_else(|e| panic!("{generator}: {e}"));
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            flat.matches("apikit_runtime::ApiError::from_progenitor(e).await")
+                .count(),
+            4,
+            "{generator}: one mapped call per operation of paths.yaml:\n{out}"
+        );
+    }
+}
