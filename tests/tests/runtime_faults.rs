@@ -54,13 +54,22 @@ async fn get_alias(client: &Client) -> Result<types::AliasModel, ApiError> {
         .map(|r| r.into_inner())
 }
 
+/// A mock server of this test's own. wiremock's pooled `MockServer::start()` hands a
+/// server back to the next test once this one ends, and a request this test's client
+/// wrote but the server thread had not yet read (the slow-server test times out on the
+/// paused clock before the real-time server reads its second GET) would then be counted
+/// by that next test: a POST test once saw 2 requests where its client sent 1.
+async fn own_server() -> MockServer {
+    MockServer::builder().start().await
+}
+
 async fn received(server: &MockServer) -> usize {
     server.received_requests().await.map_or(0, |r| r.len())
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_429_waits_its_retry_after_then_succeeds() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .and(path("/aliases"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "7"))
@@ -87,7 +96,7 @@ async fn a_429_waits_its_retry_after_then_succeeds() {
 
 #[tokio::test(start_paused = true)]
 async fn a_503_sequence_stops_at_max_attempts_with_the_last_status() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503).set_body_string("maintenance"))
         .mount(&server)
@@ -109,7 +118,7 @@ async fn a_503_sequence_stops_at_max_attempts_with_the_last_status() {
 
 #[tokio::test(start_paused = true)]
 async fn jittered_backoff_never_waits_longer_than_the_caps() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(502))
         .mount(&server)
@@ -128,7 +137,7 @@ async fn jittered_backoff_never_waits_longer_than_the_caps() {
 
 #[tokio::test(start_paused = true)]
 async fn a_retry_after_past_the_deadline_is_returned_not_waited() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
         .mount(&server)
@@ -148,7 +157,7 @@ async fn a_retry_after_past_the_deadline_is_returned_not_waited() {
 
 #[tokio::test(start_paused = true)]
 async fn post_is_not_retried_on_a_status_unless_the_user_opts_in() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
@@ -231,7 +240,7 @@ async fn a_refused_connection_is_retried_even_for_post() {
 
 #[tokio::test(start_paused = true)]
 async fn a_slow_server_hits_the_read_timeout_on_every_attempt() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     // The mock server runs on its own thread in real time: it would answer after 10
     // minutes, long after the (paused-clock) timeout.
     Mock::given(method("GET"))
@@ -257,7 +266,7 @@ async fn a_slow_server_hits_the_read_timeout_on_every_attempt() {
 
 #[tokio::test(start_paused = true)]
 async fn malformed_and_truncated_json_name_where_decoding_failed() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     let client = Client::configured(&server.uri(), KEY, config(exact())).unwrap();
     let cases = [
         (
@@ -303,7 +312,7 @@ async fn malformed_and_truncated_json_name_where_decoding_failed() {
 
 #[tokio::test(start_paused = true)]
 async fn a_huge_error_body_is_cut_at_the_cap() {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     let huge = "x".repeat(8 * 1024 * 1024);
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500).set_body_string(huge))

@@ -348,6 +348,8 @@ fn one_line(text: &str) -> String {
         (" )", ")"),
         ("< ", "<"),
         (" >", ">"),
+        // A generic list broken over lines keeps its trailing comma.
+        (",>", ">"),
     ] {
         s = s.replace(from, to);
     }
