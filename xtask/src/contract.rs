@@ -1,26 +1,43 @@
-//! `cargo xtask contract`: each provider's clients against Prism serving its spec.
+//! `cargo xtask contract`: every operation of each provider's client against Prism
+//! serving its spec (#17).
 //!
 //! Prism (npm `@stoplight/prism-cli` 5.14.2, the newest that runs on Node 20, pinned by
 //! `xtask/contract/package-lock.json`) is installed into `xtask/contract/node_modules`
-//! with `npm ci` the first time. One Prism per spec file listens on a free loopback port
-//! in `--errors` mode, so a request that breaks the spec gets an error status; responses
-//! are Prism's static ones built from the schemas (deterministic). `tests/tests/contract.rs`
-//! then makes one call per spec file with the generated client (URLs in
-//! `APIKIT_CONTRACT_<PROVIDER>_<FILE>`). The run fails if a test fails or any Prism log
-//! reports a request validation error.
+//! with `npm ci` the first time. The run has two rounds: Prism's static responses (the
+//! spec's examples, else values built from the schemas) and `--dynamic` ones from a
+//! fixed seed. In each, one Prism per spec file listens on a free loopback port; a
+//! request that breaks the spec gets an error status and an `sl-violations` header, and the
+//! generated conformance tests (`tests/conformance/tests/<provider>.rs`, URLs in
+//! `APIKIT_CONTRACT_<PROVIDER>_<FILE>`) call every operation twice. Each call prints one
+//! report line; the run reads them into a table per provider and fails on any failure
+//! `tests/conformance/exceptions.toml` does not list, on a stale exception, on an
+//! operation with no report, or on a request validation error in any Prism log.
 
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use apikit_codegen::render::conformance::{test_path, url_var};
 use apikit_codegen::{Error, Provider, Result};
 
 /// How long a Prism may take to start listening.
 const STARTUP: Duration = Duration::from_secs(90);
 
-/// Lines of a Prism log that mean a request broke the spec.
-const VIOLATION_MARKERS: [&str; 2] = ["Request did not pass the validation rules", "[VALIDATOR] ✖"];
+/// The seed of the `--dynamic` round, so its responses are the same on every run.
+const SEED: &str = "apikit";
+
+/// Lines of a Prism log that mean a request broke the spec (violations of Prism's own
+/// generated responses are logged as `Violation: response...` and do not count).
+const VIOLATION_MARKERS: [&str; 2] = [
+    "Request did not pass the validation rules",
+    "Violation: request",
+];
+
+/// Prism's two ways of answering.
+const ROUNDS: [&str; 2] = ["static", "dynamic"];
 
 /// A running Prism, killed when dropped.
 struct Prism {
@@ -36,30 +53,162 @@ impl Drop for Prism {
     }
 }
 
-/// The environment variable naming the mock URL of `provider`'s spec `file`:
-/// `APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY` for `sendgrid`, `email_activity.yaml`.
-pub fn url_var(provider: &str, file: &Path) -> String {
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("APIKIT_CONTRACT_{provider}_{stem}")
-        .replace(['-', '.'], "_")
-        .to_uppercase()
+/// One report line of a conformance call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Line {
+    round: String,
+    provider: String,
+    operation: String,
+    call: String,
+    verdict: String,
+    request: String,
+    response: String,
+    detail: String,
 }
 
-/// Installs Prism if needed, serves every spec, runs the contract tests; returns the
-/// problems found (empty when the contract holds).
-pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
+impl Line {
+    /// A harness report line: `apikit-conformance` and eight tab-separated fields.
+    fn parse(text: &str) -> Option<Line> {
+        let mut f = text.strip_prefix("apikit-conformance\t")?.splitn(8, '\t');
+        let mut next = || f.next().map(str::to_owned);
+        Some(Line {
+            round: next()?,
+            provider: next()?,
+            operation: next()?,
+            call: next()?,
+            verdict: next()?,
+            request: next()?,
+            response: next()?,
+            detail: next().unwrap_or_default(),
+        })
+    }
+}
+
+/// Counts of one provider in one round.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Tally {
+    operations: usize,
+    calls: usize,
+    requests_valid: usize,
+    responses_decoded: usize,
+    excepted: usize,
+    failed: usize,
+}
+
+/// Installs Prism if needed, runs both rounds; returns the report table (Markdown) and
+/// the problems found (empty when every operation conforms).
+pub fn run(root: &Path, providers: &[Provider]) -> Result<(String, Vec<String>)> {
     let prism = install(root)?;
     let logs = root.join("target/contract");
     std::fs::create_dir_all(&logs).map_err(Error::io(&logs))?;
+    let mut problems = vec![];
+    let mut lines = vec![];
+    for round in ROUNDS {
+        let (found, round_problems) = run_round(root, &prism, &logs, providers, round)?;
+        lines.extend(found);
+        problems.extend(round_problems);
+    }
+    // Every operation reported both calls in both rounds.
+    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    for p in providers {
+        let operations = generated_tests(root, &p.name)?;
+        for round in ROUNDS {
+            let seen: Vec<&Line> = lines
+                .iter()
+                .filter(|l| l.round == round && l.provider == p.name)
+                .collect();
+            for op in &operations {
+                let calls = seen.iter().filter(|l| &l.operation == op).count();
+                if calls != 2 {
+                    problems.push(format!(
+                        "{}/{op} ({round}): {calls} report line(s), expected 2 (did the test crash?)",
+                        p.name
+                    ));
+                }
+            }
+            let t = tallies
+                .entry((p.name.clone(), round.to_owned()))
+                .or_default();
+            t.operations = operations.len();
+            for l in seen {
+                t.calls += 1;
+                t.requests_valid += usize::from(l.request == "ok");
+                t.responses_decoded += usize::from(l.response == "ok");
+                t.excepted += usize::from(l.verdict == "excepted");
+                t.failed += usize::from(l.verdict == "fail" || l.verdict == "stale");
+            }
+        }
+    }
+    for l in &lines {
+        match l.verdict.as_str() {
+            "fail" => problems.push(format!(
+                "{}/{} {} call ({}): {}",
+                l.provider, l.operation, l.call, l.round, l.detail
+            )),
+            "stale" => problems.push(format!(
+                "{}/{} {} call ({}): passes, but tests/conformance/exceptions.toml lists it",
+                l.provider, l.operation, l.call, l.round
+            )),
+            _ => {}
+        }
+    }
+    Ok((table(&tallies), problems))
+}
+
+/// The Markdown table of the tallies.
+fn table(tallies: &BTreeMap<(String, String), Tally>) -> String {
+    let mut s = String::from(
+        "| provider | Prism | operations | calls | requests valid | responses decoded | excepted | failed |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut total: BTreeMap<&str, Tally> = BTreeMap::new();
+    for ((provider, round), t) in tallies {
+        s.push_str(&format!(
+            "| {provider} | {round} | {} | {} | {} | {} | {} | {} |\n",
+            t.operations, t.calls, t.requests_valid, t.responses_decoded, t.excepted, t.failed
+        ));
+        let sum = total.entry(round).or_default();
+        sum.operations += t.operations;
+        sum.calls += t.calls;
+        sum.requests_valid += t.requests_valid;
+        sum.responses_decoded += t.responses_decoded;
+        sum.excepted += t.excepted;
+        sum.failed += t.failed;
+    }
+    for (round, t) in total {
+        s.push_str(&format!(
+            "| **total** | {round} | {} | {} | {} | {} | {} | {} |\n",
+            t.operations, t.calls, t.requests_valid, t.responses_decoded, t.excepted, t.failed
+        ));
+    }
+    s
+}
+
+/// The operations (test names) of a provider's generated conformance tests.
+fn generated_tests(root: &Path, provider: &str) -> Result<Vec<String>> {
+    let path = root.join(test_path(provider));
+    let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("async fn "))
+        .filter_map(|l| l.split('(').next())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// One round: Prism in `round` mode for every spec file, then the tests.
+fn run_round(
+    root: &Path,
+    prism: &Path,
+    logs: &Path,
+    providers: &[Provider],
+    round: &str,
+) -> Result<(Vec<Line>, Vec<String>)> {
     let mut servers = vec![];
     for p in providers {
         for spec in p.config.spec_paths(&p.dir) {
             let var = url_var(&p.name, &spec);
-            let log = logs.join(format!("{}.log", var.to_lowercase()));
-            servers.push(start(&prism, &spec, var, log)?);
+            let log = logs.join(format!("{round}-{}.log", var.to_lowercase()));
+            servers.push(start(prism, &spec, var, log, round)?);
         }
     }
     let mut urls = vec![];
@@ -68,42 +217,42 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
         urls.push((server.var.clone(), format!("http://127.0.0.1:{port}")));
     }
     println!(
-        "contract: {} Prism server(s) up; running tests/tests/contract.rs",
+        "contract: {round} round, {} Prism server(s) up; running tests/conformance",
         urls.len()
     );
-    // Each spec file has a test named after its variable, e.g. `sendgrid_webhooks`.
-    let mut problems = vec![];
-    let tests_file = root.join("tests/tests/contract.rs");
-    let tests = std::fs::read_to_string(&tests_file).map_err(Error::io(&tests_file))?;
-    let names: Vec<String> = urls.iter().map(|(var, _)| test_name(var)).collect();
-    for name in &names {
-        if !tests.contains(&format!("async fn {name}()")) {
-            problems.push(format!(
-                "{}: no contract test `{name}`",
-                tests_file.display()
-            ));
-        }
-    }
+    let mut command = Command::new(crate::cargo());
+    command
+        .current_dir(root)
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .env("APIKIT_CONFORMANCE_PRISM", round)
+        // The report lines and the panic message say what failed; traces only add noise.
+        .env("RUST_BACKTRACE", "0")
+        .envs(urls);
     // `--workspace` builds with the same features as the README's test command, so the
     // client crates already built by `cargo test --workspace` are reused.
-    let status = Command::new(crate::cargo())
-        .current_dir(root)
-        .args([
-            "test",
-            "--workspace",
-            "--test",
-            "contract",
-            "--",
-            "--ignored",
-            "--exact",
-            "--nocapture",
-        ])
-        .args(&names)
-        .envs(urls)
-        .status()
+    for p in providers {
+        command.args(["--test", &p.name.replace('-', "_")]);
+    }
+    let mut child = command
+        .args(["--", "--ignored", "--nocapture"])
+        .stdout(Stdio::piped())
+        .spawn()
         .map_err(Error::io(root))?;
+    let mut lines = vec![];
+    let mut problems = vec![];
+    if let Some(out) = child.stdout.take() {
+        for text in BufReader::new(out).lines() {
+            let text = text.map_err(Error::io(root))?;
+            match Line::parse(&text) {
+                Some(line) => lines.push(line),
+                // Everything else (test names, panics) goes through, for the log.
+                None => println!("{text}"),
+            }
+        }
+    }
+    let status = child.wait().map_err(Error::io(root))?;
     if !status.success() {
-        problems.push(format!("contract tests failed ({status})"));
+        problems.push(format!("conformance tests ({round}) failed ({status})"));
     }
     for (server, _) in &servers {
         let text = std::fs::read_to_string(&server.log).map_err(Error::io(&server.log))?;
@@ -115,13 +264,7 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<Vec<String>> {
         }
     }
     drop(servers);
-    Ok(problems)
-}
-
-/// The contract test for a URL variable: `APIKIT_CONTRACT_SENDGRID_WEBHOOKS` ->
-/// `sendgrid_webhooks`.
-fn test_name(var: &str) -> String {
-    var.trim_start_matches("APIKIT_CONTRACT_").to_lowercase()
+    Ok((lines, problems))
 }
 
 /// `xtask/contract/node_modules/.bin/prism`, installed from the lockfile if missing.
@@ -152,7 +295,13 @@ fn install(root: &Path) -> Result<PathBuf> {
     Ok(prism)
 }
 
-fn start(prism: &Path, spec: &Path, var: String, log: PathBuf) -> Result<(Prism, u16)> {
+fn start(
+    prism: &Path,
+    spec: &Path,
+    var: String,
+    log: PathBuf,
+    round: &str,
+) -> Result<(Prism, u16)> {
     // A free port: bind to 0, read it, release it for Prism.
     let port = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
@@ -160,15 +309,16 @@ fn start(prism: &Path, spec: &Path, var: String, log: PathBuf) -> Result<(Prism,
         .port();
     let out = std::fs::File::create(&log).map_err(Error::io(&log))?;
     let err = out.try_clone().map_err(Error::io(&log))?;
-    let child = Command::new(prism)
-        .args([
-            "mock",
-            "--errors",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
+    let mut command = Command::new(prism);
+    // Without `--errors`: Prism still answers an invalid request with an error status
+    // and lists what it found in the `sl-violations` header, and it returns its
+    // generated responses even where they break a `pattern` (its placeholder
+    // `"string"`), which a client must decode anyway.
+    command.args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()]);
+    if round == "dynamic" {
+        command.args(["--dynamic", "--seed", SEED]);
+    }
+    let child = command
         .arg(spec)
         .stdin(Stdio::null())
         .stdout(out)
@@ -213,26 +363,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_vars_name_provider_and_file() {
+    fn report_lines_are_read_and_others_are_not() {
+        let line = Line::parse(
+            "apikit-conformance\tstatic\tsnyk\tlist_orgs\tall\tfail\tfailed\t-\tHTTP 422\tsplit",
+        )
+        .unwrap();
         assert_eq!(
-            url_var("sendgrid", Path::new("specs/sendgrid/email_activity.yaml")),
-            "APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY"
+            (
+                line.round.as_str(),
+                line.provider.as_str(),
+                line.operation.as_str()
+            ),
+            ("static", "snyk", "list_orgs")
         );
+        assert_eq!((line.call.as_str(), line.verdict.as_str()), ("all", "fail"));
         assert_eq!(
-            url_var("snyk-api-web", Path::new("openapi.yaml")),
-            "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI"
+            line.detail, "HTTP 422\tsplit",
+            "the detail keeps its own tabs"
         );
-        assert_eq!(
-            test_name("APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI"),
-            "snyk_api_web_openapi"
-        );
+        assert_eq!(Line::parse("test list_orgs ... ok"), None);
+        assert_eq!(Line::parse("apikit-conformance\tstatic\tsnyk"), None);
     }
 
     #[test]
     fn violations_are_recognized_in_prism_logs() {
-        let line = "[2:08:32 PM] ›     [VALIDATOR] ✖  error     Invalid security scheme used";
-        assert!(VIOLATION_MARKERS.iter().any(|m| line.contains(m)));
-        let ok = "[VALIDATOR] ✔  success   The request passed the validation rules.";
-        assert!(!VIOLATION_MARKERS.iter().any(|m| ok.contains(m)));
+        let seen = |line: &str| VIOLATION_MARKERS.iter().any(|m| line.contains(m));
+        assert!(seen(
+            "[2:38:00 PM] ›     [VALIDATOR] ✖  error     Violation: request.body Request body must have required property 'name'"
+        ));
+        assert!(seen(
+            "[2:38:00 PM] ›     [VALIDATOR] ⚠  warning   Request did not pass the validation rules"
+        ));
+        assert!(!seen(
+            "[2:38:00 PM] ›     [VALIDATOR] ✖  error     Violation: response.body Response body must NOT have more than 0 characters"
+        ));
+        assert!(!seen(
+            "[VALIDATOR] ✔  success   The request passed the validation rules."
+        ));
+    }
+
+    #[test]
+    fn the_table_sums_each_round() {
+        let mut tallies = BTreeMap::new();
+        let t = Tally {
+            operations: 2,
+            calls: 4,
+            requests_valid: 3,
+            responses_decoded: 2,
+            excepted: 1,
+            failed: 1,
+        };
+        tallies.insert(("a".to_owned(), "static".to_owned()), t.clone());
+        tallies.insert(("b".to_owned(), "static".to_owned()), t);
+        let table = table(&tallies);
+        assert!(
+            table.contains("| a | static | 2 | 4 | 3 | 2 | 1 | 1 |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| **total** | static | 4 | 8 | 6 | 4 | 2 | 2 |"),
+            "{table}"
+        );
     }
 }

@@ -56,8 +56,9 @@ enum Command {
     /// Measure the client runtime (overhead vs raw reqwest, streamed download memory);
     /// write BENCHMARKS.md.
     BenchRuntime,
-    /// Serve each spec with Prism (installed into xtask/contract/ by `npm ci`) and run one
-    /// call per spec file against it; fail on any request Prism finds against the spec.
+    /// Serve each spec with Prism (installed into xtask/contract/ by `npm ci`), static and
+    /// then dynamic, and call every operation against it (tests/conformance); fail on a
+    /// request Prism finds against the spec or a response that does not decode.
     Contract {
         /// Only these providers (folder names under specs/).
         providers: Vec<String>,
@@ -282,14 +283,18 @@ fn bench_spec_diff(root: &Path, iterations: usize) -> Result<ExitCode> {
 /// `contract [provider...]`.
 fn contract(root: &Path, providers: &[String]) -> Result<ExitCode> {
     let chosen = apikit_codegen::select(&apikit_codegen::discover(root)?, providers)?;
-    let problems = contract::run(root, &chosen)?;
+    let (table, problems) = contract::run(root, &chosen)?;
+    let report = root.join("target/contract/conformance.md");
+    std::fs::write(&report, &table).map_err(apikit_codegen::Error::io(&report))?;
+    println!("{table}\ncontract: table written to {}", report.display());
     if problems.is_empty() {
-        println!("contract: every request matched its spec");
+        println!("contract: every operation conforms in both rounds");
         return Ok(ExitCode::SUCCESS);
     }
     for p in &problems {
         eprintln!("contract: {p}");
     }
+    eprintln!("contract: {} problem(s)", problems.len());
     Ok(ExitCode::FAILURE)
 }
 

@@ -29,6 +29,12 @@ pub fn plan(root: &Path, providers: &[Provider]) -> Result<Plan> {
         plan.generated.extend(one.generated);
         plan.scaffold.extend(one.scaffold);
     }
+    // The conformance crate depends on every provider, selected or not.
+    let all = crate::config::discover(root)?;
+    plan.generated.insert(
+        PathBuf::from(package::CONFORMANCE_MANIFEST),
+        package::conformance_cargo_toml(&all.iter().map(|p| p.name.as_str()).collect::<Vec<_>>()),
+    );
     Ok(plan)
 }
 
@@ -40,6 +46,10 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(dir.join("Cargo.toml"), rendered.cargo_toml);
     plan.generated
         .insert(dir.join("src/generated.rs"), rendered.module);
+    plan.generated.insert(
+        render::conformance::test_path(&p.name),
+        rendered.conformance,
+    );
     plan.scaffold
         .insert(dir.join("src/lib.rs"), package::scaffold_lib(p));
     plan.scaffold
@@ -110,7 +120,8 @@ pub fn compare(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Drift> 
     Ok(drift)
 }
 
-/// Generated files under crates/ whose provider has no spec folder any more.
+/// Generated files (under crates/ and tests/conformance/) whose provider has no spec
+/// folder any more.
 pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
     let crates = root.join("crates");
     let mut out = vec![];
@@ -129,6 +140,23 @@ pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
         for file in ["Cargo.toml", "src/generated.rs"] {
             let rel = PathBuf::from("crates").join(&name).join(file);
             if is_generated(&root.join(&rel)) {
+                out.push(rel);
+            }
+        }
+    }
+    // Conformance tests of providers that are gone.
+    let tests = root.join("tests/conformance/tests");
+    if let Ok(entries) = std::fs::read_dir(&tests) {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| PathBuf::from("tests/conformance/tests").join(e.file_name()))
+            .collect();
+        files.sort();
+        for rel in files {
+            let known = providers
+                .iter()
+                .any(|p| render::conformance::test_path(&p.name) == rel);
+            if !known && is_generated(&root.join(&rel)) {
                 out.push(rel);
             }
         }

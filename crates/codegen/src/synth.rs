@@ -178,6 +178,7 @@ type Res<T> = Result<T, SynthError>;
 pub struct Synth<'a> {
     doc: &'a Value,
     optional: bool,
+    always_body: bool,
     max_depth: usize,
 }
 
@@ -188,6 +189,7 @@ impl<'a> Synth<'a> {
         Synth {
             doc,
             optional: false,
+            always_body: false,
             max_depth: DEFAULT_MAX_DEPTH,
         }
     }
@@ -196,6 +198,13 @@ impl<'a> Synth<'a> {
     /// default). An optional property that recurses is left out either way.
     pub fn with_optional(mut self, optional: bool) -> Self {
         self.optional = optional;
+        self
+    }
+
+    /// Give [`Synth::request`] a body whenever the operation has one, even an optional
+    /// one without `all_optional` (progenitor's builders always need one).
+    pub fn with_body(mut self, always: bool) -> Self {
+        self.always_body = always;
         self
     }
 
@@ -248,7 +257,7 @@ impl<'a> Synth<'a> {
         if let Some(body) = op.get("requestBody") {
             let (body, bptr) = self.deref(body, &format!("{ptr}/requestBody"))?;
             let required = body.get("required").and_then(Value::as_bool) == Some(true);
-            if (required || all_optional)
+            if (required || all_optional || self.always_body)
                 && let Some((media, m)) = pick_media(body)
             {
                 let mptr = format!("{bptr}/content/{}", pointer_token(media));

@@ -131,7 +131,11 @@ proptest! {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut doc = doc.clone();
             let facts = normalize(&mut doc, &path)?;
-            render_module("x", &config(), &path, &Normalized { doc, facts }).map(|_| ())
+            render_module("x", &config(), &path, &Normalized {
+                    doc,
+                    facts,
+                    origins: Default::default(),
+                }).map(|_| ())
         }));
         // Ok or a typed error are both fine; a panic is the bug, whether it escapes or
         // the generator caught it inside progenitor and turned it into an error.

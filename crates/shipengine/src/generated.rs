@@ -53631,10 +53631,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, label_image_id, body } = self;
             let label_image_id = label_image_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -53663,7 +53660,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -53696,7 +53693,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -53734,10 +53731,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, label_image_id } = self;
             let label_image_id = label_image_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -53764,7 +53758,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -53797,7 +53791,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -54535,10 +54529,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, batch_id } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -54564,7 +54555,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -54597,7 +54588,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -54633,10 +54624,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, batch_id } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -54662,7 +54650,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -54695,7 +54683,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -54744,10 +54732,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, batch_id, body } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -54776,7 +54761,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -54809,7 +54794,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -55006,10 +54991,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, batch_id, body } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -55043,7 +55025,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -55076,7 +55058,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -55126,10 +55108,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, batch_id, body } = self;
             let batch_id = batch_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -55158,7 +55137,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -55191,7 +55170,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -55951,10 +55930,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, carrier_name, carrier_id } = self;
             let carrier_name = carrier_name.map_err(Error::InvalidRequest)?;
             let carrier_id = carrier_id.map_err(Error::InvalidRequest)?;
@@ -55982,7 +55958,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -56008,7 +55984,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -56180,10 +56156,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, carrier_name, carrier_id, body } = self;
             let carrier_name = carrier_name.map_err(Error::InvalidRequest)?;
             let carrier_id = carrier_id.map_err(Error::InvalidRequest)?;
@@ -56214,7 +56187,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -56240,7 +56213,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -56946,10 +56919,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, webhook_id, body } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -56983,7 +56953,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -57016,7 +56986,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -57052,10 +57022,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -57082,7 +57049,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -57115,7 +57082,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -59463,10 +59430,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, package_id, body } = self;
             let package_id = package_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -59495,7 +59459,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -59528,7 +59492,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -59564,10 +59528,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, package_id } = self;
             let package_id = package_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -59594,7 +59555,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -59627,7 +59588,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -61678,10 +61639,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, shipment_id } = self;
             let shipment_id = shipment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -61708,7 +61666,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -61741,7 +61699,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -62023,10 +61981,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, shipment_id, tag_name } = self;
             let shipment_id = shipment_id.map_err(Error::InvalidRequest)?;
             let tag_name = tag_name.map_err(Error::InvalidRequest)?;
@@ -62054,7 +62009,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -62087,7 +62042,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -62303,10 +62258,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, tag_name } = self;
             let tag_name = tag_name.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -62332,7 +62284,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -62365,7 +62317,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -62414,10 +62366,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, tag_name, new_tag_name } = self;
             let tag_name = tag_name.map_err(Error::InvalidRequest)?;
             let new_tag_name = new_tag_name.map_err(Error::InvalidRequest)?;
@@ -62445,7 +62394,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -62478,7 +62427,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -62735,10 +62684,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, carrier_code, tracking_number } = self;
             let carrier_code = carrier_code.map_err(Error::InvalidRequest)?;
             let tracking_number = tracking_number.map_err(Error::InvalidRequest)?;
@@ -62772,7 +62718,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -62805,7 +62751,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -62860,10 +62806,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, carrier_code, tracking_number } = self;
             let carrier_code = carrier_code.map_err(Error::InvalidRequest)?;
             let tracking_number = tracking_number.map_err(Error::InvalidRequest)?;
@@ -62897,7 +62840,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -62930,7 +62873,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -63261,10 +63204,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, warehouse_id, body } = self;
             let warehouse_id = warehouse_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -63293,7 +63233,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -63326,7 +63266,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -63362,10 +63302,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, warehouse_id } = self;
             let warehouse_id = warehouse_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -63392,7 +63329,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -63425,7 +63362,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {
@@ -63490,10 +63427,7 @@ pub mod builder {
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
         async fn send_raw(
             self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponseBody>,
-            Error<types::ErrorResponseBody>,
-        > {
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponseBody>> {
             let Self { client, warehouse_id, body } = self;
             let warehouse_id = warehouse_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -63527,7 +63461,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -63560,7 +63494,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EmptyResponseBody>,
+            ResponseValue<()>,
             apikit_runtime::ApiError<types::ErrorResponseBody>,
         > {
             match self.send_raw().await {

@@ -1117,6 +1117,7 @@ mod tests {
         let plain = |doc: Value| Normalized {
             doc,
             facts: Default::default(),
+            origins: Default::default(),
         };
         let changes = compare("p", &plain(doc), &plain(new));
         let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();

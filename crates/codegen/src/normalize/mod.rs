@@ -14,6 +14,7 @@ mod facts;
 pub(crate) mod passes;
 pub mod walk;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -58,6 +59,10 @@ pub struct Normalized {
     pub doc: Value,
     /// Per-operation facts the document does not carry.
     pub facts: Facts,
+    /// Which spec file (its index in `specs` order) each operation, by path and method,
+    /// comes from; empty when there is one file. The conformance tests send each call
+    /// to the mock server of its own file.
+    pub origins: BTreeMap<(String, String), usize>,
 }
 
 /// Runs every pass over `doc` and returns the facts they recorded.
@@ -77,7 +82,11 @@ pub fn normalize(doc: &mut Value, file: &Path) -> Result<Facts> {
 pub fn file(path: &Path) -> Result<Normalized> {
     let mut doc = spec::load(path)?;
     let facts = normalize(&mut doc, path)?;
-    Ok(Normalized { doc, facts })
+    Ok(Normalized {
+        doc,
+        facts,
+        origins: BTreeMap::new(),
+    })
 }
 
 /// A provider's spec files (in `provider.toml` order, as path and text): each parsed
@@ -86,11 +95,23 @@ pub fn file(path: &Path) -> Result<Normalized> {
 /// of every run are kept; a later run's fact replaces an earlier one.
 pub fn sources(sources: &[(PathBuf, String)]) -> Result<Normalized> {
     let mut merged: Option<Normalized> = None;
-    for (path, text) in sources {
+    let mut origins = BTreeMap::new();
+    for (index, (path, text)) in sources.iter().enumerate() {
         let mut value = spec::parse(path, text)?;
         let facts = normalize(&mut value, path)?;
+        if sources.len() > 1 {
+            for (path, method, _) in walk::operations(&value) {
+                origins.insert((path.to_owned(), method.to_owned()), index);
+            }
+        }
         match &mut merged {
-            None => merged = Some(Normalized { doc: value, facts }),
+            None => {
+                merged = Some(Normalized {
+                    doc: value,
+                    facts,
+                    origins: BTreeMap::new(),
+                })
+            }
             Some(base) => {
                 spec::merge(&mut base.doc, value, path)?;
                 base.facts.merge(facts);
@@ -102,6 +123,7 @@ pub fn sources(sources: &[(PathBuf, String)]) -> Result<Normalized> {
     };
     let facts = normalize(&mut merged.doc, first)?;
     merged.facts.merge(facts);
+    merged.origins = origins;
     Ok(merged)
 }
 

@@ -43,6 +43,30 @@ pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
     s
 }
 
+/// Where the conformance test crate's generated manifest lives.
+pub const CONFORMANCE_MANIFEST: &str = "tests/conformance/Cargo.toml";
+
+/// The conformance test crate's `Cargo.toml` (generated: it depends on every provider
+/// crate, so `cargo xtask add` extends it). `providers` are folder names under `specs/`.
+pub fn conformance_cargo_toml(providers: &[&str]) -> String {
+    let mut names: Vec<&str> = providers.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    let mut s = format!(
+        "# {}\n[package]\nname = \"apikit-conformance\"\nversion = \"0.1.0\"\ndescription = \"Every operation of every client against Prism serving its spec (run by `cargo xtask contract`).\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish = false\n\n[lints]\nworkspace = true\n\n",
+        super::GENERATED_MARKER
+    );
+    s.push_str("[dependencies]\napikit-runtime.workspace = true\nfutures.workspace = true\nprogenitor-client.workspace = true\nreqwest.workspace = true\nserde.workspace = true\nserde_json.workspace = true\ntoml.workspace = true\n\n[dev-dependencies]\n");
+    // What the setter types of the generated clients name besides the clients.
+    s.push_str("chrono.workspace = true\nuuid.workspace = true\ntokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }\n");
+    for name in names {
+        s.push_str(&format!(
+            "apikit-{name} = {{ path = \"../../crates/{name}\" }}\n"
+        ));
+    }
+    s
+}
+
 /// A TOML basic string holding `s`.
 pub fn toml_str(s: &str) -> String {
     // TOML basic strings accept JSON string escapes.

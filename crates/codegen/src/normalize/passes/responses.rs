@@ -15,6 +15,11 @@
 //!   without a JSON body next to JSON ones are dropped from the spec, so they reach the
 //!   caller as an undocumented status with the raw body (`ApiError::Status`).
 //!
+//! - A 204, 205 or 304 response loses the `content` a spec may declare for it (ShipEngine
+//!   documents its 204s as an empty JSON string): HTTP forbids a body on these statuses
+//!   (RFC 9110, 15.3.5, 15.3.6 and 15.4.5), so none ever arrives, and decoding the
+//!   empty body as JSON would fail every such call. Runs before the rules above.
+//!
 //! A `$ref` to `components/responses` is inlined in an operation only when the
 //! operation's copy has to change.
 
@@ -43,6 +48,7 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             return Ok(());
         };
+        drop_bodiless_content(responses, &components);
         let has_2xx = responses.keys().any(|c| is_success(c));
         if let Some(default) = responses.remove("default") {
             if has_2xx {
@@ -63,6 +69,27 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Statuses that never carry a body.
+const BODILESS: [&str; 3] = ["204", "205", "304"];
+
+/// Drops the `content` of 204/205/304 responses (inlining a referenced response first).
+fn drop_bodiless_content(responses: &mut Object, components: &Value) {
+    for code in BODILESS {
+        let Some(r) = responses.get_mut(code) else {
+            continue;
+        };
+        let resolved = walk::deref(r, components);
+        if resolved.get("content").is_none() {
+            continue;
+        }
+        let mut copy = resolved.clone();
+        if let Value::Object(o) = &mut copy {
+            o.remove("content");
+        }
+        *r = copy;
+    }
 }
 
 /// progenitor names every inline response schema `{operationId}-response`, success or
@@ -434,6 +461,26 @@ mod tests {
 
     fn json_of(schema: Value) -> Value {
         json!({"description": "", "content": {"application/json": {"schema": schema}}})
+    }
+
+    #[test]
+    fn bodiless_statuses_lose_their_declared_content() {
+        let empty = json!({"type": "string", "maxLength": 0});
+        let doc = json!({
+            "paths": {"/x": {"get": {"responses": {
+                "204": json_of(empty.clone()),
+                "304": {"$ref": "#/components/responses/NotModified"},
+                "400": json_of(empty.clone())}}}},
+            "components": {"responses": {"NotModified": json_of(empty.clone())}}});
+        let (op, facts) = responses_and_facts(doc);
+        assert_eq!(op["responses"]["204"], json!({"description": ""}));
+        assert_eq!(op["responses"]["304"], json!({"description": ""}));
+        // Other statuses keep theirs; and a 204 alone is no `empty_success` fact.
+        assert_eq!(
+            op["responses"]["400"]["content"]["application/json"]["schema"]["maxLength"],
+            0
+        );
+        assert!(facts.get("/x", "get").is_none());
     }
 
     #[test]
