@@ -210,10 +210,7 @@ async fn list_carriers_decodes_a_207_partial_success() {
         carrier.carrier_id.as_ref().map(|id| id.as_str()),
         Some("se-28529731")
     );
-    assert_eq!(
-        carrier.friendly_name.as_ref().map(|n| n.as_str()),
-        Some("Stamps.com")
-    );
+    assert_eq!(carrier.friendly_name.as_deref(), Some("Stamps.com"));
     assert_eq!(carrier.balance, Some(12.5));
     assert_eq!(carrier.services.len(), 1);
     assert_eq!(body.errors.len(), 1);

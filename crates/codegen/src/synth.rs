@@ -36,7 +36,9 @@
 //!      with `uniqueItems`, distinct items (enum values, numbers or suffixed strings);
 //!    - `object`: the `required` properties (every declared one with
 //!      [`Synth::with_optional`]), in declared order; `readOnly` properties are left
-//!      out of requests and `writeOnly` ones out of responses; `additionalProperties`
+//!      out of requests and `writeOnly` ones out of responses, and each is always
+//!      present on its own side (normalization takes them out of `required`, where
+//!      OpenAPI 3.0 makes them required on that side only); `additionalProperties`
 //!      only when there are no properties (one entry, key `"key"`).
 //!
 //! `nullable` never forces `null`: only the spec's own `example`/`default` of `null`, or
@@ -633,21 +635,29 @@ impl<'a> Synth<'a> {
         let mut out = Map::new();
         let properties = obj.get("properties").and_then(Value::as_object);
         for (name, prop) in properties.into_iter().flatten() {
-            let is_required = required.contains(&name.as_str());
-            if !(is_required || cx.optional) {
+            let pptr = format!("{ptr}/properties/{}", pointer_token(name));
+            // On the property itself (beside a `$ref`, where normalization keeps it) or
+            // on what it refers to.
+            let flag = |k: &str| {
+                let target = self.deref(prop, &pptr).map(|(t, _)| t).ok();
+                [Some(prop), target]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.get(k).and_then(Value::as_bool) == Some(true))
+            };
+            let (hidden, own_side) = match cx.side {
+                Side::Request => (flag("readOnly"), flag("writeOnly")),
+                Side::Response => (flag("writeOnly"), flag("readOnly")),
+                Side::Any => (false, false),
+            };
+            if hidden {
                 continue;
             }
-            let pptr = format!("{ptr}/properties/{}", pointer_token(name));
-            if let Ok((target, _)) = self.deref(prop, &pptr) {
-                let flag = |k: &str| target.get(k).and_then(Value::as_bool) == Some(true);
-                let hidden = match cx.side {
-                    Side::Request => flag("readOnly"),
-                    Side::Response => flag("writeOnly"),
-                    Side::Any => false,
-                };
-                if hidden {
-                    continue;
-                }
+            // Normalization drops one-sided properties from `required` (one Rust type
+            // serves both sides); on their own side they are always sent.
+            let is_required = required.contains(&name.as_str()) || own_side;
+            if !(is_required || cx.optional) {
+                continue;
             }
             match self.schema(prop, &pptr, cx) {
                 Ok(v) => {

@@ -134,6 +134,7 @@ proptest! {
             render_module("x", &config(), &path, &Normalized {
                     doc,
                     facts,
+                    with_constraints: Value::Null,
                     origins: Default::default(),
                 }).map(|_| ())
         }));

@@ -33,7 +33,7 @@ fn documents() -> Vec<(String, Value)> {
                 })
                 .collect();
             let normalized = normalize::sources(&sources).expect("spec normalizes");
-            (p.name, normalized.doc)
+            (p.name, normalized.with_constraints)
         })
         .collect()
 }

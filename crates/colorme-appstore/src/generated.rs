@@ -814,70 +814,16 @@ pub mod types {
     ///The usage charge to bill.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateUsageChargeBodyUsageCharge {
-        ///Reason for the charge, listed with the app's usage charges on the developer site and possibly checked by ColorMe Shop. Only ASCII and JIS X 0201, 0208 and 0212 characters.
-        pub description: CreateUsageChargeBodyUsageChargeDescription,
+        /**Reason for the charge, listed with the app's usage charges on the developer site and possibly checked by ColorMe Shop. Only ASCII and JIS X 0201, 0208 and 0212 characters.
+
+Server-side constraint, not checked by this client: the value is at most 50 characters long.*/
+        pub description: ::std::string::String,
         ///Amount in points, before tax: from 100 to 1,000,000 yen. Consumption tax is added when billing the shop owner.
         pub point: i64,
     }
     impl CreateUsageChargeBodyUsageCharge {
         pub fn builder() -> builder::CreateUsageChargeBodyUsageCharge {
             Default::default()
-        }
-    }
-    ///Reason for the charge, listed with the app's usage charges on the developer site and possibly checked by ColorMe Shop. Only ASCII and JIS X 0201, 0208 and 0212 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateUsageChargeBodyUsageChargeDescription(::std::string::String);
-    impl ::std::ops::Deref for CreateUsageChargeBodyUsageChargeDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateUsageChargeBodyUsageChargeDescription>
-    for ::std::string::String {
-        fn from(value: CreateUsageChargeBodyUsageChargeDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateUsageChargeBodyUsageChargeDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 50usize {
-                return Err("longer than 50 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateUsageChargeBodyUsageChargeDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateUsageChargeBodyUsageChargeDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateUsageChargeBodyUsageChargeDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`CreateUsageChargeResponse`
@@ -4247,7 +4193,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateUsageChargeBodyUsageCharge {
             description: ::std::result::Result<
-                super::CreateUsageChargeBodyUsageChargeDescription,
+                ::std::string::String,
                 ::std::string::String,
             >,
             point: ::std::result::Result<i64, ::std::string::String>,
@@ -4263,9 +4209,7 @@ pub mod types {
         impl CreateUsageChargeBodyUsageCharge {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::CreateUsageChargeBodyUsageChargeDescription,
-                >,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value

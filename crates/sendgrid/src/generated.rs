@@ -1453,8 +1453,10 @@ pub mod types {
     ///`MessageDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MessageDetails {
-        ///ID of the API key that authorized the send.
-        pub api_key_id: MessageDetailsApiKeyId,
+        /**ID of the API key that authorized the send.
+
+Server-side constraint, not checked by this client: the value matches the pattern `^[A-Za-z0-9]+` and is 3 to 50 characters long.*/
+        pub api_key_id: ::std::string::String,
         ///Unsubscribe group the message was sent under.
         pub asm_group_id: ::std::num::NonZeroU64,
         ///Category labels of the message.
@@ -1477,8 +1479,10 @@ pub mod types {
         ///Subject line of the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        ///Username of the teammate who sent it.
-        pub teammate: MessageDetailsTeammate,
+        /**Username of the teammate who sent it.
+
+Server-side constraint, not checked by this client: the value matches the pattern `^$|^[A-Za-z0-9]+` and is at most 64 characters long.*/
+        pub teammate: ::std::string::String,
         ///ID of the SendGrid template the message was built from.
         pub template_id: ::std::string::String,
         ///Recipient address.
@@ -1490,127 +1494,6 @@ pub mod types {
     impl MessageDetails {
         pub fn builder() -> builder::MessageDetails {
             Default::default()
-        }
-    }
-    ///ID of the API key that authorized the send.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MessageDetailsApiKeyId(::std::string::String);
-    impl ::std::ops::Deref for MessageDetailsApiKeyId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MessageDetailsApiKeyId> for ::std::string::String {
-        fn from(value: MessageDetailsApiKeyId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MessageDetailsApiKeyId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 50usize {
-                return Err("longer than 50 characters".into());
-            }
-            if value.chars().count() < 3usize {
-                return Err("shorter than 3 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9]+").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Za-z0-9]+\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MessageDetailsApiKeyId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageDetailsApiKeyId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MessageDetailsApiKeyId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Username of the teammate who sent it.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MessageDetailsTeammate(::std::string::String);
-    impl ::std::ops::Deref for MessageDetailsTeammate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MessageDetailsTeammate> for ::std::string::String {
-        fn from(value: MessageDetailsTeammate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MessageDetailsTeammate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^$|^[A-Za-z0-9]+").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^$|^[A-Za-z0-9]+\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MessageDetailsTeammate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageDetailsTeammate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MessageDetailsTeammate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`MessageEvent`
@@ -1627,134 +1510,20 @@ pub mod types {
         pub mx_server: ::std::string::String,
         ///Processing time of the event.
         pub processed: ::std::string::String,
-        ///Server reply behind a bounce, deferral or block.
+        /**Server reply behind a bounce, deferral or block.
+
+Server-side constraint, not checked by this client: the value is at most 1024 characters long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reason: ::std::option::Option<MessageEventReason>,
-        ///For clicks: the link that was followed.
+        pub reason: ::std::option::Option<::std::string::String>,
+        /**For clicks: the link that was followed.
+
+Server-side constraint, not checked by this client: the value matches the pattern `^((http[s]?|ftp):\/)?\/?([^:\/\s]+)((\/\w+)*\/)([\w\-\.]+[^#?\s]+)(.*)?(#[\w\-]+)?$`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<MessageEventUrl>,
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl MessageEvent {
         pub fn builder() -> builder::MessageEvent {
             Default::default()
-        }
-    }
-    ///Server reply behind a bounce, deferral or block.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MessageEventReason(::std::string::String);
-    impl ::std::ops::Deref for MessageEventReason {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MessageEventReason> for ::std::string::String {
-        fn from(value: MessageEventReason) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MessageEventReason {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1024usize {
-                return Err("longer than 1024 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MessageEventReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageEventReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MessageEventReason {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///For clicks: the link that was followed.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MessageEventUrl(::std::string::String);
-    impl ::std::ops::Deref for MessageEventUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MessageEventUrl> for ::std::string::String {
-        fn from(value: MessageEventUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MessageEventUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::new(
-                        "^((http[s]?|ftp):\\/)?\\/?([^:\\/\\s]+)((\\/\\w+)*\\/)([\\w\\-\\.]+[^#?\\s]+)(.*)?(#[\\w\\-]+)?$",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^((http[s]?|ftp):\\/)?\\/?([^:\\/\\s]+)((\\/\\w+)*\\/)([\\w\\-\\.]+[^#?\\s]+)(.*)?(#[\\w\\-]+)?$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MessageEventUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageEventUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MessageEventUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`MessageSummary`
@@ -7197,7 +6966,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MessageDetails {
             api_key_id: ::std::result::Result<
-                super::MessageDetailsApiKeyId,
+                ::std::string::String,
                 ::std::string::String,
             >,
             asm_group_id: ::std::result::Result<
@@ -7241,7 +7010,7 @@ pub mod types {
                 ::std::string::String,
             >,
             teammate: ::std::result::Result<
-                super::MessageDetailsTeammate,
+                ::std::string::String,
                 ::std::string::String,
             >,
             template_id: ::std::result::Result<
@@ -7285,7 +7054,7 @@ pub mod types {
         impl MessageDetails {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::MessageDetailsApiKeyId>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -7421,7 +7190,7 @@ pub mod types {
             }
             pub fn teammate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::MessageDetailsTeammate>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.teammate = value
@@ -7534,11 +7303,11 @@ pub mod types {
                 ::std::string::String,
             >,
             reason: ::std::result::Result<
-                ::std::option::Option<super::MessageEventReason>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<super::MessageEventUrl>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -7637,9 +7406,7 @@ pub mod types {
             }
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageEventReason>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -7651,9 +7418,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageEventUrl>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value

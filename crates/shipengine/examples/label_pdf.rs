@@ -23,12 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::with_api_key_at(&base, &key)?;
 
     // 1. Rate the shipment with one carrier.
-    let options = RateRequestBody::builder().carrier_ids(vec![SeId::try_from(carrier)?]);
+    let options = RateRequestBody::builder().carrier_ids(vec![SeId::from(carrier)]);
     let rated = client
         .calculate_rates()
         .body(CalculateRatesRequestBody::Variant0 {
             rate_options: Some(options.try_into()?),
-            shipment_id: Some(SeId::try_from(shipment)?),
+            shipment_id: Some(SeId::from(shipment)),
         })
         .send()
         .await?

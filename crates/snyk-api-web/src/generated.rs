@@ -2551,20 +2551,20 @@ pub mod types {
     ///CVSS base score.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
-    pub struct FindingCvssScore(pub f32);
+    pub struct FindingCvssScore(pub f64);
     impl ::std::ops::Deref for FindingCvssScore {
-        type Target = f32;
-        fn deref(&self) -> &f32 {
+        type Target = f64;
+        fn deref(&self) -> &f64 {
             &self.0
         }
     }
-    impl ::std::convert::From<FindingCvssScore> for f32 {
+    impl ::std::convert::From<FindingCvssScore> for f64 {
         fn from(value: FindingCvssScore) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<f32> for FindingCvssScore {
-        fn from(value: f32) -> Self {
+    impl ::std::convert::From<f64> for FindingCvssScore {
+        fn from(value: f64) -> Self {
             Self(value)
         }
     }
@@ -2574,19 +2574,19 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for FindingCvssScore {
-        type Err = <f32 as ::std::str::FromStr>::Err;
+        type Err = <f64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
     impl ::std::convert::TryFrom<&str> for FindingCvssScore {
-        type Error = <f32 as ::std::str::FromStr>::Err;
+        type Error = <f64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<String> for FindingCvssScore {
-        type Error = <f32 as ::std::str::FromStr>::Err;
+        type Error = <f64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
@@ -3561,7 +3561,7 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax_rate: ::std::option::Option<f32>,
+        pub tax_rate: ::std::option::Option<f64>,
     }
     impl InvoiceTaxesItem {
         pub fn builder() -> builder::InvoiceTaxesItem {
@@ -6012,7 +6012,7 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub results: ::std::option::Option<SeverityTrendResults>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub step: ::std::option::Option<f32>,
+        pub step: ::std::option::Option<f64>,
     }
     impl SeverityTrend {
         pub fn builder() -> builder::SeverityTrend {
@@ -8025,10 +8025,22 @@ Known values: 10, 20, 30.*/
             Default::default()
         }
     }
-    ///HTTPS address the events are posted to; other schemes are refused.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    /**HTTPS address the events are posted to; other schemes are refused.
+
+Server-side constraint, not checked by this client: the value matches the pattern `^https://`.*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
     #[serde(transparent)]
-    pub struct WebhookUrl(::std::string::String);
+    pub struct WebhookUrl(pub ::std::string::String);
     impl ::std::ops::Deref for WebhookUrl {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -8040,45 +8052,20 @@ Known values: 10, 20, 30.*/
             value.0
         }
     }
+    impl ::std::convert::From<::std::string::String> for WebhookUrl {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for WebhookUrl {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
     impl ::std::str::FromStr for WebhookUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^https://").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^https://\"".into());
-            }
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebhookUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebhookUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for WebhookUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Extra paths the crawler should visit although no link leads to them.
@@ -14074,7 +14061,7 @@ Known values: 10, 20, 30.*/
                 ::std::string::String,
             >,
             tax_rate: ::std::result::Result<
-                ::std::option::Option<f32>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
         }
@@ -14114,7 +14101,7 @@ Known values: 10, 20, 30.*/
             }
             pub fn tax_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f32>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tax_rate = value
@@ -17443,7 +17430,7 @@ Known values: 10, 20, 30.*/
                 ::std::string::String,
             >,
             step: ::std::result::Result<
-                ::std::option::Option<f32>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
         }
@@ -17472,7 +17459,7 @@ Known values: 10, 20, 30.*/
             }
             pub fn step<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f32>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.step = value
@@ -20795,6 +20782,201 @@ Known values: 10, 20, 30.*/
     impl ::std::fmt::Debug for VerifyTokenBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("VerifyTokenBody").field("token", &"<redacted>").finish()
+        }
+    }
+    impl ::std::convert::From<&str> for AccountPlanId {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Address {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for BasicAuthUsername {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for BillingPeriod {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for City {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for ConnectedTarget {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Country {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for CurrencyCode {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Desc {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Email {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for EmailToken {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for EventOccurredAt {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for FindingCvssVector {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for FirstName {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for FormLoginCheckPattern {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for FormLoginUrl {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for FrameworkNames {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Host {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Id {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for JiraIssueId {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for JiraIssueTypeId {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for JiraProjectId {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for LastName {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Name {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Password {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for RegistrationNumber {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for SiteHost {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for SiteUrl {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Token {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenBody {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for UserEmail {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for UserId {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for UserName {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Username {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Vat {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for VerificationLastError {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for VerificationToken {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for WebhookUrl {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for ZipCode {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
         }
     }
 }

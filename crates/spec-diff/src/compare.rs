@@ -1117,6 +1117,7 @@ mod tests {
         let plain = |doc: Value| Normalized {
             doc,
             facts: Default::default(),
+            with_constraints: Value::Null,
             origins: Default::default(),
         };
         let changes = compare("p", &plain(doc), &plain(new));

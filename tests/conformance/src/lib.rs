@@ -147,7 +147,7 @@ pub struct Run {
     operation: &'static str,
     prism: String,
     base: String,
-    outcomes: Vec<Outcome>,
+    outcomes: std::cell::RefCell<Vec<Outcome>>,
 }
 
 impl Run {
@@ -167,7 +167,7 @@ impl Run {
             operation,
             prism,
             base,
-            outcomes: vec![],
+            outcomes: Default::default(),
         }
     }
 
@@ -184,25 +184,25 @@ impl Run {
             .timeout(Some(Duration::from_secs(60)))
     }
 
-    /// The synthesized `json` for the setter `what` as the setter's type `T`.
-    ///
-    /// # Panics
-    /// When the generated type cannot hold the value (a conformance failure: the spec
-    /// allows a value the client cannot send), after printing the report line.
-    pub fn value<T: DeserializeOwned>(&self, mode: Mode, what: &str, json: &str) -> T {
-        serde_json::from_str(json).unwrap_or_else(|e| {
-            let outcome = Outcome {
-                mode,
-                request: Check::Failed,
-                response: Check::Unknown,
-                detail: format!(
-                    "the value synthesized for `{what}` does not deserialize into `{}`: {e}; value {json}",
-                    std::any::type_name::<T>()
-                ),
-            };
-            self.report(&outcome, self.excused(&outcome));
-            panic!("{}/{}: {}", self.provider, self.operation, outcome.detail)
-        })
+    /// The synthesized `json` for the setter `what` as the setter's type `T`; `None`
+    /// (and a failure recorded for the call) when the generated type cannot hold the
+    /// value: the spec allows a value the client cannot send.
+    pub fn value<T: DeserializeOwned>(&self, mode: Mode, what: &str, json: &str) -> Option<T> {
+        match serde_json::from_str(json) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.outcomes.borrow_mut().push(Outcome {
+                    mode,
+                    request: Check::Failed,
+                    response: Check::Unknown,
+                    detail: format!(
+                        "the value synthesized for `{what}` does not deserialize into `{}`: {e}; value {json}",
+                        std::any::type_name::<T>()
+                    ),
+                });
+                None
+            }
+        }
     }
 
     /// The synthesized `json` (a string) as the bytes of a binary body.
@@ -214,8 +214,8 @@ impl Run {
     }
 
     /// Records a call the synthesizer could build no value for.
-    pub fn unsynthesizable(&mut self, mode: Mode, reason: &str) {
-        self.outcomes.push(Outcome {
+    pub fn unsynthesizable(&self, mode: Mode, reason: &str) {
+        self.outcomes.borrow_mut().push(Outcome {
             mode,
             request: Check::Failed,
             response: Check::Unknown,
@@ -226,7 +226,7 @@ impl Run {
     /// Judges a call's result: the request must have passed Prism's validation and the
     /// response must have decoded.
     pub fn check<T, E: Debug + serde::Serialize>(
-        &mut self,
+        &self,
         mode: Mode,
         result: Result<ResponseValue<T>, ApiError<E>>,
     ) {
@@ -234,12 +234,12 @@ impl Run {
             Ok(response) => Self::success(mode, response.status(), response.headers()),
             Err(e) => Self::failure(mode, e),
         };
-        self.outcomes.push(outcome);
+        self.outcomes.borrow_mut().push(outcome);
     }
 
     /// [`Run::check`] for a binary response, which is read to its end.
     pub async fn check_stream<E: Debug + serde::Serialize>(
-        &mut self,
+        &self,
         mode: Mode,
         result: Result<ResponseValue<ByteStream>, ApiError<E>>,
     ) {
@@ -266,7 +266,7 @@ impl Run {
             }
             Err(e) => Self::failure(mode, e),
         };
-        self.outcomes.push(outcome);
+        self.outcomes.borrow_mut().push(outcome);
     }
 
     fn success(
@@ -343,7 +343,8 @@ impl Run {
         })
     }
 
-    /// One tab-separated line per call on stdout, which `cargo xtask contract` reads:
+    /// One tab-separated line per call on stdout and appended to the file
+    /// `APIKIT_CONFORMANCE_REPORT` names, which `cargo xtask contract` reads:
     /// `apikit-conformance`, Prism mode, provider, operation, call, verdict (`pass`,
     /// `fail`, `excepted`, `stale` for an exception that passed), request, response,
     /// detail.
@@ -359,8 +360,8 @@ impl Run {
             detail = format!("{} [exception: {}]", detail, e.reason.trim())
                 .replace(['\t', '\n', '\r'], " ");
         }
-        println!(
-            "apikit-conformance\t{}\t{}\t{}\t{}\t{verdict}\t{}\t{}\t{detail}",
+        let line = format!(
+            "apikit-conformance\t{}\t{}\t{}\t{}\t{verdict}\t{}\t{}\t{detail}\n",
             self.prism,
             self.provider,
             self.operation,
@@ -368,6 +369,20 @@ impl Run {
             outcome.request.name(),
             outcome.response.name(),
         );
+        print!("{line}");
+        // stdout interleaves with the test runner's own output; the file gets each line
+        // in one append.
+        if let Ok(path) = std::env::var("APIKIT_CONFORMANCE_REPORT") {
+            use std::io::Write;
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(line.as_bytes()));
+            if let Err(e) = written {
+                panic!("APIKIT_CONFORMANCE_REPORT={path}: {e}");
+            }
+        }
     }
 
     /// Prints every call's line and fails the test on a failure `exceptions.toml` does
@@ -377,7 +392,7 @@ impl Run {
     /// On such a failure, naming provider, operation, call and what went wrong.
     pub fn finish(self) {
         let mut problems = vec![];
-        for outcome in &self.outcomes {
+        for outcome in self.outcomes.borrow().iter() {
             let excused = self.excused(outcome);
             self.report(outcome, excused);
             match (outcome.passed(), excused.is_some()) {

@@ -2,618 +2,673 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 7821951b54688c6bd78129b71a45dd841f468cb3696209c26e448cf2b94444be  specs/colorme-appstore/openapi.yaml
 // sha256 f0f3c6d6ed558538db602af10e0850fc19198cb544cd17e4b19792b197933264  specs/colorme-appstore/provider.toml
+/*! Conformance tests of `apikit-colorme-appstore`: every operation against Prism serving its spec
+(run by `cargo xtask contract`; see tests/conformance/README.md).*/
+#![allow(
+    clippy::redundant_closure_call,
+    reason = "generated: a closure gives each call its own early return for `?`"
+)]
 use apikit_conformance::{KEY, Mode, Run};
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn post_application_charge() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "post_application_charge",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .post_application_charge()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::PostApplicationChargeBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .post_application_charge()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::PostApplicationChargeBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .post_application_charge()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::PostApplicationChargeBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"application_charge\":{\"application_charge_source_id\":\"string\"}}",
-                ),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .post_application_charge()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::PostApplicationChargeBody>(
+                        Mode::All,
+                        "body",
+                        "{\"application_charge\":{\"application_charge_source_id\":\"string\"}}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_installation() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "delete_installation",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.delete_installation().send().await;
-    run.check(Mode::Required, result);
-    let result = client.delete_installation().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.delete_installation().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.delete_installation().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_usage_charge() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "create_usage_charge",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_usage_charge()
-        .recurring_application_charge_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "recurring_application_charge_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_usage_charge()
+                .recurring_application_charge_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "recurring_application_charge_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateUsageChargeBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateUsageChargeBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_usage_charge()
-        .recurring_application_charge_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::All, "recurring_application_charge_id", "\"string\""),
-        )
-        .x_appstore_usage_charge_token(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::All, "x_appstore_usage_charge_token", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateUsageChargeBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_usage_charge()
+                .recurring_application_charge_id(run.value::<::std::string::String>(
                     Mode::All,
-                    "body",
-                    "{\"usage_charge\":{\"description\":\"string\",\"point\":1}}",
-                ),
+                    "recurring_application_charge_id",
+                    "\"string\"",
+                )?)
+                .x_appstore_usage_charge_token(run.value::<::std::string::String>(
+                    Mode::All,
+                    "x_appstore_usage_charge_token",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateUsageChargeBody>(
+                        Mode::All,
+                        "body",
+                        "{\"usage_charge\":{\"description\":\"string\",\"point\":1}}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_shop_script_tags() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_shop_script_tags",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_shop_script_tags().send().await;
-    run.check(Mode::Required, result);
-    let result = client.get_shop_script_tags().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.get_shop_script_tags().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.get_shop_script_tags().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_shop_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "create_shop_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_shop_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateShopScriptTagBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_shop_script_tag()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateShopScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_shop_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateShopScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"script_tag\":{\"display_scope\":\"shop\",\"integrity\":\"string\",\"src\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_shop_script_tag()
+            .body(
+                run
+                    .value::<
+                        ::apikit_colorme_appstore::types::CreateShopScriptTagBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"script_tag\":{\"display_scope\":\"shop\",\"integrity\":\"string\",\"src\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_shop_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_shop_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_shop_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_shop_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_shop_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "update_shop_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateShopScriptTagBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_shop_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::UpdateShopScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateShopScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"script_tag\":{\"display_scope\":\"shop\",\"integrity\":\"string\",\"src\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_shop_script_tag()
+            .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_colorme_appstore::types::UpdateShopScriptTagBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"script_tag\":{\"display_scope\":\"shop\",\"integrity\":\"string\",\"src\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_shop_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "delete_shop_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_shop_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_shop_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_shop_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_inline_script_tags() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_inline_script_tags",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_inline_script_tags().send().await;
-    run.check(Mode::Required, result);
-    let result = client.get_inline_script_tags().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.get_inline_script_tags().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.get_inline_script_tags().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_inline_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "create_inline_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_inline_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateInlineScriptTagBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_inline_script_tag()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateInlineScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_inline_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateInlineScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"inline_script_tag\":{\"display_scope\":\"all\",\"script\":\"string\",\"trigger_event\":\"object_builded\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_inline_script_tag()
+            .body(
+                run
+                    .value::<
+                        ::apikit_colorme_appstore::types::CreateInlineScriptTagBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"inline_script_tag\":{\"display_scope\":\"all\",\"script\":\"string\",\"trigger_event\":\"object_builded\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_inline_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_inline_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_inline_script_tag()
-        .inline_script_tag_id(
-            run.value::<i64>(Mode::Required, "inline_script_tag_id", "1"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_inline_script_tag()
+                .inline_script_tag_id(run.value::<i64>(
+                    Mode::Required,
+                    "inline_script_tag_id",
+                    "1",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_inline_script_tag()
-        .inline_script_tag_id(run.value::<i64>(Mode::All, "inline_script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_inline_script_tag()
+                .inline_script_tag_id(run.value::<i64>(Mode::All, "inline_script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_inline_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "update_inline_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_inline_script_tag()
-        .inline_script_tag_id(
-            run.value::<i64>(Mode::Required, "inline_script_tag_id", "1"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_inline_script_tag()
+                .inline_script_tag_id(run.value::<i64>(
+                    Mode::Required,
+                    "inline_script_tag_id",
+                    "1",
+                )?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::UpdateInlineScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateInlineScriptTagBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_inline_script_tag()
-        .inline_script_tag_id(run.value::<i64>(Mode::All, "inline_script_tag_id", "1"))
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateInlineScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"inline_script_tag\":{\"display_scope\":\"all\",\"script\":\"string\",\"trigger_event\":\"object_builded\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_inline_script_tag()
+            .inline_script_tag_id(
+                run.value::<i64>(Mode::All, "inline_script_tag_id", "1")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_colorme_appstore::types::UpdateInlineScriptTagBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"inline_script_tag\":{\"display_scope\":\"all\",\"script\":\"string\",\"trigger_event\":\"object_builded\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_inline_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "delete_inline_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_inline_script_tag()
-        .inline_script_tag_id(
-            run.value::<i64>(Mode::Required, "inline_script_tag_id", "1"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_inline_script_tag()
+                .inline_script_tag_id(run.value::<i64>(
+                    Mode::Required,
+                    "inline_script_tag_id",
+                    "1",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_inline_script_tag()
-        .inline_script_tag_id(run.value::<i64>(Mode::All, "inline_script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_inline_script_tag()
+                .inline_script_tag_id(run.value::<i64>(Mode::All, "inline_script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_script_tags() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_script_tags",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_script_tags().send().await;
-    run.check(Mode::Required, result);
-    let result = client.get_script_tags().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.get_script_tags().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.get_script_tags().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "create_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateScriptTagBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_script_tag()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_script_tag()
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::CreateScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"script_tag\":{\"display_scope\":\"all\",\"src\":\"string\"}}",
-                ),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_script_tag()
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::CreateScriptTagBody>(
+                        Mode::All,
+                        "body",
+                        "{\"script_tag\":{\"display_scope\":\"all\",\"src\":\"string\"}}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "get_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "update_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateScriptTagBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::UpdateScriptTagBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .body(
-            run
-                .value::<
-                    ::apikit_colorme_appstore::types::UpdateScriptTagBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"script_tag\":{\"display_scope\":\"all\",\"src\":\"string\"}}",
-                ),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+                .body(
+                    run.value::<::apikit_colorme_appstore::types::UpdateScriptTagBody>(
+                        Mode::All,
+                        "body",
+                        "{\"script_tag\":{\"display_scope\":\"all\",\"src\":\"string\"}}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_script_tag() {
-    let mut run = Run::new(
+    let run = Run::new(
         "colorme-appstore",
         "delete_script_tag",
         "APIKIT_CONTRACT_COLORME_APPSTORE_OPENAPI",
     );
-    let client = apikit_colorme_appstore::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_colorme_appstore::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_script_tag()
-        .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::Required, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_script_tag()
+                .script_tag_id(run.value::<i64>(Mode::All, "script_tag_id", "1")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }

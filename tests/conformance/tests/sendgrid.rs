@@ -3,764 +3,995 @@
 // sha256 d2de50fcbffaca782970b03749acb7befbea0a1dbf2bf0095aaead662d6ee775  specs/sendgrid/email_activity.yaml
 // sha256 673d6c6de69f1356f9bcf33c4e7a2eba826f1eacb06ee777bcdca4e6dd30709d  specs/sendgrid/webhooks.yaml
 // sha256 d098b63597c9ff156b25b7ef21cba9f0c2b6366942163503175c65f56effd3f5  specs/sendgrid/provider.toml
+/*! Conformance tests of `apikit-sendgrid`: every operation against Prism serving its spec
+(run by `cargo xtask contract`; see tests/conformance/README.md).*/
+#![allow(
+    clippy::redundant_closure_call,
+    reason = "generated: a closure gives each call its own early return for `?`"
+)]
 use apikit_conformance::{KEY, Mode, Run};
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_message() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "list_message",
         "APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_message()
-        .query(run.value::<::std::string::String>(Mode::Required, "query", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_message()
-        .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\""))
-        .limit(run.value::<f64>(Mode::All, "limit", "10"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_message()
+                .query(run.value::<::std::string::String>(Mode::Required, "query", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_message()
+                .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
+                .limit(run.value::<f64>(Mode::All, "limit", "10")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_message() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "get_message",
         "APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_message()
-        .msg_id(
-            run.value::<::std::string::String>(Mode::Required, "msg_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_message()
+                .msg_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "msg_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_message()
-        .msg_id(run.value::<::std::string::String>(Mode::All, "msg_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_message()
+                .msg_id(run.value::<::std::string::String>(Mode::All, "msg_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn request_csv() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "request_csv",
         "APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.request_csv().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .request_csv()
-        .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.request_csv().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .request_csv()
+                .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn download_csv() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "download_csv",
         "APIKIT_CONTRACT_SENDGRID_EMAIL_ACTIVITY",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .download_csv()
-        .download_uuid(
-            run
-                .value::<
-                    ::uuid::Uuid,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .download_csv()
+                .download_uuid(run.value::<::uuid::Uuid>(
                     Mode::Required,
                     "download_uuid",
                     "\"00000000-0000-4000-8000-000000000000\"",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .download_csv()
-        .download_uuid(
-            run
-                .value::<
-                    ::uuid::Uuid,
-                >(Mode::All, "download_uuid", "\"00000000-0000-4000-8000-000000000000\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .download_csv()
+                .download_uuid(run.value::<::uuid::Uuid>(
+                    Mode::All,
+                    "download_uuid",
+                    "\"00000000-0000-4000-8000-000000000000\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "create_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_event_webhook()
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookRequest,
-                >(Mode::Required, "body", "{\"url\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_event_webhook()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookRequest,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_event_webhook()
+                .body(run.value::<::apikit_sendgrid::types::EventWebhookRequest>(
+                    Mode::Required,
                     "body",
-                    "{\"enabled\":true,\"url\":\"string\",\"group_resubscribe\":true,\"delivered\":true,\"group_unsubscribe\":true,\"spam_report\":true,\"bounce\":true,\"deferred\":true,\"unsubscribe\":true,\"processed\":true,\"open\":true,\"click\":true,\"dropped\":true,\"friendly_name\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
-                ),
+                    "{\"url\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_event_webhook()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookRequest,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"enabled\":true,\"url\":\"string\",\"group_resubscribe\":true,\"delivered\":true,\"group_unsubscribe\":true,\"spam_report\":true,\"bounce\":true,\"deferred\":true,\"unsubscribe\":true,\"processed\":true,\"open\":true,\"click\":true,\"dropped\":true,\"friendly_name\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "list_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_event_webhook().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_event_webhook()
-        .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| Some(client.list_event_webhook().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_event_webhook()
+                .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_signed_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "get_signed_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_signed_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_signed_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_signed_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_signed_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_signed_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "update_signed_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_signed_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::UpdateSignedEventWebhookBody,
-                >(Mode::Required, "body", "{\"enabled\":true}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_signed_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_sendgrid::types::UpdateSignedEventWebhookBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"enabled\":true}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_signed_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_signed_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_sendgrid::types::UpdateSignedEventWebhookBody>(
+                        Mode::All,
+                        "body",
+                        "{\"enabled\":true}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::UpdateSignedEventWebhookBody,
-                >(Mode::All, "body", "{\"enabled\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "test_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_event_webhook()
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookTestRequest,
-                >(Mode::Required, "body", "{\"url\":\"string\"}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_event_webhook()
+                .body(
+                    run.value::<::apikit_sendgrid::types::EventWebhookTestRequest>(
+                        Mode::Required,
+                        "body",
+                        "{\"url\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_event_webhook()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookTestRequest,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"id\":\"string\",\"url\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_event_webhook()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookTestRequest,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"id\":\"string\",\"url\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "get_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "delete_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_event_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "update_event_webhook",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookRequest,
-                >(Mode::Required, "body", "{\"url\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_event_webhook()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::EventWebhookRequest,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_event_webhook()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .body(run.value::<::apikit_sendgrid::types::EventWebhookRequest>(
+                    Mode::Required,
                     "body",
-                    "{\"enabled\":true,\"url\":\"string\",\"group_resubscribe\":true,\"delivered\":true,\"group_unsubscribe\":true,\"spam_report\":true,\"bounce\":true,\"deferred\":true,\"unsubscribe\":true,\"processed\":true,\"open\":true,\"click\":true,\"dropped\":true,\"friendly_name\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
-                ),
+                    "{\"url\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .include(
+                run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookRequest,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"enabled\":true,\"url\":\"string\",\"group_resubscribe\":true,\"delivered\":true,\"group_unsubscribe\":true,\"spam_report\":true,\"bounce\":true,\"deferred\":true,\"unsubscribe\":true,\"processed\":true,\"open\":true,\"click\":true,\"dropped\":true,\"friendly_name\":\"string\",\"oauth_client_id\":\"string\",\"oauth_client_secret\":\"string\",\"oauth_token_url\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_parse_setting() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "list_parse_setting",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_parse_setting().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_parse_setting()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| Some(client.list_parse_setting().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_parse_setting()
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_parse_setting() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "create_parse_setting",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_parse_setting()
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::ParseSetting,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_parse_setting()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::ParseSetting,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_parse_setting()
+                .body(run.value::<::apikit_sendgrid::types::ParseSetting>(
+                    Mode::Required,
                     "body",
-                    "{\"url\":\"string\",\"hostname\":\"string\",\"spam_check\":true,\"send_raw\":true}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_parse_setting()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::ParseSetting,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"url\":\"string\",\"hostname\":\"string\",\"spam_check\":true,\"send_raw\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_parse_setting() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "get_parse_setting",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::Required, "hostname", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_parse_setting()
+                .hostname(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "hostname",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::All, "hostname", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_parse_setting()
+                .hostname(run.value::<::std::string::String>(
+                    Mode::All,
+                    "hostname",
+                    "\"string\"",
+                )?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_parse_setting() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "delete_parse_setting",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::Required, "hostname", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_parse_setting()
+                .hostname(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "hostname",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::All, "hostname", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_parse_setting()
+                .hostname(run.value::<::std::string::String>(
+                    Mode::All,
+                    "hostname",
+                    "\"string\"",
+                )?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_parse_setting() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "update_parse_setting",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::Required, "hostname", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::ParseSetting,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_parse_setting()
-        .hostname(
-            run.value::<::std::string::String>(Mode::All, "hostname", "\"string\""),
-        )
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::ParseSetting,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_parse_setting()
+                .hostname(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "hostname",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_sendgrid::types::ParseSetting>(
+                    Mode::Required,
                     "body",
-                    "{\"url\":\"string\",\"hostname\":\"string\",\"spam_check\":true,\"send_raw\":true}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_parse_setting()
+            .hostname(
+                run.value::<::std::string::String>(Mode::All, "hostname", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::ParseSetting,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"url\":\"string\",\"hostname\":\"string\",\"spam_check\":true,\"send_raw\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_parse_static() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "list_parse_static",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_parse_static()
-        .start_date(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "start_date", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_parse_static()
+                .start_date(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "start_date",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_parse_static()
-        .limit(run.value::<::std::string::String>(Mode::All, "limit", "\"string\""))
-        .offset(run.value::<::std::string::String>(Mode::All, "offset", "\"string\""))
-        .aggregated_by(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::AggregatedBy,
-                >(Mode::All, "aggregated_by", "\"day\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_parse_static()
+                .limit(run.value::<::std::string::String>(Mode::All, "limit", "\"string\"")?)
+                .offset(run.value::<::std::string::String>(Mode::All, "offset", "\"string\"")?)
+                .aggregated_by(run.value::<::apikit_sendgrid::types::AggregatedBy>(
+                    Mode::All,
+                    "aggregated_by",
+                    "\"day\"",
+                )?)
+                .start_date(run.value::<::std::string::String>(
+                    Mode::All,
+                    "start_date",
+                    "\"string\"",
+                )?)
+                .end_date(run.value::<::std::string::String>(
+                    Mode::All,
+                    "end_date",
+                    "\"The day the request is made.\"",
+                )?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .start_date(
-            run.value::<::std::string::String>(Mode::All, "start_date", "\"string\""),
-        )
-        .end_date(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::All, "end_date", "\"The day the request is made.\""),
-        )
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_all_security_policies() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "list_all_security_policies",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_all_security_policies().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_all_security_policies()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| Some(client.list_all_security_policies().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_all_security_policies()
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_security_policy() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "create_security_policy",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_security_policy()
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::CreateSecurityPolicyBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_security_policy()
+                .body(
+                    run.value::<::apikit_sendgrid::types::CreateSecurityPolicyBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_security_policy()
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::CreateSecurityPolicyBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"name\":\"string\",\"oauth\":{\"client_id\":\"string\",\"client_secret\":\"string\",\"token_url\":\"string\",\"scopes\":[\"string\"]},\"signature\":{\"enabled\":true}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_security_policy()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::CreateSecurityPolicyBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"name\":\"string\",\"oauth\":{\"client_id\":\"string\",\"client_secret\":\"string\",\"token_url\":\"string\",\"scopes\":[\"string\"]},\"signature\":{\"enabled\":true}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_security_policy() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "get_security_policy",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_security_policy()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_security_policy()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_security_policy()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_security_policy()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_security_policy() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "delete_security_policy",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_security_policy()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_security_policy()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .force(run.value::<bool>(Mode::All, "force", "true"))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_security_policy()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_security_policy()
+                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+                .force(run.value::<bool>(Mode::All, "force", "true")?)
+                .on_behalf_of(run.value::<::std::string::String>(
+                    Mode::All,
+                    "on_behalf_of",
+                    "\"string\"",
+                )?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_security_policy() {
-    let mut run = Run::new(
+    let run = Run::new(
         "sendgrid",
         "update_security_policy",
         "APIKIT_CONTRACT_SENDGRID_WEBHOOKS",
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_security_policy()
-        .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::UpdateSecurityPolicyBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_security_policy()
+                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_sendgrid::types::UpdateSecurityPolicyBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_security_policy()
-        .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\""))
-        .on_behalf_of(
-            run.value::<::std::string::String>(Mode::All, "on_behalf_of", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_sendgrid::types::UpdateSecurityPolicyBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"name\":\"string\",\"oauth\":{\"client_id\":\"string\",\"client_secret\":\"string\",\"token_url\":\"string\",\"scopes\":[\"string\"]},\"signature\":{\"enabled\":true}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_security_policy()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::UpdateSecurityPolicyBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"name\":\"string\",\"oauth\":{\"client_id\":\"string\",\"client_secret\":\"string\",\"token_url\":\"string\",\"scopes\":[\"string\"]},\"signature\":{\"enabled\":true}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }

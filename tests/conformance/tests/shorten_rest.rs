@@ -2,281 +2,328 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 680392b88c9f57df0115010b49db42510afbdbc5d6d485b2048236a0e5fb7f7c  specs/shorten-rest/openapi.yaml
 // sha256 628e230083d74dad9fe18d0a55d8639525a2ee13494c759696fd66e4ad9e2857  specs/shorten-rest/provider.toml
+/*! Conformance tests of `apikit-shorten-rest`: every operation against Prism serving its spec
+(run by `cargo xtask contract`; see tests/conformance/README.md).*/
+#![allow(
+    clippy::redundant_closure_call,
+    reason = "generated: a closure gives each call its own early return for `?`"
+)]
 use apikit_conformance::{KEY, Mode, Run};
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_alias() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "get_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_alias()
-        .alias_name(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "alias_name", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_alias()
+                .alias_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "alias_name",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_alias()
-        .domain_name(
-            run.value::<::std::string::String>(Mode::All, "domain_name", "\"short.fyi\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_alias()
+                .domain_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "domain_name",
+                    "\"short.fyi\"",
+                )?)
+                .alias_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "alias_name",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .alias_name(
-            run.value::<::std::string::String>(Mode::All, "alias_name", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_alias() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "update_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_alias()
-        .alias_name(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "alias_name", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::CreateAliasModel,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_alias()
-        .domain_name(
-            run.value::<::std::string::String>(Mode::All, "domain_name", "\"short.fyi\""),
-        )
-        .alias_name(
-            run.value::<::std::string::String>(Mode::All, "alias_name", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::CreateAliasModel,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_alias()
+                .alias_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "alias_name",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_shorten_rest::types::CreateAliasModel>(
+                    Mode::Required,
                     "body",
-                    "{\"destinations\":[{\"country\":\"string\",\"os\":\"string\",\"url\":\"string\"}],\"metatags\":[{\"content\":\"string\",\"name\":\"string\"}],\"snippets\":[{\"id\":\"string\",\"parameters\":{\"key\":\"string\"}}]}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_alias()
+            .domain_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "domain_name", "\"short.fyi\"")?,
+            )
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "alias_name", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::CreateAliasModel,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"destinations\":[{\"country\":\"string\",\"os\":\"string\",\"url\":\"string\"}],\"metatags\":[{\"content\":\"string\",\"name\":\"string\"}],\"snippets\":[{\"id\":\"string\",\"parameters\":{\"key\":\"string\"}}]}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_alias() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "create_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_alias()
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::CreateAliasModel,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_alias()
-        .domain_name(
-            run.value::<::std::string::String>(Mode::All, "domain_name", "\"short.fyi\""),
-        )
-        .alias_name(
-            run.value::<::std::string::String>(Mode::All, "alias_name", "\"@rnd\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::CreateAliasModel,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_alias()
+                .body(run.value::<::apikit_shorten_rest::types::CreateAliasModel>(
+                    Mode::Required,
                     "body",
-                    "{\"destinations\":[{\"country\":\"string\",\"os\":\"string\",\"url\":\"string\"}],\"metatags\":[{\"content\":\"string\",\"name\":\"string\"}],\"snippets\":[{\"id\":\"string\",\"parameters\":{\"key\":\"string\"}}]}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_alias()
+            .domain_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "domain_name", "\"short.fyi\"")?,
+            )
+            .alias_name(
+                run.value::<::std::string::String>(Mode::All, "alias_name", "\"@rnd\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::CreateAliasModel,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"destinations\":[{\"country\":\"string\",\"os\":\"string\",\"url\":\"string\"}],\"metatags\":[{\"content\":\"string\",\"name\":\"string\"}],\"snippets\":[{\"id\":\"string\",\"parameters\":{\"key\":\"string\"}}]}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_alias() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "delete_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_alias()
-        .alias_name(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "alias_name", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_alias()
+                .alias_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "alias_name",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_alias()
-        .domain_name(
-            run.value::<::std::string::String>(Mode::All, "domain_name", "\"short.fyi\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_alias()
+                .domain_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "domain_name",
+                    "\"short.fyi\"",
+                )?)
+                .alias_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "alias_name",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .alias_name(
-            run.value::<::std::string::String>(Mode::All, "alias_name", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_aliases() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "get_aliases",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_aliases().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_aliases()
-        .domain_name(
-            run.value::<::std::string::String>(Mode::All, "domain_name", "\"short.fyi\""),
+    if let Some(call) = (|| Some(client.get_aliases().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_aliases()
+                .domain_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "domain_name",
+                    "\"short.fyi\"",
+                )?)
+                .continue_from(run.value::<::std::string::String>(
+                    Mode::All,
+                    "continue_from",
+                    "\"string\"",
+                )?)
+                .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
+                .send(),
         )
-        .continue_from(
-            run.value::<::std::string::String>(Mode::All, "continue_from", "\"string\""),
-        )
-        .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_clicks() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "get_clicks",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_clicks().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_clicks()
-        .continue_from(
-            run.value::<::std::string::String>(Mode::All, "continue_from", "\"string\""),
+    if let Some(call) = (|| Some(client.get_clicks().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_clicks()
+                .continue_from(run.value::<::std::string::String>(
+                    Mode::All,
+                    "continue_from",
+                    "\"string\"",
+                )?)
+                .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
+                .send(),
         )
-        .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_statistics() {
-    let mut run = Run::new(
+    let run = Run::new(
         "shorten-rest",
         "get_statistics",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_statistics()
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::ClicksFilterModel,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_statistics()
+                .body(
+                    run.value::<::apikit_shorten_rest::types::ClicksFilterModel>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_statistics()
-        .body(
-            run
-                .value::<
-                    ::apikit_shorten_rest::types::ClicksFilterModel,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"aliasId\":\"string\",\"dateFrom\":\"string\",\"dateTo\":\"string\",\"domain\":\"string\",\"lastId\":1}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_statistics()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::ClicksFilterModel,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"aliasId\":\"string\",\"dateFrom\":\"string\",\"dateTo\":\"string\",\"domain\":\"string\",\"lastId\":1}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }

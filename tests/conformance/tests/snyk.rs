@@ -2,3840 +2,4839 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 110eee2f12f03b70f362151ddd21b2b0a807f04b895e46ca2129c3a768d38d51  specs/snyk/openapi.yaml
 // sha256 66fdad62a84bf1e716025781a7bb618a782dc66ce8642beb1971bc759cb21820  specs/snyk/provider.toml
+/*! Conformance tests of `apikit-snyk`: every operation against Prism serving its spec
+(run by `cargo xtask contract`; see tests/conformance/README.md).*/
+#![allow(
+    clippy::redundant_closure_call,
+    reason = "generated: a closure gives each call its own early return for `?`"
+)]
 use apikit_conformance::{KEY, Mode, Run};
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_group_audit_logs() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_group_audit_logs",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_group_audit_logs()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetGroupAuditLogsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_group_audit_logs()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
-        )
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .sort_order(
-            run.value::<::std::string::String>(Mode::All, "sort_order", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetGroupAuditLogsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_group_audit_logs()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::GetGroupAuditLogsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"email\":\"string\",\"event\":\"api.access\",\"excludeEvent\":\"api.access\",\"projectId\":\"string\",\"userId\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_group_audit_logs()
+            .group_id(
+                run.value::<::std::string::String>(Mode::All, "group_id", "\"string\"")?,
+            )
+            .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+            .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+            .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+            .sort_order(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "sort_order", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetGroupAuditLogsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"email\":\"string\",\"event\":\"api.access\",\"excludeEvent\":\"api.access\",\"projectId\":\"string\",\"userId\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_group_members() {
-    let mut run = Run::new("snyk", "list_group_members", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_group_members", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_group_members()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_members()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_group_members()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_members()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn add_group_org_member() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "add_group_org_member",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .add_group_org_member()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_group_org_member()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::AddGroupOrgMemberBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_group_org_member()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::AddGroupOrgMemberBody>(
+                    Mode::All,
+                    "body",
+                    "{\"role\":\"string\",\"userId\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddGroupOrgMemberBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .add_group_org_member()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
-        )
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddGroupOrgMemberBody,
-                >(Mode::All, "body", "{\"role\":\"string\",\"userId\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_group_orgs() {
-    let mut run = Run::new("snyk", "list_group_orgs", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_group_orgs", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_group_orgs()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_orgs()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_group_orgs()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_orgs()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .per_page(run.value::<f64>(Mode::All, "per_page", "100")?)
+                .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+                .name(run.value::<::std::string::String>(Mode::All, "name", "\"string\"")?)
+                .send(),
         )
-        .per_page(run.value::<f64>(Mode::All, "per_page", "100"))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .name(run.value::<::std::string::String>(Mode::All, "name", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_group_roles() {
-    let mut run = Run::new("snyk", "list_group_roles", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_group_roles", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_group_roles()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_roles()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_group_roles()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_roles()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_group_settings() {
-    let mut run = Run::new("snyk", "get_group_settings", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_group_settings", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_group_settings()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_group_settings()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_group_settings()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_group_settings()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_group_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_group_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_group_settings()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_group_settings()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_group_settings()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_group_settings()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_group_tags() {
-    let mut run = Run::new("snyk", "list_group_tags", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_group_tags", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_group_tags()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_tags()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_group_tags()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_group_tags()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .per_page(run.value::<f64>(Mode::All, "per_page", "1.0")?)
+                .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+                .send(),
         )
-        .per_page(run.value::<f64>(Mode::All, "per_page", "1.0"))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_group_tag() {
-    let mut run = Run::new("snyk", "delete_group_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "delete_group_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_group_tag()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_group_tag()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::DeleteGroupTagBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::DeleteGroupTagBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_group_tag()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::DeleteGroupTagBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_group_tag()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::DeleteGroupTagBody>(
                     Mode::All,
                     "body",
                     "{\"force\":true,\"key\":\"string\",\"value\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn monitor_dep_graph() {
-    let mut run = Run::new("snyk", "monitor_dep_graph", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "monitor_dep_graph", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .monitor_dep_graph()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::MonitorDepGraphBody,
-                >(
-                    Mode::Required,
-                    "body",
-                    "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\"},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .monitor_dep_graph()
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::MonitorDepGraphBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\",\"repositories\":[{}]},\"pkgs\":[{}],\"schemaVersion\":\"string\"},\"meta\":{\"targetFramework\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+        client
+            .monitor_dep_graph()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::MonitorDepGraphBody,
+                    >(
+                        Mode::Required,
+                        "body",
+                        "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\"},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .monitor_dep_graph()
+            .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::MonitorDepGraphBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\",\"repositories\":[{}]},\"pkgs\":[{}],\"schemaVersion\":\"string\"},\"meta\":{\"targetFramework\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_org() {
-    let mut run = Run::new("snyk", "create_org", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "create_org", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_org()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateOrgBody,
-                >(Mode::Required, "body", "{\"name\":\"string\"}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_org()
+                .body(run.value::<::apikit_snyk::types::CreateOrgBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"name\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_org()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateOrgBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_org()
+                .body(run.value::<::apikit_snyk::types::CreateOrgBody>(
                     Mode::All,
                     "body",
                     "{\"groupId\":\"string\",\"name\":\"string\",\"sourceOrgId\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_org() {
-    let mut run = Run::new("snyk", "delete_org", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "delete_org", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_org()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_org()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_org()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_org()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_org_audit_logs() {
-    let mut run = Run::new("snyk", "get_org_audit_logs", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_org_audit_logs", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_org_audit_logs()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetOrgAuditLogsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_org_audit_logs()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .sort_order(
-            run.value::<::std::string::String>(Mode::All, "sort_order", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetOrgAuditLogsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_audit_logs()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::GetOrgAuditLogsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"email\":\"string\",\"event\":\"api.access\",\"excludeEvent\":\"api.access\",\"projectId\":\"string\",\"userId\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_org_audit_logs()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+            .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+            .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+            .sort_order(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "sort_order", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetOrgAuditLogsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"email\":\"string\",\"event\":\"api.access\",\"excludeEvent\":\"api.access\",\"projectId\":\"string\",\"userId\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_org_dependencies() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_org_dependencies",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_org_dependencies()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgDependenciesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_org_dependencies()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .sort_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgDependenciesSortBy,
-                >(Mode::All, "sort_by", "\"dependency\""),
-        )
-        .order(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgDependenciesOrder,
-                >(Mode::All, "order", "\"asc\""),
-        )
-        .page(run.value::<f64>(Mode::All, "page", "1"))
-        .per_page(run.value::<f64>(Mode::All, "per_page", "20"))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgDependenciesBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_dependencies()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ListOrgDependenciesBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"depStatus\":\"string\",\"dependencies\":{},\"languages\":[{}],\"licenses\":{},\"projects\":{},\"severity\":[{}]}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_org_dependencies()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgDependenciesSortBy,
+                    >(Mode::All, "sort_by", "\"dependency\"")?,
+            )
+            .order(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgDependenciesOrder,
+                    >(Mode::All, "order", "\"asc\"")?,
+            )
+            .page(run.value::<f64>(Mode::All, "page", "1")?)
+            .per_page(run.value::<f64>(Mode::All, "per_page", "20")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgDependenciesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"depStatus\":\"string\",\"dependencies\":{},\"languages\":[{}],\"licenses\":{},\"projects\":{},\"severity\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_org_entitlement() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_org_entitlement",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_org_entitlement()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_entitlement()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .entitlement_key(
+                    run.value::<::apikit_snyk::types::GetOrgEntitlementEntitlementKey>(
+                        Mode::Required,
+                        "entitlement_key",
+                        "\"licenses\"",
+                    )?,
+                )
+                .send(),
         )
-        .entitlement_key(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetOrgEntitlementEntitlementKey,
-                >(Mode::Required, "entitlement_key", "\"licenses\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_entitlement()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .entitlement_key(
+                    run.value::<::apikit_snyk::types::GetOrgEntitlementEntitlementKey>(
+                        Mode::All,
+                        "entitlement_key",
+                        "\"licenses\"",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_org_entitlement()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .entitlement_key(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetOrgEntitlementEntitlementKey,
-                >(Mode::All, "entitlement_key", "\"licenses\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_org_entitlements() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_org_entitlements",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_org_entitlements()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_entitlements()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_org_entitlements()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_entitlements()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_integrations() {
-    let mut run = Run::new("snyk", "list_integrations", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_integrations", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_integrations()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_integrations()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_integrations()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_integrations()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn add_integration() {
-    let mut run = Run::new("snyk", "add_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "add_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .add_integration()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddIntegrationBody,
-                >(Mode::Required, "body", "{\"credentials\":{},\"type\":\"acr\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .add_integration()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddIntegrationBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_integration()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::AddIntegrationBody>(
+                    Mode::Required,
                     "body",
-                    "{\"credentials\":{\"AcrCredentials\":{\"password\":\"string\",\"registryBase\":\"string\",\"username\":\"string\"}},\"type\":\"acr\"}",
-                ),
+                    "{\"credentials\":{},\"type\":\"acr\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .add_integration()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::AddIntegrationBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"credentials\":{\"AcrCredentials\":{\"password\":\"string\",\"registryBase\":\"string\",\"username\":\"string\"}},\"type\":\"acr\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_integration() {
-    let mut run = Run::new("snyk", "update_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "update_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_integration()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_integration()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateIntegrationBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"broker\":{},\"type\":\"acr\"}",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_integration()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateIntegrationBody>(
+                    Mode::All,
+                    "body",
+                    "{\"broker\":{\"enabled\":true},\"type\":\"acr\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateIntegrationBody,
-                >(Mode::Required, "body", "{\"broker\":{},\"type\":\"acr\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_integration()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateIntegrationBody,
-                >(Mode::All, "body", "{\"broker\":{\"enabled\":true},\"type\":\"acr\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_integration_credentials() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "delete_integration_credentials",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_integration_credentials()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_integration_credentials()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_integration_credentials()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_integration_credentials()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn provision_broker_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "provision_broker_token",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .provision_broker_token()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .provision_broker_token()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .provision_broker_token()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .provision_broker_token()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn switch_broker_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "switch_broker_token",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .switch_broker_token()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .switch_broker_token()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .switch_broker_token()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .switch_broker_token()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn clone_integration() {
-    let mut run = Run::new("snyk", "clone_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "clone_integration", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .clone_integration()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .clone_integration()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::CloneIntegrationBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"destinationOrgPublicId\":\"string\"}",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .clone_integration()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::CloneIntegrationBody>(
+                    Mode::All,
+                    "body",
+                    "{\"destinationOrgPublicId\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CloneIntegrationBody,
-                >(Mode::Required, "body", "{\"destinationOrgPublicId\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .clone_integration()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CloneIntegrationBody,
-                >(Mode::All, "body", "{\"destinationOrgPublicId\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn import_targets() {
-    let mut run = Run::new("snyk", "import_targets", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "import_targets", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .import_targets()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ImportTargetsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .import_targets()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ImportTargetsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .import_targets()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ImportTargetsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"exclusionGlobs\":\"string\",\"files\":[{}],\"target\":{\"branch\":\"string\",\"name\":\"string\",\"owner\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .import_targets()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .integration_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "integration_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ImportTargetsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"exclusionGlobs\":\"string\",\"files\":[{}],\"target\":{\"branch\":\"string\",\"name\":\"string\",\"owner\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_import_job() {
-    let mut run = Run::new("snyk", "get_import_job", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_import_job", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_import_job()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_import_job()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .job_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "job_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_import_job()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .job_id(run.value::<::std::string::String>(Mode::All, "job_id", "\"string\"")?)
+                .send(),
         )
-        .job_id(
-            run.value::<::std::string::String>(Mode::Required, "job_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_import_job()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .job_id(run.value::<::std::string::String>(Mode::All, "job_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_integration_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_integration_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_integration_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_integration_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_integration_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_integration_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_integration_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_integration_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_integration_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_integration_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .integration_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "integration_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::UpdateIntegrationSettingsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .integration_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateIntegrationSettingsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_integration_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .integration_id(
-            run.value::<::std::string::String>(Mode::All, "integration_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateIntegrationSettingsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"autoDepUpgradeEnabled\":true,\"autoDepUpgradeIgnoredDependencies\":[{}],\"autoDepUpgradeLimit\":1.0,\"autoDepUpgradeMinAge\":1.0,\"autoRemediationPrs\":{\"backlogPrsEnabled\":true,\"freshPrsEnabled\":true,\"usePatchRemediation\":true},\"dockerfileSCMEnabled\":true,\"manualRemediationPrs\":{\"usePatchRemediation\":true},\"pullRequestAssignment\":{\"assignees\":[{}],\"enabled\":true,\"type\":\"auto\"},\"pullRequestFailOnAnyVulns\":true,\"pullRequestFailOnlyForHighSeverity\":true,\"pullRequestTestEnabled\":true}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_integration_settings()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .integration_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "integration_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::UpdateIntegrationSettingsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"autoDepUpgradeEnabled\":true,\"autoDepUpgradeIgnoredDependencies\":[{}],\"autoDepUpgradeLimit\":1.0,\"autoDepUpgradeMinAge\":1.0,\"autoRemediationPrs\":{\"backlogPrsEnabled\":true,\"freshPrsEnabled\":true,\"usePatchRemediation\":true},\"dockerfileSCMEnabled\":true,\"manualRemediationPrs\":{\"usePatchRemediation\":true},\"pullRequestAssignment\":{\"assignees\":[{}],\"enabled\":true,\"type\":\"auto\"},\"pullRequestFailOnAnyVulns\":true,\"pullRequestFailOnlyForHighSeverity\":true,\"pullRequestTestEnabled\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_integration_by_type() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_integration_by_type",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_integration_by_type()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_integration_by_type()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .type_(run.value::<::std::string::String>(Mode::Required, "type_", "\"string\"")?)
+                .send(),
         )
-        .type_(run.value::<::std::string::String>(Mode::Required, "type_", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_integration_by_type()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .type_(run.value::<::std::string::String>(Mode::All, "type_", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_integration_by_type()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .type_(run.value::<::std::string::String>(Mode::All, "type_", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn invite_user() {
-    let mut run = Run::new("snyk", "invite_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "invite_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .invite_user()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .invite_user()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::InviteUserBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::InviteUserBody,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .invite_user()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::InviteUserBody>(
+                    Mode::All,
+                    "body",
+                    "{\"email\":\"string\",\"isAdmin\":true}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .invite_user()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::InviteUserBody,
-                >(Mode::All, "body", "{\"email\":\"string\",\"isAdmin\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_org_licenses() {
-    let mut run = Run::new("snyk", "list_org_licenses", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_org_licenses", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_org_licenses()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgLicensesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_org_licenses()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .sort_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgLicensesSortBy,
-                >(Mode::All, "sort_by", "\"license\""),
-        )
-        .order(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgLicensesOrder,
-                >(Mode::All, "order", "\"asc\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListOrgLicensesBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_licenses()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ListOrgLicensesBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"dependencies\":{},\"languages\":[{}],\"licenses\":{},\"projects\":{},\"severity\":[{}]}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_org_licenses()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgLicensesSortBy,
+                    >(Mode::All, "sort_by", "\"license\"")?,
+            )
+            .order(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgLicensesOrder,
+                    >(Mode::All, "order", "\"asc\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListOrgLicensesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"dependencies\":{},\"languages\":[{}],\"licenses\":{},\"projects\":{},\"severity\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_org_members() {
-    let mut run = Run::new("snyk", "list_org_members", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_org_members", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_org_members()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_members()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_org_members()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .include_group_admins(
-            run.value::<bool>(Mode::All, "include_group_admins", "false"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_org_members()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .include_group_admins(run.value::<bool>(
+                    Mode::All,
+                    "include_group_admins",
+                    "false",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_org_member_role() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_org_member_role",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_org_member_role()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_member_role()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .user_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "user_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgMemberRoleBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .user_id(
-            run.value::<::std::string::String>(Mode::Required, "user_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_member_role()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgMemberRoleBody>(
+                    Mode::All,
+                    "body",
+                    "{\"rolePublicId\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgMemberRoleBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_org_member_role()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgMemberRoleBody,
-                >(Mode::All, "body", "{\"rolePublicId\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_org_member() {
-    let mut run = Run::new("snyk", "update_org_member", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "update_org_member", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_org_member()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_member()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .user_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "user_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgMemberBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .user_id(
-            run.value::<::std::string::String>(Mode::Required, "user_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_member()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgMemberBody>(
+                    Mode::All,
+                    "body",
+                    "{\"role\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgMemberBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_org_member()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgMemberBody,
-                >(Mode::All, "body", "{\"role\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn remove_org_member() {
-    let mut run = Run::new("snyk", "remove_org_member", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "remove_org_member", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .remove_org_member()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .remove_org_member()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .user_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "user_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .user_id(
-            run.value::<::std::string::String>(Mode::Required, "user_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .remove_org_member()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .remove_org_member()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_org_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_org_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_org_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_org_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn set_org_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "set_org_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .set_org_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .set_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::SetOrgNotificationSettingsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::SetOrgNotificationSettingsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .set_org_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::SetOrgNotificationSettingsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"},\"project-imported\":{\"enabled\":true},\"test-limit\":{\"enabled\":true},\"weekly-report\":{\"enabled\":true}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .set_org_notification_settings()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::SetOrgNotificationSettingsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"},\"project-imported\":{\"enabled\":true},\"test-limit\":{\"enabled\":true},\"weekly-report\":{\"enabled\":true}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_project() {
-    let mut run = Run::new("snyk", "get_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_project() {
-    let mut run = Run::new("snyk", "update_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "update_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateProjectBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateProjectBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateProjectBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateProjectBody>(
                     Mode::All,
                     "body",
                     "{\"branch\":\"string\",\"owner\":{\"id\":\"string\"}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_project() {
-    let mut run = Run::new("snyk", "delete_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "delete_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn activate_project() {
-    let mut run = Run::new("snyk", "activate_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "activate_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .activate_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .activate_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .activate_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .activate_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_aggregated_issues() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_aggregated_issues",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_aggregated_issues()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_aggregated_issues()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::ListProjectAggregatedIssuesBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectAggregatedIssuesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_aggregated_issues()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectAggregatedIssuesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"filters\":{\"exploitMaturity\":[{}],\"ignored\":true,\"patched\":true,\"priority\":{\"score\":{\"max\":1.0,\"min\":1.0}},\"severities\":[{}],\"types\":[{}]},\"includeDescription\":true,\"includeIntroducedThrough\":true}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_project_aggregated_issues()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .project_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "project_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListProjectAggregatedIssuesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"exploitMaturity\":[{}],\"ignored\":true,\"patched\":true,\"priority\":{\"score\":{\"max\":1.0,\"min\":1.0}},\"severities\":[{}],\"types\":[{}]},\"includeDescription\":true,\"includeIntroducedThrough\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn set_project_attributes() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "set_project_attributes",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .set_project_attributes()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .set_project_attributes()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::SetProjectAttributesBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::SetProjectAttributesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .set_project_attributes()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::SetProjectAttributesBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .set_project_attributes()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::SetProjectAttributesBody>(
                     Mode::All,
                     "body",
                     "{\"criticality\":[{}],\"environment\":[{}],\"lifecycle\":[{}]}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn deactivate_project() {
-    let mut run = Run::new("snyk", "deactivate_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "deactivate_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .deactivate_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .deactivate_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .deactivate_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .deactivate_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_project_dep_graph() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_project_dep_graph",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_project_dep_graph()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_dep_graph()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_dep_graph()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_project_dep_graph()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_snapshots() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_snapshots",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_snapshots()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_snapshots()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ListProjectSnapshotsBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_snapshots()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .per_page(run.value::<f64>(Mode::All, "per_page", "1.0")?)
+                .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+                .body(run.value::<::apikit_snyk::types::ListProjectSnapshotsBody>(
+                    Mode::All,
+                    "body",
+                    "{\"filters\":{\"imageId\":\"string\"}}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectSnapshotsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_snapshots()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .per_page(run.value::<f64>(Mode::All, "per_page", "1.0"))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectSnapshotsBody,
-                >(Mode::All, "body", "{\"filters\":{\"imageId\":\"string\"}}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_snapshot_aggregated_issues() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_snapshot_aggregated_issues",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_snapshot_aggregated_issues()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_snapshot_aggregated_issues()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .snapshot_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "snapshot_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .snapshot_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "snapshot_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_snapshot_aggregated_issues()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .snapshot_id(
-            run.value::<::std::string::String>(Mode::All, "snapshot_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"filters\":{\"exploitMaturity\":[{}],\"ignored\":true,\"patched\":true,\"priority\":{\"score\":{\"max\":1.0,\"min\":1.0}},\"severities\":[{}],\"types\":[{}]},\"includeDescription\":true,\"includeIntroducedThrough\":true}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_project_snapshot_aggregated_issues()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .project_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "project_id", "\"string\"")?,
+            )
+            .snapshot_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "snapshot_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"exploitMaturity\":[{}],\"ignored\":true,\"patched\":true,\"priority\":{\"score\":{\"max\":1.0,\"min\":1.0}},\"severities\":[{}],\"types\":[{}]},\"includeDescription\":true,\"includeIntroducedThrough\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_snapshot_issue_paths() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_snapshot_issue_paths",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_snapshot_issue_paths()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_snapshot_issue_paths()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .snapshot_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "snapshot_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_snapshot_issue_paths()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .snapshot_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "snapshot_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .per_page(run.value::<f64>(Mode::All, "per_page", "100")?)
+                .page(run.value::<f64>(Mode::All, "page", "1")?)
+                .send(),
         )
-        .snapshot_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "snapshot_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_snapshot_issue_paths()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .snapshot_id(
-            run.value::<::std::string::String>(Mode::All, "snapshot_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .per_page(run.value::<f64>(Mode::All, "per_page", "100"))
-        .page(run.value::<f64>(Mode::All, "page", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_project_ignore() {
-    let mut run = Run::new("snyk", "get_project_ignore", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_project_ignore", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_project_ignore()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_ignore()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_ignore()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_project_ignore()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn replace_project_ignores() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "replace_project_ignores",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .replace_project_ignores()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .replace_project_ignores()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .replace_project_ignores()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .replace_project_ignores()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn add_project_ignore() {
-    let mut run = Run::new("snyk", "add_project_ignore", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "add_project_ignore", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .add_project_ignore()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddProjectIgnoreBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_project_ignore()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::AddProjectIgnoreBody>(
                     Mode::Required,
                     "body",
                     "{\"disregardIfFixable\":true,\"reasonType\":\"not-vulnerable\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .add_project_ignore()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddProjectIgnoreBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"disregardIfFixable\":true,\"expires\":\"string\",\"ignorePath\":\"string\",\"reason\":\"string\",\"reasonType\":\"not-vulnerable\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .add_project_ignore()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .project_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "project_id", "\"string\"")?,
+            )
+            .issue_id(
+                run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::AddProjectIgnoreBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"disregardIfFixable\":true,\"expires\":\"string\",\"ignorePath\":\"string\",\"reason\":\"string\",\"reasonType\":\"not-vulnerable\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_project_ignores() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "delete_project_ignores",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_project_ignores()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project_ignores()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project_ignores()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_project_ignores()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_ignores() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_ignores",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_ignores()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_ignores()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_ignores()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_ignores()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_jira_issue() {
-    let mut run = Run::new("snyk", "create_jira_issue", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "create_jira_issue", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_jira_issue()
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_jira_issue()
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::CreateJiraIssueBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateJiraIssueBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_jira_issue()
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateJiraIssueBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_jira_issue()
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::CreateJiraIssueBody>(
                     Mode::All,
                     "body",
                     "{\"fields\":{\"issuetype\":{},\"project\":{},\"summary\":\"string\"}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_issue_paths() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_issue_paths",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_issue_paths()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_issue_paths()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_issue_paths()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_id",
+                    "\"string\"",
+                )?)
+                .snapshot_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "snapshot_id",
+                    "\"latest\"",
+                )?)
+                .per_page(run.value::<f64>(Mode::All, "per_page", "100")?)
+                .page(run.value::<f64>(Mode::All, "page", "1")?)
+                .send(),
         )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::Required, "issue_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_issue_paths()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_id(
-            run.value::<::std::string::String>(Mode::All, "issue_id", "\"string\""),
-        )
-        .snapshot_id(
-            run.value::<::std::string::String>(Mode::All, "snapshot_id", "\"latest\""),
-        )
-        .per_page(run.value::<f64>(Mode::All, "per_page", "100"))
-        .page(run.value::<f64>(Mode::All, "page", "1"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_project_jira_issues() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_project_jira_issues",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_project_jira_issues()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_jira_issues()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_project_jira_issues()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_project_jira_issues()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn move_project() {
-    let mut run = Run::new("snyk", "move_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "move_project", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .move_project()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .move_project()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::MoveProjectBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .move_project()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::MoveProjectBody>(
+                    Mode::All,
+                    "body",
+                    "{\"targetOrgId\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::MoveProjectBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .move_project()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::MoveProjectBody,
-                >(Mode::All, "body", "{\"targetOrgId\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_project_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_project_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_project_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_project_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_project_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_project_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_project_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_project_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::UpdateProjectSettingsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateProjectSettingsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_project_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateProjectSettingsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"autoDepUpgradeEnabled\":true,\"autoDepUpgradeIgnoredDependencies\":[{}],\"autoDepUpgradeLimit\":1.0,\"autoDepUpgradeMinAge\":1.0,\"autoRemediationPrs\":{\"backlogPrsEnabled\":true,\"freshPrsEnabled\":true,\"usePatchRemediation\":true},\"pullRequestAssignment\":{\"assignees\":[{}],\"enabled\":true,\"type\":\"auto\"},\"pullRequestFailOnAnyVulns\":true,\"pullRequestFailOnlyForHighSeverity\":true,\"pullRequestTestEnabled\":true}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_project_settings()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .project_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "project_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::UpdateProjectSettingsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"autoDepUpgradeEnabled\":true,\"autoDepUpgradeIgnoredDependencies\":[{}],\"autoDepUpgradeLimit\":1.0,\"autoDepUpgradeMinAge\":1.0,\"autoRemediationPrs\":{\"backlogPrsEnabled\":true,\"freshPrsEnabled\":true,\"usePatchRemediation\":true},\"pullRequestAssignment\":{\"assignees\":[{}],\"enabled\":true,\"type\":\"auto\"},\"pullRequestFailOnAnyVulns\":true,\"pullRequestFailOnlyForHighSeverity\":true,\"pullRequestTestEnabled\":true}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_project_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "delete_project_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_project_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_project_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_project_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn add_project_tag() {
-    let mut run = Run::new("snyk", "add_project_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "add_project_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .add_project_tag()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_project_tag()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::AddProjectTagBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .add_project_tag()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::AddProjectTagBody>(
+                    Mode::All,
+                    "body",
+                    "{\"key\":\"string\",\"value\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddProjectTagBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .add_project_tag()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::AddProjectTagBody,
-                >(Mode::All, "body", "{\"key\":\"string\",\"value\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn remove_project_tag() {
-    let mut run = Run::new("snyk", "remove_project_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "remove_project_tag", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .remove_project_tag()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .remove_project_tag()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::RemoveProjectTagBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .remove_project_tag()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::RemoveProjectTagBody>(
+                    Mode::All,
+                    "body",
+                    "{\"key\":\"string\",\"value\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::RemoveProjectTagBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .remove_project_tag()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::RemoveProjectTagBody,
-                >(Mode::All, "body", "{\"key\":\"string\",\"value\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_projects() {
-    let mut run = Run::new("snyk", "list_projects", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_projects", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_projects()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_projects()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListProjectsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_projects()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ListProjectsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"attributes\":{\"criticality\":[{}],\"environment\":[{}],\"lifecycle\":[{}]},\"isMonitored\":true,\"name\":\"string\",\"origin\":\"string\",\"tags\":{\"includes\":[{}]},\"type\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_projects()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListProjectsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"attributes\":{\"criticality\":[{}],\"environment\":[{}],\"lifecycle\":[{}]},\"isMonitored\":true,\"name\":\"string\",\"origin\":\"string\",\"tags\":{\"includes\":[{}]},\"type\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_pending_provisions() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_pending_provisions",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_pending_provisions()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_pending_provisions()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_pending_provisions()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_pending_provisions()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn provision_user() {
-    let mut run = Run::new("snyk", "provision_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "provision_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .provision_user()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .provision_user()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::ProvisionUserBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"email\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ProvisionUserBody,
-                >(Mode::Required, "body", "{\"email\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .provision_user()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ProvisionUserBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .provision_user()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::ProvisionUserBody>(
                     Mode::All,
                     "body",
                     "{\"email\":\"string\",\"role\":\"string\",\"rolePublicId\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_pending_provision() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "delete_pending_provision",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_pending_provision()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_pending_provision()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_pending_provision()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_pending_provision()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_org_settings() {
-    let mut run = Run::new("snyk", "get_org_settings", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_org_settings", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_org_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_org_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_org_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_org_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_org_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_org_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgSettingsBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgSettingsBody,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_org_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::UpdateOrgSettingsBody>(
+                    Mode::All,
+                    "body",
+                    "{\"requestAccess\":{\"enabled\":true}}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_org_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateOrgSettingsBody,
-                >(Mode::All, "body", "{\"requestAccess\":{\"enabled\":true}}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_webhooks() {
-    let mut run = Run::new("snyk", "list_webhooks", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_webhooks", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_webhooks()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_webhooks()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_webhooks()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_webhooks()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_webhook() {
-    let mut run = Run::new("snyk", "create_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "create_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_webhook()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_webhook()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk::types::CreateWebhookBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateWebhookBody,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_webhook()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::CreateWebhookBody>(
+                    Mode::All,
+                    "body",
+                    "{\"secret\":\"string\",\"url\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_webhook()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::CreateWebhookBody,
-                >(Mode::All, "body", "{\"secret\":\"string\",\"url\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_webhook() {
-    let mut run = Run::new("snyk", "get_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_webhook()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_webhook()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .webhook_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "webhook_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_webhook()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_webhook()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .webhook_id(
-            run.value::<::std::string::String>(Mode::All, "webhook_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_webhook() {
-    let mut run = Run::new("snyk", "delete_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "delete_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_webhook()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_webhook()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .webhook_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "webhook_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_webhook()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_webhook()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .webhook_id(
-            run.value::<::std::string::String>(Mode::All, "webhook_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn ping_webhook() {
-    let mut run = Run::new("snyk", "ping_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "ping_webhook", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .ping_webhook()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .ping_webhook()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .webhook_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "webhook_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .ping_webhook()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .webhook_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "webhook_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .ping_webhook()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .webhook_id(
-            run.value::<::std::string::String>(Mode::All, "webhook_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_orgs() {
-    let mut run = Run::new("snyk", "list_orgs", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "list_orgs", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_orgs().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_orgs().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_orgs().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_orgs().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_issue_counts() {
-    let mut run = Run::new("snyk", "get_issue_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_issue_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_issue_counts()
-        .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetIssueCountsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_issue_counts()
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .group_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetIssueCountsGroupBy,
-                >(Mode::All, "group_by", "\"severity\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetIssueCountsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_issue_counts()
+                .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\"")?)
+                .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::GetIssueCountsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"fixable\":true,\"ignored\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_issue_counts()
+            .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+            .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+            .group_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetIssueCountsGroupBy,
+                    >(Mode::All, "group_by", "\"severity\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetIssueCountsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"fixable\":true,\"ignored\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_latest_issue_counts() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_latest_issue_counts",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_latest_issue_counts()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetLatestIssueCountsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_latest_issue_counts()
-        .group_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetLatestIssueCountsGroupBy,
-                >(Mode::All, "group_by", "\"severity\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetLatestIssueCountsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_latest_issue_counts()
+                .body(run.value::<::apikit_snyk::types::GetLatestIssueCountsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"fixable\":true,\"ignored\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_latest_issue_counts()
+            .group_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetLatestIssueCountsGroupBy,
+                    >(Mode::All, "group_by", "\"severity\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetLatestIssueCountsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"fixable\":true,\"ignored\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_project_counts() {
-    let mut run = Run::new("snyk", "get_project_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_project_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_project_counts()
-        .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetProjectCountsBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_counts()
+                .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\"")?)
+                .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::GetProjectCountsBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_project_counts()
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetProjectCountsBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_project_counts()
+                .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+                .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::GetProjectCountsBody>(
                     Mode::All,
                     "body",
                     "{\"filters\":{\"languages\":[{}],\"orgs\":{},\"projects\":{}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_latest_project_counts() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_latest_project_counts",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_latest_project_counts()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetLatestProjectCountsBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_latest_project_counts()
+                .body(
+                    run.value::<::apikit_snyk::types::GetLatestProjectCountsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_latest_project_counts()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetLatestProjectCountsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"filters\":{\"languages\":[{}],\"orgs\":{},\"projects\":{}}}",
-                ),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_latest_project_counts()
+                .body(
+                    run.value::<::apikit_snyk::types::GetLatestProjectCountsBody>(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"languages\":[{}],\"orgs\":{},\"projects\":{}}}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_test_counts() {
-    let mut run = Run::new("snyk", "get_test_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_test_counts", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_test_counts()
-        .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetTestCountsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_test_counts()
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .group_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetTestCountsGroupBy,
-                >(Mode::All, "group_by", "\"isPrivate\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::GetTestCountsBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_test_counts()
+                .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\"")?)
+                .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::GetTestCountsBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"isPrivate\":true,\"issuesPrevented\":true,\"orgs\":{},\"projects\":{}}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .get_test_counts()
+            .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+            .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+            .group_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetTestCountsGroupBy,
+                    >(Mode::All, "group_by", "\"isPrivate\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::GetTestCountsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"isPrivate\":true,\"issuesPrevented\":true,\"orgs\":{},\"projects\":{}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_reporting_issues() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_reporting_issues",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_reporting_issues()
-        .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListReportingIssuesBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_reporting_issues()
-        .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\""))
-        .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\""))
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .per_page(run.value::<f64>(Mode::All, "per_page", "1.0"))
-        .sort_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListReportingIssuesSortBy,
-                >(Mode::All, "sort_by", "\"severity\""),
-        )
-        .order(run.value::<::std::string::String>(Mode::All, "order", "\"string\""))
-        .group_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListReportingIssuesGroupBy,
-                >(Mode::All, "group_by", "\"issue\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListReportingIssuesBody,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_reporting_issues()
+                .from(run.value::<::std::string::String>(Mode::Required, "from", "\"string\"")?)
+                .to(run.value::<::std::string::String>(Mode::Required, "to", "\"string\"")?)
+                .body(run.value::<::apikit_snyk::types::ListReportingIssuesBody>(
+                    Mode::Required,
                     "body",
-                    "{\"filters\":{\"exploitMaturity\":[{}],\"fixable\":true,\"identifier\":\"string\",\"ignored\":true,\"isFixed\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"issues\":{},\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_reporting_issues()
+            .from(run.value::<::std::string::String>(Mode::All, "from", "\"string\"")?)
+            .to(run.value::<::std::string::String>(Mode::All, "to", "\"string\"")?)
+            .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+            .per_page(run.value::<f64>(Mode::All, "per_page", "1.0")?)
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListReportingIssuesSortBy,
+                    >(Mode::All, "sort_by", "\"severity\"")?,
+            )
+            .order(run.value::<::std::string::String>(Mode::All, "order", "\"string\"")?)
+            .group_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListReportingIssuesGroupBy,
+                    >(Mode::All, "group_by", "\"issue\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListReportingIssuesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"exploitMaturity\":[{}],\"fixable\":true,\"identifier\":\"string\",\"ignored\":true,\"isFixed\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"issues\":{},\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_latest_reporting_issues() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "list_latest_reporting_issues",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_latest_reporting_issues()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListLatestReportingIssuesBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_latest_reporting_issues()
+                .body(
+                    run.value::<::apikit_snyk::types::ListLatestReportingIssuesBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_latest_reporting_issues()
-        .page(run.value::<f64>(Mode::All, "page", "1.0"))
-        .per_page(run.value::<f64>(Mode::All, "per_page", "1.0"))
-        .sort_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListLatestReportingIssuesSortBy,
-                >(Mode::All, "sort_by", "\"severity\""),
-        )
-        .order(run.value::<::std::string::String>(Mode::All, "order", "\"string\""))
-        .group_by(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListLatestReportingIssuesGroupBy,
-                >(Mode::All, "group_by", "\"issue\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::ListLatestReportingIssuesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"filters\":{\"exploitMaturity\":[{}],\"fixable\":true,\"identifier\":\"string\",\"ignored\":true,\"isFixed\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"issues\":{},\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .list_latest_reporting_issues()
+            .page(run.value::<f64>(Mode::All, "page", "1.0")?)
+            .per_page(run.value::<f64>(Mode::All, "per_page", "1.0")?)
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListLatestReportingIssuesSortBy,
+                    >(Mode::All, "sort_by", "\"severity\"")?,
+            )
+            .order(run.value::<::std::string::String>(Mode::All, "order", "\"string\"")?)
+            .group_by(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListLatestReportingIssuesGroupBy,
+                    >(Mode::All, "group_by", "\"issue\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::ListLatestReportingIssuesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"filters\":{\"exploitMaturity\":[{}],\"fixable\":true,\"identifier\":\"string\",\"ignored\":true,\"isFixed\":true,\"isPatchable\":true,\"isPinnable\":true,\"isUpgradable\":true,\"issues\":{},\"languages\":[{}],\"orgs\":{},\"patched\":true,\"priorityScore\":{\"max\":1.0,\"min\":1.0},\"projects\":{},\"severity\":[{}],\"types\":[{}]}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_composer_files() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "test_composer_files",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_composer_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestComposerFilesBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_composer_files()
+                .body(run.value::<::apikit_snyk::types::TestComposerFilesBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"additional\":[{}],\"target\":{}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_composer_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestComposerFilesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_composer_files()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestComposerFilesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_dep_graph() {
-    let mut run = Run::new("snyk", "test_dep_graph", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_dep_graph", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_dep_graph()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestDepGraphBody,
-                >(
-                    Mode::Required,
-                    "body",
-                    "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\"},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_dep_graph()
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestDepGraphBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\",\"repositories\":[{}]},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_dep_graph()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestDepGraphBody,
+                    >(
+                        Mode::Required,
+                        "body",
+                        "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\"},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_dep_graph()
+            .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestDepGraphBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"depGraph\":{\"graph\":{\"nodes\":[{}],\"rootNodeId\":\"string\"},\"pkgManager\":{\"name\":\"string\",\"repositories\":[{}]},\"pkgs\":[{}],\"schemaVersion\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_golangdep_files() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "test_golangdep_files",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_golangdep_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGolangdepFilesBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_golangdep_files()
+                .body(run.value::<::apikit_snyk::types::TestGolangdepFilesBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"additional\":[{}],\"target\":{}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_golangdep_files()
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGolangdepFilesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_golangdep_files()
+            .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestGolangdepFilesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_govendor_file() {
-    let mut run = Run::new("snyk", "test_govendor_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_govendor_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_govendor_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGovendorFileBody,
-                >(Mode::Required, "body", "{\"files\":{\"target\":{}}}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_govendor_file()
+                .body(run.value::<::apikit_snyk::types::TestGovendorFileBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"files\":{\"target\":{}}}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_govendor_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGovendorFileBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_govendor_file()
+                .body(run.value::<::apikit_snyk::types::TestGovendorFileBody>(
                     Mode::All,
                     "body",
                     "{\"encoding\":\"base64\",\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_gradle_file() {
-    let mut run = Run::new("snyk", "test_gradle_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_gradle_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_gradle_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGradleFileBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_gradle_file()
+                .body(run.value::<::apikit_snyk::types::TestGradleFileBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_gradle_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestGradleFileBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_gradle_file()
+                .body(run.value::<::apikit_snyk::types::TestGradleFileBody>(
                     Mode::All,
                     "body",
                     "{\"encoding\":\"base64\",\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_gradle_package() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "test_gradle_package",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_gradle_package()
-        .group(run.value::<::std::string::String>(Mode::Required, "group", "\"string\""))
-        .name(run.value::<::std::string::String>(Mode::Required, "name", "\"string\""))
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_gradle_package()
+                .group(run.value::<::std::string::String>(Mode::Required, "group", "\"string\"")?)
+                .name(run.value::<::std::string::String>(Mode::Required, "name", "\"string\"")?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_gradle_package()
-        .group(run.value::<::std::string::String>(Mode::All, "group", "\"string\""))
-        .name(run.value::<::std::string::String>(Mode::All, "name", "\"string\""))
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .repository(
-            run.value::<::std::string::String>(Mode::All, "repository", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_gradle_package()
+                .group(run.value::<::std::string::String>(Mode::All, "group", "\"string\"")?)
+                .name(run.value::<::std::string::String>(Mode::All, "name", "\"string\"")?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .repository(run.value::<::std::string::String>(
+                    Mode::All,
+                    "repository",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_maven_file() {
-    let mut run = Run::new("snyk", "test_maven_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_maven_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_maven_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestMavenFileBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_maven_file()
+                .body(run.value::<::apikit_snyk::types::TestMavenFileBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_maven_file()
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .repository(
-            run.value::<::std::string::String>(Mode::All, "repository", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestMavenFileBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_maven_file()
+            .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+            .repository(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "repository", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestMavenFileBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_maven_package() {
-    let mut run = Run::new("snyk", "test_maven_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_maven_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_maven_package()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_maven_package()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .artifact_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "artifact_id",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .artifact_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "artifact_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_maven_package()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .artifact_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "artifact_id",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .repository(run.value::<::std::string::String>(
+                    Mode::All,
+                    "repository",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_maven_package()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
-        )
-        .artifact_id(
-            run.value::<::std::string::String>(Mode::All, "artifact_id", "\"string\""),
-        )
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .repository(
-            run.value::<::std::string::String>(Mode::All, "repository", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_npm_files() {
-    let mut run = Run::new("snyk", "test_npm_files", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_npm_files", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_npm_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestNpmFilesBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_npm_files()
+                .body(run.value::<::apikit_snyk::types::TestNpmFilesBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_npm_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestNpmFilesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_npm_files()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestNpmFilesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"encoding\":\"base64\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_npm_package() {
-    let mut run = Run::new("snyk", "test_npm_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_npm_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_npm_package()
-        .package_name(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "package_name", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_npm_package()
+                .package_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "package_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_npm_package()
+                .package_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "package_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_npm_package()
-        .package_name(
-            run.value::<::std::string::String>(Mode::All, "package_name", "\"string\""),
-        )
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_pip_file() {
-    let mut run = Run::new("snyk", "test_pip_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_pip_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_pip_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestPipFileBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_pip_file()
+                .body(run.value::<::apikit_snyk::types::TestPipFileBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_pip_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestPipFileBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_pip_file()
+                .body(run.value::<::apikit_snyk::types::TestPipFileBody>(
                     Mode::All,
                     "body",
                     "{\"encoding\":\"base64\",\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_pip_package() {
-    let mut run = Run::new("snyk", "test_pip_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_pip_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_pip_package()
-        .package_name(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "package_name", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_pip_package()
+                .package_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "package_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_pip_package()
+                .package_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "package_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_pip_package()
-        .package_name(
-            run.value::<::std::string::String>(Mode::All, "package_name", "\"string\""),
-        )
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_rubygems_file() {
-    let mut run = Run::new("snyk", "test_rubygems_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_rubygems_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_rubygems_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestRubygemsFileBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_rubygems_file()
+                .body(run.value::<::apikit_snyk::types::TestRubygemsFileBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_rubygems_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestRubygemsFileBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_rubygems_file()
+                .body(run.value::<::apikit_snyk::types::TestRubygemsFileBody>(
                     Mode::All,
                     "body",
                     "{\"encoding\":\"base64\",\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_rubygems_package() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "test_rubygems_package",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_rubygems_package()
-        .gem_name(
-            run.value::<::std::string::String>(Mode::Required, "gem_name", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_rubygems_package()
+                .gem_name(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "gem_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_rubygems_package()
+                .gem_name(run.value::<::std::string::String>(
+                    Mode::All,
+                    "gem_name",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_rubygems_package()
-        .gem_name(
-            run.value::<::std::string::String>(Mode::All, "gem_name", "\"string\""),
-        )
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_sbt_file() {
-    let mut run = Run::new("snyk", "test_sbt_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_sbt_file", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_sbt_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestSbtFileBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_sbt_file()
+                .body(run.value::<::apikit_snyk::types::TestSbtFileBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_sbt_file()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestSbtFileBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_sbt_file()
+                .body(run.value::<::apikit_snyk::types::TestSbtFileBody>(
                     Mode::All,
                     "body",
                     "{\"encoding\":\"base64\",\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_sbt_package() {
-    let mut run = Run::new("snyk", "test_sbt_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_sbt_package", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_sbt_package()
-        .group_id(
-            run.value::<::std::string::String>(Mode::Required, "group_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_sbt_package()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .artifact_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "artifact_id",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "version",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .artifact_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "artifact_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_sbt_package()
+                .group_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "group_id",
+                    "\"string\"",
+                )?)
+                .artifact_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "artifact_id",
+                    "\"string\"",
+                )?)
+                .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\"")?)
+                .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\"")?)
+                .repository(run.value::<::std::string::String>(
+                    Mode::All,
+                    "repository",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .version(
-            run.value::<::std::string::String>(Mode::Required, "version", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_sbt_package()
-        .group_id(
-            run.value::<::std::string::String>(Mode::All, "group_id", "\"string\""),
-        )
-        .artifact_id(
-            run.value::<::std::string::String>(Mode::All, "artifact_id", "\"string\""),
-        )
-        .version(run.value::<::std::string::String>(Mode::All, "version", "\"string\""))
-        .org(run.value::<::std::string::String>(Mode::All, "org", "\"string\""))
-        .repository(
-            run.value::<::std::string::String>(Mode::All, "repository", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn test_yarn_files() {
-    let mut run = Run::new("snyk", "test_yarn_files", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "test_yarn_files", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .test_yarn_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestYarnFilesBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .test_yarn_files()
+                .body(run.value::<::apikit_snyk::types::TestYarnFilesBody>(
                     Mode::Required,
                     "body",
                     "{\"files\":{\"target\":{\"contents\":\"string\"}}}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .test_yarn_files()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::TestYarnFilesBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"encoding\":\"plain\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .test_yarn_files()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::TestYarnFilesBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"encoding\":\"plain\",\"files\":{\"additional\":[{}],\"target\":{\"contents\":\"string\"}}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_my_user() {
-    let mut run = Run::new("snyk", "get_my_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_my_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.get_my_user().send().await;
-    run.check(Mode::Required, result);
-    let result = client.get_my_user().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.get_my_user().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.get_my_user().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_my_org_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_my_org_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_my_org_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_my_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_my_org_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_my_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_my_org_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_my_org_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_my_org_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_my_org_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_my_org_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"},\"project-imported\":{\"enabled\":true},\"test-limit\":{\"enabled\":true},\"weekly-report\":{\"enabled\":true}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_my_org_notification_settings()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"},\"project-imported\":{\"enabled\":true},\"test-limit\":{\"enabled\":true},\"weekly-report\":{\"enabled\":true}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_my_project_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "get_my_project_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_my_project_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_my_project_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_my_project_notification_settings()
+                .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_my_project_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_my_project_notification_settings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk",
         "update_my_project_notification_settings",
         "APIKIT_CONTRACT_SNYK_OPENAPI",
     );
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_my_project_notification_settings()
-        .org_id(
-            run.value::<::std::string::String>(Mode::Required, "org_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_my_project_notification_settings()
+                .org_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "org_id",
+                    "\"string\"",
+                )?)
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk::types::UpdateMyProjectNotificationSettingsBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateMyProjectNotificationSettingsBody,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_my_project_notification_settings()
-        .org_id(run.value::<::std::string::String>(Mode::All, "org_id", "\"string\""))
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk::types::UpdateMyProjectNotificationSettingsBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"}}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_my_project_notification_settings()
+            .org_id(
+                run.value::<::std::string::String>(Mode::All, "org_id", "\"string\"")?,
+            )
+            .project_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "project_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk::types::UpdateMyProjectNotificationSettingsBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"new-issues-remediations\":{\"enabled\":true,\"issueSeverity\":\"all\",\"issueType\":\"all\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn get_user() {
-    let mut run = Run::new("snyk", "get_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
+    let run = Run::new("snyk", "get_user", "APIKIT_CONTRACT_SNYK_OPENAPI");
     let client = apikit_snyk::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .get_user()
-        .user_id(
-            run.value::<::std::string::String>(Mode::Required, "user_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_user()
+                .user_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "user_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .get_user()
-        .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .get_user()
+                .user_id(run.value::<::std::string::String>(Mode::All, "user_id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }

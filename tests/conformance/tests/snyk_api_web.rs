@@ -2,6279 +2,6597 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 0fbf16f13df4a3f00de285ac1823e7984a3a635fc7583123a3ce701735198abc  specs/snyk-api-web/openapi.yaml
 // sha256 80d12ad9ddb5ea7bf52443742fa488d08b0ab1f8dc8681c67e0b135ddb8ff559  specs/snyk-api-web/provider.toml
+/*! Conformance tests of `apikit-snyk-api-web`: every operation against Prism serving its spec
+(run by `cargo xtask contract`; see tests/conformance/README.md).*/
+#![allow(
+    clippy::redundant_closure_call,
+    reason = "generated: a closure gives each call its own early return for `?`"
+)]
 use apikit_conformance::{KEY, Mode, Run};
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_account().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_account().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_account().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_account().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_credits_usage() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_credits_usage",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_credits_usage().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_credits_usage()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_credits_usage().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_credits_usage()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .target(run.value::<::std::string::String>(Mode::All, "target", "\"string\"")?)
+                .target_label(run.value::<::std::string::String>(
+                    Mode::All,
+                    "target_label",
+                    "\"string\"",
+                )?)
+                .start_dt(run.value::<::std::string::String>(
+                    Mode::All,
+                    "start_dt",
+                    "\"string\"",
+                )?)
+                .end_dt(run.value::<::std::string::String>(Mode::All, "end_dt", "\"string\"")?)
+                .operation(run.value::<::std::string::String>(
+                    Mode::All,
+                    "operation",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .target(run.value::<::std::string::String>(Mode::All, "target", "\"string\""))
-        .target_label(
-            run.value::<::std::string::String>(Mode::All, "target_label", "\"string\""),
-        )
-        .start_dt(
-            run.value::<::std::string::String>(Mode::All, "start_dt", "\"string\""),
-        )
-        .end_dt(run.value::<::std::string::String>(Mode::All, "end_dt", "\"string\""))
-        .operation(
-            run.value::<::std::string::String>(Mode::All, "operation", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn obtain_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "obtain_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .obtain_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Login,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .obtain_token()
+                .body(run.value::<::apikit_snyk_api_web::types::Login>(
                     Mode::Required,
                     "body",
                     "{\"password\":\"string\",\"username\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .obtain_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Login,
-                >(Mode::All, "body", "{\"password\":\"string\",\"username\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .obtain_token()
+                .body(run.value::<::apikit_snyk_api_web::types::Login>(
+                    Mode::All,
+                    "body",
+                    "{\"password\":\"string\",\"username\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn refresh_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "refresh_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .refresh_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RefreshTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .refresh_token()
+                .body(run.value::<::apikit_snyk_api_web::types::RefreshTokenBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .refresh_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RefreshTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .refresh_token()
+                .body(run.value::<::apikit_snyk_api_web::types::RefreshTokenBody>(
+                    Mode::All,
+                    "body",
+                    "{\"token\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn revoke_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "revoke_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .revoke_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RevokeTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .revoke_token()
+                .body(run.value::<::apikit_snyk_api_web::types::RevokeTokenBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .revoke_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RevokeTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .revoke_token()
+                .body(run.value::<::apikit_snyk_api_web::types::RevokeTokenBody>(
+                    Mode::All,
+                    "body",
+                    "{\"token\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn verify_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "verify_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .verify_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_token()
+                .body(run.value::<::apikit_snyk_api_web::types::VerifyTokenBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .verify_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_token()
+                .body(run.value::<::apikit_snyk_api_web::types::VerifyTokenBody>(
+                    Mode::All,
+                    "body",
+                    "{\"token\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_billing() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_billing",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_billing().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_billing().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_billing().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_billing().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_billing() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_billing",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_billing()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Billing,
-                >(
-                    Mode::Required,
-                    "body",
-                    "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_billing()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Billing,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"other\":\"string\",\"reg_number\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_billing()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Billing,
+                    >(
+                        Mode::Required,
+                        "body",
+                        "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_billing()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Billing,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"other\":\"string\",\"reg_number\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_billing() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_billing",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_billing()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Billing,
-                >(
-                    Mode::Required,
-                    "body",
-                    "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_billing()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Billing,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"other\":\"string\",\"reg_number\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_billing()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Billing,
+                    >(
+                        Mode::Required,
+                        "body",
+                        "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_billing()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Billing,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"address\":\"string\",\"city\":\"string\",\"country\":\"string\",\"email\":\"string\",\"first_name\":\"string\",\"last_name\":\"string\",\"other\":\"string\",\"reg_number\":\"string\",\"vat_number\":\"string\",\"zip\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn check_billing_action() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "check_billing_action",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .check_billing_action()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::Required, "body", "[\"string\"]"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .check_billing_action()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::Required,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .check_billing_action()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::All, "body", "[\"string\"]"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .check_billing_action()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::All,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn estimate_subscription() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "estimate_subscription",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .estimate_subscription()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Subscription,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .estimate_subscription()
+                .body(run.value::<::apikit_snyk_api_web::types::Subscription>(
+                    Mode::Required,
+                    "body",
+                    "{\"coupon_ids\":[\"string\"]}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .estimate_subscription()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Subscription,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .estimate_subscription()
+                .body(run.value::<::apikit_snyk_api_web::types::Subscription>(
                     Mode::All,
                     "body",
                     "{\"coupon_ids\":[\"string\"],\"target_ids\":[\"string\"]}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_subscription() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_subscription",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_subscription()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Subscription,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_subscription()
+                .body(run.value::<::apikit_snyk_api_web::types::Subscription>(
+                    Mode::Required,
+                    "body",
+                    "{\"coupon_ids\":[\"string\"]}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_subscription()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Subscription,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_subscription()
+                .body(run.value::<::apikit_snyk_api_web::types::Subscription>(
                     Mode::All,
                     "body",
                     "{\"coupon_ids\":[\"string\"],\"target_ids\":[\"string\"]}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn check_reset_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "check_reset_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .check_reset_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CheckResetTokenBody,
-                >(Mode::Required, "body", "{\"token\":\"string\"}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .check_reset_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::CheckResetTokenBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"token\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .check_reset_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CheckResetTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .check_reset_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::CheckResetTokenBody>(
+                        Mode::All,
+                        "body",
+                        "{\"token\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn enterprise_obtain_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "enterprise_obtain_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .enterprise_obtain_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Login,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_obtain_token()
+                .body(run.value::<::apikit_snyk_api_web::types::Login>(
                     Mode::Required,
                     "body",
                     "{\"password\":\"string\",\"username\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .enterprise_obtain_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Login,
-                >(Mode::All, "body", "{\"password\":\"string\",\"username\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_obtain_token()
+                .body(run.value::<::apikit_snyk_api_web::types::Login>(
+                    Mode::All,
+                    "body",
+                    "{\"password\":\"string\",\"username\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn enterprise_refresh_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "enterprise_refresh_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .enterprise_refresh_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_refresh_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .enterprise_refresh_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_refresh_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody>(
+                        Mode::All,
+                        "body",
+                        "{\"token\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn enterprise_revoke_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "enterprise_revoke_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .enterprise_revoke_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_revoke_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .enterprise_revoke_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_revoke_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody>(
+                        Mode::All,
+                        "body",
+                        "{\"token\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn enterprise_verify_token() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "enterprise_verify_token",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .enterprise_verify_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_verify_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody>(
+                        Mode::Required,
+                        "body",
+                        "{}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .enterprise_verify_token()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody,
-                >(Mode::All, "body", "{\"token\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .enterprise_verify_token()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody>(
+                        Mode::All,
+                        "body",
+                        "{\"token\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_account_events() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_account_events",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_account_events().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_account_events()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_account_events().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_account_events()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_event() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_event",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_account_event()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_event()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_account_event()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_event()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_findings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_findings",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_findings().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_findings()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_findings().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_findings()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_finding() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_finding",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_account_finding()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_finding()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_account_finding()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_finding()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_frameworks() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_frameworks",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_frameworks().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_frameworks()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_frameworks().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_frameworks()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_framework() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_framework",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_framework()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_framework()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_framework()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_framework()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_account_integrations() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_account_integrations",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_account_integrations().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_account_integrations().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_account_integrations().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_account_integrations().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_cloud_projects() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_cloud_projects",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_jira_cloud_projects().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_jira_cloud_projects().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_jira_cloud_projects().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_jira_cloud_projects().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_cloud_issue_types() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_cloud_issue_types",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_cloud_issue_types()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_types()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_cloud_issue_types()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_types()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_cloud_issue_priorities() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_cloud_issue_priorities",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_cloud_issue_priorities()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_priorities()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_type_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "issue_type_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_priorities()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_cloud_issue_priorities()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_type_id(
-            run.value::<::std::string::String>(Mode::All, "issue_type_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_cloud_issue_statuses() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_cloud_issue_statuses",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_cloud_issue_statuses()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_statuses()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_type_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "issue_type_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_cloud_issue_statuses()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_cloud_issue_statuses()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_type_id(
-            run.value::<::std::string::String>(Mode::All, "issue_type_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_server_projects() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_server_projects",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_jira_server_projects().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_jira_server_projects().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_jira_server_projects().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_jira_server_projects().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_server_issue_types() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_server_issue_types",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_server_issue_types()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_types()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_server_issue_types()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_types()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_server_issue_priorities() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_server_issue_priorities",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_server_issue_priorities()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_priorities()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_type_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "issue_type_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_priorities()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_server_issue_priorities()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_type_id(
-            run.value::<::std::string::String>(Mode::All, "issue_type_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_jira_server_issue_statuses() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_jira_server_issue_statuses",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_jira_server_issue_statuses()
-        .project_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "project_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_statuses()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::Required,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .issue_type_id(
-            run
-                .value::<
-                    ::std::string::String,
-                >(Mode::Required, "issue_type_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_jira_server_issue_statuses()
+                .project_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "project_id",
+                    "\"string\"",
+                )?)
+                .issue_type_id(run.value::<::std::string::String>(
+                    Mode::All,
+                    "issue_type_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_jira_server_issue_statuses()
-        .project_id(
-            run.value::<::std::string::String>(Mode::All, "project_id", "\"string\""),
-        )
-        .issue_type_id(
-            run.value::<::std::string::String>(Mode::All, "issue_type_id", "\"string\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_account_keys() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_account_keys",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_account_keys().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_account_keys()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_account_keys().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_account_keys()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_account_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_account_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_account_key()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ApiKey,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_account_key()
+                .body(run.value::<::apikit_snyk_api_web::types::ApiKey>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_account_key()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ApiKey,
-                >(Mode::All, "body", "{\"name\":\"\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_account_key()
+                .body(run.value::<::apikit_snyk_api_web::types::ApiKey>(
+                    Mode::All,
+                    "body",
+                    "{\"name\":\"\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_account_key()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_key()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_account_key()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_key()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_account_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_account_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_account_key()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_account_key()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_account_key()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_account_key()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_labels() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_labels",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_labels().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_labels()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_labels().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_labels()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_label() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_label",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_label()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::Required, "body", "{}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_label()
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_label()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::All, "body", "{\"name\":\"\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_label()
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::All,
+                    "body",
+                    "{\"name\":\"\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_label() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_label",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_label()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_label()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_label() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_label",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_label()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::All,
+                    "body",
+                    "{\"name\":\"\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_label()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::All, "body", "{\"name\":\"\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_label() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_label",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_label()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_label()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_label() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_label",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_label()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_label()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::Label>(
+                    Mode::All,
+                    "body",
+                    "{\"name\":\"\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_label()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Label,
-                >(Mode::All, "body", "{\"name\":\"\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_plans() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_plans",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_plans().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_plans().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_plans().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_plans().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_profile() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_profile",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_profile().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_profile()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.retrieve_profile().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_profile()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn change_password() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "change_password",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .change_password()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ChangePasswordBody,
-                >(
-                    Mode::Required,
-                    "body",
-                    "{\"confpassword\":\"string\",\"current_password\":\"string\",\"password\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .change_password()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ChangePasswordBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"confpassword\":\"string\",\"current_password\":\"string\",\"password\":\"string\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| {
+        Some(
+        client
+            .change_password()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::ChangePasswordBody,
+                    >(
+                        Mode::Required,
+                        "body",
+                        "{\"confpassword\":\"string\",\"current_password\":\"string\",\"password\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .change_password()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::ChangePasswordBody,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"confpassword\":\"string\",\"current_password\":\"string\",\"password\":\"string\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn request_password_reset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "request_password_reset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .request_password_reset()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RequestPasswordResetBody,
-                >(Mode::Required, "body", "{\"email\":\"string\"}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .request_password_reset()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::RequestPasswordResetBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"email\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .request_password_reset()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::RequestPasswordResetBody,
-                >(Mode::All, "body", "{\"email\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .request_password_reset()
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::RequestPasswordResetBody>(
+                        Mode::All,
+                        "body",
+                        "{\"email\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_scans() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_scans",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_scans().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_scans()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_scans().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_scans()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn set_password() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "set_password",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .set_password()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::SetPasswordBody,
-                >(
+    if let Some(call) = (|| {
+        Some(
+            client
+                .set_password()
+                .body(run.value::<::apikit_snyk_api_web::types::SetPasswordBody>(
                     Mode::Required,
                     "body",
                     "{\"confpassword\":\"string\",\"password\":\"string\",\"token\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .set_password()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::SetPasswordBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .set_password()
+                .body(run.value::<::apikit_snyk_api_web::types::SetPasswordBody>(
                     Mode::All,
                     "body",
                     "{\"confpassword\":\"string\",\"password\":\"string\",\"token\":\"string\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_actions() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_actions",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_actions()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::Required, "body", "[\"string\"]"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_actions()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::Required,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_actions()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::All, "body", "[\"string\"]"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_actions()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::All,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_targets() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_targets",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_targets().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_targets()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_targets().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_targets()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_target() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_target",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_target()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_target()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_target()
+                .body(run.value::<::apikit_snyk_api_web::types::Target>(
+                    Mode::Required,
                     "body",
-                    "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_target()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Target,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn activate_targets() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "activate_targets",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .activate_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::Required, "body", "[\"string\"]"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .activate_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::Required,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .activate_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::All, "body", "[\"string\"]"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .activate_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::All,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_average_fix_time() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_average_fix_time",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_account_average_fix_time().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_account_average_fix_time().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_account_average_fix_time().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_account_average_fix_time().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_needs_attention_pie() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_needs_attention_pie",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_needs_attention_pie().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_needs_attention_pie().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_needs_attention_pie().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_needs_attention_pie().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_needs_attention_top() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_needs_attention_top",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_needs_attention_top().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_needs_attention_top().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_needs_attention_top().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_needs_attention_top().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_risk_trend() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_risk_trend",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_account_risk_trend().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_account_risk_trend().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_account_risk_trend().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_account_risk_trend().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_all_target_scans() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_all_target_scans",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_all_target_scans().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_all_target_scans()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_all_target_scans().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_all_target_scans()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .started(run.value::<::std::vec::Vec<::chrono::naive::NaiveDate>>(
+                    Mode::All,
+                    "started",
+                    "[\"2024-01-01\"]",
+                )?)
+                .status(run.value::<::apikit_snyk_api_web::types::ScanStatus>(
+                    Mode::All,
+                    "status",
+                    "\"queued\"",
+                )?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .started(
-            run
-                .value::<
-                    ::std::vec::Vec<::chrono::naive::NaiveDate>,
-                >(Mode::All, "started", "[\"2024-01-01\"]"),
-        )
-        .status(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ScanStatus,
-                >(Mode::All, "status", "\"queued\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_all_scheduled_scans_expanded() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_all_scheduled_scans_expanded",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_all_scheduled_scans_expanded().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_all_scheduled_scans_expanded()
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_all_scheduled_scans_expanded().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_all_scheduled_scans_expanded()
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_severity_trend() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_severity_trend",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.retrieve_account_severity_trend().send().await;
-    run.check(Mode::Required, result);
-    let result = client.retrieve_account_severity_trend().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.retrieve_account_severity_trend().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.retrieve_account_severity_trend().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_account_top_vulns() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_account_top_vulns",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_account_top_vulns().send().await;
-    run.check(Mode::Required, result);
-    let result = client.list_account_top_vulns().send().await;
-    run.check(Mode::All, result);
+    if let Some(call) = (|| Some(client.list_account_top_vulns().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| Some(client.list_account_top_vulns().send()))() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn archive_targets() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "archive_targets",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .archive_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::Required, "body", "[\"string\"]"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .archive_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::Required,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .archive_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::All, "body", "[\"string\"]"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .archive_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::All,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_archived_targets() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_archived_targets",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_archived_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::Required, "body", "[\"string\"]"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_archived_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::Required,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_archived_targets()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::TargetIds,
-                >(Mode::All, "body", "[\"string\"]"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_archived_targets()
+                .body(run.value::<::apikit_snyk_api_web::types::TargetIds>(
+                    Mode::All,
+                    "body",
+                    "[\"string\"]",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Target>(
+                    Mode::Required,
                     "body",
-                    "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target()
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Target,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_target() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_target",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_target()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_target()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Target,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Target>(
+                    Mode::Required,
                     "body",
-                    "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target()
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Target,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"connected_target\":\"string\",\"environment\":\"testing\",\"labels\":[\"string\"],\"name\":\"\",\"report_type\":\"default\",\"scan_profile\":\"normal\",\"site\":{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]},\"type\":\"single\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_assets() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_assets",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_assets()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_assets()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_assets()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_assets()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Asset>(
+                    Mode::Required,
                     "body",
-                    "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_target_asset()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Asset,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Asset>(
+                    Mode::Required,
                     "body",
-                    "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_asset()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Asset,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Asset,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Asset>(
+                    Mode::Required,
                     "body",
-                    "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_asset()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Asset,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"host\":\"string\",\"include\":true,\"name\":\"\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn verify_target_asset() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "verify_target_asset",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .verify_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::VerifyTargetAssetBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"type\":\"dns\"}",
+                    )?,
+                )
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_target_asset()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::VerifyTargetAssetBody>(
+                        Mode::All,
+                        "body",
+                        "{\"type\":\"dns\"}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTargetAssetBody,
-                >(Mode::Required, "body", "{\"type\":\"dns\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .verify_target_asset()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTargetAssetBody,
-                >(Mode::All, "body", "{\"type\":\"dns\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_average_fix_time() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_average_fix_time",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_average_fix_time()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_average_fix_time()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_average_fix_time()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_average_fix_time()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_events() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_events",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_events()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_events()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_events()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_events()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_event() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_event",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_event()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_event()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_event()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_event()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_findings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_findings",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_findings()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_findings()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .scan(run.value::<::std::vec::Vec<::std::string::String>>(
+                    Mode::All,
+                    "scan",
+                    "[\"string\"]",
+                )?)
+                .severity(run.value::<::apikit_snyk_api_web::types::FindingSeverity>(
+                    Mode::All,
+                    "severity",
+                    "1",
+                )?)
+                .state(run.value::<::apikit_snyk_api_web::types::FindingState>(
+                    Mode::All,
+                    "state",
+                    "\"notfixed\"",
+                )?)
+                .assignee(run.value::<::std::vec::Vec<::std::string::String>>(
+                    Mode::All,
+                    "assignee",
+                    "[\"string\"]",
+                )?)
+                .label(run.value::<::std::vec::Vec<::std::string::String>>(
+                    Mode::All,
+                    "label",
+                    "[\"string\"]",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .scan(
-            run
-                .value::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(Mode::All, "scan", "[\"string\"]"),
-        )
-        .severity(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingSeverity,
-                >(Mode::All, "severity", "1"),
-        )
-        .state(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingState,
-                >(Mode::All, "state", "\"notfixed\""),
-        )
-        .assignee(
-            run
-                .value::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(Mode::All, "assignee", "[\"string\"]"),
-        )
-        .label(
-            run
-                .value::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(Mode::All, "label", "[\"string\"]"),
-        )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_findings_report() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_findings_report",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_findings_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_findings_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::FindingBulkIds>(
+                    Mode::Required,
+                    "body",
+                    "{\"ids\":[\"string\"]}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkIds,
-                >(Mode::Required, "body", "{\"ids\":[\"string\"]}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_findings_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::FindingBulkIds>(
+                    Mode::All,
+                    "body",
+                    "{\"ids\":[\"string\"]}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_findings_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkIds,
-                >(Mode::All, "body", "{\"ids\":[\"string\"]}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn bulk_retest_findings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "bulk_retest_findings",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .bulk_retest_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .bulk_retest_findings()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::FindingBulkRetest>(
+                        Mode::Required,
+                        "body",
+                        "{\"ids\":[\"string\"]}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkRetest,
-                >(Mode::Required, "body", "{\"ids\":[\"string\"]}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .bulk_retest_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkRetest,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .bulk_retest_findings()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
                     Mode::All,
-                    "body",
-                    "{\"ids\":[\"string\"],\"scan_profile\":\"normal\"}",
-                ),
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::FindingBulkRetest>(
+                        Mode::All,
+                        "body",
+                        "{\"ids\":[\"string\"],\"scan_profile\":\"normal\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn bulk_update_findings() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "bulk_update_findings",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .bulk_update_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .bulk_update_findings()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::FindingBulkUpdate>(
+                        Mode::Required,
+                        "body",
+                        "{\"ids\":[\"string\"]}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkUpdate,
-                >(Mode::Required, "body", "{\"ids\":[\"string\"]}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .bulk_update_findings()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingBulkUpdate,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"ids\":[\"string\"],\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .bulk_update_findings()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::FindingBulkUpdate,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"ids\":[\"string\"],\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_findings_report() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_findings_report",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_findings_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_findings_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .token(run.value::<::std::string::String>(Mode::Required, "token", "\"string\"")?)
+                .send(),
         )
-        .token(run.value::<::std::string::String>(Mode::Required, "token", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_findings_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_findings_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .token(run.value::<::std::string::String>(Mode::All, "token", "\"string\"")?)
+                .send(),
         )
-        .token(run.value::<::std::string::String>(Mode::All, "token", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_finding() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_finding",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_finding() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_finding",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingUpdate,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingUpdate,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::FindingUpdate>(
+                    Mode::Required,
                     "body",
-                    "{\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_finding()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::FindingUpdate,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_finding() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_finding",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingUpdate,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::FindingUpdate,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::FindingUpdate>(
+                    Mode::Required,
                     "body",
-                    "{\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_finding()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::FindingUpdate,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"assignee\":{\"email\":\"string\",\"id\":\"string\",\"name\":\"string\"},\"comment\":\"string\",\"labels\":[\"string\"],\"severity\":1,\"state\":\"notfixed\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_finding_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_finding_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_finding_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_finding_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::All,
+                    "body",
+                    "{\"issue_id\":\"string\",\"selective_sync\":true}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::All, "body", "{\"issue_id\":\"string\",\"selective_sync\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_finding_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_finding_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_finding_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::All,
+                    "body",
+                    "{\"issue_id\":\"string\",\"selective_sync\":true}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_finding_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::All, "body", "{\"issue_id\":\"string\",\"selective_sync\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_finding_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_finding_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_finding_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_finding_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::All,
+                    "body",
+                    "{\"issue_id\":\"string\",\"selective_sync\":true}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::All, "body", "{\"issue_id\":\"string\",\"selective_sync\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_finding_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_finding_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_finding_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraFinding>(
+                    Mode::All,
+                    "body",
+                    "{\"issue_id\":\"string\",\"selective_sync\":true}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_finding_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraFinding,
-                >(Mode::All, "body", "{\"issue_id\":\"string\",\"selective_sync\":true}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_finding_activity() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_finding_activity",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_finding_activity()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_finding_activity()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_finding_activity()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_finding_activity()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retest_finding() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retest_finding",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retest_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retest_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retest_finding()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retest_finding()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_integrations() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_integrations",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_integrations()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_integrations()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_integrations()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_integrations()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraScope>(
+                    Mode::Required,
                     "body",
-                    "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_jira_cloud()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::JiraScope,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_jira_cloud() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_jira_cloud",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_jira_cloud()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_jira_cloud()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraScope>(
+                    Mode::Required,
                     "body",
-                    "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_jira_cloud()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::JiraScope,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraScope>(
+                    Mode::Required,
                     "body",
-                    "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_jira_server()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::JiraScope,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_jira_server() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_jira_server",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_jira_server()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::JiraScope,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_jira_server()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::JiraScope>(
+                    Mode::Required,
                     "body",
-                    "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_jira_server()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::JiraScope,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"allow_jira\":true,\"auto_sync\":true,\"issue_type_id\":\"string\",\"priority_mapping\":{\"10\":\"string\",\"20\":\"string\",\"30\":\"string\"},\"project_id\":\"string\",\"status_mapping\":{\"accepted\":\"string\",\"fixed\":\"string\",\"invalid\":\"string\",\"notfixed\":\"string\"}}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_slack() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_slack",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_slack()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_slack()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_slack() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_slack",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Slack,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Slack,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_slack()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Slack>(
+                    Mode::Required,
                     "body",
-                    "{\"notify_finding_fixed\":false,\"notify_high_findings\":false,\"notify_low_findings\":false,\"notify_medium_findings\":false,\"notify_scan_completed\":false,\"notify_scan_started\":false,\"webhook_url\":\"\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_slack()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Slack,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"notify_finding_fixed\":false,\"notify_high_findings\":false,\"notify_low_findings\":false,\"notify_medium_findings\":false,\"notify_scan_completed\":false,\"notify_scan_started\":false,\"webhook_url\":\"\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_slack() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_slack",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Slack,
-                >(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_slack()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Slack,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_slack()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Slack>(
+                    Mode::Required,
                     "body",
-                    "{\"notify_finding_fixed\":false,\"notify_high_findings\":false,\"notify_low_findings\":false,\"notify_medium_findings\":false,\"notify_scan_completed\":false,\"notify_scan_started\":false,\"webhook_url\":\"\"}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_slack()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Slack,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"notify_finding_fixed\":false,\"notify_high_findings\":false,\"notify_low_findings\":false,\"notify_medium_findings\":false,\"notify_scan_completed\":false,\"notify_scan_started\":false,\"webhook_url\":\"\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_keys() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_keys",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_keys()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_keys()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_keys()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_keys()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_target_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_target_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::ApiKey>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ApiKey,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::ApiKey>(
+                    Mode::All,
+                    "body",
+                    "{\"name\":\"\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ApiKey,
-                >(Mode::All, "body", "{\"name\":\"\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_target_key() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_target_key",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_key()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_target_key()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_risk_trend() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_risk_trend",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_risk_trend()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_risk_trend()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_risk_trend()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_risk_trend()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn start_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "start_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .start_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .start_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::StartScanBody>(
+                    Mode::Required,
+                    "body",
+                    "{}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::StartScanBody,
-                >(Mode::Required, "body", "{}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .start_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::StartScanBody>(
+                    Mode::All,
+                    "body",
+                    "{\"scan_profile\":\"safe\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .start_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::StartScanBody,
-                >(Mode::All, "body", "{\"scan_profile\":\"safe\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_scans() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_scans",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_scans()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_scans()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_scans()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_scans()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .started(run.value::<::std::vec::Vec<::chrono::naive::NaiveDate>>(
+                    Mode::All,
+                    "started",
+                    "[\"2024-01-01\"]",
+                )?)
+                .status(run.value::<::apikit_snyk_api_web::types::ScanStatus>(
+                    Mode::All,
+                    "status",
+                    "\"queued\"",
+                )?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .started(
-            run
-                .value::<
-                    ::std::vec::Vec<::chrono::naive::NaiveDate>,
-                >(Mode::All, "started", "[\"2024-01-01\"]"),
-        )
-        .status(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::ScanStatus,
-                >(Mode::All, "status", "\"queued\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_scan_dates() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_scan_dates",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_scan_dates()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_scan_dates()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_scan_dates()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_scan_dates()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_page() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_page",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_page()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_page()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .date(run.value::<::chrono::naive::NaiveDate>(
+                    Mode::Required,
+                    "date",
+                    "\"2024-01-01\"",
+                )?)
+                .send(),
         )
-        .date(
-            run
-                .value::<
-                    ::chrono::naive::NaiveDate,
-                >(Mode::Required, "date", "\"2024-01-01\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_page()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .date(run.value::<::chrono::naive::NaiveDate>(
+                    Mode::All,
+                    "date",
+                    "\"2024-01-01\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_scan_page()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .date(
-            run.value::<::chrono::naive::NaiveDate>(Mode::All, "date", "\"2024-01-01\""),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn cancel_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "cancel_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .cancel_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .cancel_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .cancel_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .cancel_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_endpoints() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_endpoints",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_endpoints()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_endpoints()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_endpoints()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_scan_endpoints()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_report() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_report",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_scan_report()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_report_default() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_report_default",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_report_default()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_default()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_default()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_scan_report_default()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_report_owasp() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_report_owasp",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_report_owasp()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_owasp()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_owasp()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_scan_report_owasp()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scan_report_pci() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scan_report_pci",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scan_report_pci()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_pci()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check_stream(Mode::Required, call.await).await;
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scan_report_pci()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check_stream(Mode::Required, result).await;
-    let result = client
-        .retrieve_scan_report_pci()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check_stream(Mode::All, result).await;
+    })() {
+        run.check_stream(Mode::All, call.await).await;
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_scheduled_scans() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_scheduled_scans",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_scheduled_scans()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_scheduled_scans()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_scheduled_scans()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_scheduled_scans()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_scheduled_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_scheduled_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::CreateScheduledScanBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\"}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CreateScheduledScanBody,
-                >(Mode::Required, "body", "{\"date_time\":\"2024-01-01T00:00:00Z\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CreateScheduledScanBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
                     Mode::All,
-                    "body",
-                    "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
-                ),
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::CreateScheduledScanBody>(
+                        Mode::All,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_scheduled_scans_expanded() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_scheduled_scans_expanded",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_scheduled_scans_expanded()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_scheduled_scans_expanded()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_scheduled_scans_expanded()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_scheduled_scans_expanded()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .send(),
         )
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_scheduled_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_scheduled_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_scheduled_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_scheduled_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::UpdateScheduledScanBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\"}",
+                    )?,
+                )
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::UpdateScheduledScanBody,
-                >(Mode::Required, "body", "{\"date_time\":\"2024-01-01T00:00:00Z\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::UpdateScheduledScanBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
                     Mode::All,
-                    "body",
-                    "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
-                ),
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::UpdateScheduledScanBody>(
+                        Mode::All,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_scheduled_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_scheduled_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_scheduled_scan() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_scheduled_scan",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::PartialUpdateScheduledScanBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\"}",
+                    )?,
+                )
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::PartialUpdateScheduledScanBody,
-                >(Mode::Required, "body", "{\"date_time\":\"2024-01-01T00:00:00Z\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_scheduled_scan()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::PartialUpdateScheduledScanBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_scheduled_scan()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
                     Mode::All,
-                    "body",
-                    "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
-                ),
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::PartialUpdateScheduledScanBody>(
+                        Mode::All,
+                        "body",
+                        "{\"date_time\":\"2024-01-01T00:00:00Z\",\"recurrence\":\"d\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_severity_trend() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_severity_trend",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_severity_trend()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_severity_trend()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_severity_trend()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_severity_trend()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_site() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_site",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_site() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_site",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run.value::<::apikit_snyk_api_web::types::Site>(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Site,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Site>(
+                    Mode::Required,
                     "body",
-                    "{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_site()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Site,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_site() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_site",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run.value::<::apikit_snyk_api_web::types::Site>(Mode::Required, "body", "{}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Site,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Site>(
+                    Mode::Required,
                     "body",
-                    "{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]}",
-                ),
+                    "{}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_site()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Site,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"basic_auth\":{\"password\":\"string\",\"username\":\"string\"},\"cookies\":[{\"name\":\"string\",\"value\":\"string\"}],\"desc\":\"\",\"form_login\":[{\"name\":\"string\",\"value\":\"string\"}],\"form_login_check_pattern\":\"\",\"form_login_url\":\"\",\"has_basic_auth\":false,\"has_form_login\":false,\"headers\":[{\"name\":\"string\",\"value\":\"string\"}],\"name\":\"\",\"url\":\"\",\"whitelist\":[\"string\"]}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn verify_target_site() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "verify_target_site",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .verify_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::VerifyTargetSiteBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"type\":\"dns\"}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTargetSiteBody,
-                >(Mode::Required, "body", "{\"type\":\"dns\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .verify_target_site()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::VerifyTargetSiteBody>(
+                        Mode::All,
+                        "body",
+                        "{\"type\":\"dns\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .verify_target_site()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::VerifyTargetSiteBody,
-                >(Mode::All, "body", "{\"type\":\"dns\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_top_vulns() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_top_vulns",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_top_vulns()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_top_vulns()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_top_vulns()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_top_vulns()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_target_webhooks() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_target_webhooks",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .list_target_webhooks()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_webhooks()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_target_webhooks()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_target_webhooks()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
-        )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_target_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_target_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_target_webhook()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_target_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_target_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_target_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_target_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_target_webhook()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_target_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_target_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::All,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_target_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_target_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "target_id", "\"string\""),
-        )
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_target_webhook()
-        .target_id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::All, "target_id", "\"string\""),
-        )
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_target_webhook()
+                .target_id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "target_id",
+                    "\"string\"",
+                )?)
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_target_webhook()
+            .target_id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "target_id", "\"string\"")?,
+            )
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_users() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_users",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_users().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_users()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_users().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_users()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_user() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_user",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_user()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CreateUserBody,
-                >(Mode::Required, "body", "{\"email\":\"string\",\"name\":\"string\"}"),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_user()
+                .body(run.value::<::apikit_snyk_api_web::types::CreateUserBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"email\":\"string\",\"name\":\"string\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_user()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::CreateUserBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_user()
+                .body(run.value::<::apikit_snyk_api_web::types::CreateUserBody>(
                     Mode::All,
                     "body",
                     "{\"email\":\"string\",\"name\":\"string\",\"title\":\"ceo\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_user() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_user",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_user()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_user()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_user() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_user",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_user()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::UpdateUserBody>(
+                    Mode::Required,
+                    "body",
+                    "{\"email\":\"string\",\"name\":\"string\"}",
+                )?)
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::UpdateUserBody,
-                >(Mode::Required, "body", "{\"email\":\"string\",\"name\":\"string\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_user()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::UpdateUserBody,
-                >(
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(run.value::<::apikit_snyk_api_web::types::UpdateUserBody>(
                     Mode::All,
                     "body",
                     "{\"email\":\"string\",\"name\":\"string\",\"title\":\"ceo\"}",
-                ),
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn deactivate_user() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "deactivate_user",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .deactivate_user()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .deactivate_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .deactivate_user()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .deactivate_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_user() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_user",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_user()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::PartialUpdateUserBody>(
+                        Mode::Required,
+                        "body",
+                        "{\"email\":\"string\",\"name\":\"string\"}",
+                    )?,
+                )
+                .send(),
         )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::PartialUpdateUserBody,
-                >(Mode::Required, "body", "{\"email\":\"string\",\"name\":\"string\"}"),
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_user()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .body(
+                    run.value::<::apikit_snyk_api_web::types::PartialUpdateUserBody>(
+                        Mode::All,
+                        "body",
+                        "{\"email\":\"string\",\"name\":\"string\",\"title\":\"ceo\"}",
+                    )?,
+                )
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_user()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::PartialUpdateUserBody,
-                >(
-                    Mode::All,
-                    "body",
-                    "{\"email\":\"string\",\"name\":\"string\",\"title\":\"ceo\"}",
-                ),
-        )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_vulnerability_definitions() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_vulnerability_definitions",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_vulnerability_definitions().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_vulnerability_definitions()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_vulnerability_definitions().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_vulnerability_definitions()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_vulnerability_definition() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_vulnerability_definition",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_vulnerability_definition()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_vulnerability_definition()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_vulnerability_definition()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_vulnerability_definition()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_account_webhooks() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "list_account_webhooks",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client.list_account_webhooks().send().await;
-    run.check(Mode::Required, result);
-    let result = client
-        .list_account_webhooks()
-        .page(run.value::<i64>(Mode::All, "page", "1"))
-        .length(run.value::<i64>(Mode::All, "length", "10"))
-        .ordering(
-            run.value::<::std::string::String>(Mode::All, "ordering", "\"string\""),
+    if let Some(call) = (|| Some(client.list_account_webhooks().send()))() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .list_account_webhooks()
+                .page(run.value::<i64>(Mode::All, "page", "1")?)
+                .length(run.value::<i64>(Mode::All, "length", "10")?)
+                .ordering(run.value::<::std::string::String>(
+                    Mode::All,
+                    "ordering",
+                    "\"string\"",
+                )?)
+                .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\"")?)
+                .send(),
         )
-        .search(run.value::<::std::string::String>(Mode::All, "search", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_account_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "create_account_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .create_account_webhook()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .create_account_webhook()
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .create_account_webhook()
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .create_account_webhook()
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn retrieve_account_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "retrieve_account_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .retrieve_account_webhook()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .retrieve_account_webhook()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .retrieve_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn update_account_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "update_account_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .update_account_webhook()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .update_account_webhook()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .update_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .update_account_webhook()
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_account_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "delete_account_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .delete_account_webhook()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .delete_account_webhook()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+            client
+                .delete_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\"")?)
+                .send(),
+        )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn partial_update_account_webhook() {
-    let mut run = Run::new(
+    let run = Run::new(
         "snyk-api-web",
         "partial_update_account_webhook",
         "APIKIT_CONTRACT_SNYK_API_WEB_OPENAPI",
     );
-    let client = apikit_snyk_api_web::Client::configured(
-            run.base_url(),
-            KEY,
-            Run::config(),
-        )
+    let client = apikit_snyk_api_web::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    let result = client
-        .partial_update_account_webhook()
-        .id(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Id,
-                >(Mode::Required, "id", "\"string\""),
-        )
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(Mode::Required, "body", "{\"url\":\"https://\"}"),
-        )
-        .send()
-        .await;
-    run.check(Mode::Required, result);
-    let result = client
-        .partial_update_account_webhook()
-        .id(run.value::<::apikit_snyk_api_web::types::Id>(Mode::All, "id", "\"string\""))
-        .body(
-            run
-                .value::<
-                    ::apikit_snyk_api_web::types::Webhook,
-                >(
-                    Mode::All,
+    if let Some(call) = (|| {
+        Some(
+            client
+                .partial_update_account_webhook()
+                .id(run.value::<::apikit_snyk_api_web::types::Id>(
+                    Mode::Required,
+                    "id",
+                    "\"string\"",
+                )?)
+                .body(run.value::<::apikit_snyk_api_web::types::Webhook>(
+                    Mode::Required,
                     "body",
-                    "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
-                ),
+                    "{\"url\":\"https://\"}",
+                )?)
+                .send(),
         )
-        .send()
-        .await;
-    run.check(Mode::All, result);
+    })() {
+        run.check(Mode::Required, call.await);
+    }
+    if let Some(call) = (|| {
+        Some(
+        client
+            .partial_update_account_webhook()
+            .id(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Id,
+                    >(Mode::All, "id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_snyk_api_web::types::Webhook,
+                    >(
+                        Mode::All,
+                        "body",
+                        "{\"api_version\":\"v1\",\"check_cert\":true,\"name\":\"\",\"url\":\"https://\"}",
+                    )?,
+            )
+            .send(),
+    )
+    })() {
+        run.check(Mode::All, call.await);
+    }
     run.finish();
 }

@@ -59,6 +59,10 @@ pub struct Normalized {
     pub doc: Value,
     /// Per-operation facts the document does not carry.
     pub facts: Facts,
+    /// The document just before the `constraints` pass moved string constraints
+    /// (`pattern`, `minLength`, `maxLength`) into descriptions: what a server checks.
+    /// The value synthesizer builds requests from this one.
+    pub with_constraints: Value,
     /// Which spec file (its index in `specs` order) each operation, by path and method,
     /// comes from; empty when there is one file. The conformance tests send each call
     /// to the mock server of its own file.
@@ -78,13 +82,23 @@ pub fn normalize(doc: &mut Value, file: &Path) -> Result<Facts> {
     Ok(facts)
 }
 
+/// Runs once on a provider's whole (merged) document, after [`PASSES`]: string
+/// constraints into the docs (pass `constraints`); returns the document from before it.
+fn finish(doc: &mut Value, file: &Path, facts: &mut Facts) -> Result<Value> {
+    let with_constraints = doc.clone();
+    passes::constraints::run(doc, &mut Ctx { file, facts })?;
+    Ok(with_constraints)
+}
+
 /// Loads one spec file and normalizes it, as `cargo xtask normalize` prints it.
 pub fn file(path: &Path) -> Result<Normalized> {
     let mut doc = spec::load(path)?;
-    let facts = normalize(&mut doc, path)?;
+    let mut facts = normalize(&mut doc, path)?;
+    let with_constraints = finish(&mut doc, path, &mut facts)?;
     Ok(Normalized {
         doc,
         facts,
+        with_constraints,
         origins: BTreeMap::new(),
     })
 }
@@ -109,6 +123,7 @@ pub fn sources(sources: &[(PathBuf, String)]) -> Result<Normalized> {
                 merged = Some(Normalized {
                     doc: value,
                     facts,
+                    with_constraints: Value::Null,
                     origins: BTreeMap::new(),
                 })
             }
@@ -123,6 +138,7 @@ pub fn sources(sources: &[(PathBuf, String)]) -> Result<Normalized> {
     };
     let facts = normalize(&mut merged.doc, first)?;
     merged.facts.merge(facts);
+    merged.with_constraints = finish(&mut merged.doc, first, &mut merged.facts)?;
     merged.origins = origins;
     Ok(merged)
 }

@@ -8,7 +8,8 @@
 //! - [`pagination`]: `stream()` on paged list builders (over `send_raw`), for
 //!   `[pagination]` providers;
 //! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`;
-//! - [`symbols`]: enum values made of symbols get their variant word and real value back.
+//! - [`symbols`]: enum values made of symbols get their variant word and real value back;
+//! - [`newtypes`]: string newtypes get `From<&str>` beside typify's `From<String>`.
 //!
 //! Each rewrite counts what it changed, and [`run`] checks the count against what the
 //! normalized document says must be there: a progenitor upgrade that renames a call a
@@ -17,6 +18,7 @@
 
 pub mod api_version;
 pub mod decode_paths;
+pub mod newtypes;
 pub mod open_enums;
 pub mod pagination;
 pub mod redact;
@@ -45,6 +47,8 @@ pub struct Counts {
     pub redacted: usize,
     /// Tokens of placeholder enum values restored.
     pub symbols: usize,
+    /// String newtypes that got `From<&str>`.
+    pub str_conversions: usize,
 }
 
 /// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
@@ -72,6 +76,7 @@ pub fn run(
     };
     let redacted = redact::redact_secrets(file).len();
     let symbols = symbols::restore_symbols(file, symbol_values)?;
+    let str_conversions = newtypes::str_conversions(file).len();
     let counts = Counts {
         api_version_headers,
         open_enums,
@@ -80,6 +85,7 @@ pub fn run(
         streams,
         redacted,
         symbols,
+        str_conversions,
     };
     let operations = walk::operations(doc).len();
     let unmatched = |rewrite: &str, found: usize, expected: &str| {

@@ -1,6 +1,7 @@
 //! The normalization passes, one module each, in the order [`super::PASSES`] runs them.
 
 pub mod boolean_schemas;
+pub mod constraints;
 pub mod definitions;
 pub mod media_types;
 pub mod openapi31;

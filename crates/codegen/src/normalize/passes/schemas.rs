@@ -30,6 +30,11 @@
 //!   real value back into serde, `Display` and `FromStr`.
 //! - A `type` that names no OpenAPI 3.0 type (`""`, `"file"` left over, `"any"`) is
 //!   dropped: the schema then accepts any value, where typify would panic.
+//! - `format: float` on a number becomes `double` (an `f64`: an `f32` refuses values
+//!   past its range that a server may send).
+//! - A `required` property that is `readOnly` or `writeOnly` is not required: OpenAPI
+//!   3.0 makes it required on one side of the wire only, and one Rust type serves both.
+//!   Properties an `allOf` member declares count as declared for `required`.
 //! - `format` is an annotation: it stays on strings, and on integers and numbers when
 //!   typify knows it (`int32`, `int64`, `float`, `double`, ...); anywhere else
 //!   (`{type: boolean, format: boolean}`, `{type: object, format: file}`, a `format`
@@ -67,8 +72,12 @@ const WRAPPER_ANNOTATIONS: [&str; 10] = [
 ];
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
+    let components = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     walk::schemas_mut(doc, &mut |s, _| {
-        rewrite(s);
+        rewrite(s, &components);
         symbol_values(s, &mut cx.facts.symbol_values);
         Ok(())
     })
@@ -200,6 +209,13 @@ const NUMERIC_FORMATS: [&str; 12] = [
 
 /// Moves a `format` typify cannot use into the description.
 fn format_to_docs(s: &mut Object) {
+    // `float` would make an `f32`, which refuses numbers past its range that a server
+    // (or Prism, sending -2^128) may write: decode them into an `f64` instead.
+    if s.get("type").and_then(Value::as_str) == Some("number")
+        && s.get("format").and_then(Value::as_str) == Some("float")
+    {
+        s.insert("format".into(), "double".into());
+    }
     let Some(format) = s.get("format") else {
         return;
     };
@@ -248,13 +264,13 @@ const TYPED_BOUNDS: [&str; 11] = [
 /// The `type` names OpenAPI 3.0 defines.
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-fn rewrite(s: &mut Object) {
+fn rewrite(s: &mut Object, components: &Value) {
     if s.get("type")
         .is_some_and(|t| !t.as_str().is_some_and(|t| TYPES.contains(&t)))
     {
         s.remove("type");
     }
-    prune_required(s);
+    prune_required(s, components);
     format_to_docs(s);
     if !s.contains_key("type") {
         for key in TYPED_BOUNDS {
@@ -279,8 +295,10 @@ fn rewrite(s: &mut Object) {
     enums(s);
     drop_bad_default(s);
     if s.get("additionalProperties") == Some(&Value::Bool(false)) {
-        // A closed object requires only declared properties, even with none declared.
-        prune_required(s);
+        // A closed object requires only declared properties, even with none declared;
+        // `allOf` members declare properties too (`allOf: [X], required: [name],
+        // additionalProperties: false` requires X's `name`).
+        prune_required(s, components);
         s.remove("additionalProperties");
     }
     if s.contains_key("properties") && !s.contains_key("type") && !has_composition(s) {
@@ -289,14 +307,66 @@ fn rewrite(s: &mut Object) {
 }
 
 /// `required` keeps only names of declared properties, each once, when the object
-/// declares properties or allows no others; an emptied list goes.
-fn prune_required(s: &mut Object) {
+/// declares properties or allows no others; an emptied list goes. Properties its
+/// `allOf` members declare count as declared.
+fn prune_required(s: &mut Object, components: &Value) {
     let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
-    let declared: Vec<String> = match s.get("properties") {
+    let mut declared: Vec<String> = match s.get("properties") {
         Some(Value::Object(props)) => props.keys().cloned().collect(),
         _ if closed => vec![],
         _ => return,
     };
+    declared_in_all_of(s, components, 0, &mut declared);
+    // OpenAPI 3.0: a required `readOnly` property is required in responses only, a
+    // `writeOnly` one in requests only; one Rust type serves both, so neither is.
+    if let Some(Value::Object(props)) = s.get("properties") {
+        declared.retain(|d| !props.get(d).is_some_and(one_sided));
+    }
+    retain_required(s, &declared);
+}
+
+/// Whether a property schema is `readOnly` or `writeOnly` (present on one side of the
+/// wire only).
+fn one_sided(p: &Value) -> bool {
+    ["readOnly", "writeOnly"]
+        .iter()
+        .any(|k| p.get(*k) == Some(&Value::Bool(true)))
+}
+
+/// Names of the properties `s`'s `allOf` members declare (through `$ref`s to
+/// components, and their own `allOf`s).
+fn declared_in_all_of(s: &Object, components: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > walk::MAX_REF_CHAIN {
+        return;
+    }
+    let Some(Value::Array(members)) = s.get("allOf") else {
+        return;
+    };
+    for member in members {
+        let member = match member.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| components.get(name))
+                .unwrap_or(&Value::Null),
+            None => member,
+        };
+        let Value::Object(member) = member else {
+            continue;
+        };
+        if let Some(Value::Object(props)) = member.get("properties") {
+            out.extend(
+                props
+                    .iter()
+                    .filter(|(_, p)| !one_sided(p))
+                    .map(|(name, _)| name.clone()),
+            );
+        }
+        declared_in_all_of(member, components, depth + 1, out);
+    }
+}
+
+/// `required` keeps the names in `declared`, each once; an emptied list goes.
+fn retain_required(s: &mut Object, declared: &[String]) {
     let Some(Value::Array(required)) = s.get_mut("required") else {
         return;
     };
@@ -363,8 +433,19 @@ fn unwrap_all_of(s: &mut Object) {
         return;
     }
     let reference = all[0]["$ref"].clone();
+    // `readOnly`/`writeOnly` stay beside the `$ref`: progenitor ignores them there, and
+    // the value synthesizer needs them to leave server-set fields out of requests.
+    let access: Vec<(String, Value)> = ["readOnly", "writeOnly"]
+        .into_iter()
+        .filter_map(|k| {
+            s.get(k)
+                .filter(|v| *v == &Value::Bool(true))
+                .map(|v| (k.to_owned(), v.clone()))
+        })
+        .collect();
     s.clear();
     s.insert("$ref".into(), reference);
+    s.extend(access);
 }
 
 fn enums(s: &mut Object) {
