@@ -7,7 +7,7 @@
 //! spec's examples, else values built from the schemas) and `--dynamic` ones from a
 //! fixed seed. In each, one Prism per spec file listens on a free loopback port; a
 //! request that breaks the spec gets an error status and an `sl-violations` header, and the
-//! generated conformance tests (`tests/conformance/tests/<provider>.rs`, URLs in
+//! generated conformance tests (`tests/conformance/tests/<provider>/`, URLs in
 //! `APIKIT_CONTRACT_<PROVIDER>_<FILE>`) call every operation twice. Each call prints one
 //! report line; the run reads them into a table per provider and fails on any failure
 //! `tests/conformance/exceptions.toml` does not list, on a stale exception, or on an
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use apikit_codegen::render::conformance::{test_path, url_var};
+use apikit_codegen::render::conformance::{test_dir, url_var};
 use apikit_codegen::{Error, Provider, Result};
 
 /// How long a Prism may take to start listening.
@@ -180,7 +180,7 @@ fn table(tallies: &BTreeMap<(String, String), Tally>) -> String {
 
 /// The operations (test names) of a provider's generated conformance tests.
 fn generated_tests(root: &Path, provider: &str) -> Result<Vec<String>> {
-    let path = root.join(test_path(provider));
+    let path = root.join(test_dir(provider)).join("operations.rs");
     let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
     Ok(text
         .lines()

@@ -46,10 +46,11 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(dir.join("Cargo.toml"), rendered.cargo_toml);
     plan.generated
         .insert(dir.join("src/generated.rs"), rendered.module);
-    plan.generated.insert(
-        render::conformance::test_path(&p.name),
-        rendered.conformance,
-    );
+    let tests = render::conformance::test_dir(&p.name);
+    plan.generated
+        .insert(tests.join("main.rs"), rendered.conformance_main);
+    plan.generated
+        .insert(tests.join("operations.rs"), rendered.conformance);
     plan.scaffold
         .insert(dir.join("src/lib.rs"), package::scaffold_lib(p));
     plan.scaffold
@@ -147,17 +148,19 @@ pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
     // Conformance tests of providers that are gone.
     let tests = root.join("tests/conformance/tests");
     if let Ok(entries) = std::fs::read_dir(&tests) {
-        let mut files: Vec<PathBuf> = entries
+        let mut dirs: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| PathBuf::from("tests/conformance/tests").join(e.file_name()))
             .collect();
-        files.sort();
-        for rel in files {
+        dirs.sort();
+        for rel in dirs {
             let known = providers
                 .iter()
-                .any(|p| render::conformance::test_path(&p.name) == rel);
-            if !known && is_generated(&root.join(&rel)) {
-                out.push(rel);
+                .any(|p| render::conformance::test_dir(&p.name) == rel);
+            for file in ["main.rs", "operations.rs"] {
+                if !known && is_generated(&root.join(&rel).join(file)) {
+                    out.push(rel.join(file));
+                }
             }
         }
     }

@@ -52,9 +52,21 @@ fn adds_a_swagger_2_provider_with_spec_config_and_crate() {
             "crates/pets/src/lib.rs",
             "specs/pets/openapi.json",
             "specs/pets/provider.toml",
+            "tests/conformance/Cargo.toml",
+            "tests/conformance/tests/pets/main.rs",
+            "tests/conformance/tests/pets/operations.rs",
         ]
     );
-    assert_eq!(added.written.len(), 6);
+    assert_eq!(added.written.len(), 9);
+    // Its conformance tests, and the conformance crate depends on the new client.
+    let manifest = std::fs::read_to_string(root.join("tests/conformance/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("apikit-pets = { path = \"../../crates/pets\" }"),
+        "{manifest}"
+    );
+    let tests =
+        std::fs::read_to_string(root.join("tests/conformance/tests/pets/operations.rs")).unwrap();
+    assert!(tests.contains("async fn list_pets()"), "{tests}");
     // The spec is copied unchanged; the normalized form only exists in memory.
     assert_eq!(
         std::fs::read(root.join("specs/pets/openapi.json")).unwrap(),

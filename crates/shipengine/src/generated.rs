@@ -5768,7 +5768,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Instructions for the driver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_notes: ::std::option::Option<::std::string::String>,
-        pub pickup_window: PickupWindow,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pickup_window: ::std::option::Option<PickupWindow>,
         ///Time ranges the carrier offered.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub pickup_windows: ::std::vec::Vec<PickupWindows>,
@@ -6346,7 +6347,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub exception_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ship_date: ::std::option::Option<DateTime>,
-        pub status_code: StatusCode,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_code: ::std::option::Option<StatusCode>,
         ///ShipEngine's wording of the status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_description: ::std::option::Option<::std::string::String>,
@@ -6389,7 +6391,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub exception_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ship_date: ::std::option::Option<DateTime>,
-        pub status_code: StatusCode,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_code: ::std::option::Option<StatusCode>,
         ///ShipEngine's wording of the status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_description: ::std::option::Option<::std::string::String>,
@@ -9058,7 +9061,8 @@ Server-side constraint, not checked by this client: the value is at least 4 char
         ///Instructions for the driver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_notes: ::std::option::Option<::std::string::String>,
-        pub pickup_window: PickupWindow,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pickup_window: ::std::option::Option<PickupWindow>,
         ///Time ranges the carrier offered.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub pickup_windows: ::std::vec::Vec<PickupWindows>,
@@ -9811,7 +9815,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Instructions for the driver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_notes: ::std::option::Option<::std::string::String>,
-        pub pickup_window: PickupWindow,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pickup_window: ::std::option::Option<PickupWindow>,
         ///Time ranges the carrier offered.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub pickup_windows: ::std::vec::Vec<PickupWindows>,
@@ -10818,7 +10823,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
 Server-side constraint, not checked by this client: the value is at least 2 characters long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state_province: ::std::option::Option<::std::string::String>,
-        pub status_code: StatusCode,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_code: ::std::option::Option<StatusCode>,
         /**ShipEngine's wording of the status.
 
 Server-side constraint, not checked by this client: the value is at least 1 character long.*/
@@ -24597,7 +24603,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             pickup_window: ::std::result::Result<
-                super::PickupWindow,
+                ::std::option::Option<super::PickupWindow>,
                 ::std::string::String,
             >,
             pickup_windows: ::std::result::Result<
@@ -24625,9 +24631,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     pickup_address: Ok(Default::default()),
                     pickup_id: Ok(Default::default()),
                     pickup_notes: Ok(Default::default()),
-                    pickup_window: Err(
-                        "no value supplied for pickup_window".to_string(),
-                    ),
+                    pickup_window: Ok(Default::default()),
                     pickup_windows: Ok(Default::default()),
                     request_id: Err("no value supplied for request_id".to_string()),
                     warehouse_id: Ok(Default::default()),
@@ -24765,7 +24769,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn pickup_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PickupWindow>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PickupWindow>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pickup_window = value
@@ -26557,7 +26561,10 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<super::DateTime>,
                 ::std::string::String,
             >,
-            status_code: ::std::result::Result<super::StatusCode, ::std::string::String>,
+            status_code: ::std::result::Result<
+                ::std::option::Option<super::StatusCode>,
+                ::std::string::String,
+            >,
             status_description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -26586,7 +26593,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     events: Ok(Default::default()),
                     exception_description: Ok(Default::default()),
                     ship_date: Ok(Default::default()),
-                    status_code: Err("no value supplied for status_code".to_string()),
+                    status_code: Ok(Default::default()),
                     status_description: Ok(Default::default()),
                     tracking_number: Err(
                         "no value supplied for tracking_number".to_string(),
@@ -26730,7 +26737,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn status_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StatusCode>,
+                T: ::std::convert::TryInto<::std::option::Option<super::StatusCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_code = value
@@ -26865,7 +26872,10 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<super::DateTime>,
                 ::std::string::String,
             >,
-            status_code: ::std::result::Result<super::StatusCode, ::std::string::String>,
+            status_code: ::std::result::Result<
+                ::std::option::Option<super::StatusCode>,
+                ::std::string::String,
+            >,
             status_description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -26894,7 +26904,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     events: Ok(Default::default()),
                     exception_description: Ok(Default::default()),
                     ship_date: Ok(Default::default()),
-                    status_code: Err("no value supplied for status_code".to_string()),
+                    status_code: Ok(Default::default()),
                     status_description: Ok(Default::default()),
                     tracking_number: Err(
                         "no value supplied for tracking_number".to_string(),
@@ -27038,7 +27048,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn status_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StatusCode>,
+                T: ::std::convert::TryInto<::std::option::Option<super::StatusCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_code = value
@@ -34416,7 +34426,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             pickup_window: ::std::result::Result<
-                super::PickupWindow,
+                ::std::option::Option<super::PickupWindow>,
                 ::std::string::String,
             >,
             pickup_windows: ::std::result::Result<
@@ -34442,9 +34452,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     pickup_address: Ok(Default::default()),
                     pickup_id: Ok(Default::default()),
                     pickup_notes: Ok(Default::default()),
-                    pickup_window: Err(
-                        "no value supplied for pickup_window".to_string(),
-                    ),
+                    pickup_window: Ok(Default::default()),
                     pickup_windows: Ok(Default::default()),
                     warehouse_id: Ok(Default::default()),
                 }
@@ -34569,7 +34577,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn pickup_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PickupWindow>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PickupWindow>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pickup_window = value
@@ -37265,7 +37273,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             pickup_window: ::std::result::Result<
-                super::PickupWindow,
+                ::std::option::Option<super::PickupWindow>,
                 ::std::string::String,
             >,
             pickup_windows: ::std::result::Result<
@@ -37291,9 +37299,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     pickup_address: Ok(Default::default()),
                     pickup_id: Ok(Default::default()),
                     pickup_notes: Ok(Default::default()),
-                    pickup_window: Err(
-                        "no value supplied for pickup_window".to_string(),
-                    ),
+                    pickup_window: Ok(Default::default()),
                     pickup_windows: Ok(Default::default()),
                     warehouse_id: Ok(Default::default()),
                 }
@@ -37418,7 +37424,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn pickup_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PickupWindow>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PickupWindow>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pickup_window = value
@@ -39415,7 +39421,10 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status_code: ::std::result::Result<super::StatusCode, ::std::string::String>,
+            status_code: ::std::result::Result<
+                ::std::option::Option<super::StatusCode>,
+                ::std::string::String,
+            >,
             status_description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -39439,7 +39448,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     postal_code: Ok(Default::default()),
                     signer: Ok(Default::default()),
                     state_province: Ok(Default::default()),
-                    status_code: Err("no value supplied for status_code".to_string()),
+                    status_code: Ok(Default::default()),
                     status_description: Ok(Default::default()),
                 }
             }
@@ -39637,7 +39646,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn status_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StatusCode>,
+                T: ::std::convert::TryInto<::std::option::Option<super::StatusCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_code = value

@@ -39,9 +39,19 @@ pub fn url_var(provider: &str, file: &Path) -> String {
         .to_uppercase()
 }
 
-/// The generated test file's path, relative to the repository root.
-pub fn test_path(provider: &str) -> PathBuf {
-    PathBuf::from("tests/conformance/tests").join(format!("{}.rs", provider.replace('-', "_")))
+/// The folder of a provider's conformance test binary (`tests/<provider>/`, relative to
+/// the repository root): `main.rs` and the generated `operations.rs` it includes.
+pub fn test_dir(provider: &str) -> PathBuf {
+    PathBuf::from("tests/conformance/tests").join(provider.replace('-', "_"))
+}
+
+/// The test binary's root: the header, a doc line, and `operations.rs` kept away from
+/// rustfmt (prettyplease formats it; rustfmt would make `--check` fail), the way the
+/// client crates include their `generated.rs`.
+pub fn main_rs(provider: &str, header: &str) -> String {
+    format!(
+        "{header}//! Conformance tests of `apikit-{provider}`: every operation against Prism serving its\n//! spec, run by `cargo xtask contract` (see tests/conformance/README.md).\n\n// Formatted by prettyplease when generated; rustfmt must not reformat it.\n#[rustfmt::skip]\nmod operations;\n"
+    )
 }
 
 /// What the generated client offers for one operation.
@@ -54,7 +64,8 @@ struct Builder {
     streams: bool,
 }
 
-/// The test file for `p`, from its normalized documents and the generated module.
+/// `operations.rs` for `p` (see [`main_rs`]), from its normalized documents and the
+/// generated module.
 pub fn render(p: &Provider, normalized: &Normalized, client: &syn::File) -> Result<String, String> {
     let crate_name = format!("apikit_{}", p.name.replace('-', "_"));
     let krate = Ident::new(&crate_name, Span::call_site());
@@ -111,12 +122,7 @@ pub fn render(p: &Provider, normalized: &Normalized, client: &syn::File) -> Resu
             }
         });
     }
-    let doc = format!(
-        " Conformance tests of `apikit-{}`: every operation against Prism serving its spec\n (run by `cargo xtask contract`; see tests/conformance/README.md).",
-        p.name
-    );
     let file: syn::File = syn::parse2(quote! {
-        #![doc = #doc]
         #![allow(
             clippy::redundant_closure_call,
             reason = "generated: a closure gives each call its own early return for `?`"

@@ -30,7 +30,9 @@ pub struct Rendered {
     pub cargo_toml: String,
     /// `crates/<name>/src/generated.rs`.
     pub module: String,
-    /// `tests/conformance/tests/<name>.rs`: the provider's conformance tests.
+    /// `tests/conformance/tests/<name>/main.rs`: the conformance test binary's root.
+    pub conformance_main: String,
+    /// `tests/conformance/tests/<name>/operations.rs`: the provider's conformance tests.
     pub conformance: String,
 }
 
@@ -81,6 +83,7 @@ pub fn render_sources(
     Ok(Rendered {
         cargo_toml: package::cargo_toml(p, &header, &uses),
         module: format!("{commented}{module}"),
+        conformance_main: conformance::main_rs(&p.name, &commented),
         conformance: format!("{commented}{conformance}"),
     })
 }

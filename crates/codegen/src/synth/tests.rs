@@ -408,12 +408,17 @@ fn request_required_or_all_optional() {
         json!({"X-Trace": "00000000-0000-4000-8000-000000000000"})
     );
     assert_eq!(req.body, None);
-    // `with_body`: the optional body anyway, with its required properties only.
+    // `with_body`: the optional body anyway, with its required properties only, and
+    // the `writeOnly` one, which exists for requests (normalization cannot leave it in
+    // `required`).
     let req = Synth::new(&d)
         .with_body(true)
         .request("/pets/{id}", "post", false)
         .unwrap();
-    assert_eq!(req.body, Some(json!({"name": "string"})));
+    assert_eq!(
+        req.body,
+        Some(json!({"name": "string", "secret": "string"}))
+    );
     let req = s.request("/pets/{id}", "POST", true).unwrap();
     assert_eq!(Value::Object(req.query), json!({"q": "find", "limit": 0}));
     // readOnly properties are not sent.

@@ -320,17 +320,24 @@ fn prune_required(s: &mut Object, components: &Value) {
     // OpenAPI 3.0: a required `readOnly` property is required in responses only, a
     // `writeOnly` one in requests only; one Rust type serves both, so neither is.
     if let Some(Value::Object(props)) = s.get("properties") {
-        declared.retain(|d| !props.get(d).is_some_and(one_sided));
+        declared.retain(|d| !props.get(d).is_some_and(|p| one_sided(p, components)));
     }
     retain_required(s, &declared);
 }
 
 /// Whether a property schema is `readOnly` or `writeOnly` (present on one side of the
-/// wire only).
-fn one_sided(p: &Value) -> bool {
-    ["readOnly", "writeOnly"]
-        .iter()
-        .any(|k| p.get(*k) == Some(&Value::Bool(true)))
+/// wire only), on itself or on the component its `$ref` names.
+fn one_sided(p: &Value, components: &Value) -> bool {
+    let target = p
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|name| components.get(name));
+    [Some(p), target].into_iter().flatten().any(|s| {
+        ["readOnly", "writeOnly"]
+            .iter()
+            .any(|k| s.get(*k) == Some(&Value::Bool(true)))
+    })
 }
 
 /// Names of the properties `s`'s `allOf` members declare (through `$ref`s to
@@ -357,7 +364,7 @@ fn declared_in_all_of(s: &Object, components: &Value, depth: usize, out: &mut Ve
             out.extend(
                 props
                     .iter()
-                    .filter(|(_, p)| !one_sided(p))
+                    .filter(|(_, p)| !one_sided(p, components))
                     .map(|(name, _)| name.clone()),
             );
         }
@@ -524,11 +531,34 @@ mod tests {
     }
 
     #[test]
+    fn required_counts_all_of_members_and_leaves_out_one_sided_properties() {
+        let mut doc = json!({"components": {"schemas": {
+            "T": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "id": {"type": "string", "readOnly": true}}},
+            "S": {"type": "object", "allOf": [{"$ref": "#/components/schemas/T"}],
+                  "required": ["name", "id", "ghost"], "additionalProperties": false},
+            "U": {"type": "object", "required": ["a", "w"], "properties": {
+                "a": {"type": "string"},
+                "w": {"type": "string", "writeOnly": true}}}}}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        // `name` is T's; `id` is read-only; `ghost` is declared nowhere.
+        assert_eq!(schemas["S"]["required"], json!(["name"]));
+        assert_eq!(schemas["U"]["required"], json!(["a"]));
+    }
+
+    #[test]
     fn all_of_wrappers() {
         let r = json!({"$ref": "#/components/schemas/T"});
         assert_eq!(
-            one(json!({"allOf": [r], "description": "d", "default": "x", "readOnly": true})),
+            one(json!({"allOf": [r], "description": "d", "default": "x"})),
             r
+        );
+        // `readOnly` (and `writeOnly`) stay beside the `$ref`, for the synthesizer.
+        assert_eq!(
+            one(json!({"allOf": [r], "description": "d", "readOnly": true})),
+            json!({"$ref": "#/components/schemas/T", "readOnly": true})
         );
         let nullable = json!({"allOf": [r], "nullable": true});
         assert_eq!(one(nullable.clone()), nullable);

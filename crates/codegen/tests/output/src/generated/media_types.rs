@@ -663,21 +663,13 @@ pub mod builder {
             Self { client: client }
         }
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
-        async fn send_raw(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/text-or-json", client.baseurl,);
             #[allow(unused_mut)]
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "text_or_json",
             };
@@ -686,7 +678,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => apikit_runtime::decode::json(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -697,10 +689,7 @@ pub mod builder {
         /// documented error status its decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::Thing>,
-            apikit_runtime::ApiError<()>,
-        > {
+        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
             match self.send_raw().await {
                 Ok(v) => Ok(v),
                 Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),

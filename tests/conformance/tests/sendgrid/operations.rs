@@ -3,8 +3,6 @@
 // sha256 d2de50fcbffaca782970b03749acb7befbea0a1dbf2bf0095aaead662d6ee775  specs/sendgrid/email_activity.yaml
 // sha256 673d6c6de69f1356f9bcf33c4e7a2eba826f1eacb06ee777bcdca4e6dd30709d  specs/sendgrid/webhooks.yaml
 // sha256 d098b63597c9ff156b25b7ef21cba9f0c2b6366942163503175c65f56effd3f5  specs/sendgrid/provider.toml
-/*! Conformance tests of `apikit-sendgrid`: every operation against Prism serving its spec
-(run by `cargo xtask contract`; see tests/conformance/README.md).*/
 #![allow(
     clippy::redundant_closure_call,
     reason = "generated: a closure gives each call its own early return for `?`"
@@ -20,25 +18,26 @@ async fn list_message() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_message()
-                .query(run.value::<::std::string::String>(Mode::Required, "query", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_message()
+            .query(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "query", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_message()
-                .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
-                .limit(run.value::<f64>(Mode::All, "limit", "10")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_message()
+            .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
+            .limit(run.value::<f64>(Mode::All, "limit", "10")?)
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -53,28 +52,27 @@ async fn get_message() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_message()
-                .msg_id(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "msg_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_message()
+            .msg_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "msg_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_message()
-                .msg_id(run.value::<::std::string::String>(Mode::All, "msg_id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_message()
+            .msg_id(
+                run.value::<::std::string::String>(Mode::All, "msg_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -92,14 +90,12 @@ async fn request_csv() {
     if let Some(call) = (|| Some(client.request_csv().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .request_csv()
-                .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .request_csv()
+            .query(run.value::<::std::string::String>(Mode::All, "query", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -114,32 +110,38 @@ async fn download_csv() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .download_csv()
-                .download_uuid(run.value::<::uuid::Uuid>(
-                    Mode::Required,
-                    "download_uuid",
-                    "\"00000000-0000-4000-8000-000000000000\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .download_csv()
+            .download_uuid(
+                run
+                    .value::<
+                        ::uuid::Uuid,
+                    >(
+                        Mode::Required,
+                        "download_uuid",
+                        "\"00000000-0000-4000-8000-000000000000\"",
+                    )?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .download_csv()
-                .download_uuid(run.value::<::uuid::Uuid>(
-                    Mode::All,
-                    "download_uuid",
-                    "\"00000000-0000-4000-8000-000000000000\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .download_csv()
+            .download_uuid(
+                run
+                    .value::<
+                        ::uuid::Uuid,
+                    >(
+                        Mode::All,
+                        "download_uuid",
+                        "\"00000000-0000-4000-8000-000000000000\"",
+                    )?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -154,22 +156,20 @@ async fn create_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_event_webhook()
-                .body(run.value::<::apikit_sendgrid::types::EventWebhookRequest>(
-                    Mode::Required,
-                    "body",
-                    "{\"url\":\"string\"}",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .create_event_webhook()
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookRequest,
+                    >(Mode::Required, "body", "{\"url\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_event_webhook()
             .on_behalf_of(
@@ -189,8 +189,7 @@ async fn create_event_webhook() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -208,19 +207,20 @@ async fn list_event_webhook() {
     if let Some(call) = (|| Some(client.list_event_webhook().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_event_webhook()
-                .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_event_webhook()
+            .include(
+                run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -235,29 +235,26 @@ async fn get_signed_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_signed_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_signed_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_signed_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_signed_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -272,43 +269,38 @@ async fn update_signed_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_signed_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .body(
-                    run.value::<::apikit_sendgrid::types::UpdateSignedEventWebhookBody>(
-                        Mode::Required,
-                        "body",
-                        "{\"enabled\":true}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_signed_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::UpdateSignedEventWebhookBody,
+                    >(Mode::Required, "body", "{\"enabled\":true}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_signed_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .body(
-                    run.value::<::apikit_sendgrid::types::UpdateSignedEventWebhookBody>(
-                        Mode::All,
-                        "body",
-                        "{\"enabled\":true}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_signed_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::UpdateSignedEventWebhookBody,
+                    >(Mode::All, "body", "{\"enabled\":true}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -323,24 +315,20 @@ async fn test_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .test_event_webhook()
-                .body(
-                    run.value::<::apikit_sendgrid::types::EventWebhookTestRequest>(
-                        Mode::Required,
-                        "body",
-                        "{\"url\":\"string\"}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .test_event_webhook()
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookTestRequest,
+                    >(Mode::Required, "body", "{\"url\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .test_event_webhook()
             .on_behalf_of(
@@ -360,8 +348,7 @@ async fn test_event_webhook() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -376,30 +363,29 @@ async fn get_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .include(run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .include(
+                run.value::<::std::string::String>(Mode::All, "include", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -414,29 +400,26 @@ async fn delete_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -451,23 +434,21 @@ async fn update_event_webhook() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_event_webhook()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .body(run.value::<::apikit_sendgrid::types::EventWebhookRequest>(
-                    Mode::Required,
-                    "body",
-                    "{\"url\":\"string\"}",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_event_webhook()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::EventWebhookRequest,
+                    >(Mode::Required, "body", "{\"url\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_event_webhook()
             .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
@@ -491,8 +472,7 @@ async fn update_event_webhook() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -510,18 +490,17 @@ async fn list_parse_setting() {
     if let Some(call) = (|| Some(client.list_parse_setting().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_parse_setting()
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_parse_setting()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -536,22 +515,20 @@ async fn create_parse_setting() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_parse_setting()
-                .body(run.value::<::apikit_sendgrid::types::ParseSetting>(
-                    Mode::Required,
-                    "body",
-                    "{}",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .create_parse_setting()
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::ParseSetting,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_parse_setting()
             .on_behalf_of(
@@ -571,8 +548,7 @@ async fn create_parse_setting() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -587,37 +563,33 @@ async fn get_parse_setting() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_parse_setting()
-                .hostname(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "hostname",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_parse_setting()
+            .hostname(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "hostname", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_parse_setting()
-                .hostname(run.value::<::std::string::String>(
-                    Mode::All,
-                    "hostname",
-                    "\"string\"",
-                )?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_parse_setting()
+            .hostname(
+                run.value::<::std::string::String>(Mode::All, "hostname", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -632,37 +604,33 @@ async fn delete_parse_setting() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_parse_setting()
-                .hostname(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "hostname",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_parse_setting()
+            .hostname(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "hostname", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_parse_setting()
-                .hostname(run.value::<::std::string::String>(
-                    Mode::All,
-                    "hostname",
-                    "\"string\"",
-                )?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_parse_setting()
+            .hostname(
+                run.value::<::std::string::String>(Mode::All, "hostname", "\"string\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -677,27 +645,26 @@ async fn update_parse_setting() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_parse_setting()
-                .hostname(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "hostname",
-                    "\"string\"",
-                )?)
-                .body(run.value::<::apikit_sendgrid::types::ParseSetting>(
-                    Mode::Required,
-                    "body",
-                    "{}",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_parse_setting()
+            .hostname(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "hostname", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::ParseSetting,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_parse_setting()
             .hostname(
@@ -720,8 +687,7 @@ async fn update_parse_setting() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -736,49 +702,52 @@ async fn list_parse_static() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_parse_static()
-                .start_date(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "start_date",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_parse_static()
+            .start_date(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "start_date", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_parse_static()
-                .limit(run.value::<::std::string::String>(Mode::All, "limit", "\"string\"")?)
-                .offset(run.value::<::std::string::String>(Mode::All, "offset", "\"string\"")?)
-                .aggregated_by(run.value::<::apikit_sendgrid::types::AggregatedBy>(
-                    Mode::All,
-                    "aggregated_by",
-                    "\"day\"",
-                )?)
-                .start_date(run.value::<::std::string::String>(
-                    Mode::All,
-                    "start_date",
-                    "\"string\"",
-                )?)
-                .end_date(run.value::<::std::string::String>(
-                    Mode::All,
-                    "end_date",
-                    "\"The day the request is made.\"",
-                )?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_parse_static()
+            .limit(run.value::<::std::string::String>(Mode::All, "limit", "\"string\"")?)
+            .offset(
+                run.value::<::std::string::String>(Mode::All, "offset", "\"string\"")?,
+            )
+            .aggregated_by(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::AggregatedBy,
+                    >(Mode::All, "aggregated_by", "\"day\"")?,
+            )
+            .start_date(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "start_date", "\"string\"")?,
+            )
+            .end_date(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "end_date", "\"The day the request is made.\"")?,
+            )
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -796,18 +765,17 @@ async fn list_all_security_policies() {
     if let Some(call) = (|| Some(client.list_all_security_policies().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_all_security_policies()
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_all_security_policies()
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -822,24 +790,20 @@ async fn create_security_policy() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_security_policy()
-                .body(
-                    run.value::<::apikit_sendgrid::types::CreateSecurityPolicyBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .create_security_policy()
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::CreateSecurityPolicyBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_security_policy()
             .on_behalf_of(
@@ -859,8 +823,7 @@ async fn create_security_policy() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -875,29 +838,26 @@ async fn get_security_policy() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_security_policy()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_security_policy()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_security_policy()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_security_policy()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -912,30 +872,27 @@ async fn delete_security_policy() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_security_policy()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_security_policy()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_security_policy()
-                .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
-                .force(run.value::<bool>(Mode::All, "force", "true")?)
-                .on_behalf_of(run.value::<::std::string::String>(
-                    Mode::All,
-                    "on_behalf_of",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_security_policy()
+            .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
+            .force(run.value::<bool>(Mode::All, "force", "true")?)
+            .on_behalf_of(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "on_behalf_of", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -950,25 +907,21 @@ async fn update_security_policy() {
     );
     let client = apikit_sendgrid::Client::configured(run.base_url(), KEY, Run::config())
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_security_policy()
-                .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
-                .body(
-                    run.value::<::apikit_sendgrid::types::UpdateSecurityPolicyBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_security_policy()
+            .id(run.value::<::std::string::String>(Mode::Required, "id", "\"string\"")?)
+            .body(
+                run
+                    .value::<
+                        ::apikit_sendgrid::types::UpdateSecurityPolicyBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_security_policy()
             .id(run.value::<::std::string::String>(Mode::All, "id", "\"string\"")?)
@@ -989,8 +942,7 @@ async fn update_security_policy() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();

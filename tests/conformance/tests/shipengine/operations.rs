@@ -2,8 +2,6 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 b04d9a98a047b185672cd03f14ff7193a7f5ff3ca1749255f61cc4a1fc136832  specs/shipengine/openapi.yaml
 // sha256 cf00e1c5306cf5aa7afc18230b275aa7e42ce076b731135b675d751aeb570028  specs/shipengine/provider.toml
-/*! Conformance tests of `apikit-shipengine`: every operation against Prism serving its spec
-(run by `cargo xtask contract`; see tests/conformance/README.md).*/
 #![allow(
     clippy::redundant_closure_call,
     reason = "generated: a closure gives each call its own early return for `?`"
@@ -17,7 +15,11 @@ async fn list_account_settings() {
         "list_account_settings",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_account_settings().send()))() {
         run.check(Mode::Required, call.await);
@@ -35,7 +37,11 @@ async fn list_account_images() {
         "list_account_images",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_account_images().send()))() {
         run.check(Mode::Required, call.await);
@@ -53,10 +59,13 @@ async fn create_account_image() {
         "create_account_image",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_account_image()
             .body(
@@ -70,12 +79,10 @@ async fn create_account_image() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_account_image()
             .body(
@@ -89,8 +96,7 @@ async fn create_account_image() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -103,34 +109,36 @@ async fn get_account_settings_images_by_id() {
         "get_account_settings_images_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_account_settings_images_by_id()
-                .label_image_id(run.value::<::apikit_shipengine::types::ImageId>(
-                    Mode::Required,
-                    "label_image_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_account_settings_images_by_id()
+            .label_image_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ImageId,
+                    >(Mode::Required, "label_image_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_account_settings_images_by_id()
-                .label_image_id(run.value::<::apikit_shipengine::types::ImageId>(
-                    Mode::All,
-                    "label_image_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_account_settings_images_by_id()
+            .label_image_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ImageId,
+                    >(Mode::All, "label_image_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -143,31 +151,32 @@ async fn update_account_settings_images_by_id() {
         "update_account_settings_images_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_account_settings_images_by_id()
-                .label_image_id(run.value::<::apikit_shipengine::types::ImageId>(
-                    Mode::Required,
-                    "label_image_id",
-                    "\"string\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateAccountSettingsImageRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{\"is_default\":true}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_account_settings_images_by_id()
+            .label_image_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ImageId,
+                    >(Mode::Required, "label_image_id", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateAccountSettingsImageRequestBody,
+                    >(Mode::Required, "body", "{\"is_default\":true}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_account_settings_images_by_id()
             .label_image_id(
@@ -187,8 +196,7 @@ async fn update_account_settings_images_by_id() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -201,34 +209,36 @@ async fn delete_account_image_by_id() {
         "delete_account_image_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_account_image_by_id()
-                .label_image_id(run.value::<::apikit_shipengine::types::ImageId>(
-                    Mode::Required,
-                    "label_image_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_account_image_by_id()
+            .label_image_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ImageId,
+                    >(Mode::Required, "label_image_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_account_image_by_id()
-                .label_image_id(run.value::<::apikit_shipengine::types::ImageId>(
-                    Mode::All,
-                    "label_image_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_account_image_by_id()
+            .label_image_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ImageId,
+                    >(Mode::All, "label_image_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -241,26 +251,26 @@ async fn parse_address() {
         "parse_address",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .parse_address()
-                .body(
-                    run.value::<::apikit_shipengine::types::ParseAddressRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{\"text\":\"string\"}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .parse_address()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ParseAddressRequestBody,
+                    >(Mode::Required, "body", "{\"text\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .parse_address()
             .body(
@@ -274,8 +284,7 @@ async fn parse_address() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -288,10 +297,13 @@ async fn validate_address() {
         "validate_address",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .validate_address()
             .body(
@@ -305,12 +317,10 @@ async fn validate_address() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .validate_address()
             .body(
@@ -324,8 +334,7 @@ async fn validate_address() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -338,40 +347,48 @@ async fn list_batches() {
         "list_batches",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_batches().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_batches()
-                .status(run.value::<::apikit_shipengine::types::BatchStatus>(
-                    Mode::All,
-                    "status",
-                    "\"open\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .page_size(run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?)
-                .sort_dir(run.value::<::apikit_shipengine::types::SortDir>(
-                    Mode::All,
-                    "sort_dir",
-                    "\"asc\"",
-                )?)
-                .batch_number(run.value::<::std::string::String>(
-                    Mode::All,
-                    "batch_number",
-                    "\"string\"",
-                )?)
-                .sort_by(run.value::<::apikit_shipengine::types::BatchesSortBy>(
-                    Mode::All,
-                    "sort_by",
-                    "\"ship_date\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_batches()
+            .status(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::BatchStatus,
+                    >(Mode::All, "status", "\"open\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .page_size(
+                run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?,
+            )
+            .sort_dir(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SortDir,
+                    >(Mode::All, "sort_dir", "\"asc\"")?,
+            )
+            .batch_number(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "batch_number", "\"string\"")?,
+            )
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::BatchesSortBy,
+                    >(Mode::All, "sort_by", "\"ship_date\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -384,26 +401,26 @@ async fn create_batch() {
         "create_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_batch()
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateBatchRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_batch()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateBatchRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_batch()
             .body(
@@ -417,8 +434,7 @@ async fn create_batch() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -431,34 +447,36 @@ async fn get_batch_by_external_id() {
         "get_batch_by_external_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_batch_by_external_id()
-                .external_batch_id(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "external_batch_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_batch_by_external_id()
+            .external_batch_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "external_batch_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_batch_by_external_id()
-                .external_batch_id(run.value::<::std::string::String>(
-                    Mode::All,
-                    "external_batch_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_batch_by_external_id()
+            .external_batch_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "external_batch_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -471,34 +489,36 @@ async fn get_batch_by_id() {
         "get_batch_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_batch_by_id()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_batch_by_id()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_batch_by_id()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_batch_by_id()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -511,34 +531,36 @@ async fn update_batch() {
         "update_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -551,34 +573,36 @@ async fn delete_batch() {
         "delete_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -591,48 +615,52 @@ async fn add_to_batch() {
         "add_to_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_to_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::AddToBatchRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .add_to_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddToBatchRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_to_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::AddToBatchRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .add_to_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddToBatchRequestBody,
+                    >(
                         Mode::All,
                         "body",
                         "{\"rate_ids\":[\"se-p2b\"],\"shipment_ids\":[\"se-p2b\"]}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -645,36 +673,38 @@ async fn list_batch_errors() {
         "list_batch_errors",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_batch_errors()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .list_batch_errors()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_batch_errors()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .pagesize(run.value::<::std::num::NonZeroU32>(Mode::All, "pagesize", "1")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_batch_errors()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .pagesize(run.value::<::std::num::NonZeroU32>(Mode::All, "pagesize", "1")?)
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -687,31 +717,32 @@ async fn process_batch() {
         "process_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .process_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::ProcessBatchRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .process_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ProcessBatchRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .process_batch()
             .batch_id(
@@ -731,8 +762,7 @@ async fn process_batch() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -745,48 +775,52 @@ async fn remove_from_batch() {
         "remove_from_batch",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .remove_from_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::RemoveFromBatchRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .remove_from_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "batch_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::RemoveFromBatchRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .remove_from_batch()
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::RemoveFromBatchRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .remove_from_batch()
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::RemoveFromBatchRequestBody,
+                    >(
                         Mode::All,
                         "body",
                         "{\"rate_ids\":[\"se-p2b\"],\"shipment_ids\":[\"se-p2b\"]}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -799,7 +833,11 @@ async fn list_carriers() {
         "list_carriers",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_carriers().send()))() {
         run.check(Mode::Required, call.await);
@@ -817,34 +855,36 @@ async fn get_carrier_by_id() {
         "get_carrier_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_by_id()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_by_id()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_by_id()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_by_id()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -857,48 +897,52 @@ async fn add_funds_to_carrier() {
         "add_funds_to_carrier",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_funds_to_carrier()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::AddFundsToCarrierRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .add_funds_to_carrier()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddFundsToCarrierRequestBody,
+                    >(
                         Mode::Required,
                         "body",
                         "{\"amount\":1.0,\"currency\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_funds_to_carrier()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::AddFundsToCarrierRequestBody>(
-                        Mode::All,
-                        "body",
-                        "{\"amount\":1.0,\"currency\":\"string\"}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .add_funds_to_carrier()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddFundsToCarrierRequestBody,
+                    >(Mode::All, "body", "{\"amount\":1.0,\"currency\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -911,34 +955,36 @@ async fn get_carrier_options() {
         "get_carrier_options",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_options()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_options()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_options()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_options()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -951,34 +997,36 @@ async fn list_carrier_package_types() {
         "list_carrier_package_types",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_carrier_package_types()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .list_carrier_package_types()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_carrier_package_types()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_carrier_package_types()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -991,34 +1039,36 @@ async fn list_carrier_services() {
         "list_carrier_services",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_carrier_services()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .list_carrier_services()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_carrier_services()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_carrier_services()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1031,48 +1081,56 @@ async fn connect_carrier() {
         "connect_carrier",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .connect_carrier()
-                .carrier_name(run.value::<::apikit_shipengine::types::CarrierName>(
-                    Mode::Required,
-                    "carrier_name",
-                    "\"access_worldwide\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::ConnectCarrierRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .connect_carrier()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierName,
+                    >(Mode::Required, "carrier_name", "\"access_worldwide\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ConnectCarrierRequestBody,
+                    >(
                         Mode::Required,
                         "body",
                         "{\"nickname\":\"string\",\"password\":\"string\",\"username\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .connect_carrier()
-                .carrier_name(run.value::<::apikit_shipengine::types::CarrierName>(
-                    Mode::All,
-                    "carrier_name",
-                    "\"access_worldwide\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::ConnectCarrierRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .connect_carrier()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierName,
+                    >(Mode::All, "carrier_name", "\"access_worldwide\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ConnectCarrierRequestBody,
+                    >(
                         Mode::All,
                         "body",
                         "{\"nickname\":\"string\",\"password\":\"string\",\"username\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1085,44 +1143,48 @@ async fn disconnect_carrier() {
         "disconnect_carrier",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .disconnect_carrier()
-                .carrier_name(run.value::<::apikit_shipengine::types::CarrierName>(
-                    Mode::Required,
-                    "carrier_name",
-                    "\"access_worldwide\"",
-                )?)
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .disconnect_carrier()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierName,
+                    >(Mode::Required, "carrier_name", "\"access_worldwide\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .disconnect_carrier()
-                .carrier_name(run.value::<::apikit_shipengine::types::CarrierName>(
-                    Mode::All,
-                    "carrier_name",
-                    "\"access_worldwide\"",
-                )?)
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .disconnect_carrier()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierName,
+                    >(Mode::All, "carrier_name", "\"access_worldwide\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1135,48 +1197,48 @@ async fn get_carrier_settings() {
         "get_carrier_settings",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_settings()
-                .carrier_name(
-                    run.value::<::apikit_shipengine::types::CarrierNameWithSettings>(
-                        Mode::Required,
-                        "carrier_name",
-                        "\"dhl_express\"",
-                    )?,
-                )
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_settings()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierNameWithSettings,
+                    >(Mode::Required, "carrier_name", "\"dhl_express\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_carrier_settings()
-                .carrier_name(
-                    run.value::<::apikit_shipengine::types::CarrierNameWithSettings>(
-                        Mode::All,
-                        "carrier_name",
-                        "\"dhl_express\"",
-                    )?,
-                )
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_carrier_settings()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierNameWithSettings,
+                    >(Mode::All, "carrier_name", "\"dhl_express\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1189,38 +1251,38 @@ async fn update_carrier_settings() {
         "update_carrier_settings",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_carrier_settings()
-                .carrier_name(
-                    run.value::<::apikit_shipengine::types::CarrierNameWithSettings>(
-                        Mode::Required,
-                        "carrier_name",
-                        "\"dhl_express\"",
-                    )?,
-                )
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateCarrierSettingsRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_carrier_settings()
+            .carrier_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CarrierNameWithSettings,
+                    >(Mode::Required, "carrier_name", "\"dhl_express\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "carrier_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateCarrierSettingsRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_carrier_settings()
             .carrier_name(
@@ -1246,8 +1308,7 @@ async fn update_carrier_settings() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1260,38 +1321,44 @@ async fn connect_insurer() {
         "connect_insurer",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .connect_insurer()
-                .body(
-                    run.value::<::apikit_shipengine::types::ConnectInsurerRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .connect_insurer()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ConnectInsurerRequestBody,
+                    >(
                         Mode::Required,
                         "body",
                         "{\"email\":\"user@example.com\",\"policy_id\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .connect_insurer()
-                .body(
-                    run.value::<::apikit_shipengine::types::ConnectInsurerRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .connect_insurer()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ConnectInsurerRequestBody,
+                    >(
                         Mode::All,
                         "body",
                         "{\"email\":\"user@example.com\",\"policy_id\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1304,7 +1371,11 @@ async fn disconnect_insurer() {
         "disconnect_insurer",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.disconnect_insurer().send()))() {
         run.check(Mode::Required, call.await);
@@ -1322,48 +1393,50 @@ async fn download_file() {
         "download_file",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .download_file()
-                .subdir(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "subdir",
-                    "\"string\"",
-                )?)
-                .filename(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "filename",
-                    "\"string\"",
-                )?)
-                .dir(run.value::<::std::string::String>(Mode::Required, "dir", "\"string\"")?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .download_file()
+            .subdir(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "subdir", "\"string\"")?,
+            )
+            .filename(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "filename", "\"string\"")?,
+            )
+            .dir(
+                run.value::<::std::string::String>(Mode::Required, "dir", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check_stream(Mode::Required, call.await).await;
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .download_file()
-                .subdir(run.value::<::std::string::String>(Mode::All, "subdir", "\"string\"")?)
-                .filename(run.value::<::std::string::String>(
-                    Mode::All,
-                    "filename",
-                    "\"string\"",
-                )?)
-                .dir(run.value::<::std::string::String>(Mode::All, "dir", "\"string\"")?)
-                .download(run.value::<::std::string::String>(
-                    Mode::All,
-                    "download",
-                    "\"string\"",
-                )?)
-                .rotation(run.value::<i32>(Mode::All, "rotation", "1")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .download_file()
+            .subdir(
+                run.value::<::std::string::String>(Mode::All, "subdir", "\"string\"")?,
+            )
+            .filename(
+                run.value::<::std::string::String>(Mode::All, "filename", "\"string\"")?,
+            )
+            .dir(run.value::<::std::string::String>(Mode::All, "dir", "\"string\"")?)
+            .download(
+                run.value::<::std::string::String>(Mode::All, "download", "\"string\"")?,
+            )
+            .rotation(run.value::<i32>(Mode::All, "rotation", "1")?)
+            .send(),
+    ))() {
         run.check_stream(Mode::All, call.await).await;
     }
     run.finish();
@@ -1376,7 +1449,11 @@ async fn list_webhooks() {
         "list_webhooks",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_webhooks().send()))() {
         run.check(Mode::Required, call.await);
@@ -1394,38 +1471,44 @@ async fn create_webhook() {
         "create_webhook",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_webhook()
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateWebhookRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .create_webhook()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateWebhookRequestBody,
+                    >(
                         Mode::Required,
                         "body",
                         "{\"event\":\"batch\",\"url\":\"https://example.com/\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_webhook()
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateWebhookRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .create_webhook()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateWebhookRequestBody,
+                    >(
                         Mode::All,
                         "body",
                         "{\"event\":\"batch\",\"url\":\"https://example.com/\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1438,34 +1521,36 @@ async fn get_webhook_by_id() {
         "get_webhook_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_webhook_by_id()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_webhook_by_id()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "webhook_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_webhook_by_id()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_webhook_by_id()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "webhook_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1478,48 +1563,48 @@ async fn update_webhook() {
         "update_webhook",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_webhook()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateWebhookRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_webhook()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "webhook_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateWebhookRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_webhook()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateWebhookRequestBody>(
-                        Mode::All,
-                        "body",
-                        "{\"url\":\"https://example.com/\"}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_webhook()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "webhook_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateWebhookRequestBody,
+                    >(Mode::All, "body", "{\"url\":\"https://example.com/\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1532,34 +1617,36 @@ async fn delete_webhook() {
         "delete_webhook",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_webhook()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_webhook()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "webhook_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_webhook()
-                .webhook_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "webhook_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_webhook()
+            .webhook_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "webhook_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1572,38 +1659,40 @@ async fn add_funds_to_insurance() {
         "add_funds_to_insurance",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_funds_to_insurance()
-                .body(
-                    run.value::<::apikit_shipengine::types::AddFundsToInsuranceRequestBody>(
+    if let Some(call) = (|| Some(
+        client
+            .add_funds_to_insurance()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddFundsToInsuranceRequestBody,
+                    >(
                         Mode::Required,
                         "body",
                         "{\"amount\":1.0,\"currency\":\"string\"}",
                     )?,
-                )
-                .send(),
-        )
-    })() {
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .add_funds_to_insurance()
-                .body(
-                    run.value::<::apikit_shipengine::types::AddFundsToInsuranceRequestBody>(
-                        Mode::All,
-                        "body",
-                        "{\"amount\":1.0,\"currency\":\"string\"}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .add_funds_to_insurance()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::AddFundsToInsuranceRequestBody,
+                    >(Mode::All, "body", "{\"amount\":1.0,\"currency\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1616,7 +1705,11 @@ async fn get_insurance_balance() {
         "get_insurance_balance",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.get_insurance_balance().send()))() {
         run.check(Mode::Required, call.await);
@@ -1634,80 +1727,96 @@ async fn list_labels() {
         "list_labels",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_labels().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_labels()
-                .label_status(run.value::<::apikit_shipengine::types::LabelStatus>(
-                    Mode::All,
-                    "label_status",
-                    "\"processing\"",
-                )?)
-                .service_code(run.value::<::apikit_shipengine::types::ServiceCode>(
-                    Mode::All,
-                    "service_code",
-                    "\"x0licj6_xagx9g_m74bsbo6_qc15 \"",
-                )?)
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .tracking_number(run.value::<::std::string::String>(
-                    Mode::All,
-                    "tracking_number",
-                    "\"string\"",
-                )?)
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .rate_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "rate_id",
-                    "\"se-p2b\"",
-                )?)
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .created_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .created_at_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .page_size(run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?)
-                .sort_dir(run.value::<::apikit_shipengine::types::SortDir>(
-                    Mode::All,
-                    "sort_dir",
-                    "\"asc\"",
-                )?)
-                .sort_by(run.value::<::apikit_shipengine::types::ListLabelsSortBy>(
-                    Mode::All,
-                    "sort_by",
-                    "\"created_at\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_labels()
+            .label_status(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::LabelStatus,
+                    >(Mode::All, "label_status", "\"processing\"")?,
+            )
+            .service_code(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ServiceCode,
+                    >(Mode::All, "service_code", "\"x0licj6_xagx9g_m74bsbo6_qc15 \"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .tracking_number(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "tracking_number", "\"string\"")?,
+            )
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .rate_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "rate_id", "\"se-p2b\"")?,
+            )
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .created_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .created_at_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .page_size(
+                run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?,
+            )
+            .sort_dir(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SortDir,
+                    >(Mode::All, "sort_dir", "\"asc\"")?,
+            )
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ListLabelsSortBy,
+                    >(Mode::All, "sort_by", "\"created_at\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1720,10 +1829,13 @@ async fn create_label() {
         "create_label",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_label()
             .body(
@@ -1737,12 +1849,10 @@ async fn create_label() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_label()
             .body(
@@ -1756,8 +1866,7 @@ async fn create_label() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1770,39 +1879,42 @@ async fn get_label_by_external_shipment_id() {
         "get_label_by_external_shipment_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_label_by_external_shipment_id()
-                .external_shipment_id(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "external_shipment_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_label_by_external_shipment_id()
+            .external_shipment_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "external_shipment_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_label_by_external_shipment_id()
-                .external_shipment_id(run.value::<::std::string::String>(
-                    Mode::All,
-                    "external_shipment_id",
-                    "\"string\"",
-                )?)
-                .label_download_type(run.value::<::apikit_shipengine::types::LabelDownloadType>(
-                    Mode::All,
-                    "label_download_type",
-                    "\"url\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_label_by_external_shipment_id()
+            .external_shipment_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "external_shipment_id", "\"string\"")?,
+            )
+            .label_download_type(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::LabelDownloadType,
+                    >(Mode::All, "label_download_type", "\"url\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1815,31 +1927,32 @@ async fn create_label_from_rate() {
         "create_label_from_rate",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_label_from_rate()
-                .rate_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "rate_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateLabelFromRateRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_label_from_rate()
+            .rate_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "rate_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateLabelFromRateRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_label_from_rate()
             .rate_id(
@@ -1859,8 +1972,7 @@ async fn create_label_from_rate() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1873,31 +1985,32 @@ async fn create_label_from_shipment() {
         "create_label_from_shipment",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_label_from_shipment()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateLabelFromShipmentRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_label_from_shipment()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateLabelFromShipmentRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_label_from_shipment()
             .shipment_id(
@@ -1917,8 +2030,7 @@ async fn create_label_from_shipment() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1931,39 +2043,42 @@ async fn get_label_by_id() {
         "get_label_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_label_by_id()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_label_by_id()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "label_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_label_by_id()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .label_download_type(run.value::<::apikit_shipengine::types::LabelDownloadType>(
-                    Mode::All,
-                    "label_download_type",
-                    "\"url\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_label_by_id()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "label_id", "\"se-p2b\"")?,
+            )
+            .label_download_type(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::LabelDownloadType,
+                    >(Mode::All, "label_download_type", "\"url\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -1976,31 +2091,32 @@ async fn create_return_label() {
         "create_return_label",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_return_label()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::CreateReturnLabelRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{\"label_download_type\":\"url\"}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_return_label()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "label_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CreateReturnLabelRequestBody,
+                    >(Mode::Required, "body", "{\"label_download_type\":\"url\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_return_label()
             .label_id(
@@ -2020,8 +2136,7 @@ async fn create_return_label() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2034,34 +2149,36 @@ async fn get_tracking_log_from_label() {
         "get_tracking_log_from_label",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_tracking_log_from_label()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_tracking_log_from_label()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "label_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_tracking_log_from_label()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_tracking_log_from_label()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "label_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2069,39 +2186,37 @@ async fn get_tracking_log_from_label() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn void_label() {
-    let run = Run::new(
-        "shipengine",
-        "void_label",
-        "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
-    );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .void_label()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let run = Run::new("shipengine", "void_label", "APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .void_label()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "label_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .void_label()
-                .label_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "label_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .void_label()
+            .label_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "label_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2114,55 +2229,66 @@ async fn list_manifests() {
         "list_manifests",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_manifests().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_manifests()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .ship_date_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "ship_date_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .ship_date_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "ship_date_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .created_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .created_at_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .page_size(run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?)
-                .label_ids(run.value::<::std::vec::Vec<::std::string::String>>(
-                    Mode::All,
-                    "label_ids",
-                    "[\"se-p2b\"]",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_manifests()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .ship_date_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "ship_date_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .ship_date_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "ship_date_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .created_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .created_at_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .page_size(
+                run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?,
+            )
+            .label_ids(
+                run
+                    .value::<
+                        ::std::vec::Vec<::std::string::String>,
+                    >(Mode::All, "label_ids", "[\"se-p2b\"]")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2175,10 +2301,13 @@ async fn create_manifest() {
         "create_manifest",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_manifest()
             .body(
@@ -2192,12 +2321,10 @@ async fn create_manifest() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_manifest()
             .body(
@@ -2211,8 +2338,7 @@ async fn create_manifest() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2225,34 +2351,36 @@ async fn get_manifest_request_by_id() {
         "get_manifest_request_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_manifest_request_by_id()
-                .manifest_request_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "manifest_request_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_manifest_request_by_id()
+            .manifest_request_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "manifest_request_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_manifest_request_by_id()
-                .manifest_request_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "manifest_request_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_manifest_request_by_id()
+            .manifest_request_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "manifest_request_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2265,34 +2393,36 @@ async fn get_manifest_by_id() {
         "get_manifest_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_manifest_by_id()
-                .manifest_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "manifest_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_manifest_by_id()
+            .manifest_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "manifest_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_manifest_by_id()
-                .manifest_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "manifest_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_manifest_by_id()
+            .manifest_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "manifest_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2305,7 +2435,11 @@ async fn list_package_types() {
         "list_package_types",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_package_types().send()))() {
         run.check(Mode::Required, call.await);
@@ -2323,10 +2457,13 @@ async fn create_package_type() {
         "create_package_type",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_package_type()
             .body(
@@ -2340,12 +2477,10 @@ async fn create_package_type() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_package_type()
             .body(
@@ -2359,8 +2494,7 @@ async fn create_package_type() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2373,34 +2507,36 @@ async fn get_package_type_by_id() {
         "get_package_type_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_package_type_by_id()
-                .package_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "package_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_package_type_by_id()
+            .package_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "package_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_package_type_by_id()
-                .package_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "package_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_package_type_by_id()
+            .package_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "package_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2413,10 +2549,13 @@ async fn update_package_type() {
         "update_package_type",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_package_type()
             .package_id(
@@ -2436,12 +2575,10 @@ async fn update_package_type() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_package_type()
             .package_id(
@@ -2461,8 +2598,7 @@ async fn update_package_type() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2475,34 +2611,36 @@ async fn delete_package_type() {
         "delete_package_type",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_package_type()
-                .package_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "package_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_package_type()
+            .package_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "package_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_package_type()
-                .package_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "package_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_package_type()
+            .package_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "package_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2515,40 +2653,48 @@ async fn list_scheduled_pickups() {
         "list_scheduled_pickups",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_scheduled_pickups().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_scheduled_pickups()
-                .carrier_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "carrier_id",
-                    "\"se-p2b\"",
-                )?)
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .created_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .created_at_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .page_size(run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_scheduled_pickups()
+            .carrier_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "carrier_id", "\"se-p2b\"")?,
+            )
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .created_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .created_at_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .page_size(
+                run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2561,10 +2707,13 @@ async fn schedule_pickup() {
         "schedule_pickup",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .schedule_pickup()
             .body(
@@ -2578,12 +2727,10 @@ async fn schedule_pickup() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .schedule_pickup()
             .body(
@@ -2597,8 +2744,7 @@ async fn schedule_pickup() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2611,34 +2757,36 @@ async fn get_pickup_by_id() {
         "get_pickup_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_pickup_by_id()
-                .pickup_id(run.value::<::apikit_shipengine::types::PickupResourceId>(
-                    Mode::Required,
-                    "pickup_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_pickup_by_id()
+            .pickup_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::PickupResourceId,
+                    >(Mode::Required, "pickup_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_pickup_by_id()
-                .pickup_id(run.value::<::apikit_shipengine::types::PickupResourceId>(
-                    Mode::All,
-                    "pickup_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_pickup_by_id()
+            .pickup_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::PickupResourceId,
+                    >(Mode::All, "pickup_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2651,34 +2799,36 @@ async fn delete_scheduled_pickup() {
         "delete_scheduled_pickup",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_scheduled_pickup()
-                .pickup_id(run.value::<::apikit_shipengine::types::PickupResourceId>(
-                    Mode::Required,
-                    "pickup_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_scheduled_pickup()
+            .pickup_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::PickupResourceId,
+                    >(Mode::Required, "pickup_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_scheduled_pickup()
-                .pickup_id(run.value::<::apikit_shipengine::types::PickupResourceId>(
-                    Mode::All,
-                    "pickup_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_scheduled_pickup()
+            .pickup_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::PickupResourceId,
+                    >(Mode::All, "pickup_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2691,26 +2841,26 @@ async fn calculate_rates() {
         "calculate_rates",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .calculate_rates()
-                .body(
-                    run.value::<::apikit_shipengine::types::CalculateRatesRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .calculate_rates()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::CalculateRatesRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .calculate_rates()
             .body(
@@ -2724,8 +2874,7 @@ async fn calculate_rates() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2738,10 +2887,13 @@ async fn compare_bulk_rates() {
         "compare_bulk_rates",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .compare_bulk_rates()
             .body(
@@ -2755,12 +2907,10 @@ async fn compare_bulk_rates() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .compare_bulk_rates()
             .body(
@@ -2774,8 +2924,7 @@ async fn compare_bulk_rates() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2788,10 +2937,13 @@ async fn estimate_rates() {
         "estimate_rates",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .estimate_rates()
             .body(
@@ -2805,12 +2957,10 @@ async fn estimate_rates() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .estimate_rates()
             .body(
@@ -2824,8 +2974,7 @@ async fn estimate_rates() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2838,34 +2987,36 @@ async fn get_rate_by_id() {
         "get_rate_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_rate_by_id()
-                .rate_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "rate_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_rate_by_id()
+            .rate_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "rate_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_rate_by_id()
-                .rate_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "rate_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_rate_by_id()
+            .rate_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "rate_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2878,26 +3029,26 @@ async fn service_points_list() {
         "service_points_list",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .service_points_list()
-                .body(
-                    run.value::<::apikit_shipengine::types::GetServicePointsRequest>(
-                        Mode::Required,
-                        "body",
-                        "{\"providers\":[{}]}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .service_points_list()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::GetServicePointsRequest,
+                    >(Mode::Required, "body", "{\"providers\":[{}]}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .service_points_list()
             .body(
@@ -2911,8 +3062,7 @@ async fn service_points_list() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2925,54 +3075,57 @@ async fn service_points_get_by_id() {
         "service_points_get_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .service_points_get_by_id()
-                .carrier_code(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "carrier_code",
-                    "\"string\"",
-                )?)
-                .country_code(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "country_code",
-                    "\"st\"",
-                )?)
-                .service_point_id(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "service_point_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .service_points_get_by_id()
+            .carrier_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "carrier_code", "\"string\"")?,
+            )
+            .country_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "country_code", "\"st\"")?,
+            )
+            .service_point_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "service_point_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .service_points_get_by_id()
-                .carrier_code(run.value::<::std::string::String>(
-                    Mode::All,
-                    "carrier_code",
-                    "\"string\"",
-                )?)
-                .country_code(run.value::<::std::string::String>(
-                    Mode::All,
-                    "country_code",
-                    "\"st\"",
-                )?)
-                .service_point_id(run.value::<::std::string::String>(
-                    Mode::All,
-                    "service_point_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .service_points_get_by_id()
+            .carrier_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "carrier_code", "\"string\"")?,
+            )
+            .country_code(
+                run.value::<::std::string::String>(Mode::All, "country_code", "\"st\"")?,
+            )
+            .service_point_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "service_point_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -2985,66 +3138,79 @@ async fn list_shipments() {
         "list_shipments",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_shipments().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_shipments()
-                .shipment_status(run.value::<::apikit_shipengine::types::ShipmentStatus>(
-                    Mode::All,
-                    "shipment_status",
-                    "\"pending\"",
-                )?)
-                .batch_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "batch_id",
-                    "\"se-p2b\"",
-                )?)
-                .tag(run.value::<::std::string::String>(Mode::All, "tag", "\"string\"")?)
-                .created_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .created_at_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .modified_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "modified_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .modified_at_end(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "modified_at_end",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
-                .page_size(run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?)
-                .sales_order_id(run.value::<::std::string::String>(
-                    Mode::All,
-                    "sales_order_id",
-                    "\"string\"",
-                )?)
-                .sort_dir(run.value::<::apikit_shipengine::types::SortDir>(
-                    Mode::All,
-                    "sort_dir",
-                    "\"asc\"",
-                )?)
-                .sort_by(run.value::<::apikit_shipengine::types::ShipmentsSortBy>(
-                    Mode::All,
-                    "sort_by",
-                    "\"modified_at\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_shipments()
+            .shipment_status(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ShipmentStatus,
+                    >(Mode::All, "shipment_status", "\"pending\"")?,
+            )
+            .batch_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "batch_id", "\"se-p2b\"")?,
+            )
+            .tag(run.value::<::std::string::String>(Mode::All, "tag", "\"string\"")?)
+            .created_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .created_at_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .modified_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "modified_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .modified_at_end(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "modified_at_end", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .page(run.value::<::std::num::NonZeroU32>(Mode::All, "page", "1")?)
+            .page_size(
+                run.value::<::std::num::NonZeroU32>(Mode::All, "page_size", "25")?,
+            )
+            .sales_order_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "sales_order_id", "\"string\"")?,
+            )
+            .sort_dir(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SortDir,
+                    >(Mode::All, "sort_dir", "\"asc\"")?,
+            )
+            .sort_by(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ShipmentsSortBy,
+                    >(Mode::All, "sort_by", "\"modified_at\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3057,10 +3223,13 @@ async fn create_shipments() {
         "create_shipments",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_shipments()
             .body(
@@ -3074,12 +3243,10 @@ async fn create_shipments() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_shipments()
             .body(
@@ -3093,8 +3260,7 @@ async fn create_shipments() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3107,34 +3273,36 @@ async fn get_shipment_by_external_id() {
         "get_shipment_by_external_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_shipment_by_external_id()
-                .external_shipment_id(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "external_shipment_id",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_shipment_by_external_id()
+            .external_shipment_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "external_shipment_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_shipment_by_external_id()
-                .external_shipment_id(run.value::<::std::string::String>(
-                    Mode::All,
-                    "external_shipment_id",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_shipment_by_external_id()
+            .external_shipment_id(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "external_shipment_id", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3147,26 +3315,26 @@ async fn parse_shipment() {
         "parse_shipment",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .parse_shipment()
-                .body(
-                    run.value::<::apikit_shipengine::types::ParseShipmentRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{\"text\":\"string\"}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .parse_shipment()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::ParseShipmentRequestBody,
+                    >(Mode::Required, "body", "{\"text\":\"string\"}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .parse_shipment()
             .body(
@@ -3180,8 +3348,7 @@ async fn parse_shipment() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3194,34 +3361,36 @@ async fn get_shipment_by_id() {
         "get_shipment_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_shipment_by_id()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_shipment_by_id()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_shipment_by_id()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_shipment_by_id()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3234,10 +3403,13 @@ async fn update_shipment() {
         "update_shipment",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_shipment()
             .shipment_id(
@@ -3257,12 +3429,10 @@ async fn update_shipment() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_shipment()
             .shipment_id(
@@ -3282,8 +3452,7 @@ async fn update_shipment() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3296,34 +3465,36 @@ async fn cancel_shipments() {
         "cancel_shipments",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .cancel_shipments()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .cancel_shipments()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .cancel_shipments()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .cancel_shipments()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3336,39 +3507,42 @@ async fn list_shipment_rates() {
         "list_shipment_rates",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_shipment_rates()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .list_shipment_rates()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .list_shipment_rates()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .created_at_start(run.value::<::chrono::DateTime<::chrono::offset::Utc>>(
-                    Mode::All,
-                    "created_at_start",
-                    "\"2024-01-01T00:00:00Z\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .list_shipment_rates()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .created_at_start(
+                run
+                    .value::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >(Mode::All, "created_at_start", "\"2024-01-01T00:00:00Z\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3381,44 +3555,48 @@ async fn tag_shipment() {
         "tag_shipment",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .tag_shipment()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .tag_shipment()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .tag_shipment()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .tag_shipment()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3431,44 +3609,48 @@ async fn untag_shipment() {
         "untag_shipment",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .untag_shipment()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .untag_shipment()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "shipment_id", "\"se-p2b\"")?,
+            )
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .untag_shipment()
-                .shipment_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "shipment_id",
-                    "\"se-p2b\"",
-                )?)
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .untag_shipment()
+            .shipment_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "shipment_id", "\"se-p2b\"")?,
+            )
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3476,12 +3658,12 @@ async fn untag_shipment() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn list_tags() {
-    let run = Run::new(
-        "shipengine",
-        "list_tags",
-        "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
-    );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let run = Run::new("shipengine", "list_tags", "APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_tags().send()))() {
         run.check(Mode::Required, call.await);
@@ -3494,39 +3676,37 @@ async fn list_tags() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn create_tag() {
-    let run = Run::new(
-        "shipengine",
-        "create_tag",
-        "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
-    );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let run = Run::new("shipengine", "create_tag", "APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .create_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3534,39 +3714,37 @@ async fn create_tag() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn delete_tag() {
-    let run = Run::new(
-        "shipengine",
-        "delete_tag",
-        "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
-    );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let run = Run::new("shipengine", "delete_tag", "APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3574,49 +3752,49 @@ async fn delete_tag() {
 #[tokio::test]
 #[ignore = "needs Prism: run by `cargo xtask contract`"]
 async fn rename_tag() {
-    let run = Run::new(
-        "shipengine",
-        "rename_tag",
-        "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
-    );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .rename_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .new_tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::Required,
-                    "new_tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let run = Run::new("shipengine", "rename_tag", "APIKIT_CONTRACT_SHIPENGINE_OPENAPI");
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .rename_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "tag_name", "\"string\"")?,
+            )
+            .new_tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::Required, "new_tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .rename_tag()
-                .tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "tag_name",
-                    "\"string\"",
-                )?)
-                .new_tag_name(run.value::<::apikit_shipengine::types::TagName>(
-                    Mode::All,
-                    "new_tag_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .rename_tag()
+            .tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "tag_name", "\"string\"")?,
+            )
+            .new_tag_name(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::TagName,
+                    >(Mode::All, "new_tag_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3629,23 +3807,26 @@ async fn tokens_get_ephemeral_token() {
         "tokens_get_ephemeral_token",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.tokens_get_ephemeral_token().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .tokens_get_ephemeral_token()
-                .redirect(run.value::<::apikit_shipengine::types::Redirect>(
-                    Mode::All,
-                    "redirect",
-                    "\"shipengine-dashboard\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .tokens_get_ephemeral_token()
+            .redirect(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::Redirect,
+                    >(Mode::All, "redirect", "\"shipengine-dashboard\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3658,28 +3839,32 @@ async fn get_tracking_log() {
         "get_tracking_log",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.get_tracking_log().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_tracking_log()
-                .carrier_code(run.value::<::std::string::String>(
-                    Mode::All,
-                    "carrier_code",
-                    "\"string\"",
-                )?)
-                .tracking_number(run.value::<::std::string::String>(
-                    Mode::All,
-                    "tracking_number",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_tracking_log()
+            .carrier_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "carrier_code", "\"string\"")?,
+            )
+            .tracking_number(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "tracking_number", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3692,28 +3877,32 @@ async fn start_tracking() {
         "start_tracking",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.start_tracking().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .start_tracking()
-                .carrier_code(run.value::<::std::string::String>(
-                    Mode::All,
-                    "carrier_code",
-                    "\"string\"",
-                )?)
-                .tracking_number(run.value::<::std::string::String>(
-                    Mode::All,
-                    "tracking_number",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .start_tracking()
+            .carrier_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "carrier_code", "\"string\"")?,
+            )
+            .tracking_number(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "tracking_number", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3726,28 +3915,32 @@ async fn stop_tracking() {
         "stop_tracking",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.stop_tracking().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .stop_tracking()
-                .carrier_code(run.value::<::std::string::String>(
-                    Mode::All,
-                    "carrier_code",
-                    "\"string\"",
-                )?)
-                .tracking_number(run.value::<::std::string::String>(
-                    Mode::All,
-                    "tracking_number",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .stop_tracking()
+            .carrier_code(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "carrier_code", "\"string\"")?,
+            )
+            .tracking_number(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "tracking_number", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3760,7 +3953,11 @@ async fn list_warehouses() {
         "list_warehouses",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.list_warehouses().send()))() {
         run.check(Mode::Required, call.await);
@@ -3778,10 +3975,13 @@ async fn create_warehouse() {
         "create_warehouse",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_warehouse()
             .body(
@@ -3795,12 +3995,10 @@ async fn create_warehouse() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_warehouse()
             .body(
@@ -3814,8 +4012,7 @@ async fn create_warehouse() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3828,34 +4025,36 @@ async fn get_warehouse_by_id() {
         "get_warehouse_by_id",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_warehouse_by_id()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_warehouse_by_id()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_warehouse_by_id()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_warehouse_by_id()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3868,10 +4067,13 @@ async fn update_warehouse() {
         "update_warehouse",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_warehouse()
             .warehouse_id(
@@ -3891,12 +4093,10 @@ async fn update_warehouse() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_warehouse()
             .warehouse_id(
@@ -3916,8 +4116,7 @@ async fn update_warehouse() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3930,34 +4129,36 @@ async fn delete_warehouse() {
         "delete_warehouse",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_warehouse()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_warehouse()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_warehouse()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_warehouse()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -3970,48 +4171,48 @@ async fn update_warehouse_settings() {
         "update_warehouse_settings",
         "APIKIT_CONTRACT_SHIPENGINE_OPENAPI",
     );
-    let client = apikit_shipengine::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_warehouse_settings()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::Required,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateWarehouseSettingsRequestBody>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shipengine::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_warehouse_settings()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::Required, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateWarehouseSettingsRequestBody,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_warehouse_settings()
-                .warehouse_id(run.value::<::apikit_shipengine::types::SeId>(
-                    Mode::All,
-                    "warehouse_id",
-                    "\"se-p2b\"",
-                )?)
-                .body(
-                    run.value::<::apikit_shipengine::types::UpdateWarehouseSettingsRequestBody>(
-                        Mode::All,
-                        "body",
-                        "{\"is_default\":true}",
-                    )?,
-                )
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .update_warehouse_settings()
+            .warehouse_id(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::SeId,
+                    >(Mode::All, "warehouse_id", "\"se-p2b\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shipengine::types::UpdateWarehouseSettingsRequestBody,
+                    >(Mode::All, "body", "{\"is_default\":true}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();

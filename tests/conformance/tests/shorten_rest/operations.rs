@@ -2,8 +2,6 @@
 // generator: apikit-codegen 0.1.0 with progenitor 0.15.1
 // sha256 680392b88c9f57df0115010b49db42510afbdbc5d6d485b2048236a0e5fb7f7c  specs/shorten-rest/openapi.yaml
 // sha256 628e230083d74dad9fe18d0a55d8639525a2ee13494c759696fd66e4ad9e2857  specs/shorten-rest/provider.toml
-/*! Conformance tests of `apikit-shorten-rest`: every operation against Prism serving its spec
-(run by `cargo xtask contract`; see tests/conformance/README.md).*/
 #![allow(
     clippy::redundant_closure_call,
     reason = "generated: a closure gives each call its own early return for `?`"
@@ -17,39 +15,42 @@ async fn get_alias() {
         "get_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_alias()
-                .alias_name(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "alias_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_alias()
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "alias_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_alias()
-                .domain_name(run.value::<::std::string::String>(
-                    Mode::All,
-                    "domain_name",
-                    "\"short.fyi\"",
-                )?)
-                .alias_name(run.value::<::std::string::String>(
-                    Mode::All,
-                    "alias_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_alias()
+            .domain_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "domain_name", "\"short.fyi\"")?,
+            )
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "alias_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -62,29 +63,32 @@ async fn update_alias() {
         "update_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .update_alias()
-                .alias_name(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "alias_name",
-                    "\"string\"",
-                )?)
-                .body(run.value::<::apikit_shorten_rest::types::CreateAliasModel>(
-                    Mode::Required,
-                    "body",
-                    "{}",
-                )?)
-                .send(),
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .update_alias()
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "alias_name", "\"string\"")?,
+            )
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::CreateAliasModel,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .update_alias()
             .domain_name(
@@ -110,8 +114,7 @@ async fn update_alias() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -124,24 +127,26 @@ async fn create_alias() {
         "create_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .create_alias()
-                .body(run.value::<::apikit_shorten_rest::types::CreateAliasModel>(
-                    Mode::Required,
-                    "body",
-                    "{}",
-                )?)
-                .send(),
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .create_alias()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::CreateAliasModel,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .create_alias()
             .domain_name(
@@ -164,8 +169,7 @@ async fn create_alias() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -178,39 +182,42 @@ async fn delete_alias() {
         "delete_alias",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_alias()
-                .alias_name(run.value::<::std::string::String>(
-                    Mode::Required,
-                    "alias_name",
-                    "\"string\"",
-                )?)
-                .send(),
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .delete_alias()
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::Required, "alias_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .delete_alias()
-                .domain_name(run.value::<::std::string::String>(
-                    Mode::All,
-                    "domain_name",
-                    "\"short.fyi\"",
-                )?)
-                .alias_name(run.value::<::std::string::String>(
-                    Mode::All,
-                    "alias_name",
-                    "\"string\"",
-                )?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .delete_alias()
+            .domain_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "domain_name", "\"short.fyi\"")?,
+            )
+            .alias_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "alias_name", "\"string\"")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -223,29 +230,33 @@ async fn get_aliases() {
         "get_aliases",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.get_aliases().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_aliases()
-                .domain_name(run.value::<::std::string::String>(
-                    Mode::All,
-                    "domain_name",
-                    "\"short.fyi\"",
-                )?)
-                .continue_from(run.value::<::std::string::String>(
-                    Mode::All,
-                    "continue_from",
-                    "\"string\"",
-                )?)
-                .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_aliases()
+            .domain_name(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "domain_name", "\"short.fyi\"")?,
+            )
+            .continue_from(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "continue_from", "\"string\"")?,
+            )
+            .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -258,24 +269,27 @@ async fn get_clicks() {
         "get_clicks",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
+        )
         .expect("the test key is a valid header value");
     if let Some(call) = (|| Some(client.get_clicks().send()))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_clicks()
-                .continue_from(run.value::<::std::string::String>(
-                    Mode::All,
-                    "continue_from",
-                    "\"string\"",
-                )?)
-                .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
-                .send(),
-        )
-    })() {
+    if let Some(call) = (|| Some(
+        client
+            .get_clicks()
+            .continue_from(
+                run
+                    .value::<
+                        ::std::string::String,
+                    >(Mode::All, "continue_from", "\"string\"")?,
+            )
+            .limit(run.value::<::std::num::NonZeroU64>(Mode::All, "limit", "1000")?)
+            .send(),
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
@@ -288,26 +302,26 @@ async fn get_statistics() {
         "get_statistics",
         "APIKIT_CONTRACT_SHORTEN_REST_OPENAPI",
     );
-    let client = apikit_shorten_rest::Client::configured(run.base_url(), KEY, Run::config())
-        .expect("the test key is a valid header value");
-    if let Some(call) = (|| {
-        Some(
-            client
-                .get_statistics()
-                .body(
-                    run.value::<::apikit_shorten_rest::types::ClicksFilterModel>(
-                        Mode::Required,
-                        "body",
-                        "{}",
-                    )?,
-                )
-                .send(),
+    let client = apikit_shorten_rest::Client::configured(
+            run.base_url(),
+            KEY,
+            Run::config(),
         )
-    })() {
+        .expect("the test key is a valid header value");
+    if let Some(call) = (|| Some(
+        client
+            .get_statistics()
+            .body(
+                run
+                    .value::<
+                        ::apikit_shorten_rest::types::ClicksFilterModel,
+                    >(Mode::Required, "body", "{}")?,
+            )
+            .send(),
+    ))() {
         run.check(Mode::Required, call.await);
     }
-    if let Some(call) = (|| {
-        Some(
+    if let Some(call) = (|| Some(
         client
             .get_statistics()
             .body(
@@ -321,8 +335,7 @@ async fn get_statistics() {
                     )?,
             )
             .send(),
-    )
-    })() {
+    ))() {
         run.check(Mode::All, call.await);
     }
     run.finish();
