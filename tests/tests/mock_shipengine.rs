@@ -80,7 +80,7 @@ async fn create_webhook_sends_the_api_key_and_the_json_body() {
         created.webhook_id.as_ref().map(|id| id.as_str()),
         Some("se-1234")
     );
-    assert_eq!(created.event, Some(types::WebhookEvent::Track));
+    assert_eq!(created.event, types::WebhookEvent::Track);
 
     let requests = server.received_requests().await.unwrap();
     let req = &requests[0];
@@ -164,7 +164,7 @@ async fn download_404_is_a_documented_api_error() {
                 body.errors[0].error_code,
                 types::ErrorCode::InvalidIdentifier
             );
-            assert_eq!(body.errors[0].message.as_str(), "file not found");
+            assert_eq!(body.errors[0].message.as_deref(), Some("file not found"));
         }
         other => panic!("expected a documented 404, got {other:?}"),
     }
@@ -286,7 +286,7 @@ async fn a_documented_409_decodes_every_error_field() {
             assert_eq!(e.error_type, types::ErrorType::Validation);
             assert_eq!(e.error_code, types::ErrorCode::WebhookEventTypeConflict);
             assert_eq!(
-                e.message.as_str(),
+                e.message.as_deref().unwrap_or_default(),
                 "A webhook for this event already exists"
             );
         }
@@ -430,7 +430,10 @@ async fn a_documented_404_is_a_typed_api_error_from_plain_send() {
                 body.errors[0].error_code,
                 types::ErrorCode::InvalidIdentifier
             );
-            assert_eq!(body.errors[0].message.as_str(), "carrier se-404 not found");
+            assert_eq!(
+                body.errors[0].message.as_deref(),
+                Some("carrier se-404 not found")
+            );
         }
         other => panic!("expected the documented 404, got {other:?}"),
     }
@@ -452,7 +455,10 @@ async fn the_question_mark_on_send_gives_the_api_error() {
     match carrier(&client, "se-404").await {
         Err(ApiError::Documented { status, body, .. }) => {
             assert_eq!(status, 404);
-            assert_eq!(body.errors[0].message.as_str(), "carrier se-404 not found");
+            assert_eq!(
+                body.errors[0].message.as_deref(),
+                Some("carrier se-404 not found")
+            );
         }
         other => panic!("expected the documented 404, got {other:?}"),
     }

@@ -33,25 +33,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?
         .into_inner();
-    let rates = rated.rate_response.map(|r| r.rates).unwrap_or_default();
-    let cheapest = rates
+    // Rates are server-set (`readOnly`), so their ids and amounts are optional fields.
+    let (rate_id, amount) = rated
+        .rate_response
+        .rates
         .iter()
-        .min_by(|a, b| {
-            a.shipping_amount
-                .amount
-                .total_cmp(&b.shipping_amount.amount)
-        })
+        .filter_map(|r| Some((r.rate_id.clone()?, r.shipping_amount.as_ref()?.amount)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
         .ok_or("no rates for this shipment")?;
-    println!(
-        "cheapest: {} {:?}",
-        cheapest.rate_id.as_str(),
-        cheapest.shipping_amount
-    );
+    println!("cheapest: {} {amount}", rate_id.as_str());
 
     // 2. Buy the label for that rate, as a PDF.
     let label = client
         .create_label_from_rate()
-        .rate_id(cheapest.rate_id.clone())
+        .rate_id(rate_id)
         .body(CreateLabelFromRateRequestBody(
             PurchaseLabelWithoutShipment {
                 label_format: Some(LabelFormat::Pdf),
