@@ -6,6 +6,13 @@
 //! when that key exists), every `$ref` into it is rewritten, and the nested map is
 //! removed. Definitions nested deeper (a definition's own `definitions`) are hoisted in
 //! later rounds the same way, so the rule holds at any depth.
+//!
+//! After that, any `$ref` that still points inside a component schema (PagerDuty's
+//! `#/components/schemas/Tag/allOf/0`, `#/components/schemas/User/properties/role`),
+//! which progenitor cannot follow either ("unresolved reference"), gets a copy of what
+//! it points at as the component `{Parent}_{tokens joined by _}` (`Tag_allOf_0`; `_2`,
+//! ... when taken), and the `$ref` points there. The schema stays where it is too, so
+//! nothing else changes; a pointer to nothing is left for the dangling-reference check.
 
 use serde_json::Value;
 
@@ -17,9 +24,78 @@ use crate::normalize::walk;
 const MAX_ROUNDS: usize = 8;
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
+    hoist_definitions(doc, cx);
+    for _ in 0..MAX_ROUNDS {
+        if !hoist_deep_refs(doc, cx) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// One round of copying what deep `$ref`s point at into components; whether any moved.
+fn hoist_deep_refs(doc: &mut Value, cx: &mut Ctx<'_>) -> bool {
+    // Document order decides which copy gets `_2`; the set only speeds up the lookup.
+    let mut deep: Vec<String> = vec![];
+    let mut seen = std::collections::BTreeSet::new();
+    walk::refs_mut(doc, &mut |r: &mut String| {
+        if r.strip_prefix(SCHEMAS)
+            .is_some_and(|rest| rest.contains('/'))
+            && seen.insert(r.clone())
+        {
+            deep.push(r.clone());
+        }
+    });
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return false;
+    };
+    let mut taken: Vec<String> = schemas.keys().cloned().collect();
+    let mut moves: Vec<(String, String, Value)> = vec![];
+    for r in deep {
+        let Some(target) = doc.pointer(&r[1..]) else {
+            continue;
+        };
+        let base = r[SCHEMAS.len()..]
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect::<Vec<_>>()
+            .join("_");
+        let key = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}_{n}")))
+            .find(|k| !taken.contains(k))
+            .expect("an unbounded sequence has a free key");
+        taken.push(key.clone());
+        moves.push((r, key, target.clone()));
+    }
+    if moves.is_empty() {
+        return false;
+    }
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .expect("checked above");
+    for (_, key, target) in &moves {
+        schemas.insert(key.clone(), target.clone());
+    }
+    walk::refs_mut(doc, &mut |r: &mut String| {
+        if let Some((_, key, _)) = moves.iter().find(|(from, _, _)| from == r) {
+            *r = format!("{SCHEMAS}{}", pointer_token(key));
+        }
+    });
+    let names: Vec<&str> = moves.iter().map(|(f, _, _)| f.as_str()).collect();
+    cx.facts.note(format!(
+        "schemas referenced inside other schemas copied into components: {}",
+        names.join(", ")
+    ));
+    true
+}
+
+fn hoist_definitions(doc: &mut Value, cx: &mut Ctx<'_>) {
     for _ in 0..MAX_ROUNDS {
         let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
-            return Ok(());
+            return;
         };
         // (old pointer prefix, new ref) for every hoisted definition.
         let mut moves: Vec<(String, String)> = vec![];
@@ -54,7 +130,7 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             }
         }
         if moves.is_empty() {
-            return Ok(());
+            return;
         }
         for (key, def) in hoisted {
             schemas.insert(key, def);
@@ -82,7 +158,6 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             names.join(", ")
         ));
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -128,6 +203,41 @@ mod tests {
         assert_eq!(
             doc.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
             Some(&json!("#/components/schemas/Address_addressType_2"))
+        );
+    }
+
+    #[test]
+    fn refs_inside_component_schemas_get_their_own_component() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Tag/allOf/0"}}}}}}}},
+            "components": {"schemas": {
+                "Tag": {"allOf": [{"type": "object", "properties": {"role": {"$ref": "#/components/schemas/User/properties/role"}}},
+                                  {"type": "object"}]},
+                "User": {"type": "object", "properties": {"role": {"type": "string", "enum": ["a"]}}},
+                "Tag_allOf_0": {"type": "integer"},
+                "Gone": {"$ref": "#/components/schemas/User/properties/missing"}
+            }}
+        });
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            doc.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
+            Some(&json!("#/components/schemas/Tag_allOf_0_2"))
+        );
+        assert_eq!(
+            schemas["Tag_allOf_0"]["type"], "integer",
+            "an existing key stays"
+        );
+        // The copy's own deep ref moves in the next round.
+        assert_eq!(
+            schemas["Tag_allOf_0_2"]["properties"]["role"]["$ref"],
+            "#/components/schemas/User_properties_role"
+        );
+        assert_eq!(schemas["User_properties_role"]["enum"], json!(["a"]));
+        assert_eq!(
+            schemas["Gone"]["$ref"], "#/components/schemas/User/properties/missing",
+            "a pointer to nothing is left for the dangling-ref check"
         );
     }
 }

@@ -40,6 +40,10 @@
 //! - `required` keeps only names of declared `properties` (when there are any), each
 //!   once: typify asserts on the others, and a client does not enforce presence of a
 //!   field it has no member for.
+//! - A scalar `enum` beside an `allOf` (Discord's `{type: string, enum: [A, B], allOf:
+//!   [{$ref: ActionTypes}]}`, a subset of another enum) keeps its `enum` and loses the
+//!   `allOf`: the listed values are the values the schema accepts (a value the `allOf`
+//!   rejects would make the spec contradict itself), and typify panics on the pair.
 //! - An empty `allOf`, `anyOf` or `oneOf` list is dropped (typify panics on it; an empty
 //!   `allOf` constrains nothing, and the empty `anyOf`/`oneOf` a broken spec can carry
 //!   is read the same way rather than as "no value at all").
@@ -275,6 +279,7 @@ fn rewrite(s: &mut Object) {
             s.remove(key);
         }
     }
+    enum_beside_all_of(s);
     unwrap_all_of(s);
     enums(s);
     drop_bad_default(s);
@@ -343,6 +348,20 @@ fn drop_bad_default(s: &mut Object) {
     };
     if !(fits_type && fits_enum) {
         s.remove("default");
+    }
+}
+
+/// A scalar `enum` decides the values; an `allOf` beside it only restates (part of)
+/// them, and typify panics on the pair ("entered unreachable code").
+fn enum_beside_all_of(s: &mut Object) {
+    let scalar_enum = s
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| {
+            !values.is_empty() && values.iter().all(|v| !v.is_object() && !v.is_array())
+        });
+    if scalar_enum && s.contains_key("allOf") {
+        s.remove("allOf");
     }
 }
 
@@ -453,6 +472,18 @@ mod tests {
         assert_eq!(one(nullable.clone()), nullable);
         let two = json!({"allOf": [r, {"type": "object"}]});
         assert_eq!(one(two.clone()), two);
+    }
+
+    #[test]
+    fn an_enum_beside_all_of_keeps_its_values() {
+        let r = json!({"$ref": "#/components/schemas/Kinds"});
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["a", "b"], "allOf": [r]})),
+            json!({"type": "string", "enum": ["a", "b"]})
+        );
+        // Without an enum the allOf stays.
+        let plain = json!({"type": "string", "allOf": [r]});
+        assert_eq!(one(plain.clone()), plain);
     }
 
     #[test]

@@ -14,6 +14,11 @@
 //!   over derived names), and two different inline schemas with one title get
 //!   `{title} 2`, ... (typify would reuse the first type for the second).
 //!
+//! - a nullable component schema whose `title` is a component's name in PascalCase
+//!   (Box's `File--Base`, titled `File (Base)`) loses the title: typify makes the
+//!   component an `Option` newtype named after the key and names the inner struct
+//!   after the title, two items `FileBase`; untitled, the inner one is `FileBaseInner`.
+//!
 //! The generator still checks the output for duplicate type names
 //! (`render::duplicate_item`) and reports any this pass did not foresee.
 
@@ -48,6 +53,7 @@ pub fn pascal(name: &str) -> String {
 
 pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
     rename_components(doc);
+    untitle_nullable_components(doc);
     let components: Map<String, Value> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -93,6 +99,25 @@ pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// A nullable component titled with a component's name would give typify's `Option`
+/// newtype and its inner struct one name.
+fn untitle_nullable_components(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let names: BTreeSet<String> = schemas.keys().map(|k| pascal(k)).collect();
+    for schema in schemas.values_mut() {
+        let Value::Object(s) = schema else { continue };
+        let clashes = s.get("nullable") == Some(&Value::Bool(true))
+            && s.get("title")
+                .and_then(Value::as_str)
+                .is_some_and(|t| names.contains(&pascal(t)));
+        if clashes {
+            s.remove("title");
+        }
+    }
 }
 
 fn rename_components(doc: &mut Value) {
@@ -234,6 +259,25 @@ mod tests {
         assert_eq!(pascal("Test_Counts"), "TestCounts");
         assert_eq!(pascal("packageManager `npm`"), "PackageManagerNpm");
         assert_eq!(pascal("0"), "X0");
+    }
+
+    #[test]
+    fn nullable_components_titled_like_a_component_lose_the_title() {
+        let mut doc = json!({"components": {"schemas": {
+            "File--Base": {"type": "object", "nullable": true, "title": "File (Base)"},
+            "File--Mini": {"type": "object", "nullable": true, "title": "File base"},
+            "Folder": {"type": "object", "nullable": true, "title": "A folder"},
+            "Web--Link": {"type": "object", "title": "Web link"}
+        }}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["File--Base"].get("title").is_none());
+        assert!(schemas["File--Mini"].get("title").is_none());
+        assert_eq!(schemas["Folder"]["title"], "A folder");
+        assert_eq!(
+            schemas["Web--Link"]["title"], "Web link",
+            "not nullable: one item"
+        );
     }
 
     #[test]

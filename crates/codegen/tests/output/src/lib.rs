@@ -74,3 +74,15 @@ pub mod published_nested;
 #[rustfmt::skip]
 #[path = "generated/published_symbols.rs"]
 pub mod published_symbols;
+#[rustfmt::skip]
+#[path = "generated/published_bigint.rs"]
+pub mod published_bigint;
+#[rustfmt::skip]
+#[path = "generated/published_deep_refs.rs"]
+pub mod published_deep_refs;
+#[rustfmt::skip]
+#[path = "generated/published_enum_allof.rs"]
+pub mod published_enum_allof;
+#[rustfmt::skip]
+#[path = "generated/published_nullable_titles.rs"]
+pub mod published_nullable_titles;
