@@ -8,10 +8,13 @@
 //! later rounds the same way, so the rule holds at any depth.
 //!
 //! After that, any `$ref` that still points inside a component schema (PagerDuty's
-//! `#/components/schemas/Tag/allOf/0`, `#/components/schemas/User/properties/role`),
+//! `#/components/schemas/Tag/allOf/0`, `#/components/schemas/User/properties/role`) or
+//! at the `schema` of a parameter, header or media type
+//! (`#/components/parameters/sort/schema`, `#/paths/~1a/get/parameters/0/schema`),
 //! which progenitor cannot follow either ("unresolved reference"), gets a copy of what
-//! it points at as the component `{Parent}_{tokens joined by _}` (`Tag_allOf_0`; `_2`,
-//! ... when taken), and the `$ref` points there. The schema stays where it is too, so
+//! it points at as a component schema named after the pointer (`Tag_allOf_0`,
+//! `sort_schema`, `a_get_parameters_0_schema`; `_2`, ... when taken), and the `$ref`
+//! points there. The schema stays where it is too, so
 //! nothing else changes; a pointer to nothing is left for the dangling-reference check.
 
 use serde_json::Value;
@@ -35,33 +38,60 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
 
 const SCHEMAS: &str = "#/components/schemas/";
 
+/// The component key for what a deep `$ref` points at, or `None` when it is not a deep
+/// schema pointer: anything inside a component schema (`Tag/allOf/0` -> `Tag_allOf_0`),
+/// and the `schema` of a parameter, header or media type anywhere else
+/// (`#/components/parameters/sort/schema` -> `sort_schema`).
+fn deep_key(r: &str) -> Option<String> {
+    let tokens: Vec<String> = r
+        .strip_prefix("#/")?
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let rest = match tokens.as_slice() {
+        [c, s, _, _, ..] if c == "components" && s == "schemas" => &tokens[2..],
+        [c, _, _, .., last] if c == "components" && last == "schema" => &tokens[2..],
+        [p, _, .., last] if p == "paths" && last == "schema" => &tokens[1..],
+        _ => return None,
+    };
+    let words: Vec<String> = rest
+        .iter()
+        .map(|t| {
+            t.split(|c: char| !c.is_alphanumeric() && c != '_' && c != '-')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("_")
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    Some(words.join("_"))
+}
+
 /// One round of copying what deep `$ref`s point at into components; whether any moved.
 fn hoist_deep_refs(doc: &mut Value, cx: &mut Ctx<'_>) -> bool {
     // Document order decides which copy gets `_2`; the set only speeds up the lookup.
-    let mut deep: Vec<String> = vec![];
+    let mut deep: Vec<(String, String)> = vec![];
     let mut seen = std::collections::BTreeSet::new();
     walk::refs_mut(doc, &mut |r: &mut String| {
-        if r.strip_prefix(SCHEMAS)
-            .is_some_and(|rest| rest.contains('/'))
+        if let Some(key) = deep_key(r)
             && seen.insert(r.clone())
         {
-            deep.push(r.clone());
+            deep.push((r.clone(), key));
         }
     });
-    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
-        return false;
-    };
-    let mut taken: Vec<String> = schemas.keys().cloned().collect();
+    let mut taken: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
     let mut moves: Vec<(String, String, Value)> = vec![];
-    for r in deep {
+    for (r, base) in deep {
         let Some(target) = doc.pointer(&r[1..]) else {
             continue;
         };
-        let base = r[SCHEMAS.len()..]
-            .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect::<Vec<_>>()
-            .join("_");
+        if !target.is_object() {
+            continue;
+        }
         let key = std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}_{n}")))
             .find(|k| !taken.contains(k))
@@ -72,10 +102,21 @@ fn hoist_deep_refs(doc: &mut Value, cx: &mut Ctx<'_>) -> bool {
     if moves.is_empty() {
         return false;
     }
-    let schemas = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .expect("checked above");
+    let Some(root) = doc.as_object_mut() else {
+        return false;
+    };
+    let schemas = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+        .and_then(|c| {
+            c.entry("schemas")
+                .or_insert_with(|| Value::Object(Default::default()))
+                .as_object_mut()
+        });
+    let Some(schemas) = schemas else {
+        return false;
+    };
     for (_, key, target) in &moves {
         schemas.insert(key.clone(), target.clone());
     }
@@ -204,6 +245,26 @@ mod tests {
             doc.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref"),
             Some(&json!("#/components/schemas/Address_addressType_2"))
         );
+    }
+
+    #[test]
+    fn deep_keys() {
+        assert_eq!(
+            deep_key("#/components/schemas/Tag/allOf/0").as_deref(),
+            Some("Tag_allOf_0")
+        );
+        assert_eq!(
+            deep_key("#/components/parameters/audit_method_type/schema").as_deref(),
+            Some("audit_method_type_schema")
+        );
+        assert_eq!(
+            deep_key("#/paths/~1a~1{id}/get/parameters/0/schema").as_deref(),
+            Some("a_id_get_parameters_0_schema")
+        );
+        assert_eq!(deep_key("#/components/schemas/Tag"), None);
+        assert_eq!(deep_key("#/components/parameters/sort"), None);
+        assert_eq!(deep_key("#/paths/~1a/get/parameters/0"), None);
+        assert_eq!(deep_key("other.yaml#/Tag"), None);
     }
 
     #[test]

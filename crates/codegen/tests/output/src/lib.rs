@@ -75,8 +75,8 @@ pub mod published_nested;
 #[path = "generated/published_symbols.rs"]
 pub mod published_symbols;
 #[rustfmt::skip]
-#[path = "generated/published_bigint.rs"]
-pub mod published_bigint;
+#[path = "generated/published_values.rs"]
+pub mod published_values;
 #[rustfmt::skip]
 #[path = "generated/published_deep_refs.rs"]
 pub mod published_deep_refs;
@@ -86,3 +86,6 @@ pub mod published_enum_allof;
 #[rustfmt::skip]
 #[path = "generated/published_nullable_titles.rs"]
 pub mod published_nullable_titles;
+#[rustfmt::skip]
+#[path = "generated/published_null_union.rs"]
+pub mod published_null_union;

@@ -26,6 +26,76 @@ pub mod types {
             Default::default()
         }
     }
+    ///`EventsPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EventsPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<MethodSchema>,
+    }
+    impl EventsPage {
+        pub fn builder() -> builder::EventsPage {
+            Default::default()
+        }
+    }
+    ///`MethodSchema`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MethodSchema {
+        #[serde(rename = "api_token")]
+        ApiToken,
+        #[serde(rename = "browser")]
+        Browser,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for MethodSchema {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ApiToken => f.write_str("api_token"),
+                Self::Browser => f.write_str("browser"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MethodSchema {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "api_token" => Ok(Self::ApiToken),
+                "browser" => Ok(Self::Browser),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MethodSchema {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MethodSchema {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`Reference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Reference {
@@ -269,6 +339,47 @@ pub mod types {
                     add: Ok(value.add),
                     role: Ok(value.role),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EventsPage {
+            method: ::std::result::Result<
+                ::std::option::Option<super::MethodSchema>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventsPage {
+            fn default() -> Self {
+                Self {
+                    method: Ok(Default::default()),
+                }
+            }
+        }
+        impl EventsPage {
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MethodSchema>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventsPage> for super::EventsPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventsPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { method: value.method? })
+            }
+        }
+        impl ::std::convert::From<super::EventsPage> for EventsPage {
+            fn from(value: super::EventsPage) -> Self {
+                Self { method: Ok(value.method) }
             }
         }
         #[derive(Clone, Debug)]
@@ -603,7 +714,7 @@ pub mod builder {
             self
         }
         ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<types::EventsPage>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -617,6 +728,10 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -628,7 +743,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16 => apikit_runtime::decode::json(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -639,7 +754,10 @@ pub mod builder {
         /// documented error status its decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, apikit_runtime::ApiError<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::EventsPage>,
+            apikit_runtime::ApiError<()>,
+        > {
             match self.send_raw().await {
                 Ok(v) => Ok(v),
                 Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),

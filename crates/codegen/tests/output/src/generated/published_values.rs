@@ -17,6 +17,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<CompletionRequestModel>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub seed: ::std::option::Option<i64>,
     }
     impl CompletionRequest {
@@ -24,10 +26,87 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CompletionRequestModel`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CompletionRequestModel {
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_0: ::std::option::Option<::std::string::String>,
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_1: ::std::option::Option<CompletionRequestModelSubtype1>,
+    }
+    impl CompletionRequestModel {
+        pub fn builder() -> builder::CompletionRequestModel {
+            Default::default()
+        }
+    }
+    ///`CompletionRequestModelSubtype1`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CompletionRequestModelSubtype1 {
+        #[serde(rename = "gpt-image-1")]
+        GptImage1,
+        #[serde(rename = "dall-e-2")]
+        DallE2,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for CompletionRequestModelSubtype1 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GptImage1 => f.write_str("gpt-image-1"),
+                Self::DallE2 => f.write_str("dall-e-2"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CompletionRequestModelSubtype1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "gpt-image-1" => Ok(Self::GptImage1),
+                "dall-e-2" => Ok(Self::DallE2),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CompletionRequestModelSubtype1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CompletionRequestModelSubtype1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct CompletionRequest {
+            model: ::std::result::Result<
+                ::std::option::Option<super::CompletionRequestModel>,
+                ::std::string::String,
+            >,
             seed: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -36,11 +115,26 @@ pub mod types {
         impl ::std::default::Default for CompletionRequest {
             fn default() -> Self {
                 Self {
+                    model: Ok(Default::default()),
                     seed: Ok(Default::default()),
                 }
             }
         }
         impl CompletionRequest {
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CompletionRequestModel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
             pub fn seed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -59,12 +153,86 @@ pub mod types {
             fn try_from(
                 value: CompletionRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { seed: value.seed? })
+                Ok(Self {
+                    model: value.model?,
+                    seed: value.seed?,
+                })
             }
         }
         impl ::std::convert::From<super::CompletionRequest> for CompletionRequest {
             fn from(value: super::CompletionRequest) -> Self {
-                Self { seed: Ok(value.seed) }
+                Self {
+                    model: Ok(value.model),
+                    seed: Ok(value.seed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CompletionRequestModel {
+            subtype_0: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subtype_1: ::std::result::Result<
+                ::std::option::Option<super::CompletionRequestModelSubtype1>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CompletionRequestModel {
+            fn default() -> Self {
+                Self {
+                    subtype_0: Ok(Default::default()),
+                    subtype_1: Ok(Default::default()),
+                }
+            }
+        }
+        impl CompletionRequestModel {
+            pub fn subtype_0<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subtype_0 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subtype_0: {e}")
+                    });
+                self
+            }
+            pub fn subtype_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CompletionRequestModelSubtype1>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subtype_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subtype_1: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CompletionRequestModel>
+        for super::CompletionRequestModel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CompletionRequestModel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    subtype_0: value.subtype_0?,
+                    subtype_1: value.subtype_1?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CompletionRequestModel>
+        for CompletionRequestModel {
+            fn from(value: super::CompletionRequestModel) -> Self {
+                Self {
+                    subtype_0: Ok(value.subtype_0),
+                    subtype_1: Ok(value.subtype_1),
+                }
             }
         }
     }
