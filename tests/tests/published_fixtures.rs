@@ -148,3 +148,33 @@ async fn a_renamed_parameter_alone_is_sent_under_its_spec_name() {
     assert_eq!(request.headers["page-token"], "h");
     assert!(request.headers.get("page_token_header").is_none());
 }
+
+#[tokio::test]
+async fn object_query_parameters_are_sent_property_by_property() {
+    use apikit_fixture_clients::published_object_query;
+    let server = MockServer::start().await;
+    let client =
+        published_object_query::Client::configured(&server.uri(), Default::default()).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/audit_logs"))
+        .and(query_param("effective_at[gt]", "1"))
+        .and(query_param("effective_at[lt]", "5"))
+        .and(query_param("limit", "10"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    client
+        .list_audit_logs()
+        .effective_at_gt(1)
+        .effective_at_lt(5)
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    // deepObject style for `effective_at`, form (exploded) for `page`'s properties.
+    assert_eq!(
+        request.url.query(),
+        Some("effective_at%5Bgt%5D=1&effective_at%5Blt%5D=5&limit=10")
+    );
+}

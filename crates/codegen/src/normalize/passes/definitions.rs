@@ -9,8 +9,9 @@
 //!
 //! After that, any `$ref` that still points inside a component schema (PagerDuty's
 //! `#/components/schemas/Tag/allOf/0`, `#/components/schemas/User/properties/role`) or
-//! at the `schema` of a parameter, header or media type
-//! (`#/components/parameters/sort/schema`, `#/paths/~1a/get/parameters/0/schema`),
+//! at (or into) the `schema` of a parameter, header or media type
+//! (`#/components/parameters/sort/schema`, `#/paths/~1a/get/parameters/0/schema`,
+//! `#/components/responses/R/content/application~1json/schema/oneOf/0`),
 //! which progenitor cannot follow either ("unresolved reference"), gets a copy of what
 //! it points at as a component schema named after the pointer (`Tag_allOf_0`,
 //! `sort_schema`, `a_get_parameters_0_schema`; `_2`, ... when taken), and the `$ref`
@@ -40,8 +41,8 @@ const SCHEMAS: &str = "#/components/schemas/";
 
 /// The component key for what a deep `$ref` points at, or `None` when it is not a deep
 /// schema pointer: anything inside a component schema (`Tag/allOf/0` -> `Tag_allOf_0`),
-/// and the `schema` of a parameter, header or media type anywhere else
-/// (`#/components/parameters/sort/schema` -> `sort_schema`).
+/// and the `schema` of a parameter, header or media type anywhere else, or anything
+/// inside it (`#/components/parameters/sort/schema` -> `sort_schema`).
 fn deep_key(r: &str) -> Option<String> {
     let tokens: Vec<String> = r
         .strip_prefix("#/")?
@@ -50,8 +51,10 @@ fn deep_key(r: &str) -> Option<String> {
         .collect();
     let rest = match tokens.as_slice() {
         [c, s, _, _, ..] if c == "components" && s == "schemas" => &tokens[2..],
-        [c, _, _, .., last] if c == "components" && last == "schema" => &tokens[2..],
-        [p, _, .., last] if p == "paths" && last == "schema" => &tokens[1..],
+        [c, _, _, rest @ ..] if c == "components" && rest.iter().any(|t| t == "schema") => {
+            &tokens[2..]
+        }
+        [p, rest @ ..] if p == "paths" && rest.iter().any(|t| t == "schema") => &tokens[1..],
         _ => return None,
     };
     let words: Vec<String> = rest
@@ -260,6 +263,11 @@ mod tests {
         assert_eq!(
             deep_key("#/paths/~1a~1{id}/get/parameters/0/schema").as_deref(),
             Some("a_id_get_parameters_0_schema")
+        );
+        assert_eq!(
+            deep_key("#/components/responses/R/content/application~1json/schema/oneOf/0")
+                .as_deref(),
+            Some("R_content_application_json_schema_oneOf_0")
         );
         assert_eq!(deep_key("#/components/schemas/Tag"), None);
         assert_eq!(deep_key("#/components/parameters/sort"), None);

@@ -13,6 +13,15 @@
 //!   `pipeDelimited`) fall back to `form`; a parameter given by `content` gets that
 //!   media type's schema; a parameter without a schema is a string.
 //!
+//! A query parameter whose schema is an object (OpenAI's `effective_at: {gt, gte, lt,
+//! lte}`), which progenitor cannot send (it panics, "entered unreachable code"),
+//! becomes one query parameter per property, as the spec's style puts them on the
+//! wire: `effective_at[gt]`, ... for `deepObject`, `gt`, ... for `form` with `explode`
+//! (the default). Each is required when the parameter is and the object requires the
+//! property. An object that cannot be spelled that way (a map, nested objects, a
+//! composition, `form` without `explode`) is dropped, with a note: it could never be
+//! sent. This runs first, before the styles fall back to `form`.
+//!
 //! Two parameters of one operation whose Rust names would collide (`page-size` and
 //! `page_size`, or the same name in two locations): the later one is renamed in Rust
 //! (see `resolve_collisions` for the rule) and still sent under its own name.
@@ -27,6 +36,7 @@ use crate::normalize::walk::{self, Object};
 use crate::normalize::{Ctx, RenamedParam};
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
+    flatten_object_params(doc, cx);
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     if let Some(Value::Object(params)) = doc
         .pointer_mut("/components/parameters")
@@ -103,6 +113,140 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
         }
         Ok(())
     })
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Replaces every object-typed query parameter (see the module doc) in path items and
+/// operations by its properties, or drops it.
+fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let mut lists: Vec<(String, &mut Value)> = vec![];
+        for (key, v) in item.iter_mut() {
+            if key == "parameters" {
+                lists.push((path.clone(), v));
+            } else if METHODS.contains(&key.as_str())
+                && let Some(list) = v.get_mut("parameters")
+            {
+                lists.push((format!("{} {path}", key.to_uppercase()), list));
+            }
+        }
+        for (place, list) in lists {
+            let Value::Array(params) = list else { continue };
+            let mut out: Vec<Value> = vec![];
+            for p in std::mem::take(params) {
+                let d = walk::deref(&p, &components);
+                let schema = d.get("schema").map(|s| walk::deref(s, &components));
+                let is_object = d.get("in") == Some(&json!("query"))
+                    && schema.is_some_and(|s| {
+                        s.get("type") == Some(&json!("object"))
+                            || (s.get("type").is_none()
+                                && (s.get("properties").is_some()
+                                    || s.get("additionalProperties").is_some()))
+                    });
+                if !is_object {
+                    out.push(p);
+                    continue;
+                }
+                let name = d
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                match flatten(d, schema.expect("checked"), &components) {
+                    Some(flat) => {
+                        let names: Vec<&str> = flat
+                            .iter()
+                            .filter_map(|f| f.get("name").and_then(Value::as_str))
+                            .collect();
+                        cx.facts.note(format!(
+                            "{place}: object query parameter `{name}` sent as {}",
+                            names.join(", ")
+                        ));
+                        out.extend(flat);
+                    }
+                    None => cx.facts.note(format!(
+                        "{place}: object query parameter `{name}` dropped: it has no flat form a client can send"
+                    )),
+                }
+            }
+            *params = out;
+        }
+    }
+}
+
+/// One query parameter per property of `schema` (the parameter `p`'s object), named
+/// as its style sends it; `None` when the object has no such form.
+fn flatten(p: &Value, schema: &Value, components: &Value) -> Option<Vec<Value>> {
+    let name = p.get("name").and_then(Value::as_str)?;
+    let deep = p.get("style") == Some(&json!("deepObject"));
+    let explode = p.get("explode") != Some(&Value::Bool(false));
+    if !deep && !explode {
+        return None;
+    }
+    if ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+    {
+        return None;
+    }
+    if schema
+        .get("additionalProperties")
+        .is_some_and(|a| a != &Value::Bool(false))
+    {
+        return None;
+    }
+    let props = schema.get("properties").and_then(Value::as_object)?;
+    if props.is_empty() {
+        return None;
+    }
+    let required_param = p.get("required") == Some(&Value::Bool(true));
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let scalar = |s: &Value| {
+        let s = walk::deref(s, components);
+        matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("string" | "integer" | "number" | "boolean")
+        ) && ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .all(|k| s.get(*k).is_none())
+    };
+    let mut out = vec![];
+    for (prop, prop_schema) in props {
+        let resolved = walk::deref(prop_schema, components);
+        let ok = scalar(prop_schema)
+            || (resolved.get("type") == Some(&json!("array"))
+                && resolved.get("items").is_some_and(scalar));
+        if !ok {
+            return None;
+        }
+        let mut flat = json!({
+            "name": if deep { format!("{name}[{prop}]") } else { prop.clone() },
+            "in": "query",
+            "schema": prop_schema,
+        });
+        if required_param && required.contains(&prop.as_str()) {
+            flat["required"] = true.into();
+        }
+        if let Some(d) = resolved.get("description").or_else(|| p.get("description")) {
+            flat["description"] = d.clone();
+        }
+        out.push(flat);
+    }
+    Some(out)
 }
 
 fn keep(p: &Value) -> bool {

@@ -89,3 +89,6 @@ pub mod published_nullable_titles;
 #[rustfmt::skip]
 #[path = "generated/published_null_union.rs"]
 pub mod published_null_union;
+#[rustfmt::skip]
+#[path = "generated/published_object_query.rs"]
+pub mod published_object_query;
