@@ -17,6 +17,11 @@
 //! `sort_schema`, `a_get_parameters_0_schema`; `_2`, ... when taken), and the `$ref`
 //! points there. The schema stays where it is too, so
 //! nothing else changes; a pointer to nothing is left for the dangling-reference check.
+//!
+//! A response given as a `$ref` to another kind of component (PagerDuty's `200:
+//! {$ref: "#/components/requestBodies/X"}`, whose description and content read as a
+//! response), which progenitor looks up among `components.responses` and panics on
+//! ("key X is missing"), becomes a copy of its target.
 
 use serde_json::Value;
 
@@ -29,6 +34,7 @@ const MAX_ROUNDS: usize = 8;
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
     hoist_definitions(doc, cx);
+    inline_foreign_responses(doc, cx)?;
     for _ in 0..MAX_ROUNDS {
         if !hoist_deep_refs(doc, cx) {
             break;
@@ -38,6 +44,46 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
 }
 
 const SCHEMAS: &str = "#/components/schemas/";
+
+/// Operation responses that are `$ref`s to a component of another kind become copies
+/// of their targets.
+fn inline_foreign_responses(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    let mut inlined: Vec<String> = vec![];
+    walk::operations_mut(doc, &mut |_, _, op, _| {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return Ok(());
+        };
+        for response in responses.values_mut() {
+            let Some(r) = response.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(rest) = r.strip_prefix("#/components/") else {
+                continue;
+            };
+            if rest.starts_with("responses/") {
+                continue;
+            }
+            if let Some(target) = components
+                .pointer(&format!("/{rest}"))
+                .filter(|t| t.is_object())
+            {
+                if !inlined.iter().any(|i| i == r) {
+                    inlined.push(r.to_owned());
+                }
+                *response = target.clone();
+            }
+        }
+        Ok(())
+    })?;
+    if !inlined.is_empty() {
+        cx.facts.note(format!(
+            "responses given as references to other components copied in place: {}",
+            inlined.join(", ")
+        ));
+    }
+    Ok(())
+}
 
 /// The component key for what a deep `$ref` points at, or `None` when it is not a deep
 /// schema pointer: anything inside a component schema (`Tag/allOf/0` -> `Tag_allOf_0`),

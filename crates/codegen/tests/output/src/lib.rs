@@ -92,3 +92,6 @@ pub mod published_null_union;
 #[rustfmt::skip]
 #[path = "generated/published_object_query.rs"]
 pub mod published_object_query;
+#[rustfmt::skip]
+#[path = "generated/published_nullable_union.rs"]
+pub mod published_nullable_union;

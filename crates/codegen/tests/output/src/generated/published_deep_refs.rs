@@ -653,6 +653,16 @@ impl ClientInfo<apikit_runtime::Runtime> for Client {
 }
 impl ClientHooks<apikit_runtime::Runtime> for &Client {}
 impl Client {
+    /**Sends a `GET` request to `/events`
+
+```ignore
+let response = client.list_events()
+    .send()
+    .await;
+```*/
+    pub fn list_events(&self) -> builder::ListEvents<'_> {
+        builder::ListEvents::new(self)
+    }
     /**Sends a `POST` request to `/tags`
 
 ```ignore
@@ -674,6 +684,62 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_events`]
+
+[`Client::list_events`]: super::Client::list_events*/
+    #[derive(Debug, Clone)]
+    pub struct ListEvents<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///progenitor's `send`, failing with `progenitor_client::Error`; `send` sorts that into `ApiError`.
+        async fn send_raw(self) -> Result<ResponseValue<types::EventsPage>, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/events", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => apikit_runtime::decode::json(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `GET` request to `/events`
+        ///
+        /// A failure is an [`ApiError`](apikit_runtime::ApiError): the body of an
+        /// unexpected error status is read (capped), a 429 carries its retry hint, a
+        /// documented error status its decoded body.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::EventsPage>,
+            apikit_runtime::ApiError<()>,
+        > {
+            match self.send_raw().await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(apikit_runtime::ApiError::from_progenitor(e).await),
+            }
+        }
+    }
     /**Builder for [`Client::change_tags`]
 
 [`Client::change_tags`]: super::Client::change_tags*/
@@ -798,6 +864,7 @@ impl Client {
 fn path_template(operation_id: &str) -> &'static str {
     match operation_id {
         "change_tags" => "/tags",
+        "list_events" => "/events",
         _ => "",
     }
 }
