@@ -11,7 +11,8 @@
 //!   (ignoring descriptions and examples) it becomes a `$ref` to the component,
 //!   otherwise it is titled `{derived name} value`;
 //! - the same for an inline `title` equal to a component's name (typify prefers titles
-//!   over derived names), and two different inline schemas with one title get
+//!   over derived names; properties of inline `allOf` members count as the merged
+//!   type's own), and two different inline schemas with one title get
 //!   `{title} 2`, ... (typify would reuse the first type for the second).
 //!
 //! - a nullable component schema whose `title` is a component's name in PascalCase
@@ -281,6 +282,16 @@ impl Ctx<'_> {
         if let Some(Value::Object(_)) = obj.get("additionalProperties") {
             let extra = obj.get_mut("additionalProperties").expect("checked");
             self.inline(extra, &format!("{name}Value"));
+        }
+        // typify merges `allOf` members into the one type: their properties are named
+        // after it (PagerDuty's `BusinessService: allOf [_, {properties: {team: {title:
+        // Team}}}]` next to a component `Team`).
+        if let Some(Value::Array(members)) = obj.get_mut("allOf") {
+            for m in members {
+                if m.get("$ref").is_none() {
+                    self.children(m, name);
+                }
+            }
         }
     }
 }

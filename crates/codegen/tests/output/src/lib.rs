@@ -95,3 +95,6 @@ pub mod published_object_query;
 #[rustfmt::skip]
 #[path = "generated/published_nullable_union.rs"]
 pub mod published_nullable_union;
+#[rustfmt::skip]
+#[path = "generated/published_allof_titles.rs"]
+pub mod published_allof_titles;
