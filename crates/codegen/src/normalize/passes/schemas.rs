@@ -5,6 +5,10 @@
 //!   `description`, `default`, `readOnly` beside it) becomes `$ref: X`, so it does not
 //!   produce one more copy of `X`; with `nullable: true` it stays a wrapper (an
 //!   `Option<X>`).
+//!   An `allOf` member that only annotates (`allOf: [{$ref: X}, {description: d}]`,
+//!   Box's way of describing a reference) is dropped first, its description moving up
+//!   when the schema has none: typify would make a merged type named after the
+//!   property, which can take a component's name (Box's `CollaborationItem`).
 //! - `enum` values decide the type: an enum whose values are all numbers is an
 //!   integer/number enum whatever its `type` says; otherwise a scalar enum is a string
 //!   enum (numbers among the values are written as strings, and `type: integer` with
@@ -288,6 +292,7 @@ fn rewrite(s: &mut Object) {
         }
     }
     enum_beside_all_of(s);
+    annotation_members(s);
     unwrap_all_of(s);
     enums(s);
     drop_bad_default(s);
@@ -425,6 +430,39 @@ fn enum_beside_all_of(s: &mut Object) {
     }
 }
 
+/// `allOf` members that only annotate (`{description: ...}` beside a `$ref`, Box's
+/// way of describing a reference) constrain nothing: they go, and their description
+/// moves up when the schema has none.
+fn annotation_members(s: &mut Object) {
+    let Some(Value::Array(all)) = s.get_mut("allOf") else {
+        return;
+    };
+    let annotates = |m: &Value| {
+        m.as_object().is_some_and(|o| {
+            !o.is_empty() && o.keys().all(|k| WRAPPER_ANNOTATIONS.contains(&k.as_str()))
+        })
+    };
+    if all.len() < 2 || !all.iter().any(|m| !annotates(m)) {
+        return;
+    }
+    let mut description = None;
+    all.retain(|m| {
+        if annotates(m) {
+            if description.is_none() {
+                description = m.get("description").cloned();
+            }
+            false
+        } else {
+            true
+        }
+    });
+    if let Some(d) = description
+        && !s.contains_key("description")
+    {
+        s.insert("description".into(), d);
+    }
+}
+
 fn unwrap_all_of(s: &mut Object) {
     let Some(Value::Array(all)) = s.get("allOf") else {
         return;
@@ -532,6 +570,11 @@ mod tests {
         assert_eq!(one(nullable.clone()), nullable);
         let two = json!({"allOf": [r, {"type": "object"}]});
         assert_eq!(one(two.clone()), two);
+        assert_eq!(
+            one(json!({"allOf": [r, {"description": "d"}], "nullable": true})),
+            json!({"allOf": [r], "nullable": true, "description": "d"})
+        );
+        assert_eq!(one(json!({"allOf": [{"description": "d"}, r]})), r);
     }
 
     #[test]

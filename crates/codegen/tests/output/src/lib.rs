@@ -98,3 +98,6 @@ pub mod published_nullable_union;
 #[rustfmt::skip]
 #[path = "generated/published_allof_titles.rs"]
 pub mod published_allof_titles;
+#[rustfmt::skip]
+#[path = "generated/published_described_refs.rs"]
+pub mod published_described_refs;
