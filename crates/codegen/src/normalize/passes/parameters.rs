@@ -11,7 +11,10 @@
 //!   parameters, which progenitor cannot send;
 //! - query `style`s other than `form` (`deepObject`, `spaceDelimited`,
 //!   `pipeDelimited`) fall back to `form`; a parameter given by `content` gets that
-//!   media type's schema; a parameter without a schema is a string.
+//!   media type's schema; a parameter without a schema is a string;
+//! - a header's inline schema is a string: an array becomes the string of its `simple`
+//!   form (values joined by commas, listed in the description), `nullable` goes
+//!   (progenitor sends a header with `to_string()`, which neither has).
 //!
 //! A query parameter whose schema is an object (OpenAI's `effective_at: {gt, gte, lt,
 //! lte}`), which progenitor cannot send (it panics, "entered unreachable code"),
@@ -249,6 +252,47 @@ fn flatten(p: &Value, schema: &Value, components: &Value) -> Option<Vec<Value>> 
     Some(out)
 }
 
+/// A header is one string: progenitor sends a header's value with `to_string()`, which
+/// an array (OpenAI's `OpenAI-Beta: [enum]`) or a nullable value does not have. An
+/// array becomes the string of its `simple`-style form (values joined by commas, as
+/// the wire has it), a nullable schema loses `nullable` (an absent header is `None`).
+fn header_schema(p: &mut Object) {
+    let Some(Value::Object(schema)) = p.get_mut("schema") else {
+        return;
+    };
+    schema.remove("nullable");
+    if schema.get("type") != Some(&json!("array")) {
+        return;
+    }
+    let items = schema
+        .get("items")
+        .map(|i| {
+            i.get("enum")
+                .and_then(Value::as_array)
+                .map(|values| {
+                    let listed: Vec<String> = values
+                        .iter()
+                        .map(|v| {
+                            format!(
+                                "`{}`",
+                                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                            )
+                        })
+                        .collect();
+                    format!(" of {}", listed.join(", "))
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let mut text = format!("Several values{items}, joined by commas (`simple` style).");
+    if let Some(Value::String(d)) = schema.get("description") {
+        text = format!("{d}\n\n{text}");
+    }
+    schema.clear();
+    schema.insert("type".into(), "string".into());
+    schema.insert("description".into(), text.into());
+}
+
 fn keep(p: &Value) -> bool {
     let name = p.get("name").and_then(Value::as_str).unwrap_or("");
     match p.get("in").and_then(Value::as_str) {
@@ -284,6 +328,7 @@ fn fix(p: &mut Object) {
         }
         Some("header") => {
             p.remove("style");
+            header_schema(p);
         }
         _ => {}
     }

@@ -101,3 +101,6 @@ pub mod published_allof_titles;
 #[rustfmt::skip]
 #[path = "generated/published_described_refs.rs"]
 pub mod published_described_refs;
+#[rustfmt::skip]
+#[path = "generated/published_headers.rs"]
+pub mod published_headers;
