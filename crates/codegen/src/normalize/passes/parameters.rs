@@ -21,9 +21,11 @@
 //! becomes one query parameter per property, as the spec's style puts them on the
 //! wire: `effective_at[gt]`, ... for `deepObject`, `gt`, ... for `form` with `explode`
 //! (the default). Each is required when the parameter is and the object requires the
-//! property. An object that cannot be spelled that way (a map, nested objects, a
-//! composition, `form` without `explode`) is dropped, with a note: it could never be
-//! sent. This runs first, before the styles fall back to `form`.
+//! property (an object's `anyOf`/`oneOf` with `null` counts as the object). An object
+//! that cannot be spelled that way (with nested objects, a composition, other
+//! properties allowed, `form` without `explode`) is dropped, with a note: it could
+//! never be sent. A map (no `properties`) stays: progenitor sends it. This runs first,
+//! before the styles fall back to `form`.
 //!
 //! Two parameters of one operation whose Rust names would collide (`page-size` and
 //! `page_size`, or the same name in two locations): the later one is renamed in Rust
@@ -148,13 +150,16 @@ fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
             let mut out: Vec<Value> = vec![];
             for p in std::mem::take(params) {
                 let d = walk::deref(&p, &components);
-                let schema = d.get("schema").map(|s| walk::deref(s, &components));
+                let schema = d
+                    .get("schema")
+                    .map(|s| without_null(walk::deref(s, &components), &components));
+                // A map (no `properties`) is left alone: progenitor sends it.
                 let is_object = d.get("in") == Some(&json!("query"))
                     && schema.is_some_and(|s| {
-                        s.get("type") == Some(&json!("object"))
-                            || (s.get("type").is_none()
-                                && (s.get("properties").is_some()
-                                    || s.get("additionalProperties").is_some()))
+                        s.get("properties")
+                            .and_then(Value::as_object)
+                            .is_some_and(|p| !p.is_empty())
+                            && s.get("type").is_none_or(|t| t == "object")
                     });
                 if !is_object {
                     out.push(p);
@@ -185,6 +190,23 @@ fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
             *params = out;
         }
     }
+}
+
+/// The one non-null member of an `anyOf`/`oneOf` with `null` (what the `schemas` pass
+/// makes of it later, so a second run decides the same), else `s`.
+fn without_null<'a>(s: &'a Value, components: &'a Value) -> &'a Value {
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = s.get(key) {
+            let rest: Vec<&Value> = members
+                .iter()
+                .filter(|m| !super::schemas::null_only(m))
+                .collect();
+            if rest.len() == 1 && rest.len() < members.len() {
+                return walk::deref(rest[0], components);
+            }
+        }
+    }
+    s
 }
 
 /// One query parameter per property of `schema` (the parameter `p`'s object), named

@@ -368,7 +368,7 @@ fn drop_bad_default(s: &mut Object) {
 
 /// What OpenAPI 3.1's `{type: "null"}` becomes in 3.0 (`{enum: [null], nullable:
 /// true}`, or `{nullable: true}` once `enums` has run): a schema for `null` only.
-fn null_only(v: &Value) -> bool {
+pub(crate) fn null_only(v: &Value) -> bool {
     let Some(o) = v.as_object() else {
         return false;
     };
