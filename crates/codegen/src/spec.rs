@@ -14,7 +14,9 @@ pub fn load(path: &Path) -> Result<Value> {
     parse(path, &text)
 }
 
-/// Parses spec text; JSON if the file name ends in `.json`, YAML otherwise.
+/// Parses spec text; JSON if the file name ends in `.json`, YAML otherwise. An integer
+/// beyond 64 bits (OpenAI's `minimum: -9223372036854776000`) is read as the nearest
+/// float in YAML too, as `serde_json` reads it in JSON.
 pub fn parse(path: &Path, text: &str) -> Result<Value> {
     let syntax = |message: String| Error::Syntax {
         file: path.to_owned(),
@@ -23,7 +25,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Value> {
     let value: Value = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(text).map_err(|e| syntax(e.to_string()))?
     } else {
-        serde_norway::from_str(text).map_err(|e| syntax(e.to_string()))?
+        serde_norway::from_str::<Yaml>(text)
+            .map_err(|e| syntax(e.to_string()))?
+            .0
     };
     if !value.is_object() {
         return Err(Error::Spec {
@@ -33,6 +37,85 @@ pub fn parse(path: &Path, text: &str) -> Result<Value> {
         });
     }
     Ok(value)
+}
+
+/// A JSON value read from YAML: `serde_json::Value` refuses the 128-bit integers
+/// serde_norway hands over for numbers beyond `i64`/`u64`; these become floats.
+struct Yaml(Value);
+
+impl<'de> serde::Deserialize<'de> for Yaml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(YamlVisitor).map(Yaml)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|Yaml(v)| v)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = vec![];
+        while let Some(Yaml(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some((k, Yaml(v))) = map.next_entry::<String, Yaml>()? {
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A float as JSON; NaN and the infinities (`.nan`, `.inf` in YAML) have no JSON form
+/// and read as `null`, as `serde_json::Value` reads them.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Merges `other` (from `file`) into `base`: `paths`, every `components` section and

@@ -8,6 +8,10 @@
 //! - when two operations end up with the same name, the first in document order keeps
 //!   it and later ones get `_2`, `_3`, ... (document order: paths as written, methods
 //!   in [`METHODS`] order), so the result is stable across runs.
+//!
+//! An `options` operation (Box's `OPTIONS /files/content`) is dropped first, with a
+//! note: progenitor 0.15 builds it with `reqwest::Client::options`, which reqwest does
+//! not have, so the generated crate would not compile.
 
 use std::collections::BTreeSet;
 
@@ -18,10 +22,19 @@ use crate::error::Result;
 use crate::normalize::Ctx;
 use crate::normalize::METHODS;
 
-pub fn run(doc: &mut Value, _cx: &mut Ctx<'_>) -> Result<()> {
+pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return Ok(());
     };
+    for (path, item) in paths.iter_mut() {
+        if let Value::Object(item) = item
+            && item.remove("options").is_some()
+        {
+            cx.facts.note(format!(
+                "OPTIONS {path} dropped: progenitor cannot build an OPTIONS request"
+            ));
+        }
+    }
     let mut used = BTreeSet::new();
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };

@@ -11,7 +11,21 @@
 //!   parameters, which progenitor cannot send;
 //! - query `style`s other than `form` (`deepObject`, `spaceDelimited`,
 //!   `pipeDelimited`) fall back to `form`; a parameter given by `content` gets that
-//!   media type's schema; a parameter without a schema is a string.
+//!   media type's schema; a parameter without a schema is a string;
+//! - a header's inline schema is a string: an array becomes the string of its `simple`
+//!   form (values joined by commas, listed in the description), `nullable` goes
+//!   (progenitor sends a header with `to_string()`, which neither has).
+//!
+//! A query parameter whose schema is an object (OpenAI's `effective_at: {gt, gte, lt,
+//! lte}`), which progenitor cannot send (it panics, "entered unreachable code"),
+//! becomes one query parameter per property, as the spec's style puts them on the
+//! wire: `effective_at[gt]`, ... for `deepObject`, `gt`, ... for `form` with `explode`
+//! (the default). Each is required when the parameter is and the object requires the
+//! property (an object's `anyOf`/`oneOf` with `null` counts as the object). An object
+//! that cannot be spelled that way (with nested objects, a composition, other
+//! properties allowed, `form` without `explode`) is dropped, with a note: it could
+//! never be sent. A map (no `properties`) stays: progenitor sends it. This runs first,
+//! before the styles fall back to `form`.
 //!
 //! Two parameters of one operation whose Rust names would collide (`page-size` and
 //! `page_size`, or the same name in two locations): the later one is renamed in Rust
@@ -27,6 +41,7 @@ use crate::normalize::walk::{self, Object};
 use crate::normalize::{Ctx, RenamedParam};
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
+    flatten_object_params(doc, cx);
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     if let Some(Value::Object(params)) = doc
         .pointer_mut("/components/parameters")
@@ -105,6 +120,201 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
     })
 }
 
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Replaces every object-typed query parameter (see the module doc) in path items and
+/// operations by its properties, or drops it.
+fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let mut lists: Vec<(String, &mut Value)> = vec![];
+        for (key, v) in item.iter_mut() {
+            if key == "parameters" {
+                lists.push((path.clone(), v));
+            } else if METHODS.contains(&key.as_str())
+                && let Some(list) = v.get_mut("parameters")
+            {
+                lists.push((format!("{} {path}", key.to_uppercase()), list));
+            }
+        }
+        for (place, list) in lists {
+            let Value::Array(params) = list else { continue };
+            let mut out: Vec<Value> = vec![];
+            for p in std::mem::take(params) {
+                let d = walk::deref(&p, &components);
+                let schema = d
+                    .get("schema")
+                    .map(|s| without_null(walk::deref(s, &components), &components));
+                // A map (no `properties`) is left alone: progenitor sends it.
+                let is_object = d.get("in") == Some(&json!("query"))
+                    && schema.is_some_and(|s| {
+                        s.get("properties")
+                            .and_then(Value::as_object)
+                            .is_some_and(|p| !p.is_empty())
+                            && s.get("type").is_none_or(|t| t == "object")
+                    });
+                if !is_object {
+                    out.push(p);
+                    continue;
+                }
+                let name = d
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                match flatten(d, schema.expect("checked"), &components) {
+                    Some(flat) => {
+                        let names: Vec<&str> = flat
+                            .iter()
+                            .filter_map(|f| f.get("name").and_then(Value::as_str))
+                            .collect();
+                        cx.facts.note(format!(
+                            "{place}: object query parameter `{name}` sent as {}",
+                            names.join(", ")
+                        ));
+                        out.extend(flat);
+                    }
+                    None => cx.facts.note(format!(
+                        "{place}: object query parameter `{name}` dropped: it has no flat form a client can send"
+                    )),
+                }
+            }
+            *params = out;
+        }
+    }
+}
+
+/// The one non-null member of an `anyOf`/`oneOf` with `null` (what the `schemas` pass
+/// makes of it later, so a second run decides the same), else `s`.
+fn without_null<'a>(s: &'a Value, components: &'a Value) -> &'a Value {
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = s.get(key) {
+            let rest: Vec<&Value> = members
+                .iter()
+                .filter(|m| !super::schemas::null_only(m))
+                .collect();
+            if rest.len() == 1 && rest.len() < members.len() {
+                return walk::deref(rest[0], components);
+            }
+        }
+    }
+    s
+}
+
+/// One query parameter per property of `schema` (the parameter `p`'s object), named
+/// as its style sends it; `None` when the object has no such form.
+fn flatten(p: &Value, schema: &Value, components: &Value) -> Option<Vec<Value>> {
+    let name = p.get("name").and_then(Value::as_str)?;
+    let deep = p.get("style") == Some(&json!("deepObject"));
+    let explode = p.get("explode") != Some(&Value::Bool(false));
+    if !deep && !explode {
+        return None;
+    }
+    if ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+    {
+        return None;
+    }
+    if schema
+        .get("additionalProperties")
+        .is_some_and(|a| a != &Value::Bool(false))
+    {
+        return None;
+    }
+    let props = schema.get("properties").and_then(Value::as_object)?;
+    if props.is_empty() {
+        return None;
+    }
+    let required_param = p.get("required") == Some(&Value::Bool(true));
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let scalar = |s: &Value| {
+        let s = walk::deref(s, components);
+        matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("string" | "integer" | "number" | "boolean")
+        ) && ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .all(|k| s.get(*k).is_none())
+    };
+    let mut out = vec![];
+    for (prop, prop_schema) in props {
+        let resolved = walk::deref(prop_schema, components);
+        let ok = scalar(prop_schema)
+            || (resolved.get("type") == Some(&json!("array"))
+                && resolved.get("items").is_some_and(scalar));
+        if !ok {
+            return None;
+        }
+        let mut flat = json!({
+            "name": if deep { format!("{name}[{prop}]") } else { prop.clone() },
+            "in": "query",
+            "schema": prop_schema,
+        });
+        if required_param && required.contains(&prop.as_str()) {
+            flat["required"] = true.into();
+        }
+        if let Some(d) = resolved.get("description").or_else(|| p.get("description")) {
+            flat["description"] = d.clone();
+        }
+        out.push(flat);
+    }
+    Some(out)
+}
+
+/// A header is one string: progenitor sends a header's value with `to_string()`, which
+/// an array (OpenAI's `OpenAI-Beta: [enum]`) or a nullable value does not have. An
+/// array becomes the string of its `simple`-style form (values joined by commas, as
+/// the wire has it), a nullable schema loses `nullable` (an absent header is `None`).
+fn header_schema(p: &mut Object) {
+    let Some(Value::Object(schema)) = p.get_mut("schema") else {
+        return;
+    };
+    schema.remove("nullable");
+    if schema.get("type") != Some(&json!("array")) {
+        return;
+    }
+    let items = schema
+        .get("items")
+        .map(|i| {
+            i.get("enum")
+                .and_then(Value::as_array)
+                .map(|values| {
+                    let listed: Vec<String> = values
+                        .iter()
+                        .map(|v| {
+                            format!(
+                                "`{}`",
+                                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                            )
+                        })
+                        .collect();
+                    format!(" of {}", listed.join(", "))
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let mut text = format!("Several values{items}, joined by commas (`simple` style).");
+    if let Some(Value::String(d)) = schema.get("description") {
+        text = format!("{d}\n\n{text}");
+    }
+    schema.clear();
+    schema.insert("type".into(), "string".into());
+    schema.insert("description".into(), text.into());
+}
+
 fn keep(p: &Value) -> bool {
     let name = p.get("name").and_then(Value::as_str).unwrap_or("");
     match p.get("in").and_then(Value::as_str) {
@@ -140,6 +350,7 @@ fn fix(p: &mut Object) {
         }
         Some("header") => {
             p.remove("style");
+            header_schema(p);
         }
         _ => {}
     }

@@ -5,6 +5,10 @@
 //!   `description`, `default`, `readOnly` beside it) becomes `$ref: X`, so it does not
 //!   produce one more copy of `X`; with `nullable: true` it stays a wrapper (an
 //!   `Option<X>`).
+//!   An `allOf` member that only annotates (`allOf: [{$ref: X}, {description: d}]`,
+//!   Box's way of describing a reference) is dropped first, its description moving up
+//!   when the schema has none: typify would make a merged type named after the
+//!   property, which can take a component's name (Box's `CollaborationItem`).
 //! - `enum` values decide the type: an enum whose values are all numbers is an
 //!   integer/number enum whatever its `type` says; otherwise a scalar enum is a string
 //!   enum (numbers among the values are written as strings, and `type: integer` with
@@ -18,7 +22,9 @@
 //! - A schema with `properties` but no `type` is an object; `required` names that are
 //!   not properties of an object that allows no others are dropped.
 //! - A `default` the schema rejects (wrong type, not among the `enum` values) is
-//!   dropped; typify refuses a spec over it.
+//!   dropped; typify refuses a spec over it. So is a `default` beside `anyOf` (OpenAI's
+//!   `model: {anyOf: [string, enum], default: gpt-image-1.5}`): typify refuses even a
+//!   valid one there.
 //! - `minLength`/`minItems`/`minProperties` of 0 are dropped (they constrain nothing).
 //! - `{}` and `items: {}` stay as they are: they become `serde_json::Value`.
 //! - A string enum value typify cannot name (only symbols: `=`, `<=`, `!=`, `+`; or a
@@ -45,6 +51,15 @@
 //! - `required` keeps only names of declared `properties` (when there are any), each
 //!   once: typify asserts on the others, and a client does not enforce presence of a
 //!   field it has no member for.
+//! - A scalar `enum` beside an `allOf` (Discord's `{type: string, enum: [A, B], allOf:
+//!   [{$ref: ActionTypes}]}`, a subset of another enum) keeps its `enum` and loses the
+//!   `allOf`: the listed values are the values the schema accepts (a value the `allOf`
+//!   rejects would make the spec contradict itself), and typify panics on the pair.
+//! - An `anyOf`/`oneOf` of one schema and a `null`-only one (OpenAPI 3.1's `anyOf: [X,
+//!   {type: "null"}]`, OpenAI's `Metadata`) is that schema with `nullable: true`: merged
+//!   into the union's place when inline (its annotations win), `allOf: [X]` otherwise.
+//!   progenitor panics on a union as a query parameter ("entered unreachable code"),
+//!   and typify makes a needless enum of it elsewhere.
 //! - An empty `allOf`, `anyOf` or `oneOf` list is dropped (typify panics on it; an empty
 //!   `allOf` constrains nothing, and the empty `anyOf`/`oneOf` a broken spec can carry
 //!   is read the same way rather than as "no value at all").
@@ -265,6 +280,7 @@ const TYPED_BOUNDS: [&str; 11] = [
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 fn rewrite(s: &mut Object, components: &Value) {
+    union_with_null(s);
     if s.get("type")
         .is_some_and(|t| !t.as_str().is_some_and(|t| TYPES.contains(&t)))
     {
@@ -291,6 +307,8 @@ fn rewrite(s: &mut Object, components: &Value) {
             s.remove(key);
         }
     }
+    enum_beside_all_of(s);
+    annotation_members(s);
     unwrap_all_of(s);
     enums(s);
     drop_bad_default(s);
@@ -418,8 +436,107 @@ fn drop_bad_default(s: &mut Object) {
         Some(values) => values.contains(default) || (default.is_null() && nullable),
         None => true,
     };
-    if !(fits_type && fits_enum) {
+    // typify makes an `anyOf` a struct of optional members and refuses any default
+    // against it ("value does not conform to the given schema"), even a valid one.
+    if !(fits_type && fits_enum) || s.contains_key("anyOf") {
         s.remove("default");
+    }
+}
+
+/// What OpenAPI 3.1's `{type: "null"}` becomes in 3.0 (`{enum: [null], nullable:
+/// true}`, or `{nullable: true}` once `enums` has run): a schema for `null` only.
+pub(crate) fn null_only(v: &Value) -> bool {
+    let Some(o) = v.as_object() else {
+        return false;
+    };
+    o.get("nullable") == Some(&Value::Bool(true))
+        && o.get("enum").is_none_or(|e| e == &json!([null]))
+        && o.keys()
+            .all(|k| k == "nullable" || k == "enum" || WRAPPER_ANNOTATIONS.contains(&k.as_str()))
+}
+
+/// `anyOf`/`oneOf` of one schema and `null` is that schema, nullable: merged in when
+/// it is inline and the union carries only annotations, else `allOf: [it]` + nullable.
+fn union_with_null(s: &mut Object) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = s.get(key) else {
+            continue;
+        };
+        if members.len() < 2 || !members.iter().any(null_only) {
+            continue;
+        }
+        let rest: Vec<&Value> = members.iter().filter(|m| !null_only(m)).collect();
+        let [member] = rest.as_slice() else {
+            continue;
+        };
+        let member = (*member).clone();
+        let only_annotations = s
+            .keys()
+            .all(|k| k == key || k == "nullable" || WRAPPER_ANNOTATIONS.contains(&k.as_str()));
+        match member {
+            Value::Object(m) if only_annotations && !m.contains_key("$ref") => {
+                s.remove(key);
+                for (k, v) in m {
+                    if !s.contains_key(&k) {
+                        s.insert(k, v);
+                    }
+                }
+            }
+            m if !s.contains_key("allOf") => {
+                s.remove(key);
+                s.insert("allOf".into(), json!([m]));
+            }
+            _ => continue,
+        }
+        s.insert("nullable".into(), true.into());
+        return;
+    }
+}
+
+/// A scalar `enum` decides the values; an `allOf` beside it only restates (part of)
+/// them, and typify panics on the pair ("entered unreachable code").
+fn enum_beside_all_of(s: &mut Object) {
+    let scalar_enum = s
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| {
+            !values.is_empty() && values.iter().all(|v| !v.is_object() && !v.is_array())
+        });
+    if scalar_enum && s.contains_key("allOf") {
+        s.remove("allOf");
+    }
+}
+
+/// `allOf` members that only annotate (`{description: ...}` beside a `$ref`, Box's
+/// way of describing a reference) constrain nothing: they go, and their description
+/// moves up when the schema has none.
+fn annotation_members(s: &mut Object) {
+    let Some(Value::Array(all)) = s.get_mut("allOf") else {
+        return;
+    };
+    let annotates = |m: &Value| {
+        m.as_object().is_some_and(|o| {
+            !o.is_empty() && o.keys().all(|k| WRAPPER_ANNOTATIONS.contains(&k.as_str()))
+        })
+    };
+    if all.len() < 2 || !all.iter().any(|m| !annotates(m)) {
+        return;
+    }
+    let mut description = None;
+    all.retain(|m| {
+        if annotates(m) {
+            if description.is_none() {
+                description = m.get("description").cloned();
+            }
+            false
+        } else {
+            true
+        }
+    });
+    if let Some(d) = description
+        && !s.contains_key("description")
+    {
+        s.insert("description".into(), d);
     }
 }
 
@@ -564,6 +681,40 @@ mod tests {
         assert_eq!(one(nullable.clone()), nullable);
         let two = json!({"allOf": [r, {"type": "object"}]});
         assert_eq!(one(two.clone()), two);
+        assert_eq!(
+            one(json!({"allOf": [r, {"description": "d"}], "nullable": true})),
+            json!({"allOf": [r], "nullable": true, "description": "d"})
+        );
+        assert_eq!(one(json!({"allOf": [{"description": "d"}, r]})), r);
+    }
+
+    #[test]
+    fn a_union_with_null_is_the_other_member_nullable() {
+        let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        assert_eq!(
+            one(json!({"description": "d", "anyOf": [map, {"enum": [null], "nullable": true}]})),
+            json!({"description": "d", "type": "object", "additionalProperties": {"type": "string"}, "nullable": true})
+        );
+        let r = json!({"$ref": "#/components/schemas/T"});
+        assert_eq!(
+            one(json!({"oneOf": [{"nullable": true}, r]})),
+            json!({"allOf": [r], "nullable": true})
+        );
+        // Two real members stay a union.
+        let two = json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"nullable": true}]});
+        assert_eq!(one(two.clone()), two);
+    }
+
+    #[test]
+    fn an_enum_beside_all_of_keeps_its_values() {
+        let r = json!({"$ref": "#/components/schemas/Kinds"});
+        assert_eq!(
+            one(json!({"type": "string", "enum": ["a", "b"], "allOf": [r]})),
+            json!({"type": "string", "enum": ["a", "b"]})
+        );
+        // Without an enum the allOf stays.
+        let plain = json!({"type": "string", "allOf": [r]});
+        assert_eq!(one(plain.clone()), plain);
     }
 
     #[test]
@@ -598,6 +749,17 @@ mod tests {
         );
         let ok = json!({"type": "string", "nullable": true, "default": null});
         assert_eq!(one(ok.clone()), ok);
+        let any_of = json!([{"type": "string"}, {"type": "string", "enum": ["a", "b"]}]);
+        assert_eq!(
+            one(json!({"anyOf": any_of, "default": "a"})),
+            json!({"anyOf": any_of})
+        );
+        let one_of = json!({"oneOf": any_of, "default": "a"});
+        assert_eq!(
+            one(one_of.clone()),
+            one_of,
+            "typify accepts it beside oneOf"
+        );
     }
 
     #[test]

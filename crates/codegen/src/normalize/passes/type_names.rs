@@ -11,8 +11,19 @@
 //!   (ignoring descriptions and examples) it becomes a `$ref` to the component,
 //!   otherwise it is titled `{derived name} value`;
 //! - the same for an inline `title` equal to a component's name (typify prefers titles
-//!   over derived names), and two different inline schemas with one title get
+//!   over derived names; properties of inline `allOf` members count as the merged
+//!   type's own), and two different inline schemas with one title get
 //!   `{title} 2`, ... (typify would reuse the first type for the second).
+//!
+//! - a nullable component schema whose `title` is a component's name in PascalCase
+//!   (Box's `File--Base`, titled `File (Base)`) loses the title: typify makes the
+//!   component an `Option` newtype named after the key and names the inner struct
+//!   after the title, two items `FileBase`; untitled, the inner one is `FileBaseInner`.
+//! - a nullable component schema that is a union (`oneOf`/`anyOf` with `nullable:
+//!   true`: OpenAI's `RealtimeTurnDetection`, PagerDuty's copied `default_value`)
+//!   moves into the component `{key}_value` and the component becomes `allOf:
+//!   [{$ref: {key}_value}]` + `nullable` (its description stays): typify emits two
+//!   items named after the key for the union, and `U(Option<UValue>)` for this shape.
 //!
 //! The generator still checks the output for duplicate type names
 //! (`render::duplicate_item`) and reports any this pass did not foresee.
@@ -47,7 +58,9 @@ pub fn pascal(name: &str) -> String {
 }
 
 pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
+    split_nullable_unions(doc);
     rename_components(doc);
+    untitle_nullable_components(doc);
     let components: Map<String, Value> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -93,6 +106,71 @@ pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// A nullable union component becomes a nullable wrapper around `{key}_value`.
+fn split_nullable_unions(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut names: BTreeSet<String> = schemas.keys().map(|k| pascal(k)).collect();
+    let old = std::mem::take(schemas);
+    for (key, schema) in old {
+        let split = match &schema {
+            Value::Object(s) => {
+                s.get("nullable") == Some(&Value::Bool(true))
+                    && (s.contains_key("oneOf") || s.contains_key("anyOf"))
+                    && !s.contains_key("$ref")
+                    && !s.contains_key("allOf")
+            }
+            _ => false,
+        };
+        if !split {
+            schemas.insert(key, schema);
+            continue;
+        }
+        let Value::Object(mut inner) = schema else {
+            unreachable!("checked above")
+        };
+        let base = format!("{key}_value");
+        let value_key = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}_{n}")))
+            .find(|k| !names.contains(&pascal(k)))
+            .expect("an unbounded sequence has a free name");
+        names.insert(pascal(&value_key));
+        inner.remove("nullable");
+        inner.remove("title");
+        let mut wrapper = Map::new();
+        if let Some(d) = inner.get("description") {
+            wrapper.insert("description".into(), d.clone());
+        }
+        wrapper.insert(
+            "allOf".into(),
+            json!([{"$ref": format!("#/components/schemas/{}", pointer_token(&value_key))}]),
+        );
+        wrapper.insert("nullable".into(), true.into());
+        schemas.insert(key, Value::Object(wrapper));
+        schemas.insert(value_key, Value::Object(inner));
+    }
+}
+
+/// A nullable component titled with a component's name would give typify's `Option`
+/// newtype and its inner struct one name.
+fn untitle_nullable_components(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let names: BTreeSet<String> = schemas.keys().map(|k| pascal(k)).collect();
+    for schema in schemas.values_mut() {
+        let Value::Object(s) = schema else { continue };
+        let clashes = s.get("nullable") == Some(&Value::Bool(true))
+            && s.get("title")
+                .and_then(Value::as_str)
+                .is_some_and(|t| names.contains(&pascal(t)));
+        if clashes {
+            s.remove("title");
+        }
+    }
 }
 
 fn rename_components(doc: &mut Value) {
@@ -205,6 +283,16 @@ impl Ctx<'_> {
             let extra = obj.get_mut("additionalProperties").expect("checked");
             self.inline(extra, &format!("{name}Value"));
         }
+        // typify merges `allOf` members into the one type: their properties are named
+        // after it (PagerDuty's `BusinessService: allOf [_, {properties: {team: {title:
+        // Team}}}]` next to a component `Team`).
+        if let Some(Value::Array(members)) = obj.get_mut("allOf") {
+            for m in members {
+                if m.get("$ref").is_none() {
+                    self.children(m, name);
+                }
+            }
+        }
     }
 }
 
@@ -234,6 +322,51 @@ mod tests {
         assert_eq!(pascal("Test_Counts"), "TestCounts");
         assert_eq!(pascal("packageManager `npm`"), "PackageManagerNpm");
         assert_eq!(pascal("0"), "X0");
+    }
+
+    #[test]
+    fn nullable_union_components_wrap_a_value_component() {
+        let members = json!([{"type": "string"}, {"type": "integer"}]);
+        let mut doc = json!({"components": {"schemas": {
+            "U": {"oneOf": members, "nullable": true, "description": "d", "title": "U"},
+            "U_value": {"type": "boolean"},
+            "V": {"oneOf": members}
+        }}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["U"],
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/U_value_2"}], "nullable": true})
+        );
+        assert_eq!(
+            schemas["U_value_2"],
+            json!({"oneOf": members, "description": "d"})
+        );
+        assert_eq!(schemas["U_value"], json!({"type": "boolean"}));
+        assert_eq!(
+            schemas["V"],
+            json!({"oneOf": members}),
+            "not nullable: one item"
+        );
+    }
+
+    #[test]
+    fn nullable_components_titled_like_a_component_lose_the_title() {
+        let mut doc = json!({"components": {"schemas": {
+            "File--Base": {"type": "object", "nullable": true, "title": "File (Base)"},
+            "File--Mini": {"type": "object", "nullable": true, "title": "File base"},
+            "Folder": {"type": "object", "nullable": true, "title": "A folder"},
+            "Web--Link": {"type": "object", "title": "Web link"}
+        }}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas["File--Base"].get("title").is_none());
+        assert!(schemas["File--Mini"].get("title").is_none());
+        assert_eq!(schemas["Folder"]["title"], "A folder");
+        assert_eq!(
+            schemas["Web--Link"]["title"], "Web link",
+            "not nullable: one item"
+        );
     }
 
     #[test]

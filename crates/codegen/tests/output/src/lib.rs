@@ -74,3 +74,33 @@ pub mod published_nested;
 #[rustfmt::skip]
 #[path = "generated/published_symbols.rs"]
 pub mod published_symbols;
+#[rustfmt::skip]
+#[path = "generated/published_values.rs"]
+pub mod published_values;
+#[rustfmt::skip]
+#[path = "generated/published_deep_refs.rs"]
+pub mod published_deep_refs;
+#[rustfmt::skip]
+#[path = "generated/published_enum_allof.rs"]
+pub mod published_enum_allof;
+#[rustfmt::skip]
+#[path = "generated/published_nullable_titles.rs"]
+pub mod published_nullable_titles;
+#[rustfmt::skip]
+#[path = "generated/published_null_union.rs"]
+pub mod published_null_union;
+#[rustfmt::skip]
+#[path = "generated/published_object_query.rs"]
+pub mod published_object_query;
+#[rustfmt::skip]
+#[path = "generated/published_nullable_union.rs"]
+pub mod published_nullable_union;
+#[rustfmt::skip]
+#[path = "generated/published_allof_titles.rs"]
+pub mod published_allof_titles;
+#[rustfmt::skip]
+#[path = "generated/published_described_refs.rs"]
+pub mod published_described_refs;
+#[rustfmt::skip]
+#[path = "generated/published_headers.rs"]
+pub mod published_headers;
