@@ -277,8 +277,14 @@ pub fn rename_params(
                 url.query_pairs_mut().clear().extend_pairs(pairs);
             }
             "header" => {
-                let values: Vec<HeaderValue> =
-                    request.headers_mut().remove(*sent_as).into_iter().collect();
+                // Every value: `HeaderMap::remove` would return only the first.
+                let values: Vec<HeaderValue> = request
+                    .headers()
+                    .get_all(*sent_as)
+                    .iter()
+                    .cloned()
+                    .collect();
+                request.headers_mut().remove(*sent_as);
                 if values.is_empty() {
                     continue;
                 }
@@ -367,6 +373,8 @@ mod tests {
         );
         req.headers_mut()
             .insert("page_token_header", HeaderValue::from_static("t"));
+        req.headers_mut()
+            .append("page_token_header", HeaderValue::from_static("u"));
         rename_params(
             &mut req,
             &[
@@ -377,7 +385,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(req.url().query(), Some("MaxResults=1&max-results=2&q=a+b"));
-        assert_eq!(req.headers()["page-token"], "t");
+        let sent: Vec<_> = req.headers().get_all("page-token").iter().collect();
+        assert_eq!(sent, ["t", "u"], "every value of a repeated header");
         assert!(req.headers().get("page_token_header").is_none());
     }
 }
