@@ -67,6 +67,31 @@ fn adds_a_swagger_2_provider_with_spec_config_and_crate() {
     let tests =
         std::fs::read_to_string(root.join("tests/conformance/tests/pets/operations.rs")).unwrap();
     assert!(tests.contains("async fn list_pets()"), "{tests}");
+    // `configured` is called the way the client declares it: with the credential
+    // argument exactly when the spec has a security scheme.
+    let client = std::fs::read_to_string(root.join("crates/pets/src/generated.rs")).unwrap();
+    let keyed = client
+        .contains("pub fn configured(\n        baseurl: &str,\n        api_key: &str,")
+        || client.contains("pub fn configured(baseurl: &str, api_key: &str,");
+    let call = if keyed {
+        "apikit_pets::Client::configured(run.base_url(), KEY, Run::config())"
+    } else {
+        "apikit_pets::Client::configured(run.base_url(), Run::config())"
+    };
+    assert!(tests.contains(call), "{call} in\n{tests}");
+    // A spec without a security scheme: `configured` takes no credential.
+    add(root, "plain", &fixture("codegen/json_body.yaml"), false).unwrap();
+    let tests =
+        std::fs::read_to_string(root.join("tests/conformance/tests/plain/operations.rs")).unwrap();
+    assert!(
+        tests.contains("apikit_plain::Client::configured(run.base_url(), Run::config())"),
+        "{tests}"
+    );
+    let manifest = std::fs::read_to_string(root.join("tests/conformance/Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("apikit-pets = ") && manifest.contains("apikit-plain = "),
+        "{manifest}"
+    );
     // The spec is copied unchanged; the normalized form only exists in memory.
     assert_eq!(
         std::fs::read(root.join("specs/pets/openapi.json")).unwrap(),

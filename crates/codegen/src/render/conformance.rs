@@ -110,24 +110,27 @@ pub fn render(p: &Provider, normalized: &Normalized, client: &syn::File) -> Resu
         let name = &builder.method;
         let operation = name.to_string();
         let provider = &p.name;
+        // `configured` takes a credential only when provider.toml declares one.
+        let key = p.config.auth.as_ref().map(|_| quote!(KEY,));
         tests.push(quote! {
             #[tokio::test]
             #[ignore = "needs Prism: run by `cargo xtask contract`"]
             async fn #name() {
                 let run = Run::new(#provider, #operation, #var);
-                let client = #krate::Client::configured(run.base_url(), KEY, Run::config())
+                let client = #krate::Client::configured(run.base_url(), #key Run::config())
                     .expect("the test key is a valid header value");
                 #(#calls)*
                 run.finish();
             }
         });
     }
+    let key_import = p.config.auth.as_ref().map(|_| quote!(KEY,));
     let file: syn::File = syn::parse2(quote! {
         #![allow(
             clippy::redundant_closure_call,
             reason = "generated: a closure gives each call its own early return for `?`"
         )]
-        use apikit_conformance::{KEY, Mode, Run};
+        use apikit_conformance::{#key_import Mode, Run};
         #(#tests)*
     })
     .map_err(|e| format!("conformance tests do not parse: {e}"))?;
