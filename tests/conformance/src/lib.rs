@@ -416,3 +416,50 @@ impl Run {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn prism_violations_split_into_request_and_response() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            VIOLATIONS_HEADER,
+            HeaderValue::from_static(
+                r#"[{"location":["request","query","aliasName"],"message":"is required"},{"location":["response","body","id"],"message":"must match pattern"}]"#,
+            ),
+        );
+        let (request, response) = violations(&headers);
+        assert_eq!(list(&request), "request.query.aliasName: is required");
+        assert_eq!(list(&response), "response.body.id: must match pattern");
+        // A success with only response-side violations passes; one with a request
+        // violation fails its request.
+        let ok = Run::success(Mode::All, reqwest::StatusCode::OK, &HeaderMap::new());
+        assert!(ok.passed());
+        let bad = Run::success(Mode::All, reqwest::StatusCode::OK, &headers);
+        assert_eq!((bad.request, bad.response), (Check::Failed, Check::Passed));
+        assert!(bad.detail.contains("aliasName"), "{}", bad.detail);
+        // No header, or one that is not JSON: nothing found.
+        assert_eq!(violations(&HeaderMap::new()), (vec![], vec![]));
+        let mut junk = HeaderMap::new();
+        junk.insert(VIOLATIONS_HEADER, HeaderValue::from_static("not json"));
+        assert_eq!(violations(&junk), (vec![], vec![]));
+    }
+
+    #[test]
+    fn the_exceptions_file_parses_and_every_entry_has_a_reason() {
+        let list = exceptions();
+        assert!(list.iter().all(|e| !e.reason.trim().is_empty()));
+        let mut keys: Vec<_> = list
+            .iter()
+            .map(|e| (&e.provider, &e.operation, &e.prism, &e.mode))
+            .collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "an exception listed twice");
+    }
+}
