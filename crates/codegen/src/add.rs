@@ -71,17 +71,8 @@ pub fn add(root: &Path, name: &str, spec_path: &Path, force: bool) -> Result<Add
     plan.generated
         .insert(specs.join("provider.toml"), toml_text);
     // The conformance crate depends on every provider: this one too.
-    let mut names: Vec<String> = crate::config::discover(root)?
-        .into_iter()
-        .map(|p| p.name)
-        .collect();
-    names.push(name.to_owned());
-    plan.generated.insert(
-        PathBuf::from(render::package::CONFORMANCE_MANIFEST),
-        render::package::conformance_cargo_toml(
-            &names.iter().map(String::as_str).collect::<Vec<_>>(),
-        ),
-    );
+    let (path, manifest) = files::conformance_manifest(root, Some(name))?;
+    plan.generated.insert(path, manifest);
     let written = files::apply(root, &plan)?;
     Ok(Added { written, notes })
 }

@@ -30,12 +30,20 @@ pub fn plan(root: &Path, providers: &[Provider]) -> Result<Plan> {
         plan.scaffold.extend(one.scaffold);
     }
     // The conformance crate depends on every provider, selected or not.
-    let all = crate::config::discover(root)?;
-    plan.generated.insert(
-        PathBuf::from(package::CONFORMANCE_MANIFEST),
-        package::conformance_cargo_toml(&all.iter().map(|p| p.name.as_str()).collect::<Vec<_>>()),
-    );
+    let (path, manifest) = conformance_manifest(root, None)?;
+    plan.generated.insert(path, manifest);
     Ok(plan)
+}
+
+/// The conformance crate's `Cargo.toml`, over every provider in `specs/` plus `adding`
+/// (a provider `cargo xtask add` has not written yet).
+pub fn conformance_manifest(root: &Path, adding: Option<&str>) -> Result<(PathBuf, String)> {
+    let all = crate::config::discover(root)?;
+    let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).chain(adding).collect();
+    Ok((
+        PathBuf::from(package::CONFORMANCE_MANIFEST),
+        package::conformance_cargo_toml(&names),
+    ))
 }
 
 /// The files of one rendered provider.

@@ -301,9 +301,7 @@ impl Run {
         let (request, _) = e.headers().map(violations).unwrap_or_default();
         let body = match &e {
             // Prism's problem+json where the client expected the documented error type.
-            ApiError::InvalidResponse { body, .. } | ApiError::Status { body, .. } => {
-                serde_json::from_str(body).ok()
-            }
+            ApiError::InvalidResponse { body, .. } => serde_json::from_str(body).ok(),
             other => other.body_json(),
         };
         let mut detail = format!("{e}");

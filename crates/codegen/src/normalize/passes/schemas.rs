@@ -87,10 +87,7 @@ const WRAPPER_ANNOTATIONS: [&str; 10] = [
 ];
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
-    let components = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
     walk::schemas_mut(doc, &mut |s, _| {
         rewrite(s, &components);
         symbol_values(s, &mut cx.facts.symbol_values);
@@ -346,12 +343,7 @@ fn prune_required(s: &mut Object, components: &Value) {
 /// Whether a property schema is `readOnly` or `writeOnly` (present on one side of the
 /// wire only), on itself or on the component its `$ref` names.
 fn one_sided(p: &Value, components: &Value) -> bool {
-    let target = p
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .and_then(|name| components.get(name));
-    [Some(p), target].into_iter().flatten().any(|s| {
+    [p, walk::deref(p, components)].iter().any(|s| {
         ["readOnly", "writeOnly"]
             .iter()
             .any(|k| s.get(*k) == Some(&Value::Bool(true)))
@@ -368,13 +360,7 @@ fn declared_in_all_of(s: &Object, components: &Value, depth: usize, out: &mut Ve
         return;
     };
     for member in members {
-        let member = match member.get("$ref").and_then(Value::as_str) {
-            Some(r) => r
-                .strip_prefix("#/components/schemas/")
-                .and_then(|name| components.get(name))
-                .unwrap_or(&Value::Null),
-            None => member,
-        };
+        let member = walk::deref(member, components);
         let Value::Object(member) = member else {
             continue;
         };
