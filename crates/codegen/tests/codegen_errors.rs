@@ -72,10 +72,16 @@ fn a_document_that_is_not_a_mapping_is_refused() {
 }
 
 #[test]
-fn a_dangling_ref_is_a_generation_error_not_a_panic() {
+fn a_dangling_ref_is_a_spec_error_naming_where_not_a_panic() {
     let e = error("dangling_ref.yaml");
-    assert!(matches!(e, Error::Generate { .. }), "{e:?}");
     let msg = e.to_string();
+    let Error::Spec { pointer, .. } = e else {
+        panic!("expected Error::Spec, got {e:?}")
+    };
+    assert_eq!(
+        pointer,
+        "/paths/~1things/get/responses/200/content/application~1json/schema"
+    );
     assert!(
         msg.contains("dangling_ref.yaml") && msg.contains("Nowhere"),
         "{msg}"

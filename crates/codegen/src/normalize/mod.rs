@@ -69,8 +69,18 @@ pub struct Normalized {
     pub origins: BTreeMap<(String, String), usize>,
 }
 
-/// Runs every pass over `doc` and returns the facts they recorded.
+/// Runs every pass over `doc` and returns the facts they recorded. A `$ref` to
+/// nothing is refused first, naming where it is: passes add nodes (a parameter's
+/// missing `schema`), so after them such a `$ref` could resolve to what the spec
+/// never said, and progenitor panics on what it cannot follow.
 pub fn normalize(doc: &mut Value, file: &Path) -> Result<Facts> {
+    if let Some((pointer, target)) = spec::dangling_ref(doc) {
+        return Err(Error::Spec {
+            file: file.to_owned(),
+            pointer,
+            message: format!("`$ref` points at `{target}`, which the document does not define"),
+        });
+    }
     let mut facts = Facts::default();
     let mut cx = Ctx {
         file,

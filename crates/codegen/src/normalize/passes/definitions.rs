@@ -15,7 +15,8 @@
 //! which progenitor cannot follow either ("unresolved reference"), gets a copy of what
 //! it points at as a component schema named after the pointer (`Tag_allOf_0`,
 //! `sort_schema`, `a_get_parameters_0_schema`; `_2`, ... when taken), and the `$ref`
-//! points there. The schema stays where it is too, so
+//! points there (a boolean schema too, for the `boolean-schemas` pass to read). The
+//! schema stays where it is too, so
 //! nothing else changes; a pointer to nothing is left for the dangling-reference check.
 //!
 //! A response given as a `$ref` to another kind of component (PagerDuty's `200:
@@ -138,7 +139,9 @@ fn hoist_deep_refs(doc: &mut Value, cx: &mut Ctx<'_>) -> bool {
         let Some(target) = doc.pointer(&r[1..]) else {
             continue;
         };
-        if !target.is_object() {
+        // A boolean schema is copied too: the `boolean-schemas` pass, next, reads
+        // `true`/`false` components.
+        if !target.is_object() && !target.is_boolean() {
             continue;
         }
         let key = std::iter::once(base.clone())

@@ -24,8 +24,11 @@
 //! property (an object's `anyOf`/`oneOf` with `null` counts as the object). An object
 //! that cannot be spelled that way (with nested objects, a composition, other
 //! properties allowed, `form` without `explode`) is dropped, with a note: it could
-//! never be sent. A map (no `properties`) stays: progenitor sends it. This runs first,
-//! before the styles fall back to `form`.
+//! never be sent. A map (no `properties`) stays: progenitor sends it. A query
+//! parameter whose schema is a composition with a member that is not a scalar (or an
+//! array of scalars), `null` aside, is dropped the same way: typify makes a struct of
+//! it, which no query style spells and progenitor panics on when it is optional. This
+//! runs first, before the styles fall back to `form`.
 //!
 //! Two parameters of one operation whose Rust names would collide (`page-size` and
 //! `page_size`, or the same name in two locations): the later one is renamed in Rust
@@ -153,23 +156,42 @@ fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
                 let schema = d
                     .get("schema")
                     .map(|s| without_null(walk::deref(s, &components), &components));
-                // A map (no `properties`) is left alone: progenitor sends it.
+                // A map (no `properties`, nothing `required`) is left alone:
+                // progenitor sends it. Names `required` without `properties` make
+                // typify declare them as fields, so that is an object too.
                 let is_object = d.get("in") == Some(&json!("query"))
                     && schema.is_some_and(|s| {
-                        s.get("properties")
-                            .and_then(Value::as_object)
-                            .is_some_and(|p| !p.is_empty())
-                            && s.get("type").is_none_or(|t| t == "object")
+                        ["properties", "required"].iter().any(|k| match s.get(*k) {
+                            Some(Value::Object(m)) => !m.is_empty(),
+                            Some(Value::Array(a)) => !a.is_empty(),
+                            _ => false,
+                        })
+                            // A `type` OpenAPI does not define is dropped by the
+                            // `schemas` pass later, so it counts as absent here.
+                            && s.get("type").is_none_or(|t| {
+                                t == "object"
+                                    || !t
+                                        .as_str()
+                                        .is_some_and(|t| super::schemas::TYPES.contains(&t))
+                            })
                     });
-                if !is_object {
-                    out.push(p);
-                    continue;
-                }
                 let name = d
                     .get("name")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned();
+                if d.get("in") == Some(&json!("query"))
+                    && schema.is_some_and(|s| unsendable_union(s, &components))
+                {
+                    cx.facts.note(format!(
+                        "{place}: query parameter `{name}` dropped: a union of non-scalar schemas has no flat form a client can send"
+                    ));
+                    continue;
+                }
+                if !is_object {
+                    out.push(p);
+                    continue;
+                }
                 match flatten(d, schema.expect("checked"), &components) {
                     Some(flat) => {
                         let names: Vec<&str> = flat
@@ -209,6 +231,35 @@ fn without_null<'a>(s: &'a Value, components: &'a Value) -> &'a Value {
     s
 }
 
+/// A composition (`anyOf`/`oneOf`/`allOf`, `null` members aside) with a member that
+/// is not a scalar or an array of scalars: typify makes a struct of it, which
+/// progenitor cannot take as an optional query parameter (it panics) and no query
+/// style spells. A union of scalars (`oneOf: [string, integer]`) is sent as the value.
+fn unsendable_union(s: &Value, components: &Value) -> bool {
+    ["anyOf", "oneOf", "allOf"].iter().any(|k| {
+        s.get(*k).and_then(Value::as_array).is_some_and(|members| {
+            members.iter().any(|m| {
+                let m = walk::deref(m, components);
+                !super::schemas::null_only(m) && !scalar_or_array(m, components)
+            })
+        })
+    })
+}
+
+/// A scalar-typed schema without composition, or an array of such.
+fn scalar_or_array(s: &Value, components: &Value) -> bool {
+    let scalar = |s: &Value| {
+        let s = walk::deref(s, components);
+        matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("string" | "integer" | "number" | "boolean")
+        ) && ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .all(|k| s.get(*k).is_none())
+    };
+    scalar(s) || (s.get("type") == Some(&json!("array")) && s.get("items").is_some_and(scalar))
+}
+
 /// One query parameter per property of `schema` (the parameter `p`'s object), named
 /// as its style sends it; `None` when the object has no such form.
 fn flatten(p: &Value, schema: &Value, components: &Value) -> Option<Vec<Value>> {
@@ -240,22 +291,10 @@ fn flatten(p: &Value, schema: &Value, components: &Value) -> Option<Vec<Value>> 
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let scalar = |s: &Value| {
-        let s = walk::deref(s, components);
-        matches!(
-            s.get("type").and_then(Value::as_str),
-            Some("string" | "integer" | "number" | "boolean")
-        ) && ["allOf", "anyOf", "oneOf"]
-            .iter()
-            .all(|k| s.get(*k).is_none())
-    };
     let mut out = vec![];
     for (prop, prop_schema) in props {
         let resolved = walk::deref(prop_schema, components);
-        let ok = scalar(prop_schema)
-            || (resolved.get("type") == Some(&json!("array"))
-                && resolved.get("items").is_some_and(scalar));
-        if !ok {
+        if !scalar_or_array(resolved, components) {
             return None;
         }
         let mut flat = json!({
@@ -458,6 +497,31 @@ mod tests {
                 {"name": "filter", "in": "query", "schema": {"type": "object"}},
                 {"name": "itemId", "in": "path", "required": true, "schema": {"type": "string"}}
             ])
+        );
+    }
+
+    #[test]
+    fn a_union_of_non_scalars_in_the_query_is_dropped_and_scalars_stay() {
+        let mut doc = json!({"paths": {"/items": {"get": {"parameters": [
+            {"name": "meta", "in": "query", "style": "deepObject", "schema": {"anyOf": [
+                {"type": "object", "additionalProperties": {"type": "string"}}, {}
+            ]}},
+            {"name": "id", "in": "query", "schema": {"oneOf": [
+                {"type": "string"}, {"type": "integer"}, {"nullable": true}
+            ]}}
+        ]}}}});
+        let facts = crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let names: Vec<&str> = doc["paths"]["/items"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["id"]);
+        assert!(
+            facts.notes.iter().any(|n| n.contains("`meta` dropped")),
+            "{:?}",
+            facts.notes
         );
     }
 

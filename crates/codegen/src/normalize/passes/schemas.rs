@@ -274,7 +274,7 @@ const TYPED_BOUNDS: [&str; 11] = [
 ];
 
 /// The `type` names OpenAPI 3.0 defines.
-const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+pub(crate) const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 fn rewrite(s: &mut Object, components: &Value) {
     union_with_null(s);
@@ -480,13 +480,20 @@ fn union_with_null(s: &mut Object) {
 }
 
 /// A scalar `enum` decides the values; an `allOf` beside it only restates (part of)
-/// them, and typify panics on the pair ("entered unreachable code").
+/// them, and typify panics on the pair ("entered unreachable code"). An enum of a
+/// scalar (or no) `type` counts even with an object among its values: `enums` makes
+/// every value a string then.
 fn enum_beside_all_of(s: &mut Object) {
+    let scalar_type = matches!(
+        s.get("type").and_then(Value::as_str),
+        Some("integer" | "number" | "string") | None
+    );
     let scalar_enum = s
         .get("enum")
         .and_then(Value::as_array)
         .is_some_and(|values| {
-            !values.is_empty() && values.iter().all(|v| !v.is_object() && !v.is_array())
+            !values.is_empty()
+                && (scalar_type || values.iter().all(|v| !v.is_object() && !v.is_array()))
         });
     if scalar_enum && s.contains_key("allOf") {
         s.remove("allOf");
