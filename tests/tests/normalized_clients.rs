@@ -233,3 +233,29 @@ async fn media_types_on_the_wire() {
     let chunks: Vec<bytes::Bytes> = stream.into_inner().try_collect().await.unwrap();
     assert_eq!(chunks.concat(), b"%PDF-1.7 ...");
 }
+
+/// A response declared `*/*` is read as JSON, and the request says it takes the
+/// declared wildcard too (the `response_wildcard` fact), JSON first; an operation
+/// declared JSON asks for JSON only.
+#[tokio::test]
+async fn a_wildcard_response_is_accepted_as_declared() {
+    let server = MockServer::start().await;
+    let client = media_types::Client::configured(&server.uri(), Default::default()).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/any"))
+        // `header` would split the value at its comma; the whole value is the point.
+        .and(header_regex("accept", r"^application/json, \*/\*;q=0\.1$"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"name":"n"}"#, "text/plain"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/charset"))
+        .and(header_regex("accept", "^application/json$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "c"})))
+        .mount(&server)
+        .await;
+    let thing = client.any_type().send().await.unwrap().into_inner();
+    assert_eq!(thing.name.as_deref(), Some("n"));
+    let thing = client.with_charset().send().await.unwrap().into_inner();
+    assert_eq!(thing.name.as_deref(), Some("c"));
+}

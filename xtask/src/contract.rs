@@ -12,6 +12,12 @@
 //! report line; the run reads them into a table per provider and fails on any failure
 //! `tests/conformance/exceptions.toml` does not list, on a stale exception, or on an
 //! operation with no report.
+//!
+//! Prism serves a spec copy in which wildcard media types read as JSON (`*/*`,
+//! `application/*` with a schema that is not binary) are `application/json`, as the
+//! generator reads them (pass `media-types`): Prism answers a wildcard response as
+//! text, failing on any object ("Cannot serialise complex objects as text", 500), and
+//! refuses a JSON body declared `*/*` (415). Everything else Prism checks as published.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -203,7 +209,8 @@ fn run_round(
         for spec in p.config.spec_paths(&p.dir) {
             let var = url_var(&p.name, &spec);
             let log = logs.join(format!("{round}-{}.log", var.to_lowercase()));
-            servers.push(start(prism, &spec, var, log, round)?);
+            let served = prism_copy(&spec, &logs.join(format!("{}.json", var.to_lowercase())))?;
+            servers.push(start(prism, &served, var, log, round)?);
         }
     }
     let mut urls = vec![];
@@ -268,6 +275,60 @@ fn run_round(
     );
     drop(servers);
     Ok((lines, problems))
+}
+
+/// The spec Prism serves: `spec` itself, or, when it declares a wildcard media type
+/// read as JSON, a copy at `copy` with those keys `application/json` (see the module
+/// doc).
+fn prism_copy(spec: &Path, copy: &Path) -> Result<PathBuf> {
+    let mut doc = apikit_codegen::spec::load(spec)?;
+    if json_wildcards(&mut doc) == 0 {
+        return Ok(spec.to_owned());
+    }
+    let text = serde_json::to_string(&doc).map_err(|e| Error::Other(e.to_string()))?;
+    std::fs::write(copy, text).map_err(Error::io(copy))?;
+    Ok(copy.to_owned())
+}
+
+/// Renames every `content` key that is a wildcard read as JSON to `application/json`
+/// (unless the map has that key already); returns how many it renamed.
+fn json_wildcards(v: &mut serde_json::Value) -> usize {
+    let mut renamed = 0;
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(content)) = map.get_mut("content") {
+                let wild: Vec<String> = content
+                    .iter()
+                    .filter(|(media, m)| {
+                        media.trim().ends_with("/*")
+                            && apikit_codegen::normalize::canonical_media_type(
+                                media,
+                                m.get("schema"),
+                            ) == "application/json"
+                    })
+                    .map(|(media, _)| media.clone())
+                    .collect();
+                for media in wild {
+                    if !content.contains_key("application/json")
+                        && let Some(m) = content.remove(&media)
+                    {
+                        content.insert("application/json".into(), m);
+                        renamed += 1;
+                    }
+                }
+            }
+            for child in map.values_mut() {
+                renamed += json_wildcards(child);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for child in items {
+                renamed += json_wildcards(child);
+            }
+        }
+        _ => {}
+    }
+    renamed
 }
 
 /// `xtask/contract/node_modules/.bin/prism`, installed from the lockfile if missing.
@@ -364,6 +425,27 @@ fn wait_ready(server: &mut Prism, port: u16) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wildcard_media_types_read_as_json_become_json_for_prism() {
+        let mut doc = serde_json::json!({"paths": {"/a": {"get": {
+            "requestBody": {"content": {"*/*": {"schema": {"type": "object"}}}},
+            "responses": {
+                "200": {"content": {"*/*": {"schema": {"type": "object"}}}},
+                "201": {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                "202": {"content": {"text/plain": {}}}
+            }
+        }}}});
+        assert_eq!(json_wildcards(&mut doc), 2);
+        let op = &doc["paths"]["/a"]["get"];
+        assert!(op["requestBody"]["content"]["application/json"].is_object());
+        assert!(op["responses"]["200"]["content"]["application/json"].is_object());
+        assert!(
+            op["responses"]["201"]["content"]["*/*"].is_object(),
+            "binary stays"
+        );
+        assert!(op["responses"]["202"]["content"]["text/plain"].is_object());
+    }
 
     #[test]
     fn report_lines_are_read_and_others_are_not() {

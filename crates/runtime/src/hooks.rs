@@ -4,7 +4,7 @@
 //! passes those tables here.
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
 /// What the spec says about an operation's request body beyond its media type, for
@@ -244,6 +244,24 @@ pub async fn empty_as_null(
     Ok(reqwest::Response::from(rebuilt))
 }
 
+/// Widens the request's `Accept` (`application/json`, as progenitor sets it) by
+/// `media` at a low weight: `application/json, */*;q=0.1`. For an operation whose spec
+/// declares its response as a wildcard type (`*/*`): the client still prefers JSON, and
+/// a server that negotiates against the declared type finds it acceptable. A request
+/// without an `Accept` header accepts anything already and is left alone.
+///
+/// # Errors
+/// `media` does not make a valid header value.
+pub fn accept_also(request: &mut reqwest::Request, media: &str) -> Result<(), String> {
+    let Some(current) = request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let value = HeaderValue::from_str(&format!("{current}, {media};q=0.1"))
+        .map_err(|_| format!("`{media}` is not a valid Accept value"))?;
+    request.headers_mut().insert(ACCEPT, value);
+    Ok(())
+}
+
 /// Puts parameters back under the names the spec gives them, where the generator had
 /// to give them another (two parameters of one operation whose Rust names collide, e.g.
 /// `MaxResults` and `max-results`). Each entry is `(location, sent_as, name)`, location
@@ -325,6 +343,19 @@ mod tests {
                  --{b}--\r\n"
             )
         );
+    }
+
+    #[test]
+    fn accept_also_widens_a_json_accept_and_leaves_none_alone() {
+        let mut req =
+            reqwest::Request::new(reqwest::Method::GET, "http://localhost/x".parse().unwrap());
+        accept_also(&mut req, "*/*").unwrap();
+        assert!(req.headers().get(ACCEPT).is_none());
+        req.headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        accept_also(&mut req, "*/*").unwrap();
+        assert_eq!(req.headers()[ACCEPT], "application/json, */*;q=0.1");
+        assert!(accept_also(&mut req, "a\nb").is_err());
     }
 
     #[test]

@@ -84752,6 +84752,26 @@ fn path_template(operation_id: &str) -> &'static str {
     }
 }
 impl ClientHooks<apikit_runtime::Runtime> for Client {
+    /// Sends the body with the media type the spec gives, where progenitor builds
+    /// another one (the `media-types` pass), renamed parameters under their spec
+    /// names (the `parameters` pass), and an `Accept` that names a response's
+    /// wildcard type (`media-types`).
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        match info.operation_id {
+            "create_jira_issue" | "get_group_settings" | "get_integration_settings"
+            | "list_project_issue_paths" | "list_project_jira_issues"
+            | "list_project_snapshot_issue_paths" | "update_group_settings" => {
+                apikit_runtime::hooks::accept_also(request, "*/*")
+                    .map_err(Error::Custom)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
     async fn exec(
         &self,
         request: reqwest::Request,

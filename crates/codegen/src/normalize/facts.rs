@@ -31,6 +31,12 @@ pub struct OperationFacts {
     /// hooks put `name` back on the wire. Pass `parameters`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub renamed_params: Vec<RenamedParam>,
+    /// The wildcard media type (`*/*`, `application/*`) a response is declared under
+    /// and now read as JSON: the generated hooks add it to the request's `Accept`
+    /// (`application/json, */*;q=0.1`), so a server that negotiates by the spec's own
+    /// type does not refuse the request. Pass `media-types`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_wildcard: Option<String>,
 }
 
 /// A parameter the document renamed so that its Rust name is unique.
@@ -51,6 +57,7 @@ impl OperationFacts {
             && self.binary_fields.is_empty()
             && self.empty_success.is_empty()
             && self.renamed_params.is_empty()
+            && self.response_wildcard.is_none()
     }
 
     /// Takes every fact `later` has; the rest stay.
@@ -66,6 +73,9 @@ impl OperationFacts {
         }
         if !later.renamed_params.is_empty() {
             self.renamed_params = later.renamed_params;
+        }
+        if later.response_wildcard.is_some() {
+            self.response_wildcard = later.response_wildcard;
         }
     }
 }

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use facts::{Facts, OperationFacts, RenamedParam};
+pub use passes::media_types::canonical as canonical_media_type;
 pub use passes::type_names;
 
 use crate::error::{Error, Result};

@@ -19,6 +19,9 @@ pub struct HookTables {
     request_media: Vec<(String, String, Vec<String>)>,
     /// operationId -> the parameters renamed in Rust, to send under their spec names.
     renamed: Vec<(String, Vec<RenamedParam>)>,
+    /// operationId -> the wildcard media type its response is declared under, which
+    /// the request's `Accept` names too.
+    accept: Vec<(String, String)>,
     /// operationId -> status ranges whose empty body means `null`.
     empty_success: Vec<(String, Vec<(u16, u16)>)>,
     /// operationId -> path template (for the tracing span).
@@ -45,6 +48,9 @@ impl HookTables {
                     facts.binary_fields.clone(),
                 ));
             }
+            if let Some(wildcard) = &facts.response_wildcard {
+                tables.accept.push((id.to_owned(), wildcard.clone()));
+            }
             if !facts.renamed_params.is_empty() {
                 tables
                     .renamed
@@ -61,6 +67,7 @@ impl HookTables {
         }
         tables.request_media.sort();
         tables.renamed.sort();
+        tables.accept.sort();
         tables.empty_success.sort();
         tables.paths.sort();
         tables
@@ -119,21 +126,29 @@ pub fn client_extensions(config: &ProviderConfig, tables: &HookTables) -> TokenS
 /// (arms sorted, so the output is stable), which needs no ordering promise between
 /// this generator and the runtime.
 fn hooks(tables: &HookTables) -> TokenStream {
-    // What `pre` does per operation: the real media type (with its binary fields) and
-    // the spec names of renamed parameters. Operations doing the same share an arm.
-    type PreStep<'t> = (Option<(&'t str, &'t [String])>, &'t [RenamedParam]);
+    // What `pre` does per operation: the real media type (with its binary fields), the
+    // spec names of renamed parameters, and the wildcard the `Accept` names too.
+    // Operations doing the same share an arm.
+    type PreStep<'t> = (
+        Option<(&'t str, &'t [String])>,
+        &'t [RenamedParam],
+        Option<&'t str>,
+    );
     let mut steps: BTreeMap<&str, PreStep<'_>> = BTreeMap::new();
     for (id, media, binary) in &tables.request_media {
-        steps.entry(id).or_insert((None, &[])).0 = Some((media, binary));
+        steps.entry(id).or_insert((None, &[], None)).0 = Some((media, binary));
     }
     for (id, renames) in &tables.renamed {
-        steps.entry(id).or_insert((None, &[])).1 = renames;
+        steps.entry(id).or_insert((None, &[], None)).1 = renames;
+    }
+    for (id, wildcard) in &tables.accept {
+        steps.entry(id).or_insert((None, &[], None)).2 = Some(wildcard);
     }
     let mut by_step: BTreeMap<PreStep<'_>, Vec<&str>> = BTreeMap::new();
     for (id, step) in steps {
         by_step.entry(step).or_default().push(id);
     }
-    let media_arms = by_step.iter().map(|((media, renames), ids)| {
+    let media_arms = by_step.iter().map(|((media, renames, accept), ids)| {
         let media = media.map(|(media, binary)| {
             if binary.is_empty() {
                 quote! { apikit_runtime::hooks::set_request_media(request, #media).map_err(Error::Custom)?; }
@@ -157,28 +172,34 @@ fn hooks(tables: &HookTables) -> TokenStream {
                 apikit_runtime::hooks::rename_params(request, &[#(#rows),*]).map_err(Error::Custom)?;
             }
         });
-        quote! { #(#ids)|* => { #media #renames } }
+        let accept = accept.map(|wildcard| {
+            quote! { apikit_runtime::hooks::accept_also(request, #wildcard).map_err(Error::Custom)?; }
+        });
+        quote! { #(#ids)|* => { #media #renames #accept } }
     });
-    let pre = if tables.request_media.is_empty() && tables.renamed.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            /// Sends the body with the media type the spec gives, where progenitor builds
-            /// another one (the `media-types` pass), and renamed parameters under their
-            /// spec names (the `parameters` pass).
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                match info.operation_id {
-                    #(#media_arms)*
-                    _ => {}
+    let pre =
+        if tables.request_media.is_empty() && tables.renamed.is_empty() && tables.accept.is_empty()
+        {
+            quote! {}
+        } else {
+            quote! {
+                /// Sends the body with the media type the spec gives, where progenitor builds
+                /// another one (the `media-types` pass), renamed parameters under their spec
+                /// names (the `parameters` pass), and an `Accept` that names a response's
+                /// wildcard type (`media-types`).
+                async fn pre<E>(
+                    &self,
+                    request: &mut reqwest::Request,
+                    info: &OperationInfo,
+                ) -> ::std::result::Result<(), Error<E>> {
+                    match info.operation_id {
+                        #(#media_arms)*
+                        _ => {}
+                    }
+                    Ok(())
                 }
-                Ok(())
             }
-        }
-    };
+        };
     let empty_arms = tables.empty_success.iter().map(|(id, ranges)| {
         let pairs = ranges.iter().map(|(lo, hi)| quote! { (#lo, #hi) });
         quote! { #id => &[#(#pairs),*], }

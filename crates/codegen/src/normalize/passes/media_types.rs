@@ -11,7 +11,9 @@
 //! Responses: when JSON is offered it is the only one kept (so `text/plain` next to
 //! JSON is dropped); otherwise the first type is kept, which progenitor returns as a
 //! byte stream (pdf, png, zpl, csv, octet-stream, ...). A JSON type without a schema
-//! gets `{}` (any JSON value).
+//! gets `{}` (any JSON value). A response read as JSON from a wildcard (`*/*`,
+//! `application/*`) records that wildcard as the operation's `response_wildcard` fact:
+//! the client's `Accept` names it too, beside `application/json`.
 //!
 //! Request bodies: one type is chosen, by preference JSON, form-urlencoded,
 //! multipart/form-data, octet-stream, text/plain, then the first. progenitor sends JSON,
@@ -59,10 +61,20 @@ const OCTET: &str = "application/octet-stream";
 const TEXT: &str = "text/plain";
 
 pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
-    // Responses, wherever they are (components or inline).
+    // Responses, wherever they are (components or inline); the component responses
+    // read as JSON from a wildcard type, for the operations that use them.
+    let mut wild_components: Map<String, Value> = Map::new();
     if let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") {
-        for r in responses.values_mut() {
-            response(r);
+        for (name, r) in responses.iter_mut() {
+            if let Some(wildcard) = response(r) {
+                wild_components.insert(
+                    format!(
+                        "#/components/responses/{}",
+                        crate::error::pointer_token(name)
+                    ),
+                    wildcard.into(),
+                );
+            }
         }
     }
     // Read before any rewrite; only the declared properties of bodies are looked at.
@@ -80,10 +92,21 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
         }
     }
     walk::operations_mut(doc, &mut |path, method, op, _| {
+        let mut wildcard: Option<String> = None;
         if let Some(Value::Object(responses)) = op.get_mut("responses") {
             for r in responses.values_mut() {
-                response(r);
+                let found = match r.get("$ref").and_then(Value::as_str) {
+                    Some(target) => wild_components
+                        .get(target)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    None => response(r),
+                };
+                wildcard = wildcard.or(found);
             }
+        }
+        if let Some(wildcard) = wildcard {
+            cx.facts.entry(path, method).response_wildcard = Some(wildcard);
         }
         let original = match op.get_mut("requestBody") {
             Some(b) if b.get("$ref").is_some() => b
@@ -145,41 +168,58 @@ fn binary_fields(op: &Object, components: &Value) -> Vec<String> {
 
 /// Canonicalised content map, first entry per canonical name kept.
 fn canonical_content(content: &Object) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = vec![];
+    canonical_named(content)
+        .into_iter()
+        .map(|(name, _, m)| (name, m))
+        .collect()
+}
+
+/// [`canonical_content`] with each entry's name as the spec spells it.
+fn canonical_named(content: &Object) -> Vec<(String, String, Value)> {
+    let mut out: Vec<(String, String, Value)> = vec![];
     for (media, m) in content {
         let name = canonical(media, m.get("schema"));
-        if !out.iter().any(|(n, _)| *n == name) {
-            out.push((name, m.clone()));
+        if !out.iter().any(|(n, _, _)| *n == name) {
+            out.push((name, media.clone(), m.clone()));
         }
     }
     out
 }
 
-fn response(r: &mut Value) {
+/// Keeps one media type of a response; returns the wildcard it was declared under
+/// (`*/*`, `application/*`) when that is what is now read as JSON.
+fn response(r: &mut Value) -> Option<String> {
     let Some(Value::Object(content)) = r.get_mut("content") else {
-        return;
+        return None;
     };
-    let entries = canonical_content(content);
+    let entries = canonical_named(content);
     let chosen = entries
         .iter()
-        .find(|(n, _)| n == JSON)
+        .find(|(n, _, _)| n == JSON)
         .or_else(|| entries.first())
         .cloned();
     content.clear();
-    if let Some((name, mut m)) = chosen {
-        if !m.is_object() {
-            m = json!({}); // a media type object that is `null` or no object says nothing
-        }
-        if name == JSON
-            && let Value::Object(m) = &mut m
-        {
-            if m.get("schema").is_none_or(Value::is_null) {
-                m.insert("schema".into(), json!({}));
-            }
-            m.remove("encoding");
-        }
-        content.insert(name, m);
+    let (name, declared, mut m) = chosen?;
+    let declared = declared
+        .split([';', ','])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let wildcard = (name == JSON && declared.ends_with("/*")).then_some(declared);
+    if !m.is_object() {
+        m = json!({}); // a media type object that is `null` or no object says nothing
     }
+    if name == JSON
+        && let Value::Object(m) = &mut m
+    {
+        if m.get("schema").is_none_or(Value::is_null) {
+            m.insert("schema".into(), json!({}));
+        }
+        m.remove("encoding");
+    }
+    content.insert(name, m);
+    wildcard
 }
 
 /// Rewrites one request body; returns the real media type when the client must send

@@ -87,6 +87,21 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
             }
         }
         merged.extend(own);
+        // serde reads a number as the index of an enum variant, so openapiv3 would take
+        // `in: 0` for `query`: refuse it here, naming it.
+        for p in &merged {
+            let p = walk::deref(p, &components);
+            if let Some(place) = p.get("in").filter(|v| !v.is_string()) {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+                return Err(Error::Spec {
+                    file: cx.file.to_owned(),
+                    pointer: format!("{ptr}/parameters"),
+                    message: format!(
+                        "parameter `{name}`: `in` is {place}, not one of query, header, path, cookie"
+                    ),
+                });
+            }
+        }
         merged.retain(|p| keep(walk::deref(p, &components)));
         for p in &mut merged {
             if let Value::Object(p) = p

@@ -302,8 +302,9 @@ fn path_template(operation_id: &str) -> &'static str {
 }
 impl ClientHooks<apikit_runtime::Runtime> for Client {
     /// Sends the body with the media type the spec gives, where progenitor builds
-    /// another one (the `media-types` pass), and renamed parameters under their
-    /// spec names (the `parameters` pass).
+    /// another one (the `media-types` pass), renamed parameters under their spec
+    /// names (the `parameters` pass), and an `Accept` that names a response's
+    /// wildcard type (`media-types`).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
