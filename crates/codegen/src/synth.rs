@@ -20,7 +20,10 @@
 //!    members' own examples and defaults are not used for the whole.
 //! 7. `oneOf`/`anyOf`: the first variant that synthesizes, merged with the schema's own
 //!    keywords (a base object beside the `oneOf`); a `discriminator`'s property is set
-//!    to the mapping key of the chosen variant (or its component name).
+//!    to the mapping key of the chosen variant (or its component name). For `oneOf`,
+//!    the first variant whose value every other variant surely refuses (it lacks a
+//!    property they require, or has another JSON type) comes first, since `oneOf`
+//!    forbids a second match; when none is, the first that synthesizes.
 //! 8. From `type` (inferred from `properties`/`items` when absent; an untyped schema is
 //!    `{}`):
 //!    - `string`: `pattern` first (a string the regex generates, see below), else a
@@ -447,6 +450,9 @@ impl<'a> Synth<'a> {
             )
         });
         let mut first = None;
+        // `oneOf` wants exactly one match: the first variant whose value every other
+        // variant refuses wins over the first that merely synthesizes.
+        let mut fallback: Option<Value> = None;
         for (i, variant) in variants.iter().enumerate() {
             let vptr = format!("{ptr}/{key}/{i}");
             let result = if has_base {
@@ -463,12 +469,23 @@ impl<'a> Synth<'a> {
             match result {
                 Ok(mut v) => {
                     discriminate(obj, variant, &mut v);
-                    return Ok(v);
+                    let exclusive = key != "oneOf"
+                        || variants
+                            .iter()
+                            .enumerate()
+                            .all(|(j, other)| j == i || self.refuses(other, &v));
+                    if exclusive {
+                        return Ok(v);
+                    }
+                    fallback.get_or_insert(v);
                 }
                 Err(e) => {
                     first.get_or_insert(e);
                 }
             }
+        }
+        if let Some(v) = fallback {
+            return Ok(v);
         }
         Err(match first {
             Some(first) => SynthError::NoVariant {
@@ -480,6 +497,64 @@ impl<'a> Synth<'a> {
                 reason: format!("`{key}` has no variant"),
             },
         })
+    }
+
+    /// Whether the schema `other` surely refuses `v`, by what a value of one variant
+    /// lacks for another: a property `other` requires (its `allOf` members' and
+    /// `$ref`s' too), or its JSON type. Conservative: `false` when unsure. A value
+    /// refused this way is refused by the generated untagged enum's other variants
+    /// too (a required field missing, a type that does not deserialize), so it
+    /// round-trips through the client's type as the variant it was built for.
+    fn refuses(&self, other: &Value, v: &Value) -> bool {
+        let mut required = vec![];
+        let mut types = vec![];
+        self.shape(other, 0, &mut required, &mut types);
+        let wrong_type = types.iter().any(|t| {
+            let mut schema = Map::new();
+            schema.insert("type".into(), Value::String(t.clone()));
+            !fits(&Value::Object(schema), v)
+        });
+        let missing = v
+            .as_object()
+            .is_some_and(|fields| required.iter().any(|r| !fields.contains_key(r)));
+        wrong_type || missing
+    }
+
+    /// The `required` names and `type`s of `schema`, through `$ref`s and `allOf`.
+    fn shape(
+        &self,
+        schema: &Value,
+        depth: usize,
+        required: &mut Vec<String>,
+        types: &mut Vec<String>,
+    ) {
+        if depth > self.max_depth {
+            return;
+        }
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| self.doc.pointer(p)) {
+                Some(target) => return self.shape(target, depth + 1, required, types),
+                None => return,
+            },
+            None => schema,
+        };
+        let Some(obj) = schema.as_object() else {
+            return;
+        };
+        if let Some(Value::Array(names)) = obj.get("required") {
+            required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        if let Some(t) = type_of(obj) {
+            types.push(t.to_owned());
+        }
+        for member in obj
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.shape(member, depth + 1, required, types);
+        }
     }
 
     /// Runs `f` with `refs` (the references an `allOf` merge went through) on the

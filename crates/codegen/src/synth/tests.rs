@@ -288,10 +288,16 @@ fn one_of_takes_the_first_variant_that_synthesizes() {
         {"type": "integer"}
     ]}));
     assert_eq!(v, 1);
-    let v = ok(json!({"oneOf": [
+    let v = ok(json!({"anyOf": [
         {"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
         "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}}));
     assert_eq!(v, json!({"kind": "cat", "meow": true}));
+    // `oneOf`: a Cat is a Dog too (Dog requires only `kind`), which `oneOf` forbids; a
+    // Dog lacks Cat's `meow`, so the Dog is the value.
+    let v = ok(json!({"oneOf": [
+        {"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}}));
+    assert_eq!(v, json!({"kind": "Dog"}));
     let v = ok(json!({"anyOf": [{"$ref": "#/components/schemas/Dog"}],
         "discriminator": {"propertyName": "kind"}}));
     assert_eq!(v, json!({"kind": "Dog"}));
@@ -301,6 +307,20 @@ fn one_of_takes_the_first_variant_that_synthesizes() {
         "oneOf": [{"required": ["a"], "properties": {"a": {"type": "string"}}}]}),
     );
     assert_eq!(v, json!({"base": 1, "a": "string"}));
+    // Variants only a missing property or a JSON type tells apart: the first that all
+    // others refuse; when none is, the first.
+    let v = ok(json!({"oneOf": [
+        {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+        {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}},
+        {"type": "object", "required": ["c"], "properties": {"c": {"type": "string"}}}
+    ]}));
+    assert_eq!(v, json!({"c": "string"}), "{{a}} fits the first two variants");
+    let v = ok(json!({"oneOf": [{"type": "number"}, {"type": "integer"}, {"type": "string"}]}));
+    assert_eq!(v, "string");
+    let v = ok(json!({"oneOf": [
+        {"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"type": "string"}}}
+    ]}));
+    assert_eq!(v, json!({}), "no variant is exclusive: the first");
     let err = synth(json!({"oneOf": [{"type": "string", "pattern": "(?=x)"}]})).unwrap_err();
     assert!(matches!(err, SynthError::NoVariant { .. }), "{err}");
 }

@@ -1103,7 +1103,7 @@ async fn connect_carrier() {
                     >(
                         Mode::Required,
                         "body",
-                        "{\"nickname\":\"string\",\"password\":\"string\",\"username\":\"string\"}",
+                        "{\"email\":\"user@example.com\",\"merchant_seller_id\":\"string\",\"mws_auth_token\":\"string\",\"nickname\":\"string\"}",
                     )?,
             )
             .send(),
@@ -1126,7 +1126,7 @@ async fn connect_carrier() {
                     >(
                         Mode::All,
                         "body",
-                        "{\"nickname\":\"string\",\"password\":\"string\",\"username\":\"string\"}",
+                        "{\"email\":\"user@example.com\",\"merchant_seller_id\":\"string\",\"mws_auth_token\":\"string\",\"nickname\":\"string\"}",
                     )?,
             )
             .send(),
@@ -2331,11 +2331,7 @@ async fn create_manifest() {
                 run
                     .value::<
                         ::apikit_shipengine::types::CreateManifestRequestBody,
-                    >(
-                        Mode::All,
-                        "body",
-                        "{\"carrier_id\":\"se-p2b\",\"excluded_label_ids\":[\"se-p2b\"],\"label_ids\":[\"se-p2b\"],\"ship_date\":\"2024-01-01T00:00:00Z\",\"warehouse_id\":\"se-p2b\"}",
-                    )?,
+                    >(Mode::All, "body", "{\"label_ids\":[\"se-p2b\"]}")?,
             )
             .send(),
     ))() {
