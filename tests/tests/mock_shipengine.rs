@@ -481,3 +481,14 @@ fn the_key_never_shows_in_debug_output() {
     assert!(!err.to_string().contains("key-secret"), "{err}");
     assert!(Client::with_api_key("").is_err());
 }
+
+/// ShipEngine's `date` is declared `date-time`, but its pattern makes the time optional:
+/// it is a string, so a bare date the server may send decodes (a timestamp type
+/// refused it), and both forms go back out unchanged.
+#[test]
+fn a_date_with_or_without_its_time_decodes() {
+    for text in ["\"2024-01-01\"", "\"2024-01-01T10:00:00Z\""] {
+        let date: apikit_shipengine::types::Date = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&date).unwrap(), text);
+    }
+}

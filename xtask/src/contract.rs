@@ -17,7 +17,11 @@
 //! `application/*` with a schema that is not binary) are `application/json`, as the
 //! generator reads them (pass `media-types`): Prism answers a wildcard response as
 //! text, failing on any object ("Cannot serialise complex objects as text", 500), and
-//! refuses a JSON body declared `*/*` (415). Everything else Prism checks as published.
+//! refuses a JSON body declared `*/*` (415). A `date-time` whose `pattern` also allows
+//! a bare date loses its `format` in the copy, as the generator reads it (a string,
+//! pass `schemas`): Prism's `--dynamic` generator makes a date from the pattern and
+//! then throws in `clampDateTime` looking for its time (500). Everything else Prism
+//! checks as published.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -282,7 +286,7 @@ fn run_round(
 /// doc).
 fn prism_copy(spec: &Path, copy: &Path) -> Result<PathBuf> {
     let mut doc = apikit_codegen::spec::load(spec)?;
-    if json_wildcards(&mut doc) == 0 {
+    if json_wildcards(&mut doc) + date_strings(&mut doc) == 0 {
         return Ok(spec.to_owned());
     }
     let text = serde_json::to_string(&doc).map_err(|e| Error::Other(e.to_string()))?;
@@ -329,6 +333,30 @@ fn json_wildcards(v: &mut serde_json::Value) -> usize {
         _ => {}
     }
     renamed
+}
+
+/// Removes `format` from every `date-time` schema whose `pattern` allows a bare date;
+/// returns how many.
+fn date_strings(v: &mut serde_json::Value) -> usize {
+    let mut changed = 0;
+    match v {
+        serde_json::Value::Object(map) => {
+            if apikit_codegen::normalize::date_time_allows_a_date(map) {
+                map.remove("format");
+                changed += 1;
+            }
+            for child in map.values_mut() {
+                changed += date_strings(child);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for child in items {
+                changed += date_strings(child);
+            }
+        }
+        _ => {}
+    }
+    changed
 }
 
 /// `xtask/contract/node_modules/.bin/prism`, installed from the lockfile if missing.
@@ -445,6 +473,17 @@ mod tests {
             "binary stays"
         );
         assert!(op["responses"]["202"]["content"]["text/plain"].is_object());
+    }
+
+    #[test]
+    fn date_times_whose_pattern_allows_a_date_lose_the_format_for_prism() {
+        let mut doc = serde_json::json!({"components": {"schemas": {
+            "date": {"type": "string", "format": "date-time", "pattern": "^\\d{4}-\\d{2}-\\d{2}(T.*)?$"},
+            "stamp": {"type": "string", "format": "date-time"}
+        }}});
+        assert_eq!(date_strings(&mut doc), 1);
+        assert!(doc["components"]["schemas"]["date"].get("format").is_none());
+        assert_eq!(doc["components"]["schemas"]["stamp"]["format"], "date-time");
     }
 
     #[test]

@@ -4126,23 +4126,35 @@ Server-side constraint, not checked by this client: the value is at most 100 cha
     }
     /**ISO 8601 date; a time part may be present but is reset to midnight UTC.
 
+Format: `date-time`.
+
 Server-side constraint, not checked by this client: the value matches the pattern `^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[-+]\d{2}:\d{2}))?$`.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
     #[serde(transparent)]
-    pub struct Date(pub ::chrono::DateTime<::chrono::offset::Utc>);
+    pub struct Date(pub ::std::string::String);
     impl ::std::ops::Deref for Date {
-        type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-        fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<Date> for ::chrono::DateTime<::chrono::offset::Utc> {
+    impl ::std::convert::From<Date> for ::std::string::String {
         fn from(value: Date) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for Date {
-        fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+    impl ::std::convert::From<::std::string::String> for Date {
+        fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
@@ -4152,27 +4164,9 @@ Server-side constraint, not checked by this client: the value matches the patter
         }
     }
     impl ::std::str::FromStr for Date {
-        type Err = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
+        type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Date {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for Date {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
+            Ok(Self(value.to_string()))
         }
     }
     /**ISO 8601 date and time.
@@ -43042,6 +43036,11 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     impl ::std::convert::From<&str> for Currency {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+    impl ::std::convert::From<&str> for Date {
         fn from(value: &str) -> Self {
             Self(value.to_owned())
         }

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 pub use facts::{Facts, OperationFacts, RenamedParam};
 pub use passes::media_types::canonical as canonical_media_type;
+pub use passes::schemas::date_time_allows_a_date;
 pub use passes::type_names;
 
 use crate::error::{Error, Result};

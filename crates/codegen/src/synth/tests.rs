@@ -314,7 +314,11 @@ fn one_of_takes_the_first_variant_that_synthesizes() {
         {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}},
         {"type": "object", "required": ["c"], "properties": {"c": {"type": "string"}}}
     ]}));
-    assert_eq!(v, json!({"c": "string"}), "{{a}} fits the first two variants");
+    assert_eq!(
+        v,
+        json!({"c": "string"}),
+        "{{a}} fits the first two variants"
+    );
     let v = ok(json!({"oneOf": [{"type": "number"}, {"type": "integer"}, {"type": "string"}]}));
     assert_eq!(v, "string");
     let v = ok(json!({"oneOf": [

@@ -45,6 +45,9 @@
 //!   typify knows it (`int32`, `int64`, `float`, `double`, ...); anywhere else
 //!   (`{type: boolean, format: boolean}`, `{type: object, format: file}`, a `format`
 //!   without a `type`) it moves into the description, where typify would panic.
+//!   A `date-time` whose `pattern` also accepts a bare date (ShipEngine's `date`:
+//!   `2024-01-01` with an optional time) moves there too: a timestamp type would
+//!   refuse the dates the pattern allows, so the value stays a string.
 //! - A schema without `type` loses the numeric, string and array bounds (`minimum`,
 //!   `maxLength`, `pattern`, `minItems`, ...): they apply only to values of one type,
 //!   typify panics on them, and a client does not enforce them anyway.
@@ -232,6 +235,7 @@ fn format_to_docs(s: &mut Object) {
         return;
     };
     let keep = match s.get("type").and_then(Value::as_str) {
+        Some("string") if date_time_allows_a_date(s) => false,
         Some("string") => format.is_string(),
         Some("integer" | "number") => format
             .as_str()
@@ -256,6 +260,17 @@ fn format_to_docs(s: &mut Object) {
             s.insert("description".into(), note.into());
         }
     }
+}
+
+/// A `format: date-time` string whose `pattern` accepts a bare date (`2024-01-01`),
+/// which no timestamp type holds. A pattern the `regex` crate cannot read counts as
+/// not accepting it.
+pub fn date_time_allows_a_date(s: &Object) -> bool {
+    s.get("format").and_then(Value::as_str) == Some("date-time")
+        && s.get("pattern")
+            .and_then(Value::as_str)
+            .and_then(|p| regex::Regex::new(p).ok())
+            .is_some_and(|r| r.is_match("2024-01-01"))
 }
 
 /// Validation keywords that apply to one type only.
@@ -638,6 +653,20 @@ mod tests {
         let mut doc = json!({"components": {"schemas": {"S": schema}}});
         crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
         doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn a_date_time_whose_pattern_allows_a_bare_date_is_a_string() {
+        let date = json!({"type": "string", "format": "date-time",
+            "pattern": "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}Z)?$"});
+        let out = one(date);
+        assert!(out.get("format").is_none(), "{out}");
+        assert!(out["description"].as_str().unwrap().contains("`date-time`"));
+        let stamp = json!({"type": "string", "format": "date-time",
+            "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"});
+        assert_eq!(one(stamp)["format"], "date-time");
+        let unreadable = json!({"type": "string", "format": "date-time", "pattern": "(?<=x)"});
+        assert_eq!(one(unreadable)["format"], "date-time");
     }
 
     #[test]
