@@ -7962,11 +7962,17 @@ Sends a `POST` request to `/appstore/v1/application_charges.json`
 
 Arguments:
 - `body`: The in-app charge to bill.
-```ignore
-let response = client.post_application_charge()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::PostApplicationChargeBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .post_application_charge()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn post_application_charge(&self) -> builder::PostApplicationCharge<'_> {
         builder::PostApplicationCharge::new(self)
@@ -7977,10 +7983,15 @@ Removes the app bound to the access token from the shop. No uninstall notificati
 
 Sends a `DELETE` request to `/appstore/v1/installation.json`
 
-```ignore
-let response = client.delete_installation()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_installation()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_installation(&self) -> builder::DeleteInstallation<'_> {
         builder::DeleteInstallation::new(self)
@@ -7995,13 +8006,18 @@ Arguments:
 - `recurring_application_charge_id`: Recurring charge contract ID, as sent in the install notification.
 - `x_appstore_usage_charge_token`: Only after the app has been uninstalled: the `usage_charge.api_token` from the uninstall notification, sent instead of an access token. Valid until `usage_charge.closing_on`.
 - `body`: The usage charge to bill.
-```ignore
-let response = client.create_usage_charge()
-    .recurring_application_charge_id(recurring_application_charge_id)
-    .x_appstore_usage_charge_token(x_appstore_usage_charge_token)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::CreateUsageChargeBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_usage_charge()
+    .recurring_application_charge_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_usage_charge(&self) -> builder::CreateUsageCharge<'_> {
         builder::CreateUsageCharge::new(self)
@@ -8010,10 +8026,15 @@ let response = client.create_usage_charge()
 
 Sends a `GET` request to `/appstore/v1/script_tags.json`
 
-```ignore
-let response = client.get_shop_script_tags()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_shop_script_tags()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_shop_script_tags(&self) -> builder::GetShopScriptTags<'_> {
         builder::GetShopScriptTags::new(self)
@@ -8024,11 +8045,17 @@ Sends a `POST` request to `/appstore/v1/script_tags.json`
 
 Arguments:
 - `body`: The script tag to create, or its new values.
-```ignore
-let response = client.create_shop_script_tag()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::CreateShopScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_shop_script_tag()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_shop_script_tag(&self) -> builder::CreateShopScriptTag<'_> {
         builder::CreateShopScriptTag::new(self)
@@ -8039,11 +8066,16 @@ Sends a `GET` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 
 Arguments:
 - `script_tag_id`: Script tag ID.
-```ignore
-let response = client.get_shop_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_shop_script_tag()
+    .script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_shop_script_tag(&self) -> builder::GetShopScriptTag<'_> {
         builder::GetShopScriptTag::new(self)
@@ -8055,12 +8087,18 @@ Sends a `PUT` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 Arguments:
 - `script_tag_id`: Script tag ID.
 - `body`: The script tag to create, or its new values.
-```ignore
-let response = client.update_shop_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::UpdateShopScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_shop_script_tag()
+    .script_tag_id(1_i64)
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_shop_script_tag(&self) -> builder::UpdateShopScriptTag<'_> {
         builder::UpdateShopScriptTag::new(self)
@@ -8071,11 +8109,16 @@ Sends a `DELETE` request to `/appstore/v1/script_tags/{scriptTagId}.json`
 
 Arguments:
 - `script_tag_id`: Script tag ID.
-```ignore
-let response = client.delete_shop_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_shop_script_tag()
+    .script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_shop_script_tag(&self) -> builder::DeleteShopScriptTag<'_> {
         builder::DeleteShopScriptTag::new(self)
@@ -8084,10 +8127,15 @@ let response = client.delete_shop_script_tag()
 
 Sends a `GET` request to `/v1/inline_script_tags.json`
 
-```ignore
-let response = client.get_inline_script_tags()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_inline_script_tags()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_inline_script_tags(&self) -> builder::GetInlineScriptTags<'_> {
         builder::GetInlineScriptTags::new(self)
@@ -8098,11 +8146,17 @@ Sends a `POST` request to `/v1/inline_script_tags.json`
 
 Arguments:
 - `body`: The inline script tag to create.
-```ignore
-let response = client.create_inline_script_tag()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::CreateInlineScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_inline_script_tag()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_inline_script_tag(&self) -> builder::CreateInlineScriptTag<'_> {
         builder::CreateInlineScriptTag::new(self)
@@ -8113,11 +8167,16 @@ Sends a `GET` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 
 Arguments:
 - `inline_script_tag_id`: Inline script tag ID.
-```ignore
-let response = client.get_inline_script_tag()
-    .inline_script_tag_id(inline_script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_inline_script_tag()
+    .inline_script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_inline_script_tag(&self) -> builder::GetInlineScriptTag<'_> {
         builder::GetInlineScriptTag::new(self)
@@ -8129,12 +8188,18 @@ Sends a `PUT` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 Arguments:
 - `inline_script_tag_id`: Inline script tag ID.
 - `body`: The new values of the inline script tag.
-```ignore
-let response = client.update_inline_script_tag()
-    .inline_script_tag_id(inline_script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::UpdateInlineScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_inline_script_tag()
+    .inline_script_tag_id(1_i64)
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_inline_script_tag(&self) -> builder::UpdateInlineScriptTag<'_> {
         builder::UpdateInlineScriptTag::new(self)
@@ -8145,11 +8210,16 @@ Sends a `DELETE` request to `/v1/inline_script_tags/{inlineScriptTagId}.json`
 
 Arguments:
 - `inline_script_tag_id`: Inline script tag ID.
-```ignore
-let response = client.delete_inline_script_tag()
-    .inline_script_tag_id(inline_script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_inline_script_tag()
+    .inline_script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_inline_script_tag(&self) -> builder::DeleteInlineScriptTag<'_> {
         builder::DeleteInlineScriptTag::new(self)
@@ -8158,10 +8228,15 @@ let response = client.delete_inline_script_tag()
 
 Sends a `GET` request to `/v1/script_tags.json`
 
-```ignore
-let response = client.get_script_tags()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_script_tags()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_script_tags(&self) -> builder::GetScriptTags<'_> {
         builder::GetScriptTags::new(self)
@@ -8172,11 +8247,17 @@ Sends a `POST` request to `/v1/script_tags.json`
 
 Arguments:
 - `body`: The script tag to create, or its new values.
-```ignore
-let response = client.create_script_tag()
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::CreateScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_script_tag()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_script_tag(&self) -> builder::CreateScriptTag<'_> {
         builder::CreateScriptTag::new(self)
@@ -8187,11 +8268,16 @@ Sends a `GET` request to `/v1/script_tags/{scriptTagId}.json`
 
 Arguments:
 - `script_tag_id`: Script tag ID.
-```ignore
-let response = client.get_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_script_tag()
+    .script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_script_tag(&self) -> builder::GetScriptTag<'_> {
         builder::GetScriptTag::new(self)
@@ -8203,12 +8289,18 @@ Sends a `PUT` request to `/v1/script_tags/{scriptTagId}.json`
 Arguments:
 - `script_tag_id`: Script tag ID.
 - `body`: The script tag to create, or its new values.
-```ignore
-let response = client.update_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_colorme_appstore::types::UpdateScriptTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_script_tag()
+    .script_tag_id(1_i64)
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_script_tag(&self) -> builder::UpdateScriptTag<'_> {
         builder::UpdateScriptTag::new(self)
@@ -8219,11 +8311,16 @@ Sends a `DELETE` request to `/v1/script_tags/{scriptTagId}.json`
 
 Arguments:
 - `script_tag_id`: Script tag ID.
-```ignore
-let response = client.delete_script_tag()
-    .script_tag_id(script_tag_id)
+```no_run
+# async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_script_tag()
+    .script_tag_id(1_i64)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_script_tag(&self) -> builder::DeleteScriptTag<'_> {
         builder::DeleteScriptTag::new(self)

@@ -8913,12 +8913,16 @@ Sends a `GET` request to `/v3/messages`
 Arguments:
 - `limit`: Maximum number of messages to return, from 1 to 1000.
 - `query`: URL-encoded filter expression in the activity query language.
-```ignore
-let response = client.list_message()
-    .limit(limit)
-    .query(query)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_message()
+    .query("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_message(&self) -> builder::ListMessage<'_> {
         builder::ListMessage::new(self)
@@ -8931,11 +8935,16 @@ Sends a `GET` request to `/v3/messages/{msg_id}`
 
 Arguments:
 - `msg_id`: ID of the message to look up.
-```ignore
-let response = client.get_message()
-    .msg_id(msg_id)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_message()
+    .msg_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_message(&self) -> builder::GetMessage<'_> {
         builder::GetMessage::new(self)
@@ -8948,11 +8957,15 @@ Sends a `POST` request to `/v3/messages/download`
 
 Arguments:
 - `query`: Filter expression choosing the messages to export.
-```ignore
-let response = client.request_csv()
-    .query(query)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .request_csv()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn request_csv(&self) -> builder::RequestCsv<'_> {
         builder::RequestCsv::new(self)
@@ -8965,11 +8978,17 @@ Sends a `GET` request to `/v3/messages/download/{download_uuid}`
 
 Arguments:
 - `download_uuid`: ID of the export, taken from the email sent when the file was ready.
-```ignore
-let response = client.download_csv()
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let download_uuid: ::uuid::Uuid = serde_json::from_str(r#""00000000-0000-4000-8000-000000000000""#)?;
+let response = client
+    .download_csv()
     .download_uuid(download_uuid)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn download_csv(&self) -> builder::DownloadCsv<'_> {
         builder::DownloadCsv::new(self)
@@ -8983,12 +9002,17 @@ Sends a `POST` request to `/v3/user/webhooks/event/settings`
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.create_event_webhook()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::EventWebhookRequest = serde_json::from_str(r#"{"url":"string"}"#)?;
+let response = client
+    .create_event_webhook()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_event_webhook(&self) -> builder::CreateEventWebhook<'_> {
         builder::CreateEventWebhook::new(self)
@@ -9002,12 +9026,15 @@ Sends a `GET` request to `/v3/user/webhooks/event/settings/all`
 Arguments:
 - `include`: Optional fields to add to the response; `account_status_change` adds that field (false unless enabled).
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.list_event_webhook()
-    .include(include)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_event_webhook()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_event_webhook(&self) -> builder::ListEventWebhook<'_> {
         builder::ListEventWebhook::new(self)
@@ -9021,12 +9048,16 @@ Sends a `GET` request to `/v3/user/webhooks/event/settings/signed/{id}`
 Arguments:
 - `id`: ID of the Event Webhook.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.get_signed_event_webhook()
-    .id(id)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_signed_event_webhook()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_signed_event_webhook(&self) -> builder::GetSignedEventWebhook<'_> {
         builder::GetSignedEventWebhook::new(self)
@@ -9041,13 +9072,18 @@ Arguments:
 - `id`: ID of the Event Webhook.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.update_signed_event_webhook()
-    .id(id)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::UpdateSignedEventWebhookBody = serde_json::from_str(r#"{"enabled":true}"#)?;
+let response = client
+    .update_signed_event_webhook()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_signed_event_webhook(&self) -> builder::UpdateSignedEventWebhook<'_> {
         builder::UpdateSignedEventWebhook::new(self)
@@ -9061,12 +9097,17 @@ Sends a `POST` request to `/v3/user/webhooks/event/test`
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.test_event_webhook()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::EventWebhookTestRequest = serde_json::from_str(r#"{"url":"string"}"#)?;
+let response = client
+    .test_event_webhook()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_event_webhook(&self) -> builder::TestEventWebhook<'_> {
         builder::TestEventWebhook::new(self)
@@ -9081,13 +9122,16 @@ Arguments:
 - `id`: ID of the Event Webhook.
 - `include`: Optional fields to add to the response; `account_status_change` adds that field (false unless enabled).
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.get_event_webhook()
-    .id(id)
-    .include(include)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_event_webhook()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_event_webhook(&self) -> builder::GetEventWebhook<'_> {
         builder::GetEventWebhook::new(self)
@@ -9101,12 +9145,16 @@ Sends a `DELETE` request to `/v3/user/webhooks/event/settings/{id}`
 Arguments:
 - `id`: ID of the Event Webhook.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.delete_event_webhook()
-    .id(id)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_event_webhook()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_event_webhook(&self) -> builder::DeleteEventWebhook<'_> {
         builder::DeleteEventWebhook::new(self)
@@ -9122,14 +9170,18 @@ Arguments:
 - `include`: Optional fields to add to the response; `account_status_change` adds that field (false unless enabled).
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.update_event_webhook()
-    .id(id)
-    .include(include)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::EventWebhookRequest = serde_json::from_str(r#"{"url":"string"}"#)?;
+let response = client
+    .update_event_webhook()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_event_webhook(&self) -> builder::UpdateEventWebhook<'_> {
         builder::UpdateEventWebhook::new(self)
@@ -9142,11 +9194,15 @@ Sends a `GET` request to `/v3/user/webhooks/parse/settings`
 
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.list_parse_setting()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_parse_setting()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_parse_setting(&self) -> builder::ListParseSetting<'_> {
         builder::ListParseSetting::new(self)
@@ -9160,12 +9216,17 @@ Sends a `POST` request to `/v3/user/webhooks/parse/settings`
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.create_parse_setting()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::ParseSetting = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_parse_setting()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_parse_setting(&self) -> builder::CreateParseSetting<'_> {
         builder::CreateParseSetting::new(self)
@@ -9179,12 +9240,16 @@ Sends a `GET` request to `/v3/user/webhooks/parse/settings/{hostname}`
 Arguments:
 - `hostname`: Hostname of the parse setting.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.get_parse_setting()
-    .hostname(hostname)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_parse_setting()
+    .hostname("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_parse_setting(&self) -> builder::GetParseSetting<'_> {
         builder::GetParseSetting::new(self)
@@ -9198,12 +9263,16 @@ Sends a `DELETE` request to `/v3/user/webhooks/parse/settings/{hostname}`
 Arguments:
 - `hostname`: Hostname of the parse setting.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.delete_parse_setting()
-    .hostname(hostname)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_parse_setting()
+    .hostname("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_parse_setting(&self) -> builder::DeleteParseSetting<'_> {
         builder::DeleteParseSetting::new(self)
@@ -9218,13 +9287,18 @@ Arguments:
 - `hostname`: Hostname of the parse setting.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.update_parse_setting()
-    .hostname(hostname)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::ParseSetting = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_parse_setting()
+    .hostname("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_parse_setting(&self) -> builder::UpdateParseSetting<'_> {
         builder::UpdateParseSetting::new(self)
@@ -9242,16 +9316,16 @@ Arguments:
 - `offset`: How many entries to skip.
 - `start_date`: First day to include, as YYYY-MM-DD.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.list_parse_static()
-    .aggregated_by(aggregated_by)
-    .end_date(end_date)
-    .limit(limit)
-    .offset(offset)
-    .start_date(start_date)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_parse_static()
+    .start_date("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_parse_static(&self) -> builder::ListParseStatic<'_> {
         builder::ListParseStatic::new(self)
@@ -9264,11 +9338,15 @@ Sends a `GET` request to `/v3/user/webhooks/security/policies`
 
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.list_all_security_policies()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_all_security_policies()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_all_security_policies(&self) -> builder::ListAllSecurityPolicies<'_> {
         builder::ListAllSecurityPolicies::new(self)
@@ -9282,12 +9360,17 @@ Sends a `POST` request to `/v3/user/webhooks/security/policies`
 Arguments:
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.create_security_policy()
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::CreateSecurityPolicyBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_security_policy()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_security_policy(&self) -> builder::CreateSecurityPolicy<'_> {
         builder::CreateSecurityPolicy::new(self)
@@ -9301,12 +9384,16 @@ Sends a `GET` request to `/v3/user/webhooks/security/policies/{id}`
 Arguments:
 - `id`: ID of the policy.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.get_security_policy()
-    .id(id)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_security_policy()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_security_policy(&self) -> builder::GetSecurityPolicy<'_> {
         builder::GetSecurityPolicy::new(self)
@@ -9321,13 +9408,16 @@ Arguments:
 - `id`: ID of the policy.
 - `force`: Set to `true` to force the deletion.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
-```ignore
-let response = client.delete_security_policy()
-    .id(id)
-    .force(force)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_security_policy()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_security_policy(&self) -> builder::DeleteSecurityPolicy<'_> {
         builder::DeleteSecurityPolicy::new(self)
@@ -9342,13 +9432,18 @@ Arguments:
 - `id`: ID of the policy.
 - `on_behalf_of`: Act for a subuser (give its username) or a customer account (give `account-id <id>`) while using the parent account's API key.
 - `body`
-```ignore
-let response = client.update_security_policy()
-    .id(id)
-    .on_behalf_of(on_behalf_of)
+```no_run
+# async fn example(client: &apikit_sendgrid::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_sendgrid::types::UpdateSecurityPolicyBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_security_policy()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_security_policy(&self) -> builder::UpdateSecurityPolicy<'_> {
         builder::UpdateSecurityPolicy::new(self)

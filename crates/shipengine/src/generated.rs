@@ -43189,10 +43189,15 @@ Returns the preferences stored for the account, such as the default label layout
 
 Sends a `GET` request to `/v1/account/settings`
 
-```ignore
-let response = client.list_account_settings()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_settings()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_settings(&self) -> builder::ListAccountSettings<'_> {
         builder::ListAccountSettings::new(self)
@@ -43203,10 +43208,15 @@ Returns every image uploaded for printing on labels.
 
 Sends a `GET` request to `/v1/account/settings/images`
 
-```ignore
-let response = client.list_account_images()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_images()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_images(&self) -> builder::ListAccountImages<'_> {
         builder::ListAccountImages::new(self)
@@ -43219,11 +43229,17 @@ Sends a `POST` request to `/v1/account/settings/images`
 
 Arguments:
 - `body`: The image data, its type and a name.
-```ignore
-let response = client.create_account_image()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateAccountSettingsImageRequestBody = serde_json::from_str(r#"{"image_content_type":"image/png","image_data":"string","name":"string"}"#)?;
+let response = client
+    .create_account_image()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_account_image(&self) -> builder::CreateAccountImage<'_> {
         builder::CreateAccountImage::new(self)
@@ -43234,11 +43250,16 @@ Sends a `GET` request to `/v1/account/settings/images/{label_image_id}`
 
 Arguments:
 - `label_image_id`: ID of the account image.
-```ignore
-let response = client.get_account_settings_images_by_id()
-    .label_image_id(label_image_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_account_settings_images_by_id()
+    .label_image_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_account_settings_images_by_id(
         &self,
@@ -43254,12 +43275,18 @@ Sends a `PUT` request to `/v1/account/settings/images/{label_image_id}`
 Arguments:
 - `label_image_id`: ID of the account image.
 - `body`: The new image properties.
-```ignore
-let response = client.update_account_settings_images_by_id()
-    .label_image_id(label_image_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateAccountSettingsImageRequestBody = serde_json::from_str(r#"{"is_default":true}"#)?;
+let response = client
+    .update_account_settings_images_by_id()
+    .label_image_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_account_settings_images_by_id(
         &self,
@@ -43272,11 +43299,16 @@ Sends a `DELETE` request to `/v1/account/settings/images/{label_image_id}`
 
 Arguments:
 - `label_image_id`: ID of the account image.
-```ignore
-let response = client.delete_account_image_by_id()
-    .label_image_id(label_image_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_account_image_by_id()
+    .label_image_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_account_image_by_id(&self) -> builder::DeleteAccountImageById<'_> {
         builder::DeleteAccountImageById::new(self)
@@ -43289,11 +43321,17 @@ Sends a `PUT` request to `/v1/addresses/recognize`
 
 Arguments:
 - `body`: The text to read, plus any address fields you already know.
-```ignore
-let response = client.parse_address()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ParseAddressRequestBody = serde_json::from_str(r#"{"text":"string"}"#)?;
+let response = client
+    .parse_address()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn parse_address(&self) -> builder::ParseAddress<'_> {
         builder::ParseAddress::new(self)
@@ -43306,11 +43344,17 @@ Sends a `POST` request to `/v1/addresses/validate`
 
 Arguments:
 - `body`: The addresses to check.
-```ignore
-let response = client.validate_address()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ValidateAddressRequestBody = serde_json::from_str(r#"[{"address_line1":"string","city_locality":"string","country_code":"st","state_province":"string"}]"#)?;
+let response = client
+    .validate_address()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn validate_address(&self) -> builder::ValidateAddress<'_> {
         builder::ValidateAddress::new(self)
@@ -43328,16 +43372,15 @@ Arguments:
 - `sort_by`: Field that orders the batches.
 - `sort_dir`: Sort ascending or descending.
 - `status`: Keep only batches in this state.
-```ignore
-let response = client.list_batches()
-    .batch_number(batch_number)
-    .page(page)
-    .page_size(page_size)
-    .sort_by(sort_by)
-    .sort_dir(sort_dir)
-    .status(status)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_batches()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_batches(&self) -> builder::ListBatches<'_> {
         builder::ListBatches::new(self)
@@ -43350,11 +43393,17 @@ Sends a `POST` request to `/v1/batches`
 
 Arguments:
 - `body`: The shipments or rates to include.
-```ignore
-let response = client.create_batch()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateBatchRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_batch()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_batch(&self) -> builder::CreateBatch<'_> {
         builder::CreateBatch::new(self)
@@ -43365,11 +43414,16 @@ Sends a `GET` request to `/v1/batches/external_batch_id/{external_batch_id}`
 
 Arguments:
 - `external_batch_id`: The identifier you gave the batch when creating it.
-```ignore
-let response = client.get_batch_by_external_id()
-    .external_batch_id(external_batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_batch_by_external_id()
+    .external_batch_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_batch_by_external_id(&self) -> builder::GetBatchByExternalId<'_> {
         builder::GetBatchByExternalId::new(self)
@@ -43380,11 +43434,16 @@ Sends a `GET` request to `/v1/batches/{batch_id}`
 
 Arguments:
 - `batch_id`: ID of the batch.
-```ignore
-let response = client.get_batch_by_id()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_batch_by_id()
+    .batch_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_batch_by_id(&self) -> builder::GetBatchById<'_> {
         builder::GetBatchById::new(self)
@@ -43397,11 +43456,16 @@ Sends a `PUT` request to `/v1/batches/{batch_id}`
 
 Arguments:
 - `batch_id`: ID of the batch.
-```ignore
-let response = client.update_batch()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .update_batch()
+    .batch_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_batch(&self) -> builder::UpdateBatch<'_> {
         builder::UpdateBatch::new(self)
@@ -43412,11 +43476,16 @@ Sends a `DELETE` request to `/v1/batches/{batch_id}`
 
 Arguments:
 - `batch_id`: ID of the batch.
-```ignore
-let response = client.delete_batch()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_batch()
+    .batch_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_batch(&self) -> builder::DeleteBatch<'_> {
         builder::DeleteBatch::new(self)
@@ -43430,12 +43499,18 @@ Sends a `POST` request to `/v1/batches/{batch_id}/add`
 Arguments:
 - `batch_id`: ID of the batch.
 - `body`: The shipment IDs and rate IDs to add.
-```ignore
-let response = client.add_to_batch()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::AddToBatchRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .add_to_batch()
+    .batch_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_to_batch(&self) -> builder::AddToBatch<'_> {
         builder::AddToBatch::new(self)
@@ -43450,13 +43525,16 @@ Arguments:
 - `batch_id`: ID of the batch.
 - `page`: Page number to return, starting at 1; a page past the end comes back empty.
 - `pagesize`: How many errors a page holds.
-```ignore
-let response = client.list_batch_errors()
-    .batch_id(batch_id)
-    .page(page)
-    .pagesize(pagesize)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_batch_errors()
+    .batch_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_batch_errors(&self) -> builder::ListBatchErrors<'_> {
         builder::ListBatchErrors::new(self)
@@ -43470,12 +43548,18 @@ Sends a `POST` request to `/v1/batches/{batch_id}/process/labels`
 Arguments:
 - `batch_id`: ID of the batch.
 - `body`: Label format, layout and ship date for the run.
-```ignore
-let response = client.process_batch()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ProcessBatchRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .process_batch()
+    .batch_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn process_batch(&self) -> builder::ProcessBatch<'_> {
         builder::ProcessBatch::new(self)
@@ -43489,12 +43573,18 @@ Sends a `POST` request to `/v1/batches/{batch_id}/remove`
 Arguments:
 - `batch_id`: ID of the batch.
 - `body`: The shipment IDs and rate IDs to remove.
-```ignore
-let response = client.remove_from_batch()
-    .batch_id(batch_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::RemoveFromBatchRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .remove_from_batch()
+    .batch_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn remove_from_batch(&self) -> builder::RemoveFromBatch<'_> {
         builder::RemoveFromBatch::new(self)
@@ -43505,10 +43595,15 @@ Returns every carrier account connected to ShipEngine for this account. A 207 an
 
 Sends a `GET` request to `/v1/carriers`
 
-```ignore
-let response = client.list_carriers()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_carriers()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_carriers(&self) -> builder::ListCarriers<'_> {
         builder::ListCarriers::new(self)
@@ -43519,11 +43614,16 @@ Sends a `GET` request to `/v1/carriers/{carrier_id}`
 
 Arguments:
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.get_carrier_by_id()
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_carrier_by_id()
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_carrier_by_id(&self) -> builder::GetCarrierById<'_> {
         builder::GetCarrierById::new(self)
@@ -43537,12 +43637,18 @@ Sends a `PUT` request to `/v1/carriers/{carrier_id}/add_funds`
 Arguments:
 - `carrier_id`: ID of the connected carrier account.
 - `body`: The amount and currency to add.
-```ignore
-let response = client.add_funds_to_carrier()
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::AddFundsToCarrierRequestBody = serde_json::from_str(r#"{"amount":1.0,"currency":"string"}"#)?;
+let response = client
+    .add_funds_to_carrier()
+    .carrier_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_funds_to_carrier(&self) -> builder::AddFundsToCarrier<'_> {
         builder::AddFundsToCarrier::new(self)
@@ -43555,11 +43661,16 @@ Sends a `GET` request to `/v1/carriers/{carrier_id}/options`
 
 Arguments:
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.get_carrier_options()
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_carrier_options()
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_carrier_options(&self) -> builder::GetCarrierOptions<'_> {
         builder::GetCarrierOptions::new(self)
@@ -43572,11 +43683,16 @@ Sends a `GET` request to `/v1/carriers/{carrier_id}/packages`
 
 Arguments:
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.list_carrier_package_types()
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_carrier_package_types()
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_carrier_package_types(&self) -> builder::ListCarrierPackageTypes<'_> {
         builder::ListCarrierPackageTypes::new(self)
@@ -43589,11 +43705,16 @@ Sends a `GET` request to `/v1/carriers/{carrier_id}/services`
 
 Arguments:
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.list_carrier_services()
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_carrier_services()
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_carrier_services(&self) -> builder::ListCarrierServices<'_> {
         builder::ListCarrierServices::new(self)
@@ -43607,12 +43728,18 @@ Sends a `POST` request to `/v1/connections/carriers/{carrier_name}`
 Arguments:
 - `carrier_name`: Carrier whose account is addressed, for example `ups` or `stamps_com`.
 - `body`: Credentials and details the chosen carrier requires.
-```ignore
-let response = client.connect_carrier()
-    .carrier_name(carrier_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ConnectCarrierRequestBody = serde_json::from_str(r#"{"email":"user@example.com","merchant_seller_id":"string","mws_auth_token":"string","nickname":"string"}"#)?;
+let response = client
+    .connect_carrier()
+    .carrier_name("access_worldwide")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn connect_carrier(&self) -> builder::ConnectCarrier<'_> {
         builder::ConnectCarrier::new(self)
@@ -43624,12 +43751,17 @@ Sends a `DELETE` request to `/v1/connections/carriers/{carrier_name}/{carrier_id
 Arguments:
 - `carrier_name`: Carrier whose account is addressed, for example `ups` or `stamps_com`.
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.disconnect_carrier()
-    .carrier_name(carrier_name)
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .disconnect_carrier()
+    .carrier_name("access_worldwide")
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn disconnect_carrier(&self) -> builder::DisconnectCarrier<'_> {
         builder::DisconnectCarrier::new(self)
@@ -43643,12 +43775,17 @@ Sends a `GET` request to `/v1/connections/carriers/{carrier_name}/{carrier_id}/s
 Arguments:
 - `carrier_name`: Carrier whose account is addressed, for example `ups` or `stamps_com`.
 - `carrier_id`: ID of the connected carrier account.
-```ignore
-let response = client.get_carrier_settings()
-    .carrier_name(carrier_name)
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_carrier_settings()
+    .carrier_name("dhl_express")
+    .carrier_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_carrier_settings(&self) -> builder::GetCarrierSettings<'_> {
         builder::GetCarrierSettings::new(self)
@@ -43661,13 +43798,19 @@ Arguments:
 - `carrier_name`: Carrier whose account is addressed, for example `ups` or `stamps_com`.
 - `carrier_id`: ID of the connected carrier account.
 - `body`: The carrier-specific settings to store.
-```ignore
-let response = client.update_carrier_settings()
-    .carrier_name(carrier_name)
-    .carrier_id(carrier_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateCarrierSettingsRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_carrier_settings()
+    .carrier_name("dhl_express")
+    .carrier_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_carrier_settings(&self) -> builder::UpdateCarrierSettings<'_> {
         builder::UpdateCarrierSettings::new(self)
@@ -43680,11 +43823,17 @@ Sends a `POST` request to `/v1/connections/insurance/shipsurance`
 
 Arguments:
 - `body`: The policy ID and the email of the policy holder.
-```ignore
-let response = client.connect_insurer()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ConnectInsurerRequestBody = serde_json::from_str(r#"{"email":"user@example.com","policy_id":"string"}"#)?;
+let response = client
+    .connect_insurer()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn connect_insurer(&self) -> builder::ConnectInsurer<'_> {
         builder::ConnectInsurer::new(self)
@@ -43695,10 +43844,15 @@ Unlinks the Shipsurance policy from the account.
 
 Sends a `DELETE` request to `/v1/connections/insurance/shipsurance`
 
-```ignore
-let response = client.disconnect_insurer()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .disconnect_insurer()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn disconnect_insurer(&self) -> builder::DisconnectInsurer<'_> {
         builder::DisconnectInsurer::new(self)
@@ -43715,15 +43869,18 @@ Arguments:
 - `filename`: File name from the download link.
 - `download`: Download flag carried over from the file link, if present.
 - `rotation`: Rotation to apply to the returned label, in degrees.
-```ignore
-let response = client.download_file()
-    .dir(dir)
-    .subdir(subdir)
-    .filename(filename)
-    .download(download)
-    .rotation(rotation)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .download_file()
+    .subdir("string")
+    .filename("string")
+    .dir("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn download_file(&self) -> builder::DownloadFile<'_> {
         builder::DownloadFile::new(self)
@@ -43732,10 +43889,15 @@ let response = client.download_file()
 
 Sends a `GET` request to `/v1/environment/webhooks`
 
-```ignore
-let response = client.list_webhooks()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_webhooks()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
@@ -43748,11 +43910,17 @@ Sends a `POST` request to `/v1/environment/webhooks`
 
 Arguments:
 - `body`: The event to subscribe to and the URL to call.
-```ignore
-let response = client.create_webhook()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateWebhookRequestBody = serde_json::from_str(r#"{"event":"batch","url":"https://example.com/"}"#)?;
+let response = client
+    .create_webhook()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
@@ -43763,11 +43931,16 @@ Sends a `GET` request to `/v1/environment/webhooks/{webhook_id}`
 
 Arguments:
 - `webhook_id`: ID of the webhook.
-```ignore
-let response = client.get_webhook_by_id()
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_webhook_by_id()
+    .webhook_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_webhook_by_id(&self) -> builder::GetWebhookById<'_> {
         builder::GetWebhookById::new(self)
@@ -43781,12 +43954,18 @@ Sends a `PUT` request to `/v1/environment/webhooks/{webhook_id}`
 Arguments:
 - `webhook_id`: ID of the webhook.
 - `body`: The new URL.
-```ignore
-let response = client.update_webhook()
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateWebhookRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_webhook()
+    .webhook_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_webhook(&self) -> builder::UpdateWebhook<'_> {
         builder::UpdateWebhook::new(self)
@@ -43797,11 +43976,16 @@ Sends a `DELETE` request to `/v1/environment/webhooks/{webhook_id}`
 
 Arguments:
 - `webhook_id`: ID of the webhook.
-```ignore
-let response = client.delete_webhook()
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_webhook()
+    .webhook_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
@@ -43814,11 +43998,17 @@ Sends a `PATCH` request to `/v1/insurance/shipsurance/add_funds`
 
 Arguments:
 - `body`: The amount and currency to add.
-```ignore
-let response = client.add_funds_to_insurance()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::AddFundsToInsuranceRequestBody = serde_json::from_str(r#"{"amount":1.0,"currency":"string"}"#)?;
+let response = client
+    .add_funds_to_insurance()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_funds_to_insurance(&self) -> builder::AddFundsToInsurance<'_> {
         builder::AddFundsToInsurance::new(self)
@@ -43827,10 +44017,15 @@ let response = client.add_funds_to_insurance()
 
 Sends a `GET` request to `/v1/insurance/shipsurance/balance`
 
-```ignore
-let response = client.get_insurance_balance()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_insurance_balance()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_insurance_balance(&self) -> builder::GetInsuranceBalance<'_> {
         builder::GetInsuranceBalance::new(self)
@@ -43856,24 +44051,15 @@ Arguments:
 - `sort_dir`: Sort ascending or descending.
 - `tracking_number`: Keep only labels with this tracking number.
 - `warehouse_id`: Keep only labels shipped from this warehouse.
-```ignore
-let response = client.list_labels()
-    .batch_id(batch_id)
-    .carrier_id(carrier_id)
-    .created_at_end(created_at_end)
-    .created_at_start(created_at_start)
-    .label_status(label_status)
-    .page(page)
-    .page_size(page_size)
-    .rate_id(rate_id)
-    .service_code(service_code)
-    .shipment_id(shipment_id)
-    .sort_by(sort_by)
-    .sort_dir(sort_dir)
-    .tracking_number(tracking_number)
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_labels()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_labels(&self) -> builder::ListLabels<'_> {
         builder::ListLabels::new(self)
@@ -43886,11 +44072,17 @@ Sends a `POST` request to `/v1/labels`
 
 Arguments:
 - `body`: The shipment and the label options.
-```ignore
-let response = client.create_label()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateLabelRequestBody = serde_json::from_str(r#"{"label_download_type":"url","outbound_label_id":"se-p2b","shipment":{"advanced_options":{},"carrier_id":"se-p2b","confirmation":"none","customs":null,"insurance_provider":"none","packages":[{"weight":{"unit":"pound","value":1.0}}],"return_to":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"},"service_code":"x0licj6_xagx9g_m74bsbo6_qc15 ","ship_date":"1956-15-28","ship_from":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"},"ship_to":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"},"warehouse_id":null},"test_label":false,"validate_address":"no_validation"}"#)?;
+let response = client
+    .create_label()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_label(&self) -> builder::CreateLabel<'_> {
         builder::CreateLabel::new(self)
@@ -43904,12 +44096,16 @@ Sends a `GET` request to `/v1/labels/external_shipment_id/{external_shipment_id}
 Arguments:
 - `external_shipment_id`: The identifier you gave the shipment when creating it.
 - `label_download_type`: Whether the label file comes back as a link or inline as Base64.
-```ignore
-let response = client.get_label_by_external_shipment_id()
-    .external_shipment_id(external_shipment_id)
-    .label_download_type(label_download_type)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_label_by_external_shipment_id()
+    .external_shipment_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_label_by_external_shipment_id(
         &self,
@@ -43925,12 +44121,18 @@ Sends a `POST` request to `/v1/labels/rates/{rate_id}`
 Arguments:
 - `rate_id`: ID of the rate.
 - `body`: Label format, layout and download options.
-```ignore
-let response = client.create_label_from_rate()
-    .rate_id(rate_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateLabelFromRateRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_label_from_rate()
+    .rate_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_label_from_rate(&self) -> builder::CreateLabelFromRate<'_> {
         builder::CreateLabelFromRate::new(self)
@@ -43944,12 +44146,18 @@ Sends a `POST` request to `/v1/labels/shipment/{shipment_id}`
 Arguments:
 - `shipment_id`: ID of the shipment.
 - `body`: Label format, layout and download options.
-```ignore
-let response = client.create_label_from_shipment()
-    .shipment_id(shipment_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateLabelFromShipmentRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_label_from_shipment()
+    .shipment_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_label_from_shipment(&self) -> builder::CreateLabelFromShipment<'_> {
         builder::CreateLabelFromShipment::new(self)
@@ -43961,12 +44169,16 @@ Sends a `GET` request to `/v1/labels/{label_id}`
 Arguments:
 - `label_id`: ID of the label.
 - `label_download_type`: Whether the label file comes back as a link or inline as Base64.
-```ignore
-let response = client.get_label_by_id()
-    .label_id(label_id)
-    .label_download_type(label_download_type)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_label_by_id()
+    .label_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_label_by_id(&self) -> builder::GetLabelById<'_> {
         builder::GetLabelById::new(self)
@@ -43980,12 +44192,18 @@ Sends a `POST` request to `/v1/labels/{label_id}/return`
 Arguments:
 - `label_id`: ID of the label.
 - `body`: Options for the return label.
-```ignore
-let response = client.create_return_label()
-    .label_id(label_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateReturnLabelRequestBody = serde_json::from_str(r#"{"label_download_type":"url"}"#)?;
+let response = client
+    .create_return_label()
+    .label_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_return_label(&self) -> builder::CreateReturnLabel<'_> {
         builder::CreateReturnLabel::new(self)
@@ -43998,11 +44216,16 @@ Sends a `GET` request to `/v1/labels/{label_id}/track`
 
 Arguments:
 - `label_id`: ID of the label.
-```ignore
-let response = client.get_tracking_log_from_label()
-    .label_id(label_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_tracking_log_from_label()
+    .label_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_tracking_log_from_label(&self) -> builder::GetTrackingLogFromLabel<'_> {
         builder::GetTrackingLogFromLabel::new(self)
@@ -44015,11 +44238,16 @@ Sends a `PUT` request to `/v1/labels/{label_id}/void`
 
 Arguments:
 - `label_id`: ID of the label.
-```ignore
-let response = client.void_label()
-    .label_id(label_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .void_label()
+    .label_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn void_label(&self) -> builder::VoidLabel<'_> {
         builder::VoidLabel::new(self)
@@ -44040,19 +44268,15 @@ Arguments:
 - `ship_date_end`: Keep only manifests whose ship date is at or before this moment.
 - `ship_date_start`: Keep only manifests whose ship date is at or after this moment.
 - `warehouse_id`: Keep only manifests of this warehouse.
-```ignore
-let response = client.list_manifests()
-    .carrier_id(carrier_id)
-    .created_at_end(created_at_end)
-    .created_at_start(created_at_start)
-    .label_ids(label_ids)
-    .page(page)
-    .page_size(page_size)
-    .ship_date_end(ship_date_end)
-    .ship_date_start(ship_date_start)
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_manifests()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_manifests(&self) -> builder::ListManifests<'_> {
         builder::ListManifests::new(self)
@@ -44065,11 +44289,17 @@ Sends a `POST` request to `/v1/manifests`
 
 Arguments:
 - `body`: Either the labels to include or the carrier, warehouse and ship date to select labels by.
-```ignore
-let response = client.create_manifest()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateManifestRequestBody = serde_json::from_str(r#"{"carrier_id":"se-p2b","ship_date":"2024-01-01T00:00:00Z","warehouse_id":"se-p2b"}"#)?;
+let response = client
+    .create_manifest()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_manifest(&self) -> builder::CreateManifest<'_> {
         builder::CreateManifest::new(self)
@@ -44082,11 +44312,16 @@ Sends a `GET` request to `/v1/manifests/requests/{manifest_request_id}`
 
 Arguments:
 - `manifest_request_id`: ID of the manifest request.
-```ignore
-let response = client.get_manifest_request_by_id()
-    .manifest_request_id(manifest_request_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_manifest_request_by_id()
+    .manifest_request_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_manifest_request_by_id(&self) -> builder::GetManifestRequestById<'_> {
         builder::GetManifestRequestById::new(self)
@@ -44097,11 +44332,16 @@ Sends a `GET` request to `/v1/manifests/{manifest_id}`
 
 Arguments:
 - `manifest_id`: ID of the manifest.
-```ignore
-let response = client.get_manifest_by_id()
-    .manifest_id(manifest_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_manifest_by_id()
+    .manifest_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_manifest_by_id(&self) -> builder::GetManifestById<'_> {
         builder::GetManifestById::new(self)
@@ -44110,10 +44350,15 @@ let response = client.get_manifest_by_id()
 
 Sends a `GET` request to `/v1/packages`
 
-```ignore
-let response = client.list_package_types()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_package_types()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_package_types(&self) -> builder::ListPackageTypes<'_> {
         builder::ListPackageTypes::new(self)
@@ -44126,11 +44371,17 @@ Sends a `POST` request to `/v1/packages`
 
 Arguments:
 - `body`: The package type to create.
-```ignore
-let response = client.create_package_type()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreatePackageTypeRequestBody = serde_json::from_str(r#"{"name":"string","package_code":"dx_nqe2zjzp_qi3bmet_t8btx04_g4lse"}"#)?;
+let response = client
+    .create_package_type()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_package_type(&self) -> builder::CreatePackageType<'_> {
         builder::CreatePackageType::new(self)
@@ -44141,11 +44392,16 @@ Sends a `GET` request to `/v1/packages/{package_id}`
 
 Arguments:
 - `package_id`: ID of the custom package type.
-```ignore
-let response = client.get_package_type_by_id()
-    .package_id(package_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_package_type_by_id()
+    .package_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_package_type_by_id(&self) -> builder::GetPackageTypeById<'_> {
         builder::GetPackageTypeById::new(self)
@@ -44157,12 +44413,18 @@ Sends a `PUT` request to `/v1/packages/{package_id}`
 Arguments:
 - `package_id`: ID of the custom package type.
 - `body`: The new package type properties.
-```ignore
-let response = client.update_package_type()
-    .package_id(package_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdatePackageTypeRequestBody = serde_json::from_str(r#"{"name":"string","package_code":"dx_nqe2zjzp_qi3bmet_t8btx04_g4lse"}"#)?;
+let response = client
+    .update_package_type()
+    .package_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_package_type(&self) -> builder::UpdatePackageType<'_> {
         builder::UpdatePackageType::new(self)
@@ -44173,11 +44435,16 @@ Sends a `DELETE` request to `/v1/packages/{package_id}`
 
 Arguments:
 - `package_id`: ID of the custom package type.
-```ignore
-let response = client.delete_package_type()
-    .package_id(package_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_package_type()
+    .package_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_package_type(&self) -> builder::DeletePackageType<'_> {
         builder::DeletePackageType::new(self)
@@ -44195,16 +44462,15 @@ Arguments:
 - `page`: Page number to return, starting at 1; a page past the end comes back empty.
 - `page_size`: How many items a page holds.
 - `warehouse_id`: Keep only pickups from this warehouse.
-```ignore
-let response = client.list_scheduled_pickups()
-    .carrier_id(carrier_id)
-    .created_at_end(created_at_end)
-    .created_at_start(created_at_start)
-    .page(page)
-    .page_size(page_size)
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_scheduled_pickups()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_scheduled_pickups(&self) -> builder::ListScheduledPickups<'_> {
         builder::ListScheduledPickups::new(self)
@@ -44217,11 +44483,17 @@ Sends a `POST` request to `/v1/pickups`
 
 Arguments:
 - `body`: The labels, contact details and wanted pickup window.
-```ignore
-let response = client.schedule_pickup()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::SchedulePickupRequestBody = serde_json::from_str(r#"{"contact_details":{"email":"user@example.com","name":"string","phone":"stringx"},"label_ids":["se-p2b"],"pickup_window":{"end_at":"2024-01-01T00:00:00Z","start_at":"2024-01-01T00:00:00Z"}}"#)?;
+let response = client
+    .schedule_pickup()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn schedule_pickup(&self) -> builder::SchedulePickup<'_> {
         builder::SchedulePickup::new(self)
@@ -44232,11 +44504,16 @@ Sends a `GET` request to `/v1/pickups/{pickup_id}`
 
 Arguments:
 - `pickup_id`: ID of the scheduled pickup.
-```ignore
-let response = client.get_pickup_by_id()
-    .pickup_id(pickup_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_pickup_by_id()
+    .pickup_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_pickup_by_id(&self) -> builder::GetPickupById<'_> {
         builder::GetPickupById::new(self)
@@ -44247,11 +44524,16 @@ Sends a `DELETE` request to `/v1/pickups/{pickup_id}`
 
 Arguments:
 - `pickup_id`: ID of the scheduled pickup.
-```ignore
-let response = client.delete_scheduled_pickup()
-    .pickup_id(pickup_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_scheduled_pickup()
+    .pickup_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_scheduled_pickup(&self) -> builder::DeleteScheduledPickup<'_> {
         builder::DeleteScheduledPickup::new(self)
@@ -44264,11 +44546,17 @@ Sends a `POST` request to `/v1/rates`
 
 Arguments:
 - `body`: Rate options plus a shipment ID or a shipment.
-```ignore
-let response = client.calculate_rates()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CalculateRatesRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .calculate_rates()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn calculate_rates(&self) -> builder::CalculateRates<'_> {
         builder::CalculateRates::new(self)
@@ -44281,11 +44569,17 @@ Sends a `POST` request to `/v1/rates/bulk`
 
 Arguments:
 - `body`: Rate options plus shipment IDs or shipments.
-```ignore
-let response = client.compare_bulk_rates()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CompareBulkRatesRequestBody = serde_json::from_str(r#"{"rate_options":{"carrier_ids":["se-p2b"]},"shipment_ids":["se-p2b"]}"#)?;
+let response = client
+    .compare_bulk_rates()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn compare_bulk_rates(&self) -> builder::CompareBulkRates<'_> {
         builder::CompareBulkRates::new(self)
@@ -44298,11 +44592,17 @@ Sends a `POST` request to `/v1/rates/estimate`
 
 Arguments:
 - `body`: The rough shipment details and the carriers to ask.
-```ignore
-let response = client.estimate_rates()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::EstimateRatesRequestBody = serde_json::from_str(r#"{"from_city_locality":"string","from_country_code":"st","from_postal_code":"string","from_state_province":"string","ship_date":"2024-01-01T00:00:00Z","to_city_locality":"string","to_country_code":"st","to_postal_code":"string","to_state_province":"string","weight":{"unit":"pound","value":1.0}}"#)?;
+let response = client
+    .estimate_rates()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn estimate_rates(&self) -> builder::EstimateRates<'_> {
         builder::EstimateRates::new(self)
@@ -44315,11 +44615,16 @@ Sends a `GET` request to `/v1/rates/{rate_id}`
 
 Arguments:
 - `rate_id`: ID of the rate.
-```ignore
-let response = client.get_rate_by_id()
-    .rate_id(rate_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_rate_by_id()
+    .rate_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_rate_by_id(&self) -> builder::GetRateById<'_> {
         builder::GetRateById::new(self)
@@ -44332,11 +44637,17 @@ Sends a `POST` request to `/v1/service_points/list`
 
 Arguments:
 - `body`: Where to search and which carriers and services to include.
-```ignore
-let response = client.service_points_list()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::GetServicePointsRequest = serde_json::from_str(r#"{"providers":[{}]}"#)?;
+let response = client
+    .service_points_list()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn service_points_list(&self) -> builder::ServicePointsList<'_> {
         builder::ServicePointsList::new(self)
@@ -44349,13 +44660,18 @@ Arguments:
 - `carrier_code`: Code of the carrier that handles the package, for example `fedex`.
 - `country_code`: Country of the service point, as an ISO 3166-1 alpha-2 code.
 - `service_point_id`: The carrier's ID for the service point.
-```ignore
-let response = client.service_points_get_by_id()
-    .carrier_code(carrier_code)
-    .country_code(country_code)
-    .service_point_id(service_point_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .service_points_get_by_id()
+    .carrier_code("string")
+    .country_code("st")
+    .service_point_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn service_points_get_by_id(&self) -> builder::ServicePointsGetById<'_> {
         builder::ServicePointsGetById::new(self)
@@ -44379,22 +44695,15 @@ Arguments:
 - `sort_by`: Field that orders the shipments.
 - `sort_dir`: Sort ascending or descending.
 - `tag`: Keep only shipments carrying this tag.
-```ignore
-let response = client.list_shipments()
-    .batch_id(batch_id)
-    .created_at_end(created_at_end)
-    .created_at_start(created_at_start)
-    .modified_at_end(modified_at_end)
-    .modified_at_start(modified_at_start)
-    .page(page)
-    .page_size(page_size)
-    .sales_order_id(sales_order_id)
-    .shipment_status(shipment_status)
-    .sort_by(sort_by)
-    .sort_dir(sort_dir)
-    .tag(tag)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_shipments()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_shipments(&self) -> builder::ListShipments<'_> {
         builder::ListShipments::new(self)
@@ -44407,11 +44716,17 @@ Sends a `POST` request to `/v1/shipments`
 
 Arguments:
 - `body`: The shipments to create.
-```ignore
-let response = client.create_shipments()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateShipmentsRequestBody = serde_json::from_str(r#"{"shipments":[{"carrier_id":"se-p2b","service_code":"x0licj6_xagx9g_m74bsbo6_qc15 ","ship_from":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"},"ship_to":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"}}]}"#)?;
+let response = client
+    .create_shipments()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_shipments(&self) -> builder::CreateShipments<'_> {
         builder::CreateShipments::new(self)
@@ -44424,11 +44739,16 @@ Sends a `GET` request to `/v1/shipments/external_shipment_id/{external_shipment_
 
 Arguments:
 - `external_shipment_id`: The identifier you gave the shipment when creating it.
-```ignore
-let response = client.get_shipment_by_external_id()
-    .external_shipment_id(external_shipment_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_shipment_by_external_id()
+    .external_shipment_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_shipment_by_external_id(&self) -> builder::GetShipmentByExternalId<'_> {
         builder::GetShipmentByExternalId::new(self)
@@ -44441,11 +44761,17 @@ Sends a `PUT` request to `/v1/shipments/recognize`
 
 Arguments:
 - `body`: The text to read, plus any shipment fields you already know.
-```ignore
-let response = client.parse_shipment()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::ParseShipmentRequestBody = serde_json::from_str(r#"{"text":"string"}"#)?;
+let response = client
+    .parse_shipment()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn parse_shipment(&self) -> builder::ParseShipment<'_> {
         builder::ParseShipment::new(self)
@@ -44456,11 +44782,16 @@ Sends a `GET` request to `/v1/shipments/{shipment_id}`
 
 Arguments:
 - `shipment_id`: ID of the shipment.
-```ignore
-let response = client.get_shipment_by_id()
-    .shipment_id(shipment_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_shipment_by_id()
+    .shipment_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_shipment_by_id(&self) -> builder::GetShipmentById<'_> {
         builder::GetShipmentById::new(self)
@@ -44474,12 +44805,18 @@ Sends a `PUT` request to `/v1/shipments/{shipment_id}`
 Arguments:
 - `shipment_id`: ID of the shipment.
 - `body`: The full shipment as it should be stored.
-```ignore
-let response = client.update_shipment()
-    .shipment_id(shipment_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateShipmentRequestBody = serde_json::from_str(r#"{"ship_from":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"},"ship_to":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"}}"#)?;
+let response = client
+    .update_shipment()
+    .shipment_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_shipment(&self) -> builder::UpdateShipment<'_> {
         builder::UpdateShipment::new(self)
@@ -44492,11 +44829,16 @@ Sends a `PUT` request to `/v1/shipments/{shipment_id}/cancel`
 
 Arguments:
 - `shipment_id`: ID of the shipment.
-```ignore
-let response = client.cancel_shipments()
-    .shipment_id(shipment_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .cancel_shipments()
+    .shipment_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn cancel_shipments(&self) -> builder::CancelShipments<'_> {
         builder::CancelShipments::new(self)
@@ -44510,12 +44852,16 @@ Sends a `GET` request to `/v1/shipments/{shipment_id}/rates`
 Arguments:
 - `shipment_id`: ID of the shipment.
 - `created_at_start`: Keep only rates quoted at or after this moment.
-```ignore
-let response = client.list_shipment_rates()
-    .shipment_id(shipment_id)
-    .created_at_start(created_at_start)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_shipment_rates()
+    .shipment_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_shipment_rates(&self) -> builder::ListShipmentRates<'_> {
         builder::ListShipmentRates::new(self)
@@ -44527,12 +44873,17 @@ Sends a `POST` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
 Arguments:
 - `shipment_id`: ID of the shipment.
 - `tag_name`: Name of the tag.
-```ignore
-let response = client.tag_shipment()
-    .shipment_id(shipment_id)
-    .tag_name(tag_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .tag_shipment()
+    .shipment_id("se-p2b")
+    .tag_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn tag_shipment(&self) -> builder::TagShipment<'_> {
         builder::TagShipment::new(self)
@@ -44544,12 +44895,17 @@ Sends a `DELETE` request to `/v1/shipments/{shipment_id}/tags/{tag_name}`
 Arguments:
 - `shipment_id`: ID of the shipment.
 - `tag_name`: Name of the tag.
-```ignore
-let response = client.untag_shipment()
-    .shipment_id(shipment_id)
-    .tag_name(tag_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .untag_shipment()
+    .shipment_id("se-p2b")
+    .tag_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn untag_shipment(&self) -> builder::UntagShipment<'_> {
         builder::UntagShipment::new(self)
@@ -44558,10 +44914,15 @@ let response = client.untag_shipment()
 
 Sends a `GET` request to `/v1/tags`
 
-```ignore
-let response = client.list_tags()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_tags()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
@@ -44572,11 +44933,16 @@ Sends a `POST` request to `/v1/tags/{tag_name}`
 
 Arguments:
 - `tag_name`: Name of the tag.
-```ignore
-let response = client.create_tag()
-    .tag_name(tag_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .create_tag()
+    .tag_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_tag(&self) -> builder::CreateTag<'_> {
         builder::CreateTag::new(self)
@@ -44587,11 +44953,16 @@ Sends a `DELETE` request to `/v1/tags/{tag_name}`
 
 Arguments:
 - `tag_name`: Name of the tag.
-```ignore
-let response = client.delete_tag()
-    .tag_name(tag_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_tag()
+    .tag_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_tag(&self) -> builder::DeleteTag<'_> {
         builder::DeleteTag::new(self)
@@ -44605,12 +44976,17 @@ Sends a `PUT` request to `/v1/tags/{tag_name}/{new_tag_name}`
 Arguments:
 - `tag_name`: Name of the tag.
 - `new_tag_name`: Name the tag should carry from now on.
-```ignore
-let response = client.rename_tag()
-    .tag_name(tag_name)
-    .new_tag_name(new_tag_name)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .rename_tag()
+    .tag_name("string")
+    .new_tag_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn rename_tag(&self) -> builder::RenameTag<'_> {
         builder::RenameTag::new(self)
@@ -44623,11 +44999,15 @@ Sends a `POST` request to `/v1/tokens/ephemeral`
 
 Arguments:
 - `redirect`: Ask for a redirect URL into this destination, with the token already embedded.
-```ignore
-let response = client.tokens_get_ephemeral_token()
-    .redirect(redirect)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .tokens_get_ephemeral_token()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn tokens_get_ephemeral_token(&self) -> builder::TokensGetEphemeralToken<'_> {
         builder::TokensGetEphemeralToken::new(self)
@@ -44641,12 +45021,15 @@ Sends a `GET` request to `/v1/tracking`
 Arguments:
 - `carrier_code`: Code of the carrier that moves the package, such as `usps`.
 - `tracking_number`: Tracking number of the package.
-```ignore
-let response = client.get_tracking_log()
-    .carrier_code(carrier_code)
-    .tracking_number(tracking_number)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_tracking_log()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_tracking_log(&self) -> builder::GetTrackingLog<'_> {
         builder::GetTrackingLog::new(self)
@@ -44660,12 +45043,15 @@ Sends a `POST` request to `/v1/tracking/start`
 Arguments:
 - `carrier_code`: Code of the carrier that moves the package, such as `usps`.
 - `tracking_number`: Tracking number of the package.
-```ignore
-let response = client.start_tracking()
-    .carrier_code(carrier_code)
-    .tracking_number(tracking_number)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .start_tracking()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn start_tracking(&self) -> builder::StartTracking<'_> {
         builder::StartTracking::new(self)
@@ -44679,12 +45065,15 @@ Sends a `POST` request to `/v1/tracking/stop`
 Arguments:
 - `carrier_code`: Code of the carrier that moves the package, such as `usps`.
 - `tracking_number`: Tracking number of the package.
-```ignore
-let response = client.stop_tracking()
-    .carrier_code(carrier_code)
-    .tracking_number(tracking_number)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .stop_tracking()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn stop_tracking(&self) -> builder::StopTracking<'_> {
         builder::StopTracking::new(self)
@@ -44693,10 +45082,15 @@ let response = client.stop_tracking()
 
 Sends a `GET` request to `/v1/warehouses`
 
-```ignore
-let response = client.list_warehouses()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_warehouses()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_warehouses(&self) -> builder::ListWarehouses<'_> {
         builder::ListWarehouses::new(self)
@@ -44709,11 +45103,17 @@ Sends a `POST` request to `/v1/warehouses`
 
 Arguments:
 - `body`: The warehouse name and addresses.
-```ignore
-let response = client.create_warehouse()
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::CreateWarehouseRequestBody = serde_json::from_str(r#"{"name":"string","origin_address":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"}}"#)?;
+let response = client
+    .create_warehouse()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_warehouse(&self) -> builder::CreateWarehouse<'_> {
         builder::CreateWarehouse::new(self)
@@ -44724,11 +45124,16 @@ Sends a `GET` request to `/v1/warehouses/{warehouse_id}`
 
 Arguments:
 - `warehouse_id`: ID of the warehouse.
-```ignore
-let response = client.get_warehouse_by_id()
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_warehouse_by_id()
+    .warehouse_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_warehouse_by_id(&self) -> builder::GetWarehouseById<'_> {
         builder::GetWarehouseById::new(self)
@@ -44740,12 +45145,18 @@ Sends a `PUT` request to `/v1/warehouses/{warehouse_id}`
 Arguments:
 - `warehouse_id`: ID of the warehouse.
 - `body`: The new warehouse name and addresses.
-```ignore
-let response = client.update_warehouse()
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateWarehouseRequestBody = serde_json::from_str(r#"{"name":"string","origin_address":{"address_line1":"string","address_residential_indicator":"unknown","city_locality":"string","country_code":"st","name":"string","phone":"string","postal_code":"string","state_province":"string"}}"#)?;
+let response = client
+    .update_warehouse()
+    .warehouse_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_warehouse(&self) -> builder::UpdateWarehouse<'_> {
         builder::UpdateWarehouse::new(self)
@@ -44756,11 +45167,16 @@ Sends a `DELETE` request to `/v1/warehouses/{warehouse_id}`
 
 Arguments:
 - `warehouse_id`: ID of the warehouse.
-```ignore
-let response = client.delete_warehouse()
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_warehouse()
+    .warehouse_id("se-p2b")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_warehouse(&self) -> builder::DeleteWarehouse<'_> {
         builder::DeleteWarehouse::new(self)
@@ -44774,12 +45190,18 @@ Sends a `PUT` request to `/v1/warehouses/{warehouse_id}/settings`
 Arguments:
 - `warehouse_id`: ID of the warehouse.
 - `body`: The settings to change.
-```ignore
-let response = client.update_warehouse_settings()
-    .warehouse_id(warehouse_id)
+```no_run
+# async fn example(client: &apikit_shipengine::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shipengine::types::UpdateWarehouseSettingsRequestBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_warehouse_settings()
+    .warehouse_id("se-p2b")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_warehouse_settings(&self) -> builder::UpdateWarehouseSettings<'_> {
         builder::UpdateWarehouseSettings::new(self)

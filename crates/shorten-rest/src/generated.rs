@@ -1841,12 +1841,16 @@ Sends a `GET` request to `/aliases`
 Arguments:
 - `alias_name`: The alias, without a leading slash.
 - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
-```ignore
-let response = client.get_alias()
-    .alias_name(alias_name)
-    .domain_name(domain_name)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_alias()
+    .alias_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_alias(&self) -> builder::GetAlias<'_> {
         builder::GetAlias::new(self)
@@ -1861,13 +1865,18 @@ Arguments:
 - `alias_name`: The alias, without a leading slash.
 - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
 - `body`: The alias properties to change.
-```ignore
-let response = client.update_alias()
-    .alias_name(alias_name)
-    .domain_name(domain_name)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shorten_rest::types::CreateAliasModel = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_alias()
+    .alias_name("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_alias(&self) -> builder::UpdateAlias<'_> {
         builder::UpdateAlias::new(self)
@@ -1882,13 +1891,17 @@ Arguments:
 - `alias_name`: Wanted alias, without a leading slash. The first `@rnd` in it is replaced by random characters; an empty or missing value gives a fully random alias.
 - `domain_name`: Domain to create the alias in, without scheme or slashes; `short.fyi` when omitted.
 - `body`: Destinations, meta tags and snippets of the new alias.
-```ignore
-let response = client.create_alias()
-    .alias_name(alias_name)
-    .domain_name(domain_name)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shorten_rest::types::CreateAliasModel = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_alias()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_alias(&self) -> builder::CreateAlias<'_> {
         builder::CreateAlias::new(self)
@@ -1900,12 +1913,16 @@ Sends a `DELETE` request to `/aliases`
 Arguments:
 - `alias_name`: The alias, without a leading slash.
 - `domain_name`: Domain the alias belongs to, without scheme or slashes; `short.fyi` when omitted.
-```ignore
-let response = client.delete_alias()
-    .alias_name(alias_name)
-    .domain_name(domain_name)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_alias()
+    .alias_name("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_alias(&self) -> builder::DeleteAlias<'_> {
         builder::DeleteAlias::new(self)
@@ -1920,13 +1937,15 @@ Arguments:
 - `continue_from`: The `lastId` of the previous page, to continue after it.
 - `domain_name`: Domain whose aliases to list, without scheme or slashes; `short.fyi` when omitted.
 - `limit`: Maximum number of records to return in this page.
-```ignore
-let response = client.get_aliases()
-    .continue_from(continue_from)
-    .domain_name(domain_name)
-    .limit(limit)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_aliases()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_aliases(&self) -> builder::GetAliases<'_> {
         builder::GetAliases::new(self)
@@ -1940,12 +1959,15 @@ Sends a `GET` request to `/clicks`
 Arguments:
 - `continue_from`: The `lastId` of the previous page, to continue after it.
 - `limit`: Maximum number of records to return in this page.
-```ignore
-let response = client.get_clicks()
-    .continue_from(continue_from)
-    .limit(limit)
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_clicks()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_clicks(&self) -> builder::GetClicks<'_> {
         builder::GetClicks::new(self)
@@ -1958,11 +1980,17 @@ Sends a `POST` request to `/clicks/pg`
 
 Arguments:
 - `body`: Which clicks to return.
-```ignore
-let response = client.get_statistics()
+```no_run
+# async fn example(client: &apikit_shorten_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_shorten_rest::types::ClicksFilterModel = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_statistics()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_statistics(&self) -> builder::GetStatistics<'_> {
         builder::GetStatistics::new(self)

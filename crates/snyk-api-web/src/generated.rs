@@ -21062,10 +21062,15 @@ Returns plan, status, balance and target quotas of the account.
 
 Sends a `GET` request to `/account/`
 
-```ignore
-let response = client.retrieve_account()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account(&self) -> builder::RetrieveAccount<'_> {
         builder::RetrieveAccount::new(self)
@@ -21086,19 +21091,15 @@ Arguments:
 - `start_dt`: Keep usage from this moment on.
 - `target`: Keep usage of this target id.
 - `target_label`: Keep usage of targets with this label.
-```ignore
-let response = client.list_credits_usage()
-    .end_dt(end_dt)
-    .length(length)
-    .operation(operation)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
-    .start_dt(start_dt)
-    .target(target)
-    .target_label(target_label)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_credits_usage()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_credits_usage(&self) -> builder::ListCreditsUsage<'_> {
         builder::ListCreditsUsage::new(self)
@@ -21109,11 +21110,17 @@ Exchanges a username and password for a token. Send it afterwards as `Authorizat
 
 Sends a `POST` request to `/auth/obtain/`
 
-```ignore
-let response = client.obtain_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Login = serde_json::from_str(r#"{"password":"string","username":"string"}"#)?;
+let response = client
+    .obtain_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn obtain_token(&self) -> builder::ObtainToken<'_> {
         builder::ObtainToken::new(self)
@@ -21124,11 +21131,17 @@ Returns a fresh token in place of the one given.
 
 Sends a `POST` request to `/auth/refresh/`
 
-```ignore
-let response = client.refresh_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::RefreshTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .refresh_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn refresh_token(&self) -> builder::RefreshToken<'_> {
         builder::RefreshToken::new(self)
@@ -21137,11 +21150,17 @@ let response = client.refresh_token()
 
 Sends a `POST` request to `/auth/revoke/`
 
-```ignore
-let response = client.revoke_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::RevokeTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .revoke_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn revoke_token(&self) -> builder::RevokeToken<'_> {
         builder::RevokeToken::new(self)
@@ -21152,11 +21171,17 @@ Tells whether the given token is still valid.
 
 Sends a `POST` request to `/auth/verify/`
 
-```ignore
-let response = client.verify_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::VerifyTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .verify_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn verify_token(&self) -> builder::VerifyToken<'_> {
         builder::VerifyToken::new(self)
@@ -21165,10 +21190,15 @@ let response = client.verify_token()
 
 Sends a `GET` request to `/billing/`
 
-```ignore
-let response = client.retrieve_billing()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_billing()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_billing(&self) -> builder::RetrieveBilling<'_> {
         builder::RetrieveBilling::new(self)
@@ -21177,11 +21207,17 @@ let response = client.retrieve_billing()
 
 Sends a `PUT` request to `/billing/`
 
-```ignore
-let response = client.update_billing()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Billing = serde_json::from_str(r#"{"address":"string","city":"string","country":"string","email":"string","first_name":"string","last_name":"string","vat_number":"string","zip":"string"}"#)?;
+let response = client
+    .update_billing()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_billing(&self) -> builder::UpdateBilling<'_> {
         builder::UpdateBilling::new(self)
@@ -21190,11 +21226,17 @@ let response = client.update_billing()
 
 Sends a `PATCH` request to `/billing/`
 
-```ignore
-let response = client.partial_update_billing()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Billing = serde_json::from_str(r#"{"address":"string","city":"string","country":"string","email":"string","first_name":"string","last_name":"string","vat_number":"string","zip":"string"}"#)?;
+let response = client
+    .partial_update_billing()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_billing(&self) -> builder::PartialUpdateBilling<'_> {
         builder::PartialUpdateBilling::new(self)
@@ -21205,11 +21247,17 @@ Given target ids, says whether a trial, a plan choice or a subscription change i
 
 Sends a `POST` request to `/billing/actions/`
 
-```ignore
-let response = client.check_billing_action()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::TargetIds = serde_json::from_str(r#"["string"]"#)?;
+let response = client
+    .check_billing_action()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn check_billing_action(&self) -> builder::CheckBillingAction<'_> {
         builder::CheckBillingAction::new(self)
@@ -21220,11 +21268,17 @@ Prices a plan and target selection without applying it.
 
 Sends a `POST` request to `/billing/estimate/`
 
-```ignore
-let response = client.estimate_subscription()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Subscription = serde_json::from_str(r#"{"coupon_ids":["string"]}"#)?;
+let response = client
+    .estimate_subscription()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn estimate_subscription(&self) -> builder::EstimateSubscription<'_> {
         builder::EstimateSubscription::new(self)
@@ -21233,11 +21287,17 @@ let response = client.estimate_subscription()
 
 Sends a `POST` request to `/billing/subscribe/`
 
-```ignore
-let response = client.update_subscription()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Subscription = serde_json::from_str(r#"{"coupon_ids":["string"]}"#)?;
+let response = client
+    .update_subscription()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_subscription(&self) -> builder::UpdateSubscription<'_> {
         builder::UpdateSubscription::new(self)
@@ -21246,11 +21306,17 @@ let response = client.update_subscription()
 
 Sends a `POST` request to `/check/`
 
-```ignore
-let response = client.check_reset_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::CheckResetTokenBody = serde_json::from_str(r#"{"token":"string"}"#)?;
+let response = client
+    .check_reset_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn check_reset_token(&self) -> builder::CheckResetToken<'_> {
         builder::CheckResetToken::new(self)
@@ -21261,11 +21327,17 @@ Enterprise variant of the login call; the token is sent as `Authorization: JWT <
 
 Sends a `POST` request to `/enterprise/auth/obtain/`
 
-```ignore
-let response = client.enterprise_obtain_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Login = serde_json::from_str(r#"{"password":"string","username":"string"}"#)?;
+let response = client
+    .enterprise_obtain_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn enterprise_obtain_token(&self) -> builder::EnterpriseObtainToken<'_> {
         builder::EnterpriseObtainToken::new(self)
@@ -21274,11 +21346,17 @@ let response = client.enterprise_obtain_token()
 
 Sends a `POST` request to `/enterprise/auth/refresh/`
 
-```ignore
-let response = client.enterprise_refresh_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .enterprise_refresh_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn enterprise_refresh_token(&self) -> builder::EnterpriseRefreshToken<'_> {
         builder::EnterpriseRefreshToken::new(self)
@@ -21287,11 +21365,17 @@ let response = client.enterprise_refresh_token()
 
 Sends a `POST` request to `/enterprise/auth/revoke/`
 
-```ignore
-let response = client.enterprise_revoke_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .enterprise_revoke_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn enterprise_revoke_token(&self) -> builder::EnterpriseRevokeToken<'_> {
         builder::EnterpriseRevokeToken::new(self)
@@ -21300,11 +21384,17 @@ let response = client.enterprise_revoke_token()
 
 Sends a `POST` request to `/enterprise/auth/verify/`
 
-```ignore
-let response = client.enterprise_verify_token()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .enterprise_verify_token()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn enterprise_verify_token(&self) -> builder::EnterpriseVerifyToken<'_> {
         builder::EnterpriseVerifyToken::new(self)
@@ -21320,14 +21410,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_account_events()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_events()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_events(&self) -> builder::ListAccountEvents<'_> {
         builder::ListAccountEvents::new(self)
@@ -21338,11 +21429,16 @@ Sends a `GET` request to `/events/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_account_event()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_event()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_event(&self) -> builder::RetrieveAccountEvent<'_> {
         builder::RetrieveAccountEvent::new(self)
@@ -21358,14 +21454,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_findings()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_findings()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_findings(&self) -> builder::ListFindings<'_> {
         builder::ListFindings::new(self)
@@ -21378,11 +21475,16 @@ Sends a `GET` request to `/findings/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_account_finding()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_finding()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_finding(&self) -> builder::RetrieveAccountFinding<'_> {
         builder::RetrieveAccountFinding::new(self)
@@ -21396,14 +21498,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_frameworks()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_frameworks()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_frameworks(&self) -> builder::ListFrameworks<'_> {
         builder::ListFrameworks::new(self)
@@ -21414,11 +21517,16 @@ Sends a `GET` request to `/frameworks/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_framework()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_framework()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_framework(&self) -> builder::RetrieveFramework<'_> {
         builder::RetrieveFramework::new(self)
@@ -21429,10 +21537,15 @@ Shows which integrations the account can use and which are set up.
 
 Sends a `GET` request to `/integrations/`
 
-```ignore
-let response = client.list_account_integrations()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_integrations()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_integrations(&self) -> builder::ListAccountIntegrations<'_> {
         builder::ListAccountIntegrations::new(self)
@@ -21441,10 +21554,15 @@ let response = client.list_account_integrations()
 
 Sends a `GET` request to `/integrations/jira-cloud/projects/`
 
-```ignore
-let response = client.list_jira_cloud_projects()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_cloud_projects()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_cloud_projects(&self) -> builder::ListJiraCloudProjects<'_> {
         builder::ListJiraCloudProjects::new(self)
@@ -21455,11 +21573,16 @@ Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_t
 
 Arguments:
 - `project_id`: Identifier of the Jira project.
-```ignore
-let response = client.list_jira_cloud_issue_types()
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_cloud_issue_types()
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_cloud_issue_types(&self) -> builder::ListJiraCloudIssueTypes<'_> {
         builder::ListJiraCloudIssueTypes::new(self)
@@ -21471,12 +21594,17 @@ Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_t
 Arguments:
 - `project_id`: Identifier of the Jira project.
 - `issue_type_id`: Identifier of the Jira issue type.
-```ignore
-let response = client.list_jira_cloud_issue_priorities()
-    .project_id(project_id)
-    .issue_type_id(issue_type_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_cloud_issue_priorities()
+    .project_id("string")
+    .issue_type_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_cloud_issue_priorities(
         &self,
@@ -21490,12 +21618,17 @@ Sends a `GET` request to `/integrations/jira-cloud/projects/{project_id}/issue_t
 Arguments:
 - `project_id`: Identifier of the Jira project.
 - `issue_type_id`: Identifier of the Jira issue type.
-```ignore
-let response = client.list_jira_cloud_issue_statuses()
-    .project_id(project_id)
-    .issue_type_id(issue_type_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_cloud_issue_statuses()
+    .project_id("string")
+    .issue_type_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_cloud_issue_statuses(
         &self,
@@ -21506,10 +21639,15 @@ let response = client.list_jira_cloud_issue_statuses()
 
 Sends a `GET` request to `/integrations/jira-server/projects/`
 
-```ignore
-let response = client.list_jira_server_projects()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_server_projects()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_server_projects(&self) -> builder::ListJiraServerProjects<'_> {
         builder::ListJiraServerProjects::new(self)
@@ -21520,11 +21658,16 @@ Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_
 
 Arguments:
 - `project_id`: Identifier of the Jira project.
-```ignore
-let response = client.list_jira_server_issue_types()
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_server_issue_types()
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_server_issue_types(&self) -> builder::ListJiraServerIssueTypes<'_> {
         builder::ListJiraServerIssueTypes::new(self)
@@ -21536,12 +21679,17 @@ Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_
 Arguments:
 - `project_id`: Identifier of the Jira project.
 - `issue_type_id`: Identifier of the Jira issue type.
-```ignore
-let response = client.list_jira_server_issue_priorities()
-    .project_id(project_id)
-    .issue_type_id(issue_type_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_server_issue_priorities()
+    .project_id("string")
+    .issue_type_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_server_issue_priorities(
         &self,
@@ -21555,12 +21703,17 @@ Sends a `GET` request to `/integrations/jira-server/projects/{project_id}/issue_
 Arguments:
 - `project_id`: Identifier of the Jira project.
 - `issue_type_id`: Identifier of the Jira issue type.
-```ignore
-let response = client.list_jira_server_issue_statuses()
-    .project_id(project_id)
-    .issue_type_id(issue_type_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_jira_server_issue_statuses()
+    .project_id("string")
+    .issue_type_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_jira_server_issue_statuses(
         &self,
@@ -21578,14 +21731,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_account_keys()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_keys()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_keys(&self) -> builder::ListAccountKeys<'_> {
         builder::ListAccountKeys::new(self)
@@ -21594,11 +21748,17 @@ let response = client.list_account_keys()
 
 Sends a `POST` request to `/keys/`
 
-```ignore
-let response = client.create_account_key()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::ApiKey = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_account_key()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_account_key(&self) -> builder::CreateAccountKey<'_> {
         builder::CreateAccountKey::new(self)
@@ -21609,11 +21769,16 @@ Sends a `GET` request to `/keys/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_account_key()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_key()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_key(&self) -> builder::RetrieveAccountKey<'_> {
         builder::RetrieveAccountKey::new(self)
@@ -21624,11 +21789,16 @@ Sends a `DELETE` request to `/keys/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_account_key()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_account_key()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_account_key(&self) -> builder::DeleteAccountKey<'_> {
         builder::DeleteAccountKey::new(self)
@@ -21642,14 +21812,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_labels()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_labels()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_labels(&self) -> builder::ListLabels<'_> {
         builder::ListLabels::new(self)
@@ -21658,11 +21829,17 @@ let response = client.list_labels()
 
 Sends a `POST` request to `/labels/`
 
-```ignore
-let response = client.create_label()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Label = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_label()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_label(&self) -> builder::CreateLabel<'_> {
         builder::CreateLabel::new(self)
@@ -21673,11 +21850,16 @@ Sends a `GET` request to `/labels/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_label()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_label()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_label(&self) -> builder::RetrieveLabel<'_> {
         builder::RetrieveLabel::new(self)
@@ -21689,12 +21871,18 @@ Sends a `PUT` request to `/labels/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_label()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Label = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_label()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_label(&self) -> builder::UpdateLabel<'_> {
         builder::UpdateLabel::new(self)
@@ -21705,11 +21893,16 @@ Sends a `DELETE` request to `/labels/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_label()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_label()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_label(&self) -> builder::DeleteLabel<'_> {
         builder::DeleteLabel::new(self)
@@ -21721,12 +21914,18 @@ Sends a `PATCH` request to `/labels/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_label()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Label = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_label()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_label(&self) -> builder::PartialUpdateLabel<'_> {
         builder::PartialUpdateLabel::new(self)
@@ -21737,10 +21936,15 @@ Public list; no credentials needed.
 
 Sends a `GET` request to `/plans/`
 
-```ignore
-let response = client.list_plans()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_plans()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_plans(&self) -> builder::ListPlans<'_> {
         builder::ListPlans::new(self)
@@ -21754,14 +21958,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.retrieve_profile()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_profile()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_profile(&self) -> builder::RetrieveProfile<'_> {
         builder::RetrieveProfile::new(self)
@@ -21770,11 +21975,17 @@ let response = client.retrieve_profile()
 
 Sends a `POST` request to `/profile/change_password/`
 
-```ignore
-let response = client.change_password()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::ChangePasswordBody = serde_json::from_str(r#"{"confpassword":"string","current_password":"string","password":"string"}"#)?;
+let response = client
+    .change_password()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn change_password(&self) -> builder::ChangePassword<'_> {
         builder::ChangePassword::new(self)
@@ -21783,11 +21994,17 @@ let response = client.change_password()
 
 Sends a `POST` request to `/reset/`
 
-```ignore
-let response = client.request_password_reset()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::RequestPasswordResetBody = serde_json::from_str(r#"{"email":"string"}"#)?;
+let response = client
+    .request_password_reset()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn request_password_reset(&self) -> builder::RequestPasswordReset<'_> {
         builder::RequestPasswordReset::new(self)
@@ -21803,14 +22020,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_scans()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_scans()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_scans(&self) -> builder::ListScans<'_> {
         builder::ListScans::new(self)
@@ -21821,11 +22039,17 @@ Completes a reset with the token received by email.
 
 Sends a `POST` request to `/setpassword/`
 
-```ignore
-let response = client.set_password()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::SetPasswordBody = serde_json::from_str(r#"{"confpassword":"string","password":"string","token":"string"}"#)?;
+let response = client
+    .set_password()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn set_password(&self) -> builder::SetPassword<'_> {
         builder::SetPassword::new(self)
@@ -21834,11 +22058,17 @@ let response = client.set_password()
 
 Sends a `POST` request to `/target-actions/`
 
-```ignore
-let response = client.list_target_actions()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::TargetIds = serde_json::from_str(r#"["string"]"#)?;
+let response = client
+    .list_target_actions()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_actions(&self) -> builder::ListTargetActions<'_> {
         builder::ListTargetActions::new(self)
@@ -21852,14 +22082,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_targets()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_targets()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_targets(&self) -> builder::ListTargets<'_> {
         builder::ListTargets::new(self)
@@ -21868,11 +22099,17 @@ let response = client.list_targets()
 
 Sends a `POST` request to `/targets/`
 
-```ignore
-let response = client.create_target()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Target = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_target()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_target(&self) -> builder::CreateTarget<'_> {
         builder::CreateTarget::new(self)
@@ -21881,11 +22118,17 @@ let response = client.create_target()
 
 Sends a `POST` request to `/targets/activate/`
 
-```ignore
-let response = client.activate_targets()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::TargetIds = serde_json::from_str(r#"["string"]"#)?;
+let response = client
+    .activate_targets()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn activate_targets(&self) -> builder::ActivateTargets<'_> {
         builder::ActivateTargets::new(self)
@@ -21894,10 +22137,15 @@ let response = client.activate_targets()
 
 Sends a `GET` request to `/targets/all/average_fix_time/`
 
-```ignore
-let response = client.retrieve_account_average_fix_time()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_average_fix_time()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_average_fix_time(
         &self,
@@ -21908,10 +22156,15 @@ let response = client.retrieve_account_average_fix_time()
 
 Sends a `GET` request to `/targets/all/needs_attention_pie/`
 
-```ignore
-let response = client.retrieve_needs_attention_pie()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_needs_attention_pie()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_needs_attention_pie(
         &self,
@@ -21922,10 +22175,15 @@ let response = client.retrieve_needs_attention_pie()
 
 Sends a `GET` request to `/targets/all/needs_attention_top/`
 
-```ignore
-let response = client.list_needs_attention_top()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_needs_attention_top()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_needs_attention_top(&self) -> builder::ListNeedsAttentionTop<'_> {
         builder::ListNeedsAttentionTop::new(self)
@@ -21934,10 +22192,15 @@ let response = client.list_needs_attention_top()
 
 Sends a `GET` request to `/targets/all/risk_trend/`
 
-```ignore
-let response = client.retrieve_account_risk_trend()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_risk_trend()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_risk_trend(&self) -> builder::RetrieveAccountRiskTrend<'_> {
         builder::RetrieveAccountRiskTrend::new(self)
@@ -21953,16 +22216,15 @@ Arguments:
 - `search`: Free-text filter.
 - `started`: Keep scans started on these days.
 - `status`: Keep scans in this state.
-```ignore
-let response = client.list_all_target_scans()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
-    .started(started)
-    .status(status)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_all_target_scans()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_all_target_scans(&self) -> builder::ListAllTargetScans<'_> {
         builder::ListAllTargetScans::new(self)
@@ -21975,11 +22237,15 @@ Sends a `GET` request to `/targets/all/scheduledscans/expanded/`
 
 Arguments:
 - `length`: Page size.
-```ignore
-let response = client.list_all_scheduled_scans_expanded()
-    .length(length)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_all_scheduled_scans_expanded()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_all_scheduled_scans_expanded(
         &self,
@@ -21990,10 +22256,15 @@ let response = client.list_all_scheduled_scans_expanded()
 
 Sends a `GET` request to `/targets/all/severity_trend/`
 
-```ignore
-let response = client.retrieve_account_severity_trend()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_severity_trend()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_severity_trend(
         &self,
@@ -22004,10 +22275,15 @@ let response = client.retrieve_account_severity_trend()
 
 Sends a `GET` request to `/targets/all/top_vulns/`
 
-```ignore
-let response = client.list_account_top_vulns()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_top_vulns()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_top_vulns(&self) -> builder::ListAccountTopVulns<'_> {
         builder::ListAccountTopVulns::new(self)
@@ -22016,11 +22292,17 @@ let response = client.list_account_top_vulns()
 
 Sends a `POST` request to `/targets/archive/`
 
-```ignore
-let response = client.archive_targets()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::TargetIds = serde_json::from_str(r#"["string"]"#)?;
+let response = client
+    .archive_targets()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn archive_targets(&self) -> builder::ArchiveTargets<'_> {
         builder::ArchiveTargets::new(self)
@@ -22029,11 +22311,17 @@ let response = client.archive_targets()
 
 Sends a `POST` request to `/targets/archived/`
 
-```ignore
-let response = client.list_archived_targets()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::TargetIds = serde_json::from_str(r#"["string"]"#)?;
+let response = client
+    .list_archived_targets()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_archived_targets(&self) -> builder::ListArchivedTargets<'_> {
         builder::ListArchivedTargets::new(self)
@@ -22044,11 +22332,16 @@ Sends a `GET` request to `/targets/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_target()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target(&self) -> builder::RetrieveTarget<'_> {
         builder::RetrieveTarget::new(self)
@@ -22060,12 +22353,18 @@ Sends a `PUT` request to `/targets/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_target()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Target = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target(&self) -> builder::UpdateTarget<'_> {
         builder::UpdateTarget::new(self)
@@ -22076,11 +22375,16 @@ Sends a `DELETE` request to `/targets/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_target()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_target()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_target(&self) -> builder::DeleteTarget<'_> {
         builder::DeleteTarget::new(self)
@@ -22092,12 +22396,18 @@ Sends a `PATCH` request to `/targets/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_target()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Target = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target(&self) -> builder::PartialUpdateTarget<'_> {
         builder::PartialUpdateTarget::new(self)
@@ -22112,15 +22422,16 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_target_assets()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_assets()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_assets(&self) -> builder::ListTargetAssets<'_> {
         builder::ListTargetAssets::new(self)
@@ -22132,12 +22443,18 @@ Sends a `POST` request to `/targets/{target_id}/assets/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.create_target_asset()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Asset = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_target_asset()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_target_asset(&self) -> builder::CreateTargetAsset<'_> {
         builder::CreateTargetAsset::new(self)
@@ -22149,12 +22466,17 @@ Sends a `GET` request to `/targets/{target_id}/assets/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_target_asset()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_asset()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_asset(&self) -> builder::RetrieveTargetAsset<'_> {
         builder::RetrieveTargetAsset::new(self)
@@ -22167,13 +22489,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_target_asset()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Asset = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target_asset()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_asset(&self) -> builder::UpdateTargetAsset<'_> {
         builder::UpdateTargetAsset::new(self)
@@ -22185,12 +22513,17 @@ Sends a `DELETE` request to `/targets/{target_id}/assets/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_target_asset()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_target_asset()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_target_asset(&self) -> builder::DeleteTargetAsset<'_> {
         builder::DeleteTargetAsset::new(self)
@@ -22203,13 +22536,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_target_asset()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Asset = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target_asset()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_asset(&self) -> builder::PartialUpdateTargetAsset<'_> {
         builder::PartialUpdateTargetAsset::new(self)
@@ -22222,13 +22561,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.verify_target_asset()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::VerifyTargetAssetBody = serde_json::from_str(r#"{"type":"dns"}"#)?;
+let response = client
+    .verify_target_asset()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn verify_target_asset(&self) -> builder::VerifyTargetAsset<'_> {
         builder::VerifyTargetAsset::new(self)
@@ -22239,11 +22584,16 @@ Sends a `GET` request to `/targets/{target_id}/average_fix_time/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_average_fix_time()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_average_fix_time()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_average_fix_time(
         &self,
@@ -22260,15 +22610,16 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_target_events()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_events()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_events(&self) -> builder::ListTargetEvents<'_> {
         builder::ListTargetEvents::new(self)
@@ -22280,12 +22631,17 @@ Sends a `GET` request to `/targets/{target_id}/events/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_target_event()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_event()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_event(&self) -> builder::RetrieveTargetEvent<'_> {
         builder::RetrieveTargetEvent::new(self)
@@ -22305,20 +22661,16 @@ Arguments:
 - `search`: Free-text filter.
 - `severity`: Keep findings of this severity.
 - `state`: Keep findings in this state.
-```ignore
-let response = client.list_target_findings()
-    .target_id(target_id)
-    .assignee(assignee)
-    .label(label)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .scan(scan)
-    .search(search)
-    .severity(severity)
-    .state(state)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_findings()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_findings(&self) -> builder::ListTargetFindings<'_> {
         builder::ListTargetFindings::new(self)
@@ -22332,12 +22684,18 @@ Sends a `POST` request to `/targets/{target_id}/findings/bulk/report/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.create_findings_report()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::FindingBulkIds = serde_json::from_str(r#"{"ids":["string"]}"#)?;
+let response = client
+    .create_findings_report()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_findings_report(&self) -> builder::CreateFindingsReport<'_> {
         builder::CreateFindingsReport::new(self)
@@ -22349,12 +22707,18 @@ Sends a `POST` request to `/targets/{target_id}/findings/bulk/retest/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.bulk_retest_findings()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::FindingBulkRetest = serde_json::from_str(r#"{"ids":["string"]}"#)?;
+let response = client
+    .bulk_retest_findings()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn bulk_retest_findings(&self) -> builder::BulkRetestFindings<'_> {
         builder::BulkRetestFindings::new(self)
@@ -22366,12 +22730,18 @@ Sends a `PATCH` request to `/targets/{target_id}/findings/bulk/update/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.bulk_update_findings()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::FindingBulkUpdate = serde_json::from_str(r#"{"ids":["string"]}"#)?;
+let response = client
+    .bulk_update_findings()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn bulk_update_findings(&self) -> builder::BulkUpdateFindings<'_> {
         builder::BulkUpdateFindings::new(self)
@@ -22383,12 +22753,17 @@ Sends a `GET` request to `/targets/{target_id}/findings/report/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `token`: Token returned by the call that prepares a findings report.
-```ignore
-let response = client.retrieve_findings_report()
-    .target_id(target_id)
-    .token(token)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_findings_report()
+    .target_id("string")
+    .token("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_findings_report(&self) -> builder::RetrieveFindingsReport<'_> {
         builder::RetrieveFindingsReport::new(self)
@@ -22400,12 +22775,17 @@ Sends a `GET` request to `/targets/{target_id}/findings/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_finding()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_finding()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_finding(&self) -> builder::RetrieveFinding<'_> {
         builder::RetrieveFinding::new(self)
@@ -22418,13 +22798,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_finding()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::FindingUpdate = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_finding()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_finding(&self) -> builder::UpdateFinding<'_> {
         builder::UpdateFinding::new(self)
@@ -22437,13 +22823,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_finding()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::FindingUpdate = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_finding()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_finding(&self) -> builder::PartialUpdateFinding<'_> {
         builder::PartialUpdateFinding::new(self)
@@ -22455,12 +22847,17 @@ Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-c
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_finding_jira_cloud()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_finding_jira_cloud()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_finding_jira_cloud(&self) -> builder::RetrieveFindingJiraCloud<'_> {
         builder::RetrieveFindingJiraCloud::new(self)
@@ -22473,13 +22870,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_finding_jira_cloud()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraFinding = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_finding_jira_cloud()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_finding_jira_cloud(&self) -> builder::UpdateFindingJiraCloud<'_> {
         builder::UpdateFindingJiraCloud::new(self)
@@ -22492,13 +22895,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_finding_jira_cloud()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraFinding = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_finding_jira_cloud()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_finding_jira_cloud(
         &self,
@@ -22512,12 +22921,17 @@ Sends a `GET` request to `/targets/{target_id}/findings/{id}/integrations/jira-s
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_finding_jira_server()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_finding_jira_server()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_finding_jira_server(
         &self,
@@ -22532,13 +22946,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_finding_jira_server()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraFinding = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_finding_jira_server()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_finding_jira_server(&self) -> builder::UpdateFindingJiraServer<'_> {
         builder::UpdateFindingJiraServer::new(self)
@@ -22551,13 +22971,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_finding_jira_server()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraFinding = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_finding_jira_server()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_finding_jira_server(
         &self,
@@ -22571,12 +22997,17 @@ Sends a `GET` request to `/targets/{target_id}/findings/{id}/log/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.list_finding_activity()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_finding_activity()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_finding_activity(&self) -> builder::ListFindingActivity<'_> {
         builder::ListFindingActivity::new(self)
@@ -22590,12 +23021,17 @@ Sends a `POST` request to `/targets/{target_id}/findings/{id}/retest/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retest_finding()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retest_finding()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retest_finding(&self) -> builder::RetestFinding<'_> {
         builder::RetestFinding::new(self)
@@ -22606,11 +23042,16 @@ Sends a `GET` request to `/targets/{target_id}/integrations/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.list_target_integrations()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_integrations()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_integrations(&self) -> builder::ListTargetIntegrations<'_> {
         builder::ListTargetIntegrations::new(self)
@@ -22621,11 +23062,16 @@ Sends a `GET` request to `/targets/{target_id}/integrations/jira-cloud/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_jira_cloud()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_jira_cloud()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_jira_cloud(&self) -> builder::RetrieveTargetJiraCloud<'_> {
         builder::RetrieveTargetJiraCloud::new(self)
@@ -22637,12 +23083,18 @@ Sends a `PUT` request to `/targets/{target_id}/integrations/jira-cloud/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.update_target_jira_cloud()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraScope = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target_jira_cloud()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_jira_cloud(&self) -> builder::UpdateTargetJiraCloud<'_> {
         builder::UpdateTargetJiraCloud::new(self)
@@ -22654,12 +23106,18 @@ Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-cloud/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.partial_update_target_jira_cloud()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraScope = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target_jira_cloud()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_jira_cloud(
         &self,
@@ -22672,11 +23130,16 @@ Sends a `GET` request to `/targets/{target_id}/integrations/jira-server/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_jira_server()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_jira_server()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_jira_server(&self) -> builder::RetrieveTargetJiraServer<'_> {
         builder::RetrieveTargetJiraServer::new(self)
@@ -22688,12 +23151,18 @@ Sends a `PUT` request to `/targets/{target_id}/integrations/jira-server/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.update_target_jira_server()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraScope = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target_jira_server()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_jira_server(&self) -> builder::UpdateTargetJiraServer<'_> {
         builder::UpdateTargetJiraServer::new(self)
@@ -22705,12 +23174,18 @@ Sends a `PATCH` request to `/targets/{target_id}/integrations/jira-server/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.partial_update_target_jira_server()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::JiraScope = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target_jira_server()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_jira_server(
         &self,
@@ -22723,11 +23198,16 @@ Sends a `GET` request to `/targets/{target_id}/integrations/slack/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_slack()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_slack()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_slack(&self) -> builder::RetrieveTargetSlack<'_> {
         builder::RetrieveTargetSlack::new(self)
@@ -22739,12 +23219,18 @@ Sends a `PUT` request to `/targets/{target_id}/integrations/slack/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.update_target_slack()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Slack = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target_slack()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_slack(&self) -> builder::UpdateTargetSlack<'_> {
         builder::UpdateTargetSlack::new(self)
@@ -22756,12 +23242,18 @@ Sends a `PATCH` request to `/targets/{target_id}/integrations/slack/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.partial_update_target_slack()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Slack = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target_slack()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_slack(&self) -> builder::PartialUpdateTargetSlack<'_> {
         builder::PartialUpdateTargetSlack::new(self)
@@ -22776,15 +23268,16 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_target_keys()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_keys()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_keys(&self) -> builder::ListTargetKeys<'_> {
         builder::ListTargetKeys::new(self)
@@ -22796,12 +23289,18 @@ Sends a `POST` request to `/targets/{target_id}/keys/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.create_target_key()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::ApiKey = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_target_key()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_target_key(&self) -> builder::CreateTargetKey<'_> {
         builder::CreateTargetKey::new(self)
@@ -22813,12 +23312,17 @@ Sends a `GET` request to `/targets/{target_id}/keys/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_target_key()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_key()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_key(&self) -> builder::RetrieveTargetKey<'_> {
         builder::RetrieveTargetKey::new(self)
@@ -22830,12 +23334,17 @@ Sends a `DELETE` request to `/targets/{target_id}/keys/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_target_key()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_target_key()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_target_key(&self) -> builder::DeleteTargetKey<'_> {
         builder::DeleteTargetKey::new(self)
@@ -22846,11 +23355,16 @@ Sends a `GET` request to `/targets/{target_id}/risk_trend/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_risk_trend()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_risk_trend()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_risk_trend(&self) -> builder::RetrieveTargetRiskTrend<'_> {
         builder::RetrieveTargetRiskTrend::new(self)
@@ -22864,12 +23378,18 @@ Sends a `POST` request to `/targets/{target_id}/scan_now/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.start_scan()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::StartScanBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .start_scan()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn start_scan(&self) -> builder::StartScan<'_> {
         builder::StartScan::new(self)
@@ -22886,17 +23406,16 @@ Arguments:
 - `search`: Free-text filter.
 - `started`: Keep scans started on these days.
 - `status`: Keep scans in this state.
-```ignore
-let response = client.list_target_scans()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
-    .started(started)
-    .status(status)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_scans()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_scans(&self) -> builder::ListTargetScans<'_> {
         builder::ListTargetScans::new(self)
@@ -22907,11 +23426,16 @@ Sends a `GET` request to `/targets/{target_id}/scans/dates/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.list_target_scan_dates()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_scan_dates()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_scan_dates(&self) -> builder::ListTargetScanDates<'_> {
         builder::ListTargetScanDates::new(self)
@@ -22924,13 +23448,18 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `date`: Day to locate in the scan list.
 - `length`: Page size.
-```ignore
-let response = client.retrieve_scan_page()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let date: ::chrono::naive::NaiveDate = serde_json::from_str(r#""2024-01-01""#)?;
+let response = client
+    .retrieve_scan_page()
+    .target_id("string")
     .date(date)
-    .length(length)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_page(&self) -> builder::RetrieveScanPage<'_> {
         builder::RetrieveScanPage::new(self)
@@ -22942,12 +23471,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan(&self) -> builder::RetrieveScan<'_> {
         builder::RetrieveScan::new(self)
@@ -22959,12 +23493,17 @@ Sends a `POST` request to `/targets/{target_id}/scans/{id}/cancel/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.cancel_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .cancel_scan()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn cancel_scan(&self) -> builder::CancelScan<'_> {
         builder::CancelScan::new(self)
@@ -22976,12 +23515,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/endpoints/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan_endpoints()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan_endpoints()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_endpoints(&self) -> builder::RetrieveScanEndpoints<'_> {
         builder::RetrieveScanEndpoints::new(self)
@@ -22995,12 +23539,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan_report()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan_report()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_report(&self) -> builder::RetrieveScanReport<'_> {
         builder::RetrieveScanReport::new(self)
@@ -23012,12 +23561,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/default/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan_report_default()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan_report_default()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_report_default(
         &self,
@@ -23031,12 +23585,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/owasp/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan_report_owasp()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan_report_owasp()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_report_owasp(&self) -> builder::RetrieveScanReportOwasp<'_> {
         builder::RetrieveScanReportOwasp::new(self)
@@ -23048,12 +23607,17 @@ Sends a `GET` request to `/targets/{target_id}/scans/{id}/report/pci/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scan_report_pci()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scan_report_pci()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scan_report_pci(&self) -> builder::RetrieveScanReportPci<'_> {
         builder::RetrieveScanReportPci::new(self)
@@ -23068,15 +23632,16 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_scheduled_scans()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_scheduled_scans()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_scheduled_scans(&self) -> builder::ListScheduledScans<'_> {
         builder::ListScheduledScans::new(self)
@@ -23088,12 +23653,18 @@ Sends a `POST` request to `/targets/{target_id}/scheduledscans/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.create_scheduled_scan()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::CreateScheduledScanBody = serde_json::from_str(r#"{"date_time":"2024-01-01T00:00:00Z"}"#)?;
+let response = client
+    .create_scheduled_scan()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_scheduled_scan(&self) -> builder::CreateScheduledScan<'_> {
         builder::CreateScheduledScan::new(self)
@@ -23107,12 +23678,16 @@ Sends a `GET` request to `/targets/{target_id}/scheduledscans/expanded/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `length`: Page size.
-```ignore
-let response = client.list_scheduled_scans_expanded()
-    .target_id(target_id)
-    .length(length)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_scheduled_scans_expanded()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_scheduled_scans_expanded(
         &self,
@@ -23126,12 +23701,17 @@ Sends a `GET` request to `/targets/{target_id}/scheduledscans/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_scheduled_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_scheduled_scan()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_scheduled_scan(&self) -> builder::RetrieveScheduledScan<'_> {
         builder::RetrieveScheduledScan::new(self)
@@ -23144,13 +23724,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_scheduled_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::UpdateScheduledScanBody = serde_json::from_str(r#"{"date_time":"2024-01-01T00:00:00Z"}"#)?;
+let response = client
+    .update_scheduled_scan()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_scheduled_scan(&self) -> builder::UpdateScheduledScan<'_> {
         builder::UpdateScheduledScan::new(self)
@@ -23162,12 +23748,17 @@ Sends a `DELETE` request to `/targets/{target_id}/scheduledscans/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_scheduled_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_scheduled_scan()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_scheduled_scan(&self) -> builder::DeleteScheduledScan<'_> {
         builder::DeleteScheduledScan::new(self)
@@ -23180,13 +23771,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_scheduled_scan()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::PartialUpdateScheduledScanBody = serde_json::from_str(r#"{"date_time":"2024-01-01T00:00:00Z"}"#)?;
+let response = client
+    .partial_update_scheduled_scan()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_scheduled_scan(
         &self,
@@ -23199,11 +23796,16 @@ Sends a `GET` request to `/targets/{target_id}/severity_trend/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_severity_trend()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_severity_trend()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_severity_trend(
         &self,
@@ -23216,11 +23818,16 @@ Sends a `GET` request to `/targets/{target_id}/site/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.retrieve_target_site()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_site()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_site(&self) -> builder::RetrieveTargetSite<'_> {
         builder::RetrieveTargetSite::new(self)
@@ -23232,12 +23839,18 @@ Sends a `PUT` request to `/targets/{target_id}/site/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.update_target_site()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Site = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_target_site()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_site(&self) -> builder::UpdateTargetSite<'_> {
         builder::UpdateTargetSite::new(self)
@@ -23249,12 +23862,18 @@ Sends a `PATCH` request to `/targets/{target_id}/site/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.partial_update_target_site()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Site = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .partial_update_target_site()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_site(&self) -> builder::PartialUpdateTargetSite<'_> {
         builder::PartialUpdateTargetSite::new(self)
@@ -23266,12 +23885,18 @@ Sends a `POST` request to `/targets/{target_id}/site/verify/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.verify_target_site()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::VerifyTargetSiteBody = serde_json::from_str(r#"{"type":"dns"}"#)?;
+let response = client
+    .verify_target_site()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn verify_target_site(&self) -> builder::VerifyTargetSite<'_> {
         builder::VerifyTargetSite::new(self)
@@ -23282,11 +23907,16 @@ Sends a `GET` request to `/targets/{target_id}/top_vulns/`
 
 Arguments:
 - `target_id`: Identifier of the target.
-```ignore
-let response = client.list_target_top_vulns()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_top_vulns()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_top_vulns(&self) -> builder::ListTargetTopVulns<'_> {
         builder::ListTargetTopVulns::new(self)
@@ -23301,15 +23931,16 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_target_webhooks()
-    .target_id(target_id)
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_target_webhooks()
+    .target_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_target_webhooks(&self) -> builder::ListTargetWebhooks<'_> {
         builder::ListTargetWebhooks::new(self)
@@ -23323,12 +23954,18 @@ Sends a `POST` request to `/targets/{target_id}/webhooks/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `body`
-```ignore
-let response = client.create_target_webhook()
-    .target_id(target_id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .create_target_webhook()
+    .target_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_target_webhook(&self) -> builder::CreateTargetWebhook<'_> {
         builder::CreateTargetWebhook::new(self)
@@ -23340,12 +23977,17 @@ Sends a `GET` request to `/targets/{target_id}/webhooks/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_target_webhook()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_target_webhook()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_target_webhook(&self) -> builder::RetrieveTargetWebhook<'_> {
         builder::RetrieveTargetWebhook::new(self)
@@ -23358,13 +24000,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_target_webhook()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .update_target_webhook()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_target_webhook(&self) -> builder::UpdateTargetWebhook<'_> {
         builder::UpdateTargetWebhook::new(self)
@@ -23376,12 +24024,17 @@ Sends a `DELETE` request to `/targets/{target_id}/webhooks/{id}/`
 Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_target_webhook()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_target_webhook()
+    .target_id("string")
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_target_webhook(&self) -> builder::DeleteTargetWebhook<'_> {
         builder::DeleteTargetWebhook::new(self)
@@ -23394,13 +24047,19 @@ Arguments:
 - `target_id`: Identifier of the target.
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_target_webhook()
-    .target_id(target_id)
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .partial_update_target_webhook()
+    .target_id("string")
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_target_webhook(
         &self,
@@ -23416,14 +24075,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_users()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_users()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
@@ -23432,11 +24092,17 @@ let response = client.list_users()
 
 Sends a `POST` request to `/users/`
 
-```ignore
-let response = client.create_user()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::CreateUserBody = serde_json::from_str(r#"{"email":"string","name":"string"}"#)?;
+let response = client
+    .create_user()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
@@ -23447,11 +24113,16 @@ Sends a `GET` request to `/users/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_user()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_user()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_user(&self) -> builder::RetrieveUser<'_> {
         builder::RetrieveUser::new(self)
@@ -23463,12 +24134,18 @@ Sends a `PUT` request to `/users/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_user()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::UpdateUserBody = serde_json::from_str(r#"{"email":"string","name":"string"}"#)?;
+let response = client
+    .update_user()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
@@ -23481,11 +24158,16 @@ Sends a `DELETE` request to `/users/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.deactivate_user()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .deactivate_user()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
@@ -23497,12 +24179,18 @@ Sends a `PATCH` request to `/users/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_user()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::PartialUpdateUserBody = serde_json::from_str(r#"{"email":"string","name":"string"}"#)?;
+let response = client
+    .partial_update_user()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_user(&self) -> builder::PartialUpdateUser<'_> {
         builder::PartialUpdateUser::new(self)
@@ -23516,14 +24204,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_vulnerability_definitions()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_vulnerability_definitions()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_vulnerability_definitions(
         &self,
@@ -23536,11 +24225,16 @@ Sends a `GET` request to `/vulnerability_definitions/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_vulnerability_definition()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_vulnerability_definition()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_vulnerability_definition(
         &self,
@@ -23556,14 +24250,15 @@ Arguments:
 - `ordering`: Field to sort on; put `-` in front for descending order.
 - `page`: Page to return, counting from 1.
 - `search`: Free-text filter.
-```ignore
-let response = client.list_account_webhooks()
-    .length(length)
-    .ordering(ordering)
-    .page(page)
-    .search(search)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_account_webhooks()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_account_webhooks(&self) -> builder::ListAccountWebhooks<'_> {
         builder::ListAccountWebhooks::new(self)
@@ -23574,11 +24269,17 @@ The webhook gets every event of the account and of all its targets. The server m
 
 Sends a `POST` request to `/webhooks/`
 
-```ignore
-let response = client.create_account_webhook()
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .create_account_webhook()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_account_webhook(&self) -> builder::CreateAccountWebhook<'_> {
         builder::CreateAccountWebhook::new(self)
@@ -23589,11 +24290,16 @@ Sends a `GET` request to `/webhooks/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.retrieve_account_webhook()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .retrieve_account_webhook()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn retrieve_account_webhook(&self) -> builder::RetrieveAccountWebhook<'_> {
         builder::RetrieveAccountWebhook::new(self)
@@ -23605,12 +24311,18 @@ Sends a `PUT` request to `/webhooks/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.update_account_webhook()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .update_account_webhook()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_account_webhook(&self) -> builder::UpdateAccountWebhook<'_> {
         builder::UpdateAccountWebhook::new(self)
@@ -23621,11 +24333,16 @@ Sends a `DELETE` request to `/webhooks/{id}/`
 
 Arguments:
 - `id`: Identifier of the object.
-```ignore
-let response = client.delete_account_webhook()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_account_webhook()
+    .id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_account_webhook(&self) -> builder::DeleteAccountWebhook<'_> {
         builder::DeleteAccountWebhook::new(self)
@@ -23637,12 +24354,18 @@ Sends a `PATCH` request to `/webhooks/{id}/`
 Arguments:
 - `id`: Identifier of the object.
 - `body`
-```ignore
-let response = client.partial_update_account_webhook()
-    .id(id)
+```no_run
+# async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk_api_web::types::Webhook = serde_json::from_str(r#"{"url":"https://"}"#)?;
+let response = client
+    .partial_update_account_webhook()
+    .id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn partial_update_account_webhook(
         &self,

@@ -71099,16 +71099,18 @@ Arguments:
 - `sort_order`: Sort order by date: `ASC` or `DESC` (the default).
 - `to`: End date, `YYYY-MM-DD`; today when omitted.
 - `body`: Optional filters.
-```ignore
-let response = client.get_group_audit_logs()
-    .group_id(group_id)
-    .from(from)
-    .page(page)
-    .sort_order(sort_order)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetGroupAuditLogsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_group_audit_logs()
+    .group_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_group_audit_logs(&self) -> builder::GetGroupAuditLogs<'_> {
         builder::GetGroupAuditLogs::new(self)
@@ -71121,11 +71123,16 @@ Sends a `GET` request to `/group/{groupId}/members`
 
 Arguments:
 - `group_id`: Group ID.
-```ignore
-let response = client.list_group_members()
-    .group_id(group_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_group_members()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_group_members(&self) -> builder::ListGroupMembers<'_> {
         builder::ListGroupMembers::new(self)
@@ -71140,13 +71147,19 @@ Arguments:
 - `group_id`: Group ID.
 - `org_id`: Organization ID.
 - `body`: User and role to add.
-```ignore
-let response = client.add_group_org_member()
-    .group_id(group_id)
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::AddGroupOrgMemberBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .add_group_org_member()
+    .group_id("string")
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_group_org_member(&self) -> builder::AddGroupOrgMember<'_> {
         builder::AddGroupOrgMember::new(self)
@@ -71162,14 +71175,16 @@ Arguments:
 - `name`: Return only organizations whose name starts with this text (case-insensitive).
 - `page`: Page number to return.
 - `per_page`: Number of organizations per page, at most 100.
-```ignore
-let response = client.list_group_orgs()
-    .group_id(group_id)
-    .name(name)
-    .page(page)
-    .per_page(per_page)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_group_orgs()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_group_orgs(&self) -> builder::ListGroupOrgs<'_> {
         builder::ListGroupOrgs::new(self)
@@ -71182,11 +71197,16 @@ Sends a `GET` request to `/group/{groupId}/roles`
 
 Arguments:
 - `group_id`: Group ID.
-```ignore
-let response = client.list_group_roles()
-    .group_id(group_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_group_roles()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_group_roles(&self) -> builder::ListGroupRoles<'_> {
         builder::ListGroupRoles::new(self)
@@ -71197,11 +71217,16 @@ Sends a `GET` request to `/group/{groupId}/settings`
 
 Arguments:
 - `group_id`: Group ID.
-```ignore
-let response = client.get_group_settings()
-    .group_id(group_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_group_settings()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_group_settings(&self) -> builder::GetGroupSettings<'_> {
         builder::GetGroupSettings::new(self)
@@ -71212,11 +71237,16 @@ Sends a `PUT` request to `/group/{groupId}/settings`
 
 Arguments:
 - `group_id`: Group ID.
-```ignore
-let response = client.update_group_settings()
-    .group_id(group_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .update_group_settings()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_group_settings(&self) -> builder::UpdateGroupSettings<'_> {
         builder::UpdateGroupSettings::new(self)
@@ -71231,13 +71261,16 @@ Arguments:
 - `group_id`: Group ID.
 - `page`: Offset of the first tag to return.
 - `per_page`: Number of results per page.
-```ignore
-let response = client.list_group_tags()
-    .group_id(group_id)
-    .page(page)
-    .per_page(per_page)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_group_tags()
+    .group_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_group_tags(&self) -> builder::ListGroupTags<'_> {
         builder::ListGroupTags::new(self)
@@ -71251,12 +71284,18 @@ Sends a `POST` request to `/group/{groupId}/tags/delete`
 Arguments:
 - `group_id`: Group ID.
 - `body`: Tag to delete.
-```ignore
-let response = client.delete_group_tag()
-    .group_id(group_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::DeleteGroupTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .delete_group_tag()
+    .group_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_group_tag(&self) -> builder::DeleteGroupTag<'_> {
         builder::DeleteGroupTag::new(self)
@@ -71270,12 +71309,17 @@ Sends a `POST` request to `/monitor/dep-graph`
 Arguments:
 - `org`: Organization to run the test in; its policies apply to the result.
 - `body`: Dependency graph to monitor.
-```ignore
-let response = client.monitor_dep_graph()
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::MonitorDepGraphBody = serde_json::from_str(r#"{"depGraph":{"graph":{"nodes":[{}],"rootNodeId":"string"},"pkgManager":{"name":"string"},"pkgs":[{}],"schemaVersion":"string"}}"#)?;
+let response = client
+    .monitor_dep_graph()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn monitor_dep_graph(&self) -> builder::MonitorDepGraph<'_> {
         builder::MonitorDepGraph::new(self)
@@ -71288,11 +71332,17 @@ Sends a `POST` request to `/org`
 
 Arguments:
 - `body`: The organization to create.
-```ignore
-let response = client.create_org()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::CreateOrgBody = serde_json::from_str(r#"{"name":"string"}"#)?;
+let response = client
+    .create_org()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_org(&self) -> builder::CreateOrg<'_> {
         builder::CreateOrg::new(self)
@@ -71305,11 +71355,16 @@ Sends a `DELETE` request to `/org/{orgId}`
 
 Arguments:
 - `org_id`: ID of the organization to delete; it must have no projects.
-```ignore
-let response = client.delete_org()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_org()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_org(&self) -> builder::DeleteOrg<'_> {
         builder::DeleteOrg::new(self)
@@ -71327,16 +71382,18 @@ Arguments:
 - `sort_order`: Sort order by date: `ASC` or `DESC` (the default).
 - `to`: End date, `YYYY-MM-DD`; today when omitted.
 - `body`: Optional filters.
-```ignore
-let response = client.get_org_audit_logs()
-    .org_id(org_id)
-    .from(from)
-    .page(page)
-    .sort_order(sort_order)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetOrgAuditLogsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_org_audit_logs()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_org_audit_logs(&self) -> builder::GetOrgAuditLogs<'_> {
         builder::GetOrgAuditLogs::new(self)
@@ -71354,16 +71411,18 @@ Arguments:
 - `per_page`: Number of results per page, at most 1000.
 - `sort_by`: Field to sort by.
 - `body`: Optional filters.
-```ignore
-let response = client.list_org_dependencies()
-    .org_id(org_id)
-    .order(order)
-    .page(page)
-    .per_page(per_page)
-    .sort_by(sort_by)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListOrgDependenciesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_org_dependencies()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_org_dependencies(&self) -> builder::ListOrgDependencies<'_> {
         builder::ListOrgDependencies::new(self)
@@ -71377,12 +71436,17 @@ Sends a `GET` request to `/org/{orgId}/entitlement/{entitlementKey}`
 Arguments:
 - `org_id`: Organization ID.
 - `entitlement_key`: Entitlement to look up.
-```ignore
-let response = client.get_org_entitlement()
-    .org_id(org_id)
-    .entitlement_key(entitlement_key)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_org_entitlement()
+    .org_id("string")
+    .entitlement_key("licenses")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_org_entitlement(&self) -> builder::GetOrgEntitlement<'_> {
         builder::GetOrgEntitlement::new(self)
@@ -71395,11 +71459,16 @@ Sends a `GET` request to `/org/{orgId}/entitlements`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.list_org_entitlements()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_org_entitlements()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_org_entitlements(&self) -> builder::ListOrgEntitlements<'_> {
         builder::ListOrgEntitlements::new(self)
@@ -71412,11 +71481,16 @@ Sends a `GET` request to `/org/{orgId}/integrations`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.list_integrations()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_integrations()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_integrations(&self) -> builder::ListIntegrations<'_> {
         builder::ListIntegrations::new(self)
@@ -71430,12 +71504,18 @@ Sends a `POST` request to `/org/{orgId}/integrations`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Integration type with either credentials or broker settings.
-```ignore
-let response = client.add_integration()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::AddIntegrationBody = serde_json::from_str(r#"{"credentials":{},"type":"acr"}"#)?;
+let response = client
+    .add_integration()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_integration(&self) -> builder::AddIntegration<'_> {
         builder::AddIntegration::new(self)
@@ -71450,13 +71530,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
 - `body`: New credentials, broker settings, or both.
-```ignore
-let response = client.update_integration()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateIntegrationBody = serde_json::from_str(r#"{"broker":{},"type":"acr"}"#)?;
+let response = client
+    .update_integration()
+    .org_id("string")
+    .integration_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_integration(&self) -> builder::UpdateIntegration<'_> {
         builder::UpdateIntegration::new(self)
@@ -71470,12 +71556,17 @@ Sends a `DELETE` request to `/org/{orgId}/integrations/{integrationId}/authentic
 Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
-```ignore
-let response = client.delete_integration_credentials()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_integration_credentials()
+    .org_id("string")
+    .integration_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_integration_credentials(
         &self,
@@ -71491,12 +71582,17 @@ Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authenticat
 Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
-```ignore
-let response = client.provision_broker_token()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .provision_broker_token()
+    .org_id("string")
+    .integration_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn provision_broker_token(&self) -> builder::ProvisionBrokerToken<'_> {
         builder::ProvisionBrokerToken::new(self)
@@ -71510,12 +71606,17 @@ Sends a `POST` request to `/org/{orgId}/integrations/{integrationId}/authenticat
 Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
-```ignore
-let response = client.switch_broker_token()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .switch_broker_token()
+    .org_id("string")
+    .integration_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn switch_broker_token(&self) -> builder::SwitchBrokerToken<'_> {
         builder::SwitchBrokerToken::new(self)
@@ -71530,13 +71631,19 @@ Arguments:
 - `org_id`: ID of the organization that owns the integration.
 - `integration_id`: ID of the integration to copy.
 - `body`: Where to copy the integration.
-```ignore
-let response = client.clone_integration()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::CloneIntegrationBody = serde_json::from_str(r#"{"destinationOrgPublicId":"string"}"#)?;
+let response = client
+    .clone_integration()
+    .org_id("string")
+    .integration_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn clone_integration(&self) -> builder::CloneIntegration<'_> {
         builder::CloneIntegration::new(self)
@@ -71551,13 +71658,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
 - `body`: The target to import; its shape depends on the integration type.
-```ignore
-let response = client.import_targets()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ImportTargetsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .import_targets()
+    .org_id("string")
+    .integration_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn import_targets(&self) -> builder::ImportTargets<'_> {
         builder::ImportTargets::new(self)
@@ -71572,13 +71685,18 @@ Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
 - `job_id`: Import job ID, taken from the `Location` header of the import call.
-```ignore
-let response = client.get_import_job()
-    .org_id(org_id)
-    .integration_id(integration_id)
-    .job_id(job_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_import_job()
+    .org_id("string")
+    .integration_id("string")
+    .job_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_import_job(&self) -> builder::GetImportJob<'_> {
         builder::GetImportJob::new(self)
@@ -71590,12 +71708,17 @@ Sends a `GET` request to `/org/{orgId}/integrations/{integrationId}/settings`
 Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
-```ignore
-let response = client.get_integration_settings()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_integration_settings()
+    .org_id("string")
+    .integration_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_integration_settings(&self) -> builder::GetIntegrationSettings<'_> {
         builder::GetIntegrationSettings::new(self)
@@ -71608,13 +71731,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `integration_id`: Integration ID, as shown on the integration settings page.
 - `body`: Settings to change.
-```ignore
-let response = client.update_integration_settings()
-    .org_id(org_id)
-    .integration_id(integration_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateIntegrationSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_integration_settings()
+    .org_id("string")
+    .integration_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_integration_settings(&self) -> builder::UpdateIntegrationSettings<'_> {
         builder::UpdateIntegrationSettings::new(self)
@@ -71628,12 +71757,17 @@ Sends a `GET` request to `/org/{orgId}/integrations/{type}`
 Arguments:
 - `org_id`: Organization ID.
 - `type_`: Integration type, such as `github`.
-```ignore
-let response = client.get_integration_by_type()
-    .org_id(org_id)
-    .type_(type_)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_integration_by_type()
+    .org_id("string")
+    .type_("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_integration_by_type(&self) -> builder::GetIntegrationByType<'_> {
         builder::GetIntegrationByType::new(self)
@@ -71647,12 +71781,18 @@ Sends a `POST` request to `/org/{orgId}/invite`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Who to invite.
-```ignore
-let response = client.invite_user()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::InviteUserBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .invite_user()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn invite_user(&self) -> builder::InviteUser<'_> {
         builder::InviteUser::new(self)
@@ -71668,14 +71808,18 @@ Arguments:
 - `order`: Sort direction.
 - `sort_by`: Field to sort by.
 - `body`: Optional filters.
-```ignore
-let response = client.list_org_licenses()
-    .org_id(org_id)
-    .order(order)
-    .sort_by(sort_by)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListOrgLicensesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_org_licenses()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_org_licenses(&self) -> builder::ListOrgLicenses<'_> {
         builder::ListOrgLicenses::new(self)
@@ -71687,12 +71831,16 @@ Sends a `GET` request to `/org/{orgId}/members`
 Arguments:
 - `org_id`: Organization ID.
 - `include_group_admins`: When true, group administrators with access to the organization are listed as well.
-```ignore
-let response = client.list_org_members()
-    .org_id(org_id)
-    .include_group_admins(include_group_admins)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_org_members()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_org_members(&self) -> builder::ListOrgMembers<'_> {
         builder::ListOrgMembers::new(self)
@@ -71707,13 +71855,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `user_id`: User ID.
 - `body`: The new role.
-```ignore
-let response = client.update_org_member_role()
-    .org_id(org_id)
-    .user_id(user_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateOrgMemberRoleBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_org_member_role()
+    .org_id("string")
+    .user_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_org_member_role(&self) -> builder::UpdateOrgMemberRole<'_> {
         builder::UpdateOrgMemberRole::new(self)
@@ -71728,13 +71882,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `user_id`: User ID.
 - `body`: The new role.
-```ignore
-let response = client.update_org_member()
-    .org_id(org_id)
-    .user_id(user_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateOrgMemberBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_org_member()
+    .org_id("string")
+    .user_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_org_member(&self) -> builder::UpdateOrgMember<'_> {
         builder::UpdateOrgMember::new(self)
@@ -71746,12 +71906,17 @@ Sends a `DELETE` request to `/org/{orgId}/members/{userId}`
 Arguments:
 - `org_id`: Organization ID.
 - `user_id`: ID of the user to remove.
-```ignore
-let response = client.remove_org_member()
-    .org_id(org_id)
-    .user_id(user_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .remove_org_member()
+    .org_id("string")
+    .user_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn remove_org_member(&self) -> builder::RemoveOrgMember<'_> {
         builder::RemoveOrgMember::new(self)
@@ -71764,11 +71929,16 @@ Sends a `GET` request to `/org/{orgId}/notification-settings`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.get_org_notification_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_org_notification_settings()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_org_notification_settings(
         &self,
@@ -71784,12 +71954,18 @@ Sends a `PUT` request to `/org/{orgId}/notification-settings`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Settings to change.
-```ignore
-let response = client.set_org_notification_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::SetOrgNotificationSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .set_org_notification_settings()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn set_org_notification_settings(
         &self,
@@ -71803,12 +71979,17 @@ Sends a `GET` request to `/org/{orgId}/project/{projectId}`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.get_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_project()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_project(&self) -> builder::GetProject<'_> {
         builder::GetProject::new(self)
@@ -71823,13 +72004,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Fields to change.
-```ignore
-let response = client.update_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateProjectBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_project()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_project(&self) -> builder::UpdateProject<'_> {
         builder::UpdateProject::new(self)
@@ -71841,12 +72028,17 @@ Sends a `DELETE` request to `/org/{orgId}/project/{projectId}`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.delete_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_project()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_project(&self) -> builder::DeleteProject<'_> {
         builder::DeleteProject::new(self)
@@ -71860,12 +72052,17 @@ Sends a `POST` request to `/org/{orgId}/project/{projectId}/activate`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.activate_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .activate_project()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn activate_project(&self) -> builder::ActivateProject<'_> {
         builder::ActivateProject::new(self)
@@ -71880,13 +72077,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Optional filters and extra fields to include.
-```ignore
-let response = client.list_project_aggregated_issues()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListProjectAggregatedIssuesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_project_aggregated_issues()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_aggregated_issues(
         &self,
@@ -71903,13 +72106,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Attribute values to set.
-```ignore
-let response = client.set_project_attributes()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::SetProjectAttributesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .set_project_attributes()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn set_project_attributes(&self) -> builder::SetProjectAttributes<'_> {
         builder::SetProjectAttributes::new(self)
@@ -71923,12 +72132,17 @@ Sends a `POST` request to `/org/{orgId}/project/{projectId}/deactivate`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.deactivate_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .deactivate_project()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn deactivate_project(&self) -> builder::DeactivateProject<'_> {
         builder::DeactivateProject::new(self)
@@ -71940,12 +72154,17 @@ Sends a `GET` request to `/org/{orgId}/project/{projectId}/dep-graph`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.get_project_dep_graph()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_project_dep_graph()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_project_dep_graph(&self) -> builder::GetProjectDepGraph<'_> {
         builder::GetProjectDepGraph::new(self)
@@ -71962,15 +72181,19 @@ Arguments:
 - `page`: Page number to return.
 - `per_page`: Number of snapshots per page (10 by default, at most 100).
 - `body`: Optional filters.
-```ignore
-let response = client.list_project_snapshots()
-    .org_id(org_id)
-    .project_id(project_id)
-    .page(page)
-    .per_page(per_page)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListProjectSnapshotsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_project_snapshots()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_snapshots(&self) -> builder::ListProjectSnapshots<'_> {
         builder::ListProjectSnapshots::new(self)
@@ -71986,14 +72209,20 @@ Arguments:
 - `project_id`: Project ID.
 - `snapshot_id`: Snapshot ID, or `latest` for the most recent snapshot.
 - `body`: Optional filters and extra fields to include.
-```ignore
-let response = client.list_project_snapshot_aggregated_issues()
-    .org_id(org_id)
-    .project_id(project_id)
-    .snapshot_id(snapshot_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_project_snapshot_aggregated_issues()
+    .org_id("string")
+    .project_id("string")
+    .snapshot_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_snapshot_aggregated_issues(
         &self,
@@ -72013,16 +72242,19 @@ Arguments:
 - `issue_id`: Snyk issue ID.
 - `page`: Page number to return.
 - `per_page`: Number of paths per page, from 1 to 1000.
-```ignore
-let response = client.list_project_snapshot_issue_paths()
-    .org_id(org_id)
-    .project_id(project_id)
-    .snapshot_id(snapshot_id)
-    .issue_id(issue_id)
-    .page(page)
-    .per_page(per_page)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_project_snapshot_issue_paths()
+    .org_id("string")
+    .project_id("string")
+    .snapshot_id("string")
+    .issue_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_snapshot_issue_paths(
         &self,
@@ -72037,13 +72269,18 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `issue_id`: Snyk issue ID.
-```ignore
-let response = client.get_project_ignore()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_project_ignore()
+    .org_id("string")
+    .project_id("string")
+    .issue_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_project_ignore(&self) -> builder::GetProjectIgnore<'_> {
         builder::GetProjectIgnore::new(self)
@@ -72058,13 +72295,18 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `issue_id`: Snyk issue ID.
-```ignore
-let response = client.replace_project_ignores()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .replace_project_ignores()
+    .org_id("string")
+    .project_id("string")
+    .issue_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn replace_project_ignores(&self) -> builder::ReplaceProjectIgnores<'_> {
         builder::ReplaceProjectIgnores::new(self)
@@ -72080,14 +72322,20 @@ Arguments:
 - `project_id`: Project ID.
 - `issue_id`: Snyk issue ID.
 - `body`: The ignore rule.
-```ignore
-let response = client.add_project_ignore()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::AddProjectIgnoreBody = serde_json::from_str(r#"{"disregardIfFixable":true,"reasonType":"not-vulnerable"}"#)?;
+let response = client
+    .add_project_ignore()
+    .org_id("string")
+    .project_id("string")
+    .issue_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_project_ignore(&self) -> builder::AddProjectIgnore<'_> {
         builder::AddProjectIgnore::new(self)
@@ -72102,13 +72350,18 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `issue_id`: Snyk issue ID.
-```ignore
-let response = client.delete_project_ignores()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_project_ignores()
+    .org_id("string")
+    .project_id("string")
+    .issue_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_project_ignores(&self) -> builder::DeleteProjectIgnores<'_> {
         builder::DeleteProjectIgnores::new(self)
@@ -72122,12 +72375,17 @@ Sends a `GET` request to `/org/{orgId}/project/{projectId}/ignores`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.list_project_ignores()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_project_ignores()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_ignores(&self) -> builder::ListProjectIgnores<'_> {
         builder::ListProjectIgnores::new(self)
@@ -72143,14 +72401,20 @@ Arguments:
 - `project_id`: Project ID.
 - `issue_id`: Snyk issue ID.
 - `body`: Jira fields of the new issue.
-```ignore
-let response = client.create_jira_issue()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::CreateJiraIssueBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_jira_issue()
+    .issue_id("string")
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_jira_issue(&self) -> builder::CreateJiraIssue<'_> {
         builder::CreateJiraIssue::new(self)
@@ -72168,16 +72432,18 @@ Arguments:
 - `page`: Page number to return.
 - `per_page`: Number of paths per page, from 1 to 1000.
 - `snapshot_id`: Snapshot ID, or `latest` (the default) for the most recent snapshot.
-```ignore
-let response = client.list_project_issue_paths()
-    .org_id(org_id)
-    .project_id(project_id)
-    .issue_id(issue_id)
-    .page(page)
-    .per_page(per_page)
-    .snapshot_id(snapshot_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_project_issue_paths()
+    .org_id("string")
+    .project_id("string")
+    .issue_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_issue_paths(&self) -> builder::ListProjectIssuePaths<'_> {
         builder::ListProjectIssuePaths::new(self)
@@ -72191,12 +72457,17 @@ Sends a `GET` request to `/org/{orgId}/project/{projectId}/jira-issues`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.list_project_jira_issues()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_project_jira_issues()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_project_jira_issues(&self) -> builder::ListProjectJiraIssues<'_> {
         builder::ListProjectJiraIssues::new(self)
@@ -72211,13 +72482,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Destination organization.
-```ignore
-let response = client.move_project()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::MoveProjectBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .move_project()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn move_project(&self) -> builder::MoveProject<'_> {
         builder::MoveProject::new(self)
@@ -72229,12 +72506,17 @@ Sends a `GET` request to `/org/{orgId}/project/{projectId}/settings`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.get_project_settings()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_project_settings()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_project_settings(&self) -> builder::GetProjectSettings<'_> {
         builder::GetProjectSettings::new(self)
@@ -72247,13 +72529,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Settings to change.
-```ignore
-let response = client.update_project_settings()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateProjectSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_project_settings()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_project_settings(&self) -> builder::UpdateProjectSettings<'_> {
         builder::UpdateProjectSettings::new(self)
@@ -72267,12 +72555,17 @@ Sends a `DELETE` request to `/org/{orgId}/project/{projectId}/settings`
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.delete_project_settings()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_project_settings()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_project_settings(&self) -> builder::DeleteProjectSettings<'_> {
         builder::DeleteProjectSettings::new(self)
@@ -72285,13 +72578,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: The tag.
-```ignore
-let response = client.add_project_tag()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::AddProjectTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .add_project_tag()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn add_project_tag(&self) -> builder::AddProjectTag<'_> {
         builder::AddProjectTag::new(self)
@@ -72304,13 +72603,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: The tag.
-```ignore
-let response = client.remove_project_tag()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::RemoveProjectTagBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .remove_project_tag()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn remove_project_tag(&self) -> builder::RemoveProjectTag<'_> {
         builder::RemoveProjectTag::new(self)
@@ -72324,12 +72629,18 @@ Sends a `POST` request to `/org/{orgId}/projects`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Optional filters.
-```ignore
-let response = client.list_projects()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListProjectsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_projects()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_projects(&self) -> builder::ListProjects<'_> {
         builder::ListProjects::new(self)
@@ -72342,11 +72653,16 @@ Sends a `GET` request to `/org/{orgId}/provision`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.list_pending_provisions()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_pending_provisions()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_pending_provisions(&self) -> builder::ListPendingProvisions<'_> {
         builder::ListPendingProvisions::new(self)
@@ -72360,12 +72676,18 @@ Sends a `POST` request to `/org/{orgId}/provision`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: User and role to provision.
-```ignore
-let response = client.provision_user()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ProvisionUserBody = serde_json::from_str(r#"{"email":"string"}"#)?;
+let response = client
+    .provision_user()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn provision_user(&self) -> builder::ProvisionUser<'_> {
         builder::ProvisionUser::new(self)
@@ -72376,11 +72698,16 @@ Sends a `DELETE` request to `/org/{orgId}/provision`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.delete_pending_provision()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_pending_provision()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_pending_provision(&self) -> builder::DeletePendingProvision<'_> {
         builder::DeletePendingProvision::new(self)
@@ -72391,11 +72718,16 @@ Sends a `GET` request to `/org/{orgId}/settings`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.get_org_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_org_settings()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_org_settings(&self) -> builder::GetOrgSettings<'_> {
         builder::GetOrgSettings::new(self)
@@ -72409,12 +72741,18 @@ Sends a `PUT` request to `/org/{orgId}/settings`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Settings to change.
-```ignore
-let response = client.update_org_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateOrgSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_org_settings()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_org_settings(&self) -> builder::UpdateOrgSettings<'_> {
         builder::UpdateOrgSettings::new(self)
@@ -72425,11 +72763,16 @@ Sends a `GET` request to `/org/{orgId}/webhooks`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.list_webhooks()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_webhooks()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
@@ -72443,12 +72786,18 @@ Sends a `POST` request to `/org/{orgId}/webhooks`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Endpoint URL and signing secret.
-```ignore
-let response = client.create_webhook()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::CreateWebhookBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .create_webhook()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
@@ -72460,12 +72809,17 @@ Sends a `GET` request to `/org/{orgId}/webhooks/{webhookId}`
 Arguments:
 - `org_id`: Organization ID.
 - `webhook_id`: Webhook ID.
-```ignore
-let response = client.get_webhook()
-    .org_id(org_id)
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_webhook()
+    .org_id("string")
+    .webhook_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_webhook(&self) -> builder::GetWebhook<'_> {
         builder::GetWebhook::new(self)
@@ -72477,12 +72831,17 @@ Sends a `DELETE` request to `/org/{orgId}/webhooks/{webhookId}`
 Arguments:
 - `org_id`: Organization ID.
 - `webhook_id`: Webhook ID.
-```ignore
-let response = client.delete_webhook()
-    .org_id(org_id)
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .delete_webhook()
+    .org_id("string")
+    .webhook_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
@@ -72496,12 +72855,17 @@ Sends a `POST` request to `/org/{orgId}/webhooks/{webhookId}/ping`
 Arguments:
 - `org_id`: Organization ID.
 - `webhook_id`: Webhook ID.
-```ignore
-let response = client.ping_webhook()
-    .org_id(org_id)
-    .webhook_id(webhook_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .ping_webhook()
+    .org_id("string")
+    .webhook_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn ping_webhook(&self) -> builder::PingWebhook<'_> {
         builder::PingWebhook::new(self)
@@ -72512,10 +72876,15 @@ Returns the organizations the caller belongs to, with the group of each where th
 
 Sends a `GET` request to `/orgs`
 
-```ignore
-let response = client.list_orgs()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .list_orgs()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_orgs(&self) -> builder::ListOrgs<'_> {
         builder::ListOrgs::new(self)
@@ -72531,14 +72900,19 @@ Arguments:
 - `group_by`: Field to split the counts by.
 - `to`: End date, `YYYY-MM-DD`.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.get_issue_counts()
-    .from(from)
-    .group_by(group_by)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetIssueCountsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_issue_counts()
+    .from("string")
+    .to("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_issue_counts(&self) -> builder::GetIssueCounts<'_> {
         builder::GetIssueCounts::new(self)
@@ -72550,12 +72924,17 @@ Sends a `POST` request to `/reporting/counts/issues/latest`
 Arguments:
 - `group_by`: Field to split the counts by.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.get_latest_issue_counts()
-    .group_by(group_by)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetLatestIssueCountsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_latest_issue_counts()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_latest_issue_counts(&self) -> builder::GetLatestIssueCounts<'_> {
         builder::GetLatestIssueCounts::new(self)
@@ -72570,13 +72949,19 @@ Arguments:
 - `from`: Start date, `YYYY-MM-DD`.
 - `to`: End date, `YYYY-MM-DD`.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.get_project_counts()
-    .from(from)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetProjectCountsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_project_counts()
+    .from("string")
+    .to("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_project_counts(&self) -> builder::GetProjectCounts<'_> {
         builder::GetProjectCounts::new(self)
@@ -72587,11 +72972,17 @@ Sends a `POST` request to `/reporting/counts/projects/latest`
 
 Arguments:
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.get_latest_project_counts()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetLatestProjectCountsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_latest_project_counts()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_latest_project_counts(&self) -> builder::GetLatestProjectCounts<'_> {
         builder::GetLatestProjectCounts::new(self)
@@ -72607,14 +72998,19 @@ Arguments:
 - `group_by`: Field to split the counts by.
 - `to`: End date, `YYYY-MM-DD`.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.get_test_counts()
-    .from(from)
-    .group_by(group_by)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::GetTestCountsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .get_test_counts()
+    .from("string")
+    .to("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_test_counts(&self) -> builder::GetTestCounts<'_> {
         builder::GetTestCounts::new(self)
@@ -72634,18 +73030,19 @@ Arguments:
 - `sort_by`: Field to sort by.
 - `to`: End date, `YYYY-MM-DD`.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.list_reporting_issues()
-    .from(from)
-    .group_by(group_by)
-    .order(order)
-    .page(page)
-    .per_page(per_page)
-    .sort_by(sort_by)
-    .to(to)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListReportingIssuesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_reporting_issues()
+    .from("string")
+    .to("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_reporting_issues(&self) -> builder::ListReportingIssues<'_> {
         builder::ListReportingIssues::new(self)
@@ -72663,16 +73060,17 @@ Arguments:
 - `per_page`: Number of results per page, at most 1000.
 - `sort_by`: Field to sort by.
 - `body`: Filters; `orgs` is required.
-```ignore
-let response = client.list_latest_reporting_issues()
-    .group_by(group_by)
-    .order(order)
-    .page(page)
-    .per_page(per_page)
-    .sort_by(sort_by)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::ListLatestReportingIssuesBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .list_latest_reporting_issues()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn list_latest_reporting_issues(
         &self,
@@ -72685,11 +73083,17 @@ Sends a `POST` request to `/test/composer`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_composer_files()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestComposerFilesBody = serde_json::from_str(r#"{"files":{"additional":[{}],"target":{}}}"#)?;
+let response = client
+    .test_composer_files()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_composer_files(&self) -> builder::TestComposerFiles<'_> {
         builder::TestComposerFiles::new(self)
@@ -72703,12 +73107,17 @@ Sends a `POST` request to `/test/dep-graph`
 Arguments:
 - `org`: Organization to run the test in; its policies apply to the result.
 - `body`: Dependency graph to test.
-```ignore
-let response = client.test_dep_graph()
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestDepGraphBody = serde_json::from_str(r#"{"depGraph":{"graph":{"nodes":[{}],"rootNodeId":"string"},"pkgManager":{"name":"string"},"pkgs":[{}],"schemaVersion":"string"}}"#)?;
+let response = client
+    .test_dep_graph()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_dep_graph(&self) -> builder::TestDepGraph<'_> {
         builder::TestDepGraph::new(self)
@@ -72720,12 +73129,17 @@ Sends a `POST` request to `/test/golangdep`
 Arguments:
 - `org`: Organization to run the test in; its policies apply to the result.
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_golangdep_files()
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestGolangdepFilesBody = serde_json::from_str(r#"{"files":{"additional":[{}],"target":{}}}"#)?;
+let response = client
+    .test_golangdep_files()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_golangdep_files(&self) -> builder::TestGolangdepFiles<'_> {
         builder::TestGolangdepFiles::new(self)
@@ -72736,11 +73150,17 @@ Sends a `POST` request to `/test/govendor`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_govendor_file()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestGovendorFileBody = serde_json::from_str(r#"{"files":{"target":{}}}"#)?;
+let response = client
+    .test_govendor_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_govendor_file(&self) -> builder::TestGovendorFile<'_> {
         builder::TestGovendorFile::new(self)
@@ -72751,11 +73171,17 @@ Sends a `POST` request to `/test/gradle`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_gradle_file()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestGradleFileBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_gradle_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_gradle_file(&self) -> builder::TestGradleFile<'_> {
         builder::TestGradleFile::new(self)
@@ -72772,15 +73198,18 @@ Arguments:
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
 - `repository`: Maven repository to resolve the package from; Maven Central when omitted. Repeat to try several in order.
-```ignore
-let response = client.test_gradle_package()
-    .group(group)
-    .name(name)
-    .version(version)
-    .org(org)
-    .repository(repository)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_gradle_package()
+    .group("string")
+    .name("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_gradle_package(&self) -> builder::TestGradlePackage<'_> {
         builder::TestGradlePackage::new(self)
@@ -72795,13 +73224,17 @@ Arguments:
 - `org`: Organization to run the test in; its policies apply to the result.
 - `repository`: Maven repository to resolve the package from; Maven Central when omitted. Repeat to try several in order.
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_maven_file()
-    .org(org)
-    .repository(repository)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestMavenFileBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_maven_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_maven_file(&self) -> builder::TestMavenFile<'_> {
         builder::TestMavenFile::new(self)
@@ -72818,15 +73251,18 @@ Arguments:
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
 - `repository`: Maven repository to resolve the package from; Maven Central when omitted. Repeat to try several in order.
-```ignore
-let response = client.test_maven_package()
-    .group_id(group_id)
-    .artifact_id(artifact_id)
-    .version(version)
-    .org(org)
-    .repository(repository)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_maven_package()
+    .group_id("string")
+    .artifact_id("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_maven_package(&self) -> builder::TestMavenPackage<'_> {
         builder::TestMavenPackage::new(self)
@@ -72839,11 +73275,17 @@ Sends a `POST` request to `/test/npm`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_npm_files()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestNpmFilesBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_npm_files()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_npm_files(&self) -> builder::TestNpmFiles<'_> {
         builder::TestNpmFiles::new(self)
@@ -72856,13 +73298,17 @@ Arguments:
 - `package_name`: Package name; URL-encode scoped names, for example `%40angular%2Fcore`.
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
-```ignore
-let response = client.test_npm_package()
-    .package_name(package_name)
-    .version(version)
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_npm_package()
+    .package_name("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_npm_package(&self) -> builder::TestNpmPackage<'_> {
         builder::TestNpmPackage::new(self)
@@ -72873,11 +73319,17 @@ Sends a `POST` request to `/test/pip`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_pip_file()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestPipFileBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_pip_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_pip_file(&self) -> builder::TestPipFile<'_> {
         builder::TestPipFile::new(self)
@@ -72890,13 +73342,17 @@ Arguments:
 - `package_name`: Package name.
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
-```ignore
-let response = client.test_pip_package()
-    .package_name(package_name)
-    .version(version)
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_pip_package()
+    .package_name("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_pip_package(&self) -> builder::TestPipPackage<'_> {
         builder::TestPipPackage::new(self)
@@ -72907,11 +73363,17 @@ Sends a `POST` request to `/test/rubygems`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_rubygems_file()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestRubygemsFileBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_rubygems_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_rubygems_file(&self) -> builder::TestRubygemsFile<'_> {
         builder::TestRubygemsFile::new(self)
@@ -72924,13 +73386,17 @@ Arguments:
 - `gem_name`: Gem name.
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
-```ignore
-let response = client.test_rubygems_package()
-    .gem_name(gem_name)
-    .version(version)
-    .org(org)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_rubygems_package()
+    .gem_name("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_rubygems_package(&self) -> builder::TestRubygemsPackage<'_> {
         builder::TestRubygemsPackage::new(self)
@@ -72941,11 +73407,17 @@ Sends a `POST` request to `/test/sbt`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_sbt_file()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestSbtFileBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_sbt_file()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_sbt_file(&self) -> builder::TestSbtFile<'_> {
         builder::TestSbtFile::new(self)
@@ -72962,15 +73434,18 @@ Arguments:
 - `version`: Version to test.
 - `org`: Organization to run the test in; its policies apply to the result.
 - `repository`: Maven repository to resolve the package from; Maven Central when omitted. Repeat to try several in order.
-```ignore
-let response = client.test_sbt_package()
-    .group_id(group_id)
-    .artifact_id(artifact_id)
-    .version(version)
-    .org(org)
-    .repository(repository)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .test_sbt_package()
+    .group_id("string")
+    .artifact_id("string")
+    .version("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_sbt_package(&self) -> builder::TestSbtPackage<'_> {
         builder::TestSbtPackage::new(self)
@@ -72981,11 +73456,17 @@ Sends a `POST` request to `/test/yarn`
 
 Arguments:
 - `body`: Manifest files to test.
-```ignore
-let response = client.test_yarn_files()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::TestYarnFilesBody = serde_json::from_str(r#"{"files":{"target":{"contents":"string"}}}"#)?;
+let response = client
+    .test_yarn_files()
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn test_yarn_files(&self) -> builder::TestYarnFiles<'_> {
         builder::TestYarnFiles::new(self)
@@ -72996,10 +73477,15 @@ Returns the user that owns the API token.
 
 Sends a `GET` request to `/user/me`
 
-```ignore
-let response = client.get_my_user()
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_my_user()
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_my_user(&self) -> builder::GetMyUser<'_> {
         builder::GetMyUser::new(self)
@@ -73010,11 +73496,16 @@ Sends a `GET` request to `/user/me/notification-settings/org/{orgId}`
 
 Arguments:
 - `org_id`: Organization ID.
-```ignore
-let response = client.get_my_org_notification_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_my_org_notification_settings()
+    .org_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_my_org_notification_settings(
         &self,
@@ -73028,12 +73519,18 @@ Sends a `PUT` request to `/user/me/notification-settings/org/{orgId}`
 Arguments:
 - `org_id`: Organization ID.
 - `body`: Settings to change.
-```ignore
-let response = client.update_my_org_notification_settings()
-    .org_id(org_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_my_org_notification_settings()
+    .org_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_my_org_notification_settings(
         &self,
@@ -73047,12 +73544,17 @@ Sends a `GET` request to `/user/me/notification-settings/org/{orgId}/project/{pr
 Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
-```ignore
-let response = client.get_my_project_notification_settings()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_my_project_notification_settings()
+    .org_id("string")
+    .project_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_my_project_notification_settings(
         &self,
@@ -73067,13 +73569,19 @@ Arguments:
 - `org_id`: Organization ID.
 - `project_id`: Project ID.
 - `body`: Settings to change.
-```ignore
-let response = client.update_my_project_notification_settings()
-    .org_id(org_id)
-    .project_id(project_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+# let body: ::apikit_snyk::types::UpdateMyProjectNotificationSettingsBody = serde_json::from_str(r#"{}"#)?;
+let response = client
+    .update_my_project_notification_settings()
+    .org_id("string")
+    .project_id("string")
     .body(body)
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn update_my_project_notification_settings(
         &self,
@@ -73088,11 +73596,16 @@ Sends a `GET` request to `/user/{userId}`
 
 Arguments:
 - `user_id`: User ID.
-```ignore
-let response = client.get_user()
-    .user_id(user_id)
+```no_run
+# async fn example(client: &apikit_snyk::Client) -> Result<(), Box<dyn std::error::Error>> {
+let response = client
+    .get_user()
+    .user_id("string")
     .send()
-    .await;
+    .await?;
+# let _ = response;
+# Ok(())
+# }
 ```*/
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)

@@ -54,14 +54,15 @@ pub fn main_rs(provider: &str, header: &str) -> String {
     )
 }
 
-/// What the generated client offers for one operation.
-struct Builder {
+/// What the generated client offers for one operation (also read by the doc
+/// examples, [`super::examples`]).
+pub(crate) struct Builder {
     /// The `Client` method that starts the call.
-    method: Ident,
+    pub(crate) method: Ident,
     /// Setter name -> parameter type (as written in the generated module).
-    setters: BTreeMap<String, (Ident, syn::Type)>,
+    pub(crate) setters: BTreeMap<String, (Ident, syn::Type)>,
     /// Whether `send` yields a byte stream (a binary response).
-    streams: bool,
+    pub(crate) streams: bool,
 }
 
 /// `operations.rs` for `p` (see [`main_rs`]), from its normalized documents and the
@@ -191,7 +192,7 @@ fn call(
 
 /// Lower-case letters and digits only: how a spec name and the Rust name progenitor
 /// made of it are compared (`domainName`, `domain_name`; `type`, `type_`).
-fn key(name: &str) -> String {
+pub(crate) fn key(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -200,7 +201,7 @@ fn key(name: &str) -> String {
 
 /// Every operation builder of the generated module, by the [`key`] of its `Client`
 /// method.
-fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
+pub(crate) fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
     // `impl Client { pub fn op(&self) -> builder::Op<'_> }`.
     let mut starts = BTreeMap::new();
     for item in &client.items {
@@ -312,7 +313,7 @@ fn path_starts_with(ty: &syn::Type, first: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == first))
 }
 
-fn is_reqwest_body(ty: &syn::Type) -> bool {
+pub(crate) fn is_reqwest_body(ty: &syn::Type) -> bool {
     let text = ty.to_token_stream().to_string().replace(' ', "");
     text.ends_with("reqwest::Body")
 }
@@ -320,7 +321,7 @@ fn is_reqwest_body(ty: &syn::Type) -> bool {
 /// `ty` as the test crate names it: paths into the generated module (`types::X`,
 /// `super::X`, `ByteStream`) get the client crate's name in front; `::std`, `::chrono`
 /// and primitives stay.
-fn qualified(krate: &Ident, ty: &syn::Type) -> syn::Type {
+pub(crate) fn qualified(krate: &Ident, ty: &syn::Type) -> syn::Type {
     struct Qualify<'a>(&'a Ident);
     impl syn::visit_mut::VisitMut for Qualify<'_> {
         fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {

@@ -4,6 +4,7 @@
 //! the module ([`package`]).
 
 pub mod conformance;
+mod examples;
 mod extensions;
 pub mod package;
 
@@ -66,7 +67,14 @@ pub fn render_sources(
     ));
     let normalized = normalize::sources(sources)?;
     let first = &sources[0].0;
-    let (ast, uses) = render_ast(&p.name, &p.config, first, &normalized)?;
+    let (mut ast, uses) = render_ast(&p.name, &p.config, first, &normalized)?;
+    let crate_ident = p.config.crate_name.replace('-', "_");
+    examples::add(&mut ast, &crate_ident, &normalized).map_err(|message| Error::Generate {
+        provider: p.name.clone(),
+        file: first.clone(),
+        operation: None,
+        message: format!("doc examples: {message}"),
+    })?;
     let conformance =
         conformance::render(p, &normalized, &ast).map_err(|message| Error::Generate {
             provider: p.name.clone(),
