@@ -285,11 +285,50 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Maps whose keys are names the spec chose (`properties`, `headers`, ...), not OpenAPI
+/// fields: an `x-request-id` or a `description` there is a name.
+pub(crate) const NAME_MAPS: [&str; 16] = [
+    "properties",
+    "patternProperties",
+    "headers",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "encoding",
+    "definitions",
+    "$defs",
+    "variables",
+];
+
 /// The first `$ref` of `doc` that resolves to nothing, as (JSON pointer of the node
 /// holding it, its target). References into other files count as unresolved: the
-/// generator reads one merged document.
+/// generator reads one merged document. Specification extensions (`x-*` keys) are
+/// opaque to OpenAPI, so a `$ref` inside one is not a reference (Dropbox Sign's
+/// `x-codeSamples` point at example files), and neither is one in an example, default,
+/// enum value or description. In [`NAME_MAPS`] those keys are names, and are followed.
 pub fn dangling_ref(doc: &Value) -> Option<(String, String)> {
+    /// Fields whose value is data or prose, not OpenAPI objects (a Redocly-style
+    /// `description: {$ref: file.md}` is dropped by the `prose` pass).
+    const LITERALS: [&str; 7] = [
+        "example",
+        "value",
+        "default",
+        "enum",
+        "const",
+        "description",
+        "summary",
+    ];
     fn walk(v: &Value, at: &mut String, doc: &Value) -> Option<(String, String)> {
+        let names = at
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| NAME_MAPS.contains(&last));
         match v {
             Value::Object(map) => {
                 if let Some(Value::String(r)) = map.get("$ref") {
@@ -299,6 +338,12 @@ pub fn dangling_ref(doc: &Value) -> Option<(String, String)> {
                     }
                 }
                 for (key, child) in map {
+                    // Extensions are opaque; examples, defaults and enum values are
+                    // data, where a `$ref` is a value (Dropbox Sign's example values
+                    // `$ref` JSON files beside the spec), not a reference.
+                    if !names && (key.starts_with("x-") || LITERALS.contains(&key.as_str())) {
+                        continue;
+                    }
                     let len = at.len();
                     at.push('/');
                     at.push_str(&pointer_token(key));
@@ -326,4 +371,38 @@ pub fn dangling_ref(doc: &Value) -> Option<(String, String)> {
         }
     }
     walk(doc, &mut String::new(), doc)
+}
+
+#[cfg(test)]
+mod dangling_tests {
+    use super::dangling_ref;
+    use serde_json::json;
+
+    #[test]
+    fn refs_inside_extensions_are_not_references() {
+        let doc = json!({"paths": {"/a": {"post": {
+            "x-codeSamples": [{"source": {"$ref": "examples/A.php"}}],
+            "responses": {"200": {"$ref": "#/components/responses/Nowhere"}}
+        }}}});
+        assert_eq!(
+            dangling_ref(&doc),
+            Some((
+                "/paths/~1a/post/responses/200".to_owned(),
+                "#/components/responses/Nowhere".to_owned()
+            ))
+        );
+        let fine = json!({"x-tools": {"$ref": "elsewhere.yaml"}});
+        assert_eq!(dangling_ref(&fine), None);
+        let data = json!({"components": {"examples": {"A": {"value": {"$ref": "a.json"}}},
+            "schemas": {"S": {"default": {"$ref": "x"}, "properties": {"value": {"$ref": "#/no"}}}}}});
+        assert_eq!(
+            dangling_ref(&data).map(|(at, _)| at),
+            Some("/components/schemas/S/properties/value".to_owned())
+        );
+        let header = json!({"headers": {"x-request-id": {"$ref": "#/nowhere"}}});
+        assert_eq!(
+            dangling_ref(&header).map(|(at, _)| at),
+            Some("/headers/x-request-id".to_owned())
+        );
+    }
 }

@@ -799,6 +799,11 @@ fn type_of(obj: &Map<String, Value>) -> Option<&str> {
 /// Whether `v` fits the schema's JSON type, `nullable` and `enum` (examples and
 /// defaults that do not are skipped).
 fn fits(schema: &Value, v: &Value) -> bool {
+    // `{"$ref": "examples/a.json"}`: a reference the spec meant, which nothing here
+    // follows, not a value of the schema.
+    if v.get("$ref").is_some() {
+        return false;
+    }
     let Some(obj) = schema.as_object() else {
         return true;
     };

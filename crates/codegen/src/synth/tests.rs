@@ -58,6 +58,14 @@ fn example_first_when_it_fits_the_type() {
         ok(json!({"type": "string", "nullable": true, "example": null})),
         Value::Null
     );
+    // An example that is a `$ref` to a file beside the spec (Dropbox Sign) is no value.
+    assert_eq!(
+        ok(
+            json!({"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"],
+            "example": {"$ref": "examples/a.json"}})
+        ),
+        json!({"a": 1})
+    );
 }
 
 #[test]

@@ -66,6 +66,9 @@ pub mod published_collide;
 #[path = "generated/published_crlf.rs"]
 pub mod published_crlf;
 #[rustfmt::skip]
+#[path = "generated/published_file_refs.rs"]
+pub mod published_file_refs;
+#[rustfmt::skip]
 #[path = "generated/published_formats.rs"]
 pub mod published_formats;
 #[rustfmt::skip]
