@@ -54,6 +54,8 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(dir.join("Cargo.toml"), rendered.cargo_toml);
     plan.generated
         .insert(dir.join("src/generated.rs"), rendered.module);
+    plan.generated
+        .insert(dir.join("src/mock.rs"), rendered.mock);
     let tests = render::conformance::test_dir(&p.name);
     plan.generated
         .insert(tests.join("main.rs"), rendered.conformance_main);
@@ -146,7 +148,7 @@ pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
         if providers.iter().any(|p| p.name == name) {
             continue;
         }
-        for file in ["Cargo.toml", "src/generated.rs"] {
+        for file in ["Cargo.toml", "src/generated.rs", "src/mock.rs"] {
             let rel = PathBuf::from("crates").join(&name).join(file);
             if is_generated(&root.join(&rel)) {
                 out.push(rel);

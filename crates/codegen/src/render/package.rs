@@ -19,7 +19,7 @@ pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
         c.version,
         toml_str(&c.description)
     ));
-    s.push_str("[features]\ndefault = [\"rustls\"]\n# TLS backend for the bundled reqwest client.\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n\n");
+    s.push_str("[features]\ndefault = [\"rustls\"]\n# TLS backend for the bundled reqwest client.\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# Typed mock servers for tests of code that uses this client (`src/mock.rs`).\nmock = [\"apikit-runtime/mock\"]\n\n");
     s.push_str("[dependencies]\napikit-runtime.workspace = true\nbytes.workspace = true\nprogenitor-client.workspace = true\nreqwest.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
     if uses.chrono {
         s.push_str("chrono.workspace = true\n");
@@ -76,7 +76,7 @@ pub fn toml_str(s: &str) -> String {
 /// The scaffold `src/lib.rs`: the generated module and a place for extensions.
 pub fn scaffold_lib(p: &Provider) -> String {
     format!(
-        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
+        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// The typed mock server generated beside the client (feature `mock`).\n#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
         name = p.name
     )
 }
