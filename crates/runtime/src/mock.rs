@@ -10,7 +10,8 @@
 //! exactly what the client sends for the same typed values.
 //!
 //! [`Server::start`] mounts a lowest-priority fallback: a request no mock matches gets
-//! a `404` whose JSON body names the request and the operation it looks closest to.
+//! a `404` whose JSON body (and headers [`UNMATCHED_HEADER`], [`CLOSEST_HEADER`]) names
+//! the request and the operation it looks closest to.
 
 use std::fmt::Display;
 use std::sync::OnceLock;
@@ -190,7 +191,8 @@ struct Part {
 pub struct When {
     operation: Operation,
     path: Vec<(&'static str, String)>,
-    query: Vec<String>,
+    /// Encoded key -> every encoded `key=value` pair the query must hold for it.
+    query: Vec<(String, Vec<String>)>,
     headers: Vec<(String, Vec<u8>)>,
     body: Option<Body>,
     errors: Vec<String>,
@@ -227,24 +229,30 @@ impl When {
         self
     }
 
-    /// The query must carry `name` with `value`, encoded by the client's own encoder
-    /// (`progenitor_client::QueryParam` on a reqwest request; arrays repeat the name).
+    /// The query must carry `name` with exactly `value`, encoded by the client's own
+    /// encoder (`progenitor_client::QueryParam` on a reqwest request, read back from the
+    /// URL it builds): an array is every `name=item` pair the client sends for it, in any
+    /// order, and no other value of `name`.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let built = encoder()
-            .get(NOWHERE)
-            .query(&progenitor_client::QueryParam::new(name, &value))
-            .build();
-        match built {
-            Ok(request) => {
-                let query = request.url().query().unwrap_or_default();
-                self.query.extend(
-                    query
-                        .split('&')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned),
-                );
+        let pairs = |v: &dyn erased::Query| -> Result<Vec<String>, String> {
+            let request = v.encode(encoder().get(NOWHERE), name).build().map_err(|e| e.to_string())?;
+            Ok(request
+                .url()
+                .query()
+                .unwrap_or_default()
+                .split('&')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect())
+        };
+        // The name as the encoder writes it: the key of a one-value pair.
+        let key = pairs(&"x").map(|p| p.first().map(|s| key_of(s).to_owned()).unwrap_or_default());
+        match (key, pairs(&value)) {
+            (Ok(key), Ok(values)) => {
+                self.query.retain(|(k, _)| *k != key);
+                self.query.push((key, values));
             }
-            Err(e) => self
+            (Err(e), _) | (_, Err(e)) => self
                 .errors
                 .push(format!("query parameter `{name}` does not encode: {e}")),
         }
@@ -359,19 +367,17 @@ impl wiremock::Match for When {
         {
             return false;
         }
-        let mut got: Vec<&str> = request
+        let got: Vec<&str> = request
             .url
             .query()
             .unwrap_or_default()
             .split('&')
             .filter(|s| !s.is_empty())
             .collect();
-        for want in &self.query {
-            match got.iter().position(|g| g == want) {
-                Some(i) => {
-                    got.swap_remove(i);
-                }
-                None => return false,
+        for (key, want) in &self.query {
+            let values: Vec<&str> = got.iter().copied().filter(|g| key_of(g) == key).collect();
+            if !same_multiset(want.iter().map(String::as_str).collect(), values) {
+                return false;
             }
         }
         let headers = self.headers.iter().all(|(name, value)| {
@@ -382,6 +388,24 @@ impl wiremock::Match for When {
                 .any(|v| v.as_bytes() == value.as_slice())
         });
         headers && self.body_matches(request)
+    }
+}
+
+/// The key of an encoded `key=value` pair.
+fn key_of(pair: &str) -> &str {
+    pair.split_once('=').map_or(pair, |(k, _)| k)
+}
+
+/// `QueryParam` over a value of any type, behind `dyn` (so one closure encodes both the
+/// probe and the value).
+mod erased {
+    pub trait Query {
+        fn encode(&self, builder: reqwest::RequestBuilder, name: &str) -> reqwest::RequestBuilder;
+    }
+    impl<T: serde::Serialize + ?Sized> Query for &T {
+        fn encode(&self, builder: reqwest::RequestBuilder, name: &str) -> reqwest::RequestBuilder {
+            builder.query(&progenitor_client::QueryParam::new(name, self))
+        }
     }
 }
 
@@ -487,6 +511,18 @@ fn path_matches(template: &str, values: &[(&str, String)], path: &str) -> bool {
     go(&pieces(template), values, path)
 }
 
+/// Response header of the fallback's `404`: the request no mock matched (`GET /x?y`).
+pub const UNMATCHED_HEADER: &str = "x-apikit-mock-unmatched";
+/// Response header of the fallback's `404`: the operationId closest to the request.
+pub const CLOSEST_HEADER: &str = "x-apikit-mock-closest";
+
+/// `s` with anything a header value cannot hold replaced by `?`.
+fn header_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .collect()
+}
+
 /// The fallback responder: a `404` naming the closest operation.
 struct Unmatched {
     operations: &'static [Operation],
@@ -528,7 +564,8 @@ impl wiremock::Respond for Unmatched {
             Some(q) => format!("{method} {path}?{q}"),
             None => format!("{method} {path}"),
         };
-        let body = match self.closest(method, path) {
+        let closest = self.closest(method, path);
+        let body = match closest {
             Some((op, fits)) => {
                 let hint = if fits {
                     format!(
@@ -550,7 +587,14 @@ impl wiremock::Respond for Unmatched {
             }
             None => json!({ "error": format!("apikit mock: no mock matched {shown}") }),
         };
-        wiremock::ResponseTemplate::new(404).set_body_json(body)
+        // The same in headers: a client that decodes 404 as its documented error type
+        // may not keep unknown fields of the body.
+        let mut t = wiremock::ResponseTemplate::new(404)
+            .insert_header(UNMATCHED_HEADER, header_safe(&shown));
+        if let Some((op, _)) = closest {
+            t = t.insert_header(CLOSEST_HEADER, op.id);
+        }
+        t.set_body_json(body)
     }
 }
 
