@@ -40,6 +40,10 @@ pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
         }
     }
     s.push_str("\n[dev-dependencies]\n# fs: examples save downloads to files.\ntokio = { workspace = true, features = [\"fs\"] }\n");
+    s.push_str(&format!(
+        "# The crate itself with `mock`: the README's typed-mock example is a doc test.\n{} = {{ path = \".\", features = [\"mock\"] }}\n",
+        c.crate_name
+    ));
     s
 }
 
