@@ -32,7 +32,8 @@ async fn array_query_parameters_match_every_item() {
     let server = MockServer::start().await;
     server
         .list_manifests(|when, then| {
-            when.label_ids(vec!["se-1".to_owned(), "se 2".to_owned()]).page(1u32);
+            when.label_ids(vec!["se-1".to_owned(), "se 2".to_owned()])
+                .page(1u32);
             then.ok_example();
         })
         .expect(1)
@@ -57,7 +58,11 @@ async fn array_query_parameters_match_every_item() {
     let more = client
         .list_manifests()
         .page(1u32)
-        .label_ids(vec!["se-1".to_owned(), "se 2".to_owned(), "se-3".to_owned()])
+        .label_ids(vec![
+            "se-1".to_owned(),
+            "se 2".to_owned(),
+            "se-3".to_owned(),
+        ])
         .send()
         .await;
     assert_eq!(closest(more).await.as_deref(), Some("list_manifests"));

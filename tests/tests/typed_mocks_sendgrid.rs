@@ -61,8 +61,7 @@ async fn list_message_matches_the_query_and_answers_a_documented_error() {
         .await;
     // (Built from JSON: its variant names are the generator's, not the spec's.)
     let error: types::ListMessageError =
-        serde_json::from_value(serde_json::json!({"errors": [{"message": "bad query"}]}))
-            .unwrap();
+        serde_json::from_value(serde_json::json!({"errors": [{"message": "bad query"}]})).unwrap();
     server
         .list_message(|when, then| {
             when.query("bad query");
@@ -81,7 +80,12 @@ async fn list_message_matches_the_query_and_answers_a_documented_error() {
         .unwrap()
         .into_inner();
     assert_eq!(got.messages.len(), 1);
-    let err = c.list_message().query("bad query").send().await.unwrap_err();
+    let err = c
+        .list_message()
+        .query("bad query")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, ApiError::Documented { status, .. } if status.as_u16() == 400),
         "{err:?}"

@@ -112,7 +112,10 @@ async fn get_label_by_id_answers_the_documented_not_found() {
     match err {
         ApiError::Documented { status, body, .. } => {
             assert_eq!(status, 404);
-            assert_eq!(body.request_id.to_string(), "aa3d8e8e-462b-4476-9618-72db7f7b7009");
+            assert_eq!(
+                body.request_id.to_string(),
+                "aa3d8e8e-462b-4476-9618-72db7f7b7009"
+            );
         }
         other => panic!("not the documented 404: {other:?}"),
     }

@@ -25,7 +25,10 @@ async fn audit_logs_stream_walks_pages_until_an_empty_one() {
         (3.0, vec![]),
     ] {
         let body: types::OrganizationLevelAuditLogs = typed(json!(
-            events.iter().map(|e| json!({"event": e, "content": {}})).collect::<Vec<_>>()
+            events
+                .iter()
+                .map(|e| json!({"event": e, "content": {}}))
+                .collect::<Vec<_>>()
         ));
         server
             .get_org_audit_logs(|when, then| {
@@ -54,7 +57,9 @@ async fn test_npm_package_escapes_a_scoped_name_in_the_path() {
     let server = MockServer::start().await;
     server
         .test_npm_package(|when, then| {
-            when.package_name("@angular/core").version("17.0.0").org("o-1");
+            when.package_name("@angular/core")
+                .version("17.0.0")
+                .org("o-1");
             then.ok_example();
         })
         .expect(1)

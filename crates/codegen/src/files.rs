@@ -56,6 +56,7 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(dir.join("src/generated.rs"), rendered.module);
     plan.generated
         .insert(dir.join("src/mock.rs"), rendered.mock);
+    let readme = package::scaffold_readme(p, rendered.mock_example.as_deref());
     let tests = render::conformance::test_dir(&p.name);
     plan.generated
         .insert(tests.join("main.rs"), rendered.conformance_main);
@@ -63,8 +64,7 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(tests.join("operations.rs"), rendered.conformance);
     plan.scaffold
         .insert(dir.join("src/lib.rs"), package::scaffold_lib(p));
-    plan.scaffold
-        .insert(dir.join("README.md"), package::scaffold_readme(p));
+    plan.scaffold.insert(dir.join("README.md"), readme);
     plan
 }
 

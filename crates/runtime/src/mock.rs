@@ -235,7 +235,10 @@ impl When {
     /// order, and no other value of `name`.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         let pairs = |v: &dyn erased::Query| -> Result<Vec<String>, String> {
-            let request = v.encode(encoder().get(NOWHERE), name).build().map_err(|e| e.to_string())?;
+            let request = v
+                .encode(encoder().get(NOWHERE), name)
+                .build()
+                .map_err(|e| e.to_string())?;
             Ok(request
                 .url()
                 .query()
@@ -519,7 +522,13 @@ pub const CLOSEST_HEADER: &str = "x-apikit-mock-closest";
 /// `s` with anything a header value cannot hold replaced by `?`.
 fn header_safe(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 

@@ -178,6 +178,35 @@ pub fn render(normalized: &Normalized, client: &syn::File) -> Result<TokenStream
     })
 }
 
+/// The `Client` method of the first operation (by operationId) that needs no
+/// parameter and no body: what the scaffold README's mock example calls.
+pub fn example_operation(normalized: &Normalized, client: &syn::File) -> Option<String> {
+    let builders = conformance::builders(client);
+    let doc = &normalized.doc;
+    let mut ops = walk::operations(doc);
+    ops.sort_by_key(|(_, _, op)| {
+        op.get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    });
+    ops.into_iter().find_map(|(_, _, op)| {
+        let required = |v: &Value| v.get("required").and_then(Value::as_bool) == Some(true);
+        let params = op.get("parameters").and_then(Value::as_array);
+        let needs_param =
+            params.is_some_and(|ps| ps.iter().any(|p| required(walk::resolve(p, doc).0)));
+        let needs_body = op
+            .get("requestBody")
+            .is_some_and(|b| required(walk::resolve(b, doc).0));
+        if needs_param || needs_body {
+            return None;
+        }
+        let id = op.get("operationId").and_then(Value::as_str)?;
+        builders
+            .get(&conformance::key(id))
+            .map(|b| b.method.to_string())
+    })
+}
+
 /// The `when` setters of one operation.
 fn when_setters(
     doc: &Value,

@@ -37,6 +37,9 @@ pub struct Rendered {
     pub conformance: String,
     /// `crates/<name>/src/mock.rs`: the typed mock server (feature `mock`).
     pub mock: String,
+    /// The `Client` method the scaffold README's mock example calls (one that needs no
+    /// parameter), if any.
+    pub mock_example: Option<String>,
 }
 
 /// Loads, merges and normalizes a provider's specs, then runs progenitor.
@@ -78,6 +81,7 @@ pub fn render_sources(
             message: format!("conformance tests: {message}"),
         })?;
     let mock = render_mock(p, first, &normalized, &ast)?;
+    let mock_example = mock::example_operation(&normalized, &ast);
     let module = format_module(&ast);
     let header = header_lines(&hashes);
     let commented = header
@@ -90,6 +94,7 @@ pub fn render_sources(
         conformance_main: conformance::main_rs(&p.name, &commented),
         conformance: format!("{commented}{conformance}"),
         mock: format!("{commented}{mock}"),
+        mock_example,
     })
 }
 

@@ -85,8 +85,10 @@ pub fn scaffold_lib(p: &Provider) -> String {
     )
 }
 
-/// The scaffold `README.md`, with a doc-tested constructor example.
-pub fn scaffold_readme(p: &Provider) -> String {
+/// The scaffold `README.md`, with a doc-tested constructor example and a doc-tested
+/// test with the typed mock server (calling `mock_operation`, a `Client` method that
+/// needs no parameter, when there is one).
+pub fn scaffold_readme(p: &Provider, mock_operation: Option<&str>) -> String {
     let c = &p.config;
     let krate = c.crate_name.replace('-', "_");
     let example = match &c.auth {
@@ -98,8 +100,24 @@ pub fn scaffold_readme(p: &Provider) -> String {
             "```rust,no_run\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::configured({krate}::servers::DEFAULT, {krate}::Config::default())?;\n# let _ = client;\n# Ok(())\n# }}\n```\n"
         ),
     };
+    let client = match &c.auth {
+        Some(a) => format!(
+            "Client::{}_at(&server.uri(), \"test\").unwrap()",
+            a.constructor
+        ),
+        None => format!("Client::configured(&server.uri(), {krate}::Config::default()).unwrap()"),
+    };
+    let calls = match mock_operation {
+        Some(op) => format!(
+            "// No `when`: any `{op}` request; no `then`: the spec's example (or empty success).\nserver.{op}(|_, _| {{}}).expect(1).mount().await;\nlet client = {client};\nlet _answer = client.{op}().send().await;\nserver.verify().await;\n"
+        ),
+        None => format!("let client = {client};\n# let _ = client;\n"),
+    };
+    let mock = format!(
+        "## Testing with the typed mock\n\nWith the `mock` feature, `{krate}::mock::MockServer` mocks every operation with typed\n`when` matchers and `then` responders (see ARCHITECTURE.md of apikit). This example runs as\na doc test (the crate dev-depends on itself with `mock`).\n\n```rust\nuse {krate}::{{mock::MockServer, Client}};\n# #[tokio::main(flavor = \"current_thread\")]\n# async fn main() {{\nlet server = MockServer::start().await;\n{calls}# }}\n```\n"
+    );
     format!(
-        "# {}\n\n{}\n\nGenerated from `specs/{}/` by `cargo xtask codegen`.\n\n{example}",
+        "# {}\n\n{}\n\nGenerated from `specs/{}/` by `cargo xtask codegen`.\n\n{example}\n{mock}",
         c.crate_name, c.description, p.name
     )
 }
