@@ -601,7 +601,7 @@ impl wiremock::Respond for Unmatched {
         let mut t = wiremock::ResponseTemplate::new(404)
             .insert_header(UNMATCHED_HEADER, header_safe(&shown));
         if let Some((op, _)) = closest {
-            t = t.insert_header(CLOSEST_HEADER, op.id);
+            t = t.insert_header(CLOSEST_HEADER, header_safe(op.id));
         }
         t.set_body_json(body)
     }
@@ -612,8 +612,10 @@ impl wiremock::Respond for Unmatched {
 pub struct Then {
     status: u16,
     body: Option<(Vec<u8>, String)>,
-    headers: Vec<(String, String)>,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
     delay: Option<Duration>,
+    /// A header [`Then::header`] could not send: answered as a `500` naming it.
+    error: Option<String>,
 }
 
 impl Then {
@@ -624,6 +626,7 @@ impl Then {
             body: None,
             headers: vec![],
             delay: None,
+            error: None,
         }
     }
 
@@ -662,9 +665,21 @@ impl Then {
         self
     }
 
-    /// Adds a response header.
+    /// Adds a response header. A name or value HTTP cannot carry makes the mock answer
+    /// `500` naming it.
     pub fn header(&mut self, name: &str, value: impl Display) -> &mut Self {
-        self.headers.push((name.to_owned(), value.to_string()));
+        let value = value.to_string();
+        match (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(&value),
+        ) {
+            (Ok(n), Ok(v)) => self.headers.push((n, v)),
+            _ => {
+                self.error = Some(format!(
+                    "apikit mock: `{name}: {value}` is not a valid response header"
+                ))
+            }
+        }
         self
     }
 
@@ -677,12 +692,21 @@ impl Then {
 
 impl wiremock::Respond for Then {
     fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
+        if let Some(error) = &self.error {
+            return wiremock::ResponseTemplate::new(500).set_body_json(json!({ "error": error }));
+        }
         let mut t = wiremock::ResponseTemplate::new(self.status);
         for (name, value) in &self.headers {
-            t = t.insert_header(name.as_str(), value.as_str());
+            t = t.insert_header(name.clone(), value.clone());
         }
         if let Some((body, content_type)) = &self.body {
-            t = t.set_body_raw(body.clone(), content_type);
+            // A media type that is no header value (a malformed spec) goes as bytes.
+            let mime = if http::HeaderValue::from_str(content_type).is_ok() {
+                content_type.as_str()
+            } else {
+                "application/octet-stream"
+            };
+            t = t.set_body_raw(body.clone(), mime);
         }
         if let Some(d) = self.delay {
             t = t.set_delay(d);
@@ -704,6 +728,23 @@ mod tests {
         assert!(path_matches(t, &fixed, "/carriers/a%20b/services/x.json"));
         assert!(!path_matches(t, &fixed, "/carriers/a+b/services/x.json"));
         assert!(!path_matches(t, &[], "/carriers/a/b/services/x.json"));
+    }
+
+    #[test]
+    fn a_bad_response_header_answers_500_instead_of_panicking() {
+        let mut then = Then::empty(200);
+        then.header("bad header", "x").header("x-ok", "line\nbreak");
+        let request = wiremock::Request {
+            url: "http://x.test/".parse().unwrap(),
+            method: http::Method::GET,
+            headers: http::HeaderMap::new(),
+            body: vec![],
+        };
+        let _ = wiremock::Respond::respond(&then, &request);
+        assert!(then.error.is_some());
+        let mut odd = Then::empty(200);
+        odd.raw(200, "x", "text/\nplain");
+        let _ = wiremock::Respond::respond(&odd, &request);
     }
 
     #[test]
