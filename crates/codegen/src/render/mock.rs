@@ -579,6 +579,98 @@ fn status_name(code: u16) -> String {
 mod tests {
     use super::*;
 
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+        - {name: tag, in: query, schema: {type: array, items: {type: string}}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+        "404":
+          description: missing
+          content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, example: Rex}
+        age: {type: integer, minimum: 3}
+"##;
+
+    fn rendered() -> (String, Normalized) {
+        let (out, normalized, _) = rendered_with_client();
+        (out, normalized)
+    }
+
+    fn rendered_with_client() -> (String, Normalized, syn::File) {
+        let sources = vec![(std::path::PathBuf::from("openapi.yaml"), SPEC.to_owned())];
+        let config = crate::ProviderConfig::parse(
+            std::path::Path::new("provider.toml"),
+            "crate = \"apikit-x\"\ndescription = \"x\"\nspecs = [\"openapi.yaml\"]\n[servers]\ndefault = \"https://x.test\"\n",
+        )
+        .unwrap();
+        let p = crate::Provider {
+            name: "x".into(),
+            dir: "specs/x".into(),
+            config,
+        };
+        let ast = crate::render::render_sources_ast(&p, &sources).unwrap();
+        let normalized = crate::normalize::sources(&sources).unwrap();
+        let tokens = render(&normalized, &ast).unwrap();
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        (prettyplease::unparse(&file), normalized, ast)
+    }
+
+    #[test]
+    fn names_and_types_come_from_the_generated_client() {
+        let (out, _, client) = rendered_with_client();
+        // The error type is whatever the client's `send` fails with (its name is the
+        // type-names pass's business, not this test's).
+        let builders = conformance::builders(&client);
+        let error = builders["getpet"].error.clone().unwrap();
+        let error = conformance::qualified(&quote!(super), &error);
+        let not_found =
+            format!("pub fn not_found(&mut self, body: &{})", quote!(#error)).replace(" :: ", "::");
+        assert!(out.contains(&not_found), "{not_found} in\n{out}");
+        // The builder's struct and setter names, its setter types, `send`'s types.
+        for want in [
+            "pub struct GetPetWhen(",
+            "pub fn pet_id<V>(&mut self, value: V)",
+            "self.0.path(\"petId\", &value)",
+            "V: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>",
+            "self.0.query(\"tag\", &value)",
+            "self.0.header(\"X-Trace\", &value)",
+            "pub fn ok(&mut self, body: &super::types::Pet)",
+            "pub fn get_pet<F>(&self, f: F)",
+        ] {
+            assert!(out.contains(want), "{want} in\n{out}");
+        }
+    }
+
+    #[test]
+    fn the_example_is_the_synthesizers_value_baked_in() {
+        let (out, normalized) = rendered();
+        let value = Synth::new(&normalized.with_constraints)
+            .with_optional(true)
+            .response("/pets/{petId}", "get", "200")
+            .unwrap()
+            .unwrap();
+        assert_eq!(value, serde_json::json!({"name": "Rex", "age": 3}));
+        let text = value.to_string();
+        let lit = proc_macro2::Literal::string(&text).to_string();
+        assert!(out.contains(&lit), "{lit} in\n{out}");
+    }
+
     #[test]
     fn statuses_are_named_by_their_reason() {
         assert_eq!(status_name(404), "not_found");
