@@ -54,6 +54,9 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(dir.join("Cargo.toml"), rendered.cargo_toml);
     plan.generated
         .insert(dir.join("src/generated.rs"), rendered.module);
+    plan.generated
+        .insert(dir.join("src/mock.rs"), rendered.mock);
+    let readme = package::scaffold_readme(p, rendered.mock_example.as_deref());
     let tests = render::conformance::test_dir(&p.name);
     plan.generated
         .insert(tests.join("main.rs"), rendered.conformance_main);
@@ -61,8 +64,7 @@ pub fn plan_rendered(p: &Provider, rendered: Rendered) -> Plan {
         .insert(tests.join("operations.rs"), rendered.conformance);
     plan.scaffold
         .insert(dir.join("src/lib.rs"), package::scaffold_lib(p));
-    plan.scaffold
-        .insert(dir.join("README.md"), package::scaffold_readme(p));
+    plan.scaffold.insert(dir.join("README.md"), readme);
     plan
 }
 
@@ -146,7 +148,7 @@ pub fn orphans(root: &Path, providers: &[Provider]) -> Result<Vec<PathBuf>> {
         if providers.iter().any(|p| p.name == name) {
             continue;
         }
-        for file in ["Cargo.toml", "src/generated.rs"] {
+        for file in ["Cargo.toml", "src/generated.rs", "src/mock.rs"] {
             let rel = PathBuf::from("crates").join(&name).join(file);
             if is_generated(&root.join(&rel)) {
                 out.push(rel);

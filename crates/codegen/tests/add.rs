@@ -50,6 +50,7 @@ fn adds_a_swagger_2_provider_with_spec_config_and_crate() {
             "crates/pets/README.md",
             "crates/pets/src/generated.rs",
             "crates/pets/src/lib.rs",
+            "crates/pets/src/mock.rs",
             "specs/pets/openapi.json",
             "specs/pets/provider.toml",
             "tests/conformance/Cargo.toml",
@@ -57,7 +58,30 @@ fn adds_a_swagger_2_provider_with_spec_config_and_crate() {
             "tests/conformance/tests/pets/operations.rs",
         ]
     );
-    assert_eq!(added.written.len(), 9);
+    assert_eq!(added.written.len(), 10);
+    // The typed mock server: generated, behind the crate's `mock` feature, with a README
+    // example the crate's doc tests run (its dev-dependency on itself enables `mock`).
+    let mock = std::fs::read_to_string(root.join("crates/pets/src/mock.rs")).unwrap();
+    assert!(mock.contains("pub fn list_pets<F>(&self, f: F)"), "{mock}");
+    let lib = std::fs::read_to_string(root.join("crates/pets/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;"),
+        "{lib}"
+    );
+    let cargo = std::fs::read_to_string(root.join("crates/pets/Cargo.toml")).unwrap();
+    assert!(
+        cargo.contains("mock = [\"apikit-runtime/mock\"]"),
+        "{cargo}"
+    );
+    assert!(
+        cargo.contains("apikit-pets = { path = \".\", features = [\"mock\"] }"),
+        "{cargo}"
+    );
+    let readme = std::fs::read_to_string(root.join("crates/pets/README.md")).unwrap();
+    assert!(
+        readme.contains("server.list_pets(|_, _| {}).expect(1)"),
+        "{readme}"
+    );
     // Its conformance tests, and the conformance crate depends on the new client.
     let manifest = std::fs::read_to_string(root.join("tests/conformance/Cargo.toml")).unwrap();
     assert!(

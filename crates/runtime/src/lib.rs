@@ -6,6 +6,8 @@ mod config;
 pub mod decode;
 mod error;
 pub mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pages;
 mod redirect;
 mod runtime;

@@ -7,5 +7,10 @@
 mod generated;
 pub use generated::*;
 
+// The typed mock server generated beside the client (feature `mock`).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 // Hand-written additions live in their own modules beside `generated`.
 mod events;

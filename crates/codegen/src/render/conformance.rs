@@ -54,15 +54,21 @@ pub fn main_rs(provider: &str, header: &str) -> String {
     )
 }
 
-/// What the generated client offers for one operation (also read by the doc
-/// examples, [`super::examples`]).
+/// What the generated client offers for one operation (also read by the typed mocks,
+/// [`super::mock`], and the doc examples, [`super::examples`]).
 pub(crate) struct Builder {
     /// The `Client` method that starts the call.
     pub(crate) method: Ident,
+    /// The builder struct's name (`GetCarrier` of `builder::GetCarrier`).
+    pub(crate) name: Ident,
     /// Setter name -> parameter type (as written in the generated module).
     pub(crate) setters: BTreeMap<String, (Ident, syn::Type)>,
     /// Whether `send` yields a byte stream (a binary response).
     pub(crate) streams: bool,
+    /// `T` and `E` of `send`'s `Result<ResponseValue<T>, ApiError<E>>`.
+    pub(crate) success: Option<syn::Type>,
+    /// See `success`.
+    pub(crate) error: Option<syn::Type>,
 }
 
 /// `operations.rs` for `p` (see [`main_rs`]), from its normalized documents and the
@@ -170,7 +176,7 @@ fn call(
         let arg = if is_reqwest_body(ty) {
             quote! { run.bytes(#json) }
         } else {
-            let ty = qualified(krate, ty);
+            let ty = qualified(&quote!(::#krate), ty);
             let what = setter.to_string();
             quote! { run.value::<#ty>(Mode::#mode, #what, #json)? }
         };
@@ -212,10 +218,10 @@ pub(crate) fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
         for f in &imp.items {
             let syn::ImplItem::Fn(f) = f else { continue };
             if let syn::ReturnType::Type(_, ty) = &f.sig.output
-                && let Some(name) = last_segment(ty)
+                && let Some(name) = last_ident(ty)
                 && path_starts_with(ty, "builder")
             {
-                starts.insert(name, f.sig.ident.clone());
+                starts.insert(name.to_string(), (f.sig.ident.clone(), name));
             }
         }
     }
@@ -231,7 +237,7 @@ pub(crate) fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
         let Some(name) = last_segment(&imp.self_ty) else {
             continue;
         };
-        let Some(method) = starts.get(&name) else {
+        let Some((method, struct_name)) = starts.get(&name) else {
             continue;
         };
         // A builder may have several `impl` blocks (rewrites add their own).
@@ -239,8 +245,11 @@ pub(crate) fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
             .entry(key(&method.to_string()))
             .or_insert_with(|| Builder {
                 method: method.clone(),
+                name: struct_name.clone(),
                 setters: BTreeMap::new(),
                 streams: false,
+                success: None,
+                error: None,
             });
         for f in &imp.items {
             let syn::ImplItem::Fn(f) = f else { continue };
@@ -251,6 +260,12 @@ pub(crate) fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
                     .to_token_stream()
                     .to_string()
                     .contains("ByteStream");
+                if let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some([ok, err]) = generic_args(ty).as_deref()
+                {
+                    builder.success = generic_args(ok).and_then(|a| a.into_iter().next());
+                    builder.error = generic_args(err).and_then(|a| a.into_iter().next());
+                }
             } else if let Some(ty) = setter_type(&f.sig) {
                 builder
                     .setters
@@ -302,6 +317,30 @@ fn is_named(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(name))
 }
 
+/// The type arguments of `ty`'s last path segment (`A, B` of `x::Result<A, B>`).
+fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+fn last_ident(ty: &syn::Type) -> Option<Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
 fn last_segment(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -318,11 +357,12 @@ pub(crate) fn is_reqwest_body(ty: &syn::Type) -> bool {
     text.ends_with("reqwest::Body")
 }
 
-/// `ty` as the test crate names it: paths into the generated module (`types::X`,
-/// `super::X`, `ByteStream`) get the client crate's name in front; `::std`, `::chrono`
+/// `ty` as code outside the builder module names it: paths into the generated module
+/// (`types::X`, `super::X`, `ByteStream`) get `prefix` in front (the client crate's
+/// name for the conformance tests, `super` for the mock module); `::std`, `::chrono`
 /// and primitives stay.
-pub(crate) fn qualified(krate: &Ident, ty: &syn::Type) -> syn::Type {
-    struct Qualify<'a>(&'a Ident);
+pub(crate) fn qualified(prefix: &TokenStream, ty: &syn::Type) -> syn::Type {
+    struct Qualify<'a>(&'a TokenStream);
     impl syn::visit_mut::VisitMut for Qualify<'_> {
         fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
             syn::visit_mut::visit_type_path_mut(self, tp);
@@ -339,7 +379,7 @@ pub(crate) fn qualified(krate: &Ident, ty: &syn::Type) -> syn::Type {
             if !into_module {
                 return;
             }
-            let krate = self.0;
+            let prefix = self.0;
             let rest: Vec<_> = tp
                 .path
                 .segments
@@ -347,11 +387,11 @@ pub(crate) fn qualified(krate: &Ident, ty: &syn::Type) -> syn::Type {
                 .filter(|s| s.ident != "super")
                 .cloned()
                 .collect();
-            tp.path = syn::parse_quote!(::#krate::#(#rest)::*);
+            tp.path = syn::parse_quote!(#prefix::#(#rest)::*);
         }
     }
     let mut ty = ty.clone();
-    syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify(krate), &mut ty);
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify(prefix), &mut ty);
     ty
 }
 
@@ -375,7 +415,9 @@ mod tests {
         ];
         for (from, to) in cases {
             let ty: syn::Type = syn::parse_str(from).unwrap();
-            let got = qualified(&krate, &ty).to_token_stream().to_string();
+            let got = qualified(&quote!(::#krate), &ty)
+                .to_token_stream()
+                .to_string();
             let want: syn::Type = syn::parse_str(to).unwrap();
             assert_eq!(got, want.to_token_stream().to_string(), "{from}");
         }

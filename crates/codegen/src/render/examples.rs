@@ -300,7 +300,7 @@ fn raw_str(s: &str) -> String {
 /// `ty` as the doc test names it (through the crate), without token spacing.
 fn type_text(crate_name: &str, ty: &syn::Type) -> String {
     let krate = proc_macro2::Ident::new(crate_name, proc_macro2::Span::call_site());
-    super::conformance::qualified(&krate, ty)
+    super::conformance::qualified(&quote::quote!(::#krate), ty)
         .to_token_stream()
         .to_string()
         .replace(' ', "")

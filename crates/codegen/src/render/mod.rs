@@ -6,6 +6,7 @@
 pub mod conformance;
 mod examples;
 mod extensions;
+pub mod mock;
 pub mod package;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,6 +36,11 @@ pub struct Rendered {
     pub conformance_main: String,
     /// `tests/conformance/tests/<name>/operations.rs`: the provider's conformance tests.
     pub conformance: String,
+    /// `crates/<name>/src/mock.rs`: the typed mock server (feature `mock`).
+    pub mock: String,
+    /// The `Client` method the scaffold README's mock example calls (one that needs no
+    /// parameter), if any.
+    pub mock_example: Option<String>,
 }
 
 /// Loads, merges and normalizes a provider's specs, then runs progenitor.
@@ -82,6 +88,8 @@ pub fn render_sources(
             operation: None,
             message: format!("conformance tests: {message}"),
         })?;
+    let mock = render_mock(p, first, &normalized, &ast)?;
+    let mock_example = mock::example_operation(&normalized, &ast);
     let module = format_module(&ast);
     let header = header_lines(&hashes);
     let commented = header
@@ -93,7 +101,31 @@ pub fn render_sources(
         module: format!("{commented}{module}"),
         conformance_main: conformance::main_rs(&p.name, &commented),
         conformance: format!("{commented}{conformance}"),
+        mock: format!("{commented}{mock}"),
+        mock_example,
     })
+}
+
+/// The typed mock module of a rendered client, formatted (see [`mock`]).
+fn render_mock(
+    p: &Provider,
+    file: &Path,
+    normalized: &Normalized,
+    ast: &syn::File,
+) -> Result<String> {
+    let tokens = mock::render(normalized, ast).map_err(|message| Error::Generate {
+        provider: p.name.clone(),
+        file: file.to_owned(),
+        operation: None,
+        message: format!("typed mocks: {message}"),
+    })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate {
+        provider: p.name.clone(),
+        file: file.to_owned(),
+        operation: None,
+        message: format!("typed mocks do not parse: {e}"),
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The generated module of [`render_sources`] as a syntax tree, before formatting and
@@ -127,6 +159,33 @@ fn header_lines(hashes: &[(String, String)]) -> Vec<String> {
 pub fn render_spec_file(provider: &str, config: &ProviderConfig, file: &Path) -> Result<String> {
     let normalized = normalize::file(file)?;
     Ok(render_module(provider, config, file, &normalized)?.0)
+}
+
+/// [`render_spec_file`] with the typed mock module appended as `pub mod mock { .. }`:
+/// what the compiled fixture clients (`tests/output/`) hold, so every fixture proves
+/// its mocks compile too.
+pub fn render_fixture_file(provider: &str, config: &ProviderConfig, file: &Path) -> Result<String> {
+    let normalized = normalize::file(file)?;
+    let (ast, _) = render_ast(provider, config, file, &normalized)?;
+    let module = format_module(&ast);
+    let tokens = mock::render(&normalized, &ast).map_err(|message| Error::Generate {
+        provider: provider.to_owned(),
+        file: file.to_owned(),
+        operation: None,
+        message: format!("typed mocks: {message}"),
+    })?;
+    let wrapped: syn::File =
+        syn::parse2(quote! { pub mod mock { #tokens } }).map_err(|e| Error::Generate {
+            provider: provider.to_owned(),
+            file: file.to_owned(),
+            operation: None,
+            message: format!("typed mocks do not parse: {e}"),
+        })?;
+    Ok(format!(
+        "{module}
+{}",
+        prettyplease::unparse(&wrapped)
+    ))
 }
 
 /// Which optional crates the generated code refers to.

@@ -19,7 +19,7 @@ pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
         c.version,
         toml_str(&c.description)
     ));
-    s.push_str("[features]\ndefault = [\"rustls\"]\n# TLS backend for the bundled reqwest client.\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n\n");
+    s.push_str("[features]\ndefault = [\"rustls\"]\n# TLS backend for the bundled reqwest client.\nrustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n# Typed mock servers for tests of code that uses this client (`src/mock.rs`).\nmock = [\"apikit-runtime/mock\"]\n\n");
     s.push_str("[dependencies]\napikit-runtime.workspace = true\nbytes.workspace = true\nprogenitor-client.workspace = true\nreqwest.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
     if uses.chrono {
         s.push_str("chrono.workspace = true\n");
@@ -40,6 +40,10 @@ pub fn cargo_toml(p: &Provider, header: &[String], uses: &Uses) -> String {
         }
     }
     s.push_str("\n[dev-dependencies]\n# fs: examples save downloads to files.\ntokio = { workspace = true, features = [\"fs\"] }\n");
+    s.push_str(&format!(
+        "# The crate itself with `mock`: the README's typed-mock example is a doc test.\n{} = {{ path = \".\", features = [\"mock\"] }}\n",
+        c.crate_name
+    ));
     s
 }
 
@@ -76,13 +80,15 @@ pub fn toml_str(s: &str) -> String {
 /// The scaffold `src/lib.rs`: the generated module and a place for extensions.
 pub fn scaffold_lib(p: &Provider) -> String {
     format!(
-        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
+        "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n// The client generated from specs/{name}/ by `cargo xtask codegen`. It is formatted by\n// prettyplease when generated; rustfmt must not reformat it, or the drift check fails.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n// The typed mock server generated beside the client (feature `mock`).\n#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n\n// Hand-written additions live in their own modules beside `generated`.\n",
         name = p.name
     )
 }
 
-/// The scaffold `README.md`, with a doc-tested constructor example.
-pub fn scaffold_readme(p: &Provider) -> String {
+/// The scaffold `README.md`, with a doc-tested constructor example and a doc-tested
+/// test with the typed mock server (calling `mock_operation`, a `Client` method that
+/// needs no parameter, when there is one).
+pub fn scaffold_readme(p: &Provider, mock_operation: Option<&str>) -> String {
     let c = &p.config;
     let krate = c.crate_name.replace('-', "_");
     let example = match &c.auth {
@@ -94,8 +100,24 @@ pub fn scaffold_readme(p: &Provider) -> String {
             "```rust,no_run\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {krate}::Client::configured({krate}::servers::DEFAULT, {krate}::Config::default())?;\n# let _ = client;\n# Ok(())\n# }}\n```\n"
         ),
     };
+    let client = match &c.auth {
+        Some(a) => format!(
+            "Client::{}_at(&server.uri(), \"test\").unwrap()",
+            a.constructor
+        ),
+        None => format!("Client::configured(&server.uri(), {krate}::Config::default()).unwrap()"),
+    };
+    let calls = match mock_operation {
+        Some(op) => format!(
+            "// No `when`: any `{op}` request; no `then`: the spec's example (or empty success).\nserver.{op}(|_, _| {{}}).expect(1).mount().await;\nlet client = {client};\nlet _answer = client.{op}().send().await;\nserver.verify().await;\n"
+        ),
+        None => format!("let client = {client};\n# let _ = client;\n"),
+    };
+    let mock = format!(
+        "## Testing with the typed mock\n\nWith the `mock` feature, `{krate}::mock::MockServer` mocks every operation with typed\n`when` matchers and `then` responders (see ARCHITECTURE.md of apikit). This example runs as\na doc test (the crate dev-depends on itself with `mock`).\n\n```rust\nuse {krate}::{{mock::MockServer, Client}};\n# #[tokio::main(flavor = \"current_thread\")]\n# async fn main() {{\nlet server = MockServer::start().await;\n{calls}# }}\n```\n"
+    );
     format!(
-        "# {}\n\n{}\n\nGenerated from `specs/{}/` by `cargo xtask codegen`.\n\n{example}",
+        "# {}\n\n{}\n\nGenerated from `specs/{}/` by `cargo xtask codegen`.\n\n{example}\n{mock}",
         c.crate_name, c.description, p.name
     )
 }
