@@ -1548,13 +1548,13 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum CalculateRatesRequestBody {
-        Variant0 {
+        ShipmentId {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             rate_options: ::std::option::Option<RateRequestBody>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             shipment_id: ::std::option::Option<SeId>,
         },
-        Variant1 {
+        Shipment {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             rate_options: ::std::option::Option<RateRequestBody>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2257,181 +2257,181 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ConnectCarrierRequestBody {
-        AccessWorldwideRequestBody(ConnectAccessWorldwideRequestBody),
-        AmazonBuyShippingRequestBody(ConnectAmazonBuyShippingRequestBody),
-        AmazonShippingUk(ConnectAmazonShippingUk),
-        ApcRequestBody(ConnectApcRequestBody),
-        AsendiaRequestBody(ConnectAsendiaRequestBody),
-        AustraliaPostRequestBody(ConnectAustraliaPostRequestBody),
-        CanadaPostRequestBody(ConnectCanadaPostRequestBody),
-        DhlEcommerceRequestBody(ConnectDhlEcommerceRequestBody),
-        DhlExpressRequestBody(ConnectDhlExpressRequestBody),
-        DhlExpressAuRequestBody(ConnectDhlExpressAuRequestBody),
-        DhlExpressCaRequestBody(ConnectDhlExpressCaRequestBody),
-        DhlExpressUkRequestBody(ConnectDhlExpressUkRequestBody),
-        DpdRequestBody(ConnectDpdRequestBody),
-        EndiciaRequestBody(ConnectEndiciaRequestBody),
-        FedexRequestBody(ConnectFedexRequestBody),
-        FedexUkRequestBody(ConnectFedexUkRequestBody),
-        FirstmileRequestBody(ConnectFirstmileRequestBody),
-        ImexRequestBody(ConnectImexRequestBody),
-        NewgisticsRequestBody(ConnectNewgisticsRequestBody),
-        OntracRequestBody(ConnectOntracRequestBody),
-        PurolatorRequestBody(ConnectPurolatorRequestBody),
-        RoyalMailRequestBody(ConnectRoyalMailRequestBody),
-        RrDonnelleyRequestBody(ConnectRrDonnelleyRequestBody),
-        SekoRequestBody(ConnectSekoRequestBody),
-        SendleRequestBody(ConnectSendleRequestBody),
-        StampsRequestBody(ConnectStampsRequestBody),
-        UpsRequestBody(ConnectUpsRequestBody),
+        ConnectAccessWorldwideRequestBody(ConnectAccessWorldwideRequestBody),
+        ConnectAmazonBuyShippingRequestBody(ConnectAmazonBuyShippingRequestBody),
+        ConnectAmazonShippingUk(ConnectAmazonShippingUk),
+        ConnectApcRequestBody(ConnectApcRequestBody),
+        ConnectAsendiaRequestBody(ConnectAsendiaRequestBody),
+        ConnectAustraliaPostRequestBody(ConnectAustraliaPostRequestBody),
+        ConnectCanadaPostRequestBody(ConnectCanadaPostRequestBody),
+        ConnectDhlEcommerceRequestBody(ConnectDhlEcommerceRequestBody),
+        ConnectDhlExpressRequestBody(ConnectDhlExpressRequestBody),
+        ConnectDhlExpressAuRequestBody(ConnectDhlExpressAuRequestBody),
+        ConnectDhlExpressCaRequestBody(ConnectDhlExpressCaRequestBody),
+        ConnectDhlExpressUkRequestBody(ConnectDhlExpressUkRequestBody),
+        ConnectDpdRequestBody(ConnectDpdRequestBody),
+        ConnectEndiciaRequestBody(ConnectEndiciaRequestBody),
+        ConnectFedexRequestBody(ConnectFedexRequestBody),
+        ConnectFedexUkRequestBody(ConnectFedexUkRequestBody),
+        ConnectFirstmileRequestBody(ConnectFirstmileRequestBody),
+        ConnectImexRequestBody(ConnectImexRequestBody),
+        ConnectNewgisticsRequestBody(ConnectNewgisticsRequestBody),
+        ConnectOntracRequestBody(ConnectOntracRequestBody),
+        ConnectPurolatorRequestBody(ConnectPurolatorRequestBody),
+        ConnectRoyalMailRequestBody(ConnectRoyalMailRequestBody),
+        ConnectRrDonnelleyRequestBody(ConnectRrDonnelleyRequestBody),
+        ConnectSekoRequestBody(ConnectSekoRequestBody),
+        ConnectSendleRequestBody(ConnectSendleRequestBody),
+        ConnectStampsRequestBody(ConnectStampsRequestBody),
+        ConnectUpsRequestBody(ConnectUpsRequestBody),
     }
     impl ::std::convert::From<ConnectAccessWorldwideRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAccessWorldwideRequestBody) -> Self {
-            Self::AccessWorldwideRequestBody(value)
+            Self::ConnectAccessWorldwideRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAmazonBuyShippingRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAmazonBuyShippingRequestBody) -> Self {
-            Self::AmazonBuyShippingRequestBody(value)
+            Self::ConnectAmazonBuyShippingRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAmazonShippingUk> for ConnectCarrierRequestBody {
         fn from(value: ConnectAmazonShippingUk) -> Self {
-            Self::AmazonShippingUk(value)
+            Self::ConnectAmazonShippingUk(value)
         }
     }
     impl ::std::convert::From<ConnectApcRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectApcRequestBody) -> Self {
-            Self::ApcRequestBody(value)
+            Self::ConnectApcRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAsendiaRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectAsendiaRequestBody) -> Self {
-            Self::AsendiaRequestBody(value)
+            Self::ConnectAsendiaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAustraliaPostRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAustraliaPostRequestBody) -> Self {
-            Self::AustraliaPostRequestBody(value)
+            Self::ConnectAustraliaPostRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectCanadaPostRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectCanadaPostRequestBody) -> Self {
-            Self::CanadaPostRequestBody(value)
+            Self::ConnectCanadaPostRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlEcommerceRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlEcommerceRequestBody) -> Self {
-            Self::DhlEcommerceRequestBody(value)
+            Self::ConnectDhlEcommerceRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressRequestBody) -> Self {
-            Self::DhlExpressRequestBody(value)
+            Self::ConnectDhlExpressRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressAuRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressAuRequestBody) -> Self {
-            Self::DhlExpressAuRequestBody(value)
+            Self::ConnectDhlExpressAuRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressCaRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressCaRequestBody) -> Self {
-            Self::DhlExpressCaRequestBody(value)
+            Self::ConnectDhlExpressCaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressUkRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressUkRequestBody) -> Self {
-            Self::DhlExpressUkRequestBody(value)
+            Self::ConnectDhlExpressUkRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDpdRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectDpdRequestBody) -> Self {
-            Self::DpdRequestBody(value)
+            Self::ConnectDpdRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectEndiciaRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectEndiciaRequestBody) -> Self {
-            Self::EndiciaRequestBody(value)
+            Self::ConnectEndiciaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFedexRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectFedexRequestBody) -> Self {
-            Self::FedexRequestBody(value)
+            Self::ConnectFedexRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFedexUkRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectFedexUkRequestBody) -> Self {
-            Self::FedexUkRequestBody(value)
+            Self::ConnectFedexUkRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFirstmileRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectFirstmileRequestBody) -> Self {
-            Self::FirstmileRequestBody(value)
+            Self::ConnectFirstmileRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectImexRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectImexRequestBody) -> Self {
-            Self::ImexRequestBody(value)
+            Self::ConnectImexRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectNewgisticsRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectNewgisticsRequestBody) -> Self {
-            Self::NewgisticsRequestBody(value)
+            Self::ConnectNewgisticsRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectOntracRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectOntracRequestBody) -> Self {
-            Self::OntracRequestBody(value)
+            Self::ConnectOntracRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectPurolatorRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectPurolatorRequestBody) -> Self {
-            Self::PurolatorRequestBody(value)
+            Self::ConnectPurolatorRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectRoyalMailRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectRoyalMailRequestBody) -> Self {
-            Self::RoyalMailRequestBody(value)
+            Self::ConnectRoyalMailRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectRrDonnelleyRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectRrDonnelleyRequestBody) -> Self {
-            Self::RrDonnelleyRequestBody(value)
+            Self::ConnectRrDonnelleyRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectSekoRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectSekoRequestBody) -> Self {
-            Self::SekoRequestBody(value)
+            Self::ConnectSekoRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectSendleRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectSendleRequestBody) -> Self {
-            Self::SendleRequestBody(value)
+            Self::ConnectSendleRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectStampsRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectStampsRequestBody) -> Self {
-            Self::StampsRequestBody(value)
+            Self::ConnectStampsRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectUpsRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectUpsRequestBody) -> Self {
-            Self::UpsRequestBody(value)
+            Self::ConnectUpsRequestBody(value)
         }
     }
     ///Result of connecting a carrier account.
@@ -3749,19 +3749,19 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum CreateManifestRequestBody {
-        ByObjectRequestBody(CreateManifestByObjectRequestBody),
-        LabelIdsRequestBody(CreateManifestLabelIdsRequestBody),
+        CreateManifestByObjectRequestBody(CreateManifestByObjectRequestBody),
+        CreateManifestLabelIdsRequestBody(CreateManifestLabelIdsRequestBody),
     }
     impl ::std::convert::From<CreateManifestByObjectRequestBody>
     for CreateManifestRequestBody {
         fn from(value: CreateManifestByObjectRequestBody) -> Self {
-            Self::ByObjectRequestBody(value)
+            Self::CreateManifestByObjectRequestBody(value)
         }
     }
     impl ::std::convert::From<CreateManifestLabelIdsRequestBody>
     for CreateManifestRequestBody {
         fn from(value: CreateManifestLabelIdsRequestBody) -> Self {
-            Self::LabelIdsRequestBody(value)
+            Self::CreateManifestLabelIdsRequestBody(value)
         }
     }
     ///Manifests and manifest requests created, plus the older single-manifest fields.
@@ -5212,7 +5212,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum EstimateRatesRequestBody {
-        Id {
+        CarrierId {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             address_residential_indicator: ::std::option::Option<
                 AddressResidentialIndicator,
@@ -5247,7 +5247,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             to_state_province: ::std::string::String,
             weight: Weight,
         },
-        Ids {
+        CarrierIds {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             address_residential_indicator: ::std::option::Option<
                 AddressResidentialIndicator,
@@ -10648,40 +10648,40 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum UpdateCarrierSettingsRequestBody {
-        DhlExpressSettingsRequestBody(UpdateDhlExpressSettingsRequestBody),
-        FedexSettingsRequestBody(UpdateFedexSettingsRequestBody),
-        NewgisticsSettingsRequestBody(UpdateNewgisticsSettingsRequestBody),
-        UpsSettingsRequestBody(UpdateUpsSettingsRequestBody),
-        AmazonBuyShippingRequestBody(UpdateAmazonBuyShippingRequestBody),
+        UpdateDhlExpressSettingsRequestBody(UpdateDhlExpressSettingsRequestBody),
+        UpdateFedexSettingsRequestBody(UpdateFedexSettingsRequestBody),
+        UpdateNewgisticsSettingsRequestBody(UpdateNewgisticsSettingsRequestBody),
+        UpdateUpsSettingsRequestBody(UpdateUpsSettingsRequestBody),
+        UpdateAmazonBuyShippingRequestBody(UpdateAmazonBuyShippingRequestBody),
     }
     impl ::std::convert::From<UpdateDhlExpressSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateDhlExpressSettingsRequestBody) -> Self {
-            Self::DhlExpressSettingsRequestBody(value)
+            Self::UpdateDhlExpressSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateFedexSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateFedexSettingsRequestBody) -> Self {
-            Self::FedexSettingsRequestBody(value)
+            Self::UpdateFedexSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateNewgisticsSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateNewgisticsSettingsRequestBody) -> Self {
-            Self::NewgisticsSettingsRequestBody(value)
+            Self::UpdateNewgisticsSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateUpsSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateUpsSettingsRequestBody) -> Self {
-            Self::UpsSettingsRequestBody(value)
+            Self::UpdateUpsSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateAmazonBuyShippingRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateAmazonBuyShippingRequestBody) -> Self {
-            Self::AmazonBuyShippingRequestBody(value)
+            Self::UpdateAmazonBuyShippingRequestBody(value)
         }
     }
     ///New DHL Express settings.

@@ -25,6 +25,37 @@
 //!   [{$ref: {key}_value}]` + `nullable` (its description stays): typify emits two
 //!   items named after the key for the union, and `U(Option<UValue>)` for this shape.
 //!
+//! Readable names and one type per concept (#19). typify names a titled schema after
+//! its title and reuses the first type registered under a name, so titles are how the
+//! pass names types and merges identical ones (a title changes no meaning):
+//!
+//! - **the component it equals**: an inline object, enum or union whose shape (ignoring
+//!   descriptions, titles and examples) is a component's becomes that `$ref`, whatever
+//!   the names (`GetOrgAuditLogsBody` -> `OrgAuditLogsFilters`);
+//! - **a component request body** gets its key as title when untitled, so every
+//!   operation pointing at it shares one type (`CreateScriptTagScriptTag` for
+//!   `create_script_tag` and `update_script_tag`, not `CreateScriptTagBody` and
+//!   `UpdateScriptTagBody`);
+//! - **its property name**: an untitled inline named type under a property is titled
+//!   with the property (`script_tag` -> `ScriptTag`), array items with its singular
+//!   (`policies` -> `Policy`, `script_tags` -> `ScriptTag`; `monday` -> `MondayItem`),
+//!   unless the name is generic (`data`, `type`, `status`, ... in [`GENERIC`]) or taken:
+//!   a component, an operation body or response, or an inline schema of another shape
+//!   already has it. Then a direct property of an operation body or response tries
+//!   `{name} body` / `{name} response` (`ScriptTagBody` beside the response's
+//!   `ScriptTag`), and anything else keeps typify's parent-path name. Identical schemas
+//!   under one property name are therefore one type (ColorMe's four `script_tag`s);
+//!   the first schema of a name in document order (components first, then operations
+//!   in path order) keeps it;
+//! - **identical siblings**: properties of one object whose schemas (or array items)
+//!   are one shape get one title, the words their names end with (`billing_address`,
+//!   `shipping_address` -> `address`), else `{parent} item` / `{parent} value`
+//!   (ShipEngine's `monday` ... `sunday` opening hours -> `HoursOfOperationItem`);
+//! - **union members**: untitled inline members of a `oneOf`/`anyOf` are titled
+//!   `{union name} {what tells them apart}` by the rules in [`super::variant_names`]
+//!   (`ShipmentIds { .. }`, `Shipments { .. }`); properties or `allOf` beside a union
+//!   first move into each member (typify drops the members' titles when it merges them).
+//!
 //! The generator still checks the output for duplicate type names
 //! (`render::duplicate_item`) and reports any this pass did not foresee.
 
@@ -57,7 +88,7 @@ pub fn pascal(name: &str) -> String {
     }
 }
 
-pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
+pub fn run(doc: &mut Value, cx: &mut PassCtx<'_>) -> Result<()> {
     split_nullable_unions(doc);
     rename_components(doc);
     untitle_nullable_components(doc);
@@ -94,6 +125,7 @@ pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
         shapes: &shapes,
         reserved: &reserved,
         titles: Default::default(),
+        variant_names: Default::default(),
     };
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         for (key, schema) in schemas.iter_mut() {
@@ -126,7 +158,7 @@ pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
             }
         }
     }
-    crate::normalize::walk::operations_mut(doc, &mut |_, _, op, _| {
+    let result = crate::normalize::walk::operations_mut(doc, &mut |_, _, op, _| {
         let id = op
             .get("operationId")
             .and_then(Value::as_str)
@@ -153,7 +185,9 @@ pub fn run(doc: &mut Value, _cx: &mut PassCtx<'_>) -> Result<()> {
             }
         }
         Ok(())
-    })
+    });
+    cx.facts.variant_names.extend(ctx.variant_names.take());
+    result
 }
 
 /// A nullable union component becomes a nullable wrapper around `{key}_value`.
@@ -273,6 +307,8 @@ struct Ctx<'a> {
     /// reuses the first type registered under a name, so a second, different schema
     /// with the same title must be retitled.
     titles: std::cell::RefCell<BTreeMap<String, Value>>,
+    /// The `variant_names` fact being recorded.
+    variant_names: std::cell::RefCell<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 impl Ctx<'_> {
@@ -469,6 +505,10 @@ impl Ctx<'_> {
                 // of an `anyOf`, `Variant` in an enum.
                 let kind = if key == "anyOf" { "Subtype" } else { "Variant" };
                 self.inline(m, &format!("{name}{kind}{i}"), None, None);
+            }
+            if let Some(names) = super::variant_names::renames(members, name) {
+                let map = names.into_iter().collect();
+                self.variant_names.borrow_mut().insert(pascal(name), map);
             }
         }
     }

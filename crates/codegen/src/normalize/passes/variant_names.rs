@@ -24,10 +24,11 @@
 //!    `credentials`, `broker and credentials`).
 //!
 //! Properties of members behind a `$ref`, and of the members' `allOf` parts, count.
-//! The names must then satisfy typify: all different in PascalCase and none a word
-//! prefix of all the others (typify would strip it to nothing: `Shipment` next to
-//! `ShipmentId`). Members that are `$ref`s, carry a title, or are not objects name
-//! themselves and are only counted. When no rule names every inline member, nothing is
+//! The names must all differ in PascalCase. When one is a word prefix of all the
+//! others (`Shipment` next to `ShipmentId`), typify strips it to nothing and says
+//! `Variant0`, `Variant1`; [`renames`] then gives the names for the `variant_names`
+//! fact, and the `variants` rewrite renames typify's variants. Members that are
+//! `$ref`s, carry a title, or are not objects name themselves and are only counted. When no rule names every inline member, nothing is
 //! titled and typify's `VariantN` stays (the documented fallback); `cargo xtask
 //! api-census --list` lists what is left.
 
@@ -89,7 +90,7 @@ pub fn titles(
         })
         .collect();
     let names: Vec<String> = candidates.iter().cloned().collect::<Option<_>>()?;
-    if !typify_accepts(&names) {
+    if !distinct(&names) {
         return None;
     }
     Some(
@@ -241,18 +242,73 @@ fn discriminator_values(
     })
 }
 
+/// Variant renames (typify's name -> the member's) where typify would name a variant
+/// other than its member: a title `{union} {distinguisher}` names the member by the
+/// distinguisher, anything else by what typify reads (`$ref` name, title, type). typify
+/// strips the word prefix common to all it reads, which is `{union}` only when every
+/// member is titled here (beside a `$ref` the variant would be `ListCarriersErrorMissing`),
+/// and which can be more (`carrier_id`, `carrier_ids` -> `Id`, `Ids`) or all of one name
+/// (`Shipment` beside `ShipmentId`: then every variant is `Variant0`, `Variant1`, ...).
+/// The `variants` rewrite renames them; `None` when nothing differs or names repeat.
+pub fn renames(members: &[Value], union: &str) -> Option<Vec<(String, String)>> {
+    let prefix = format!("{union} ");
+    // What typify reads: the whole title, the `$ref`'s name, the type.
+    let read: Vec<String> = members.iter().map(self_name).collect::<Option<_>>()?;
+    let read: Vec<String> = read.iter().map(|n| pascal(n)).collect();
+    // What the member is called: its distinguisher when we titled it.
+    let wanted: Vec<String> = members
+        .iter()
+        .zip(&read)
+        .map(|(m, r)| {
+            let title = m.get("title").and_then(Value::as_str);
+            title
+                .and_then(|t| t.strip_prefix(&prefix))
+                .map_or_else(|| r.clone(), pascal)
+        })
+        .collect();
+    if !distinct(&wanted) || !distinct(&read) {
+        return None;
+    }
+    let typify: Vec<String> = if typify_accepts(&read) {
+        let words: Vec<Vec<String>> = read.iter().map(|n| kebab_words(n)).collect();
+        let common = common_words(&words);
+        words
+            .iter()
+            .map(|w| pascal(&w[common..].join("-")))
+            .collect()
+    } else {
+        (0..read.len()).map(|i| format!("Variant{i}")).collect()
+    };
+    let changes: Vec<(String, String)> = typify
+        .into_iter()
+        .zip(wanted)
+        .filter(|(t, w)| t != w)
+        .collect();
+    (!changes.is_empty()).then_some(changes)
+}
+
+/// How many leading words all of `words` share.
+fn common_words(words: &[Vec<String>]) -> usize {
+    words.iter().skip(1).fold(words[0].len(), |n, w| {
+        n.min(words[0].iter().zip(w).take_while(|(a, b)| a == b).count())
+    })
+}
+
+/// All different in PascalCase.
+fn distinct(names: &[String]) -> bool {
+    let set: std::collections::BTreeSet<String> = names.iter().map(|n| pascal(n)).collect();
+    set.len() == names.len()
+}
+
 /// Whether typify keeps these names: all different in PascalCase, and none emptied by
 /// stripping the word prefix common to all of them.
 fn typify_accepts(names: &[String]) -> bool {
     let pascal_names: Vec<String> = names.iter().map(|n| pascal(n)).collect();
-    let distinct: std::collections::BTreeSet<&String> = pascal_names.iter().collect();
-    if distinct.len() != pascal_names.len() {
+    if !distinct(&pascal_names) {
         return false;
     }
     let words: Vec<Vec<String>> = pascal_names.iter().map(|n| kebab_words(n)).collect();
-    let common = words.iter().skip(1).fold(words[0].len(), |n, w| {
-        n.min(words[0].iter().zip(w).take_while(|(a, b)| a == b).count())
-    });
+    let common = common_words(&words);
     words.iter().all(|w| w.len() > common)
 }
 
@@ -285,12 +341,44 @@ mod tests {
     }
 
     #[test]
-    fn a_word_prefix_of_every_other_name_is_refused() {
-        let t = run(json!([
+    fn a_word_prefix_of_every_other_name_is_renamed_after_typify() {
+        let mut members = json!([
             {"type": "object", "properties": {"shipment_id": {}}},
             {"type": "object", "properties": {"shipment": {}}}
-        ]));
-        assert_eq!(t, None, "typify would strip `Shipment` to nothing");
+        ]);
+        let t = run(members.clone());
+        assert_eq!(
+            t,
+            Some(vec![Some("shipment_id".into()), Some("shipment".into())])
+        );
+        for (m, t) in members.as_array_mut().unwrap().iter_mut().zip(t.unwrap()) {
+            m["title"] = format!("Body {}", t.unwrap()).into();
+        }
+        // typify would strip `Shipment` to nothing and say `Variant0`, `Variant1`.
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(
+            renames(members.as_array().unwrap(), "Body"),
+            Some(vec![
+                pair("Variant0", "ShipmentId"),
+                pair("Variant1", "Shipment")
+            ])
+        );
+        assert_eq!(
+            renames(&run_titled(&["a", "b"]), "Body"),
+            None,
+            "typify keeps `A`, `B`"
+        );
+        assert_eq!(
+            renames(&run_titled(&["carrier_id", "carrier_ids"]), "Body"),
+            Some(vec![pair("Id", "CarrierId"), pair("Ids", "CarrierIds")]),
+            "typify strips the shared `Carrier`"
+        );
+    }
+
+    fn run_titled(ds: &[&str]) -> Vec<Value> {
+        ds.iter()
+            .map(|d| json!({"type": "object", "title": format!("Body {d}")}))
+            .collect()
     }
 
     #[test]
