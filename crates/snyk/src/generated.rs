@@ -151,33 +151,13 @@ pub mod types {
         }
     }
     ///`AggregatedProjectIssues`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(transparent)]
-    pub struct AggregatedProjectIssues(pub ::serde_json::Value);
-    impl ::std::ops::Deref for AggregatedProjectIssues {
-        type Target = ::serde_json::Value;
-        fn deref(&self) -> &::serde_json::Value {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AggregatedProjectIssues> for ::serde_json::Value {
-        fn from(value: AggregatedProjectIssues) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::serde_json::Value> for AggregatedProjectIssues {
-        fn from(value: ::serde_json::Value) -> Self {
-            Self(value)
-        }
-    }
-    ///`AggregatedProjectIssues2`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AggregatedProjectIssues2 {
+    pub struct AggregatedProjectIssues {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub issues: ::std::vec::Vec<Issue>,
     }
-    impl AggregatedProjectIssues2 {
-        pub fn builder() -> builder::AggregatedProjectIssues2 {
+    impl AggregatedProjectIssues {
+        pub fn builder() -> builder::AggregatedProjectIssues {
             Default::default()
         }
     }
@@ -807,26 +787,6 @@ pub mod types {
         }
     }
     impl ::std::convert::From<::serde_json::Value> for DepGraph {
-        fn from(value: ::serde_json::Value) -> Self {
-            Self(value)
-        }
-    }
-    ///`DepGraph2`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(transparent)]
-    pub struct DepGraph2(pub ::serde_json::Value);
-    impl ::std::ops::Deref for DepGraph2 {
-        type Target = ::serde_json::Value;
-        fn deref(&self) -> &::serde_json::Value {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DepGraph2> for ::serde_json::Value {
-        fn from(value: DepGraph2) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::serde_json::Value> for DepGraph2 {
         fn from(value: ::serde_json::Value) -> Self {
             Self(value)
         }
@@ -7667,7 +7627,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Project {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<ProjectAttributes2>,
+        pub attributes: ::std::option::Option<ProjectAttributes>,
         ///Monitored branch, where applicable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub branch: ::std::option::Option<::std::string::String>,
@@ -7794,28 +7754,8 @@ pub mod types {
         }
     }
     ///`ProjectAttributes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(transparent)]
-    pub struct ProjectAttributes(pub ::serde_json::Value);
-    impl ::std::ops::Deref for ProjectAttributes {
-        type Target = ::serde_json::Value;
-        fn deref(&self) -> &::serde_json::Value {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ProjectAttributes> for ::serde_json::Value {
-        fn from(value: ProjectAttributes) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::serde_json::Value> for ProjectAttributes {
-        fn from(value: ::serde_json::Value) -> Self {
-            Self(value)
-        }
-    }
-    ///`ProjectAttributes2`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ProjectAttributes2 {
+    pub struct ProjectAttributes {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub criticality: ::std::vec::Vec<::serde_json::Value>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7823,8 +7763,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub lifecycle: ::std::vec::Vec<::serde_json::Value>,
     }
-    impl ProjectAttributes2 {
-        pub fn builder() -> builder::ProjectAttributes2 {
+    impl ProjectAttributes {
+        pub fn builder() -> builder::ProjectAttributes {
             Default::default()
         }
     }
@@ -8243,7 +8183,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ProjectWithoutRemediation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<ProjectAttributes2>,
+        pub attributes: ::std::option::Option<ProjectAttributes>,
         ///Monitored branch, where applicable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub branch: ::std::option::Option<::std::string::String>,
@@ -8379,7 +8319,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ProjectsFiltersFilters {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<ProjectAttributes2>,
+        pub attributes: ::std::option::Option<ProjectAttributes>,
         #[serde(
             rename = "isMonitored",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8833,7 +8773,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SetProjectAttributesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<ProjectAttributes2>,
+        pub attributes: ::std::option::Option<ProjectAttributes>,
     }
     impl SetProjectAttributesResponse {
         pub fn builder() -> builder::SetProjectAttributesResponse {
@@ -9014,26 +8954,6 @@ pub mod types {
     impl TestCounts {
         pub fn builder() -> builder::TestCounts {
             Default::default()
-        }
-    }
-    ///`TestCounts2`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(transparent)]
-    pub struct TestCounts2(pub ::serde_json::Value);
-    impl ::std::ops::Deref for TestCounts2 {
-        type Target = ::serde_json::Value;
-        fn deref(&self) -> &::serde_json::Value {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TestCounts2> for ::serde_json::Value {
-        fn from(value: TestCounts2) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::serde_json::Value> for TestCounts2 {
-        fn from(value: ::serde_json::Value) -> Self {
-            Self(value)
         }
     }
     ///`TestCountsResultsItem`
@@ -10546,20 +10466,20 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AggregatedProjectIssues2 {
+        pub struct AggregatedProjectIssues {
             issues: ::std::result::Result<
                 ::std::vec::Vec<super::Issue>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AggregatedProjectIssues2 {
+        impl ::std::default::Default for AggregatedProjectIssues {
             fn default() -> Self {
                 Self {
                     issues: Ok(Default::default()),
                 }
             }
         }
-        impl AggregatedProjectIssues2 {
+        impl AggregatedProjectIssues {
             pub fn issues<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Issue>>,
@@ -10573,18 +10493,18 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<AggregatedProjectIssues2>
-        for super::AggregatedProjectIssues2 {
+        impl ::std::convert::TryFrom<AggregatedProjectIssues>
+        for super::AggregatedProjectIssues {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AggregatedProjectIssues2,
+                value: AggregatedProjectIssues,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { issues: value.issues? })
             }
         }
-        impl ::std::convert::From<super::AggregatedProjectIssues2>
-        for AggregatedProjectIssues2 {
-            fn from(value: super::AggregatedProjectIssues2) -> Self {
+        impl ::std::convert::From<super::AggregatedProjectIssues>
+        for AggregatedProjectIssues {
+            fn from(value: super::AggregatedProjectIssues) -> Self {
                 Self { issues: Ok(value.issues) }
             }
         }
@@ -31939,7 +31859,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Project {
             attributes: ::std::result::Result<
-                ::std::option::Option<super::ProjectAttributes2>,
+                ::std::option::Option<super::ProjectAttributes>,
                 ::std::string::String,
             >,
             branch: ::std::result::Result<
@@ -32081,7 +32001,7 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProjectAttributes2>,
+                    ::std::option::Option<super::ProjectAttributes>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -32483,7 +32403,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ProjectAttributes2 {
+        pub struct ProjectAttributes {
             criticality: ::std::result::Result<
                 ::std::vec::Vec<::serde_json::Value>,
                 ::std::string::String,
@@ -32497,7 +32417,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ProjectAttributes2 {
+        impl ::std::default::Default for ProjectAttributes {
             fn default() -> Self {
                 Self {
                     criticality: Ok(Default::default()),
@@ -32506,7 +32426,7 @@ pub mod types {
                 }
             }
         }
-        impl ProjectAttributes2 {
+        impl ProjectAttributes {
             pub fn criticality<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
@@ -32544,10 +32464,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProjectAttributes2> for super::ProjectAttributes2 {
+        impl ::std::convert::TryFrom<ProjectAttributes> for super::ProjectAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ProjectAttributes2,
+                value: ProjectAttributes,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     criticality: value.criticality?,
@@ -32556,8 +32476,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ProjectAttributes2> for ProjectAttributes2 {
-            fn from(value: super::ProjectAttributes2) -> Self {
+        impl ::std::convert::From<super::ProjectAttributes> for ProjectAttributes {
+            fn from(value: super::ProjectAttributes) -> Self {
                 Self {
                     criticality: Ok(value.criticality),
                     environment: Ok(value.environment),
@@ -33857,7 +33777,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProjectWithoutRemediation {
             attributes: ::std::result::Result<
-                ::std::option::Option<super::ProjectAttributes2>,
+                ::std::option::Option<super::ProjectAttributes>,
                 ::std::string::String,
             >,
             branch: ::std::result::Result<
@@ -33989,7 +33909,7 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProjectAttributes2>,
+                    ::std::option::Option<super::ProjectAttributes>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -34410,7 +34330,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProjectsFiltersFilters {
             attributes: ::std::result::Result<
-                ::std::option::Option<super::ProjectAttributes2>,
+                ::std::option::Option<super::ProjectAttributes>,
                 ::std::string::String,
             >,
             is_monitored: ::std::result::Result<
@@ -34450,7 +34370,7 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProjectAttributes2>,
+                    ::std::option::Option<super::ProjectAttributes>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -35936,7 +35856,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SetProjectAttributesResponse {
             attributes: ::std::result::Result<
-                ::std::option::Option<super::ProjectAttributes2>,
+                ::std::option::Option<super::ProjectAttributes>,
                 ::std::string::String,
             >,
         }
@@ -35951,7 +35871,7 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProjectAttributes2>,
+                    ::std::option::Option<super::ProjectAttributes>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -48145,7 +48065,7 @@ pub mod builder {
         client: &'a super::Client,
         org_id: Result<::std::string::String, String>,
         project_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ProjectAttributes2, String>,
+        body: Result<types::builder::ProjectAttributes, String>,
     }
     impl<'a> SetProjectAttributes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48182,24 +48102,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ProjectAttributes2>,
+            V: std::convert::TryInto<types::ProjectAttributes>,
             <V as std::convert::TryInto<
-                types::ProjectAttributes2,
+                types::ProjectAttributes,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ProjectAttributes2` for body failed: {}", s)
+                    format!("conversion to `ProjectAttributes` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ProjectAttributes2,
-            ) -> types::builder::ProjectAttributes2,
+                types::builder::ProjectAttributes,
+            ) -> types::builder::ProjectAttributes,
         {
             self.body = self.body.map(f);
             self
@@ -48213,7 +48133,7 @@ pub mod builder {
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ProjectAttributes2::try_from(v).map_err(|e| e.to_string())
+                    types::ProjectAttributes::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(

@@ -1885,7 +1885,7 @@ async fn set_project_attributes() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ProjectAttributes2,
+                        ::apikit_snyk::types::ProjectAttributes,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -1907,7 +1907,7 @@ async fn set_project_attributes() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ProjectAttributes2,
+                        ::apikit_snyk::types::ProjectAttributes,
                     >(
                         Mode::All,
                         "body",

@@ -3,9 +3,10 @@
 //! PascalCase, and emits two items with the same name when those collide, which does
 //! not compile. This pass removes the collisions it can predict:
 //!
-//! - component keys equal in PascalCase (`Test_Counts`, `Test_counts`): the first in
-//!   document order keeps its name, later ones get `_2`, `_3`, ... and every `$ref`
-//!   follows;
+//! - component keys equal in PascalCase (`Test_Counts`, `Test_counts`): the empty ones
+//!   (`{}`, any value) are dropped and their `$ref`s become `{}`, unless all are empty
+//!   (then the first stays); of the rest the first in document order keeps its name,
+//!   later ones get `_2`, `_3`, ... and every `$ref` follows;
 //! - an inline schema whose derived name is a component's name (property `name` of
 //!   `tag` -> `TagName`, next to a component `tag_name`): if it is the same schema
 //!   (ignoring descriptions and examples) it becomes a `$ref` to the component,
@@ -90,6 +91,7 @@ pub fn pascal(name: &str) -> String {
 
 pub fn run(doc: &mut Value, cx: &mut PassCtx<'_>) -> Result<()> {
     split_nullable_unions(doc);
+    drop_colliding_empty_components(doc);
     rename_components(doc);
     untitle_nullable_components(doc);
     let components: Map<String, Value> = doc
@@ -252,6 +254,61 @@ fn untitle_nullable_components(doc: &mut Value) {
         if clashes {
             s.remove("title");
         }
+    }
+}
+
+/// Of component keys equal in PascalCase, the ones that are empty schemas (any value:
+/// Snyk's `Aggregated_Project_issues: {}` beside the real `Aggregated_project_issues`)
+/// are dropped and every `$ref` to them becomes `{}` (the same meaning), so the real
+/// schema keeps its name instead of becoming `AggregatedProjectIssues2`; when all are
+/// empty the first stays.
+fn drop_colliding_empty_components(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    let mut groups: BTreeMap<String, Vec<(&String, bool)>> = BTreeMap::new();
+    for (key, schema) in schemas {
+        let empty = crate::normalize::walk::shape(schema) == json!({});
+        groups.entry(pascal(key)).or_default().push((key, empty));
+    }
+    let mut dropped: BTreeSet<String> = BTreeSet::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let keep_first_empty = members.iter().all(|(_, empty)| *empty);
+        for (i, (key, empty)) in members.iter().enumerate() {
+            if *empty && !(keep_first_empty && i == 0) {
+                dropped.insert((*key).clone());
+            }
+        }
+    }
+    if dropped.is_empty() {
+        return;
+    }
+    let refs: BTreeSet<String> = dropped
+        .iter()
+        .map(|k| format!("#/components/schemas/{}", pointer_token(k)))
+        .collect();
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        schemas.retain(|k, _| !dropped.contains(k));
+    }
+    inline_refs(doc, &refs);
+}
+
+/// Replaces each `$ref` in `refs` anywhere in `v` with `{}`, keeping its siblings.
+fn inline_refs(v: &mut Value, refs: &BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if o.get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| refs.contains(r))
+            {
+                o.remove("$ref");
+            }
+            for child in o.values_mut() {
+                inline_refs(child, refs);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| inline_refs(c, refs)),
+        _ => {}
     }
 }
 
@@ -646,6 +703,35 @@ mod tests {
             json!({"oneOf": members}),
             "not nullable: one item"
         );
+    }
+
+    #[test]
+    fn empty_components_give_their_colliding_name_to_the_real_schema() {
+        let mut doc = json!({"components": {"schemas": {
+            "Aggregated_Project_issues": {"description": "placeholder"},
+            "Aggregated_project_issues": {"type": "object", "properties": {"issues": {}}},
+            "Dep_Graph": {}, "DepGraph": {},
+            "Wrapper": {"type": "object", "properties": {
+                "a": {"$ref": "#/components/schemas/Aggregated_Project_issues"},
+                "b": {"$ref": "#/components/schemas/DepGraph"}
+            }}
+        }}});
+        crate::normalize::run_alone(run, &mut doc, Path::new("x.yaml")).unwrap();
+        let s = &doc["components"]["schemas"];
+        assert!(s.get("Aggregated_Project_issues").is_none());
+        assert!(s.get("Aggregated_project_issues_2").is_none(), "no suffix");
+        assert_eq!(
+            s["Aggregated_project_issues"]["properties"]["issues"],
+            json!({})
+        );
+        assert_eq!(
+            s["Wrapper"]["properties"]["a"],
+            json!({}),
+            "the ref is any value"
+        );
+        assert_eq!(s["Dep_Graph"], json!({}), "all empty: the first stays");
+        assert!(s.get("DepGraph").is_none());
+        assert_eq!(s["Wrapper"]["properties"]["b"], json!({}));
     }
 
     #[test]
