@@ -46,7 +46,7 @@ async fn symbol_enum_values_go_on_the_wire_as_the_spec_spells_them() {
 
 #[tokio::test]
 async fn symbol_enum_values_decode_into_their_variants() {
-    use published_symbols::types::{Sort, Operator};
+    use published_symbols::types::{Operator, Sort};
     let server = MockServer::start().await;
     let client = published_symbols::Client::configured(&server.uri(), Default::default()).unwrap();
     Mock::given(method("GET"))
@@ -71,7 +71,7 @@ async fn symbol_enum_values_decode_into_their_variants() {
 
 #[test]
 fn symbol_enum_variants_serialize_display_and_parse_as_their_symbols() {
-    use published_symbols::types::{Sort, Operator};
+    use published_symbols::types::{Operator, Sort};
     for (variant, symbol) in operators() {
         assert_eq!(serde_json::to_value(&variant).unwrap(), json!(symbol));
         assert_eq!(

@@ -505,6 +505,12 @@ mod tests {
              pub enum ListTagScope { All, Cart, Thanks }",
         );
         assert_eq!(c.duplicate_groups, [vec!["CreateTag", "GetTag"]]);
+        // Two levels down: `A` and `D` differ only in the enum under `AB` / `DB`.
+        let c = run(
+            "pub struct A { pub b: AB } pub struct AB { pub c: ABC } pub enum ABC { X }
+             pub struct D { pub b: DB } pub struct DB { pub c: DBC } pub enum DBC { X, Y }",
+        );
+        assert!(c.duplicate_groups.is_empty(), "{:?}", c.duplicate_groups);
     }
 
     #[test]

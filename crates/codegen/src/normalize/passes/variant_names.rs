@@ -330,10 +330,10 @@ mod tests {
     #[test]
     fn the_property_only_one_member_has_names_it() {
         let t = run(json!([
-            {"type": "object", "properties": {"rate_options": {}, "shipment_id": {}}, "required": ["shipment_id"]},
-            {"type": "object", "properties": {"rate_options": {}, "shipment": {}, "label": {}}, "required": ["label"]}
+            {"type": "object", "properties": {"rate_options": {}, "shipment_id": {}}, "required": ["rate_options", "shipment_id"]},
+            {"type": "object", "properties": {"rate_options": {}, "shipment": {}, "label": {}}, "required": ["rate_options", "label"]}
         ]));
-        // `shipment` would be a word prefix of `shipment_id`: the required `label` wins.
+        // `rate_options` is shared; of the others a required one comes first.
         assert_eq!(
             t,
             Some(vec![Some("shipment_id".into()), Some("label".into())])
