@@ -380,7 +380,7 @@ impl Ctx<'_> {
         if obj.contains_key("$ref") {
             return;
         }
-        if named_type(obj) && !obj.contains_key("title") {
+        if titleable(obj) {
             let shape = crate::normalize::walk::shape(&Value::Object(obj.clone()));
             // The component it equals, whatever its name.
             if let Some(key) = self.shapes.get(&shape.to_string()) {
@@ -464,8 +464,7 @@ impl Ctx<'_> {
         for (prop, s) in props.iter() {
             let (target, _) = sibling_target(s);
             if let Some(Value::Object(t)) = target
-                && named_type(t)
-                && !t.contains_key("title")
+                && titleable(t)
             {
                 let shape = crate::normalize::walk::shape(&Value::Object(t.clone())).to_string();
                 groups.entry(shape).or_default().push(prop.clone());
@@ -649,6 +648,15 @@ fn singular(prop: &str) -> String {
     } else {
         format!("{prop} item")
     }
+}
+
+/// Whether this pass may title an inline schema for its name: an untitled named type,
+/// but not an `enum` beside an `allOf` (typify panics merging a titled one; the
+/// property test found it with a symbol enum value).
+fn titleable(s: &Map<String, Value>) -> bool {
+    named_type(s)
+        && !s.contains_key("title")
+        && !(s.contains_key("enum") && s.contains_key("allOf"))
 }
 
 /// Whether typify gives this inline schema its own named type.
