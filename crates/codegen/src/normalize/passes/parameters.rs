@@ -159,7 +159,14 @@ fn flatten_object_params(doc: &mut Value, cx: &mut Ctx<'_>) {
                         s.get("properties")
                             .and_then(Value::as_object)
                             .is_some_and(|p| !p.is_empty())
-                            && s.get("type").is_none_or(|t| t == "object")
+                            // A `type` the `schemas` pass drops later (`null`, a
+                            // number) leaves an object too: progenitor panics on it.
+                            && s.get("type").is_none_or(|t| {
+                                !matches!(
+                                    t.as_str(),
+                                    Some("string" | "integer" | "number" | "boolean" | "array")
+                                )
+                            })
                     });
                 if !is_object {
                     out.push(p);
