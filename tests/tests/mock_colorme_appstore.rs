@@ -60,10 +60,10 @@ async fn create_script_tag_posts_json() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::CreateScriptTagBody {
-        script_tag: Some(types::CreateScriptTagBodyScriptTag {
+    let body = types::CreateScriptTagScriptTag {
+        script_tag: Some(types::ScriptTagBody {
             src: Some("https://example.com/app.js".into()),
-            display_scope: Some(types::CreateScriptTagBodyScriptTagDisplayScope::All),
+            display_scope: Some(types::ScriptTagBodyDisplayScope::All),
         }),
     };
     let created = client

@@ -10,21 +10,21 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[test]
 fn unknown_enum_values_and_fields_still_decode() {
-    use forward_compat::types::{Message, MessageResidential, Status};
+    use forward_compat::types::{Message, Residential, Status};
     let m: Message = serde_json::from_value(json!({
         "id": "m1", "status": "bounced", "residential": "unknown", "added_later": {"x": 1}
     }))
     .unwrap();
     assert_eq!(m.status, Status::Unknown("bounced".into()));
     // `unknown` is a listed value here, so the catch-all is named UnknownValue.
-    assert_eq!(m.residential, Some(MessageResidential::Unknown));
+    assert_eq!(m.residential, Some(Residential::Unknown));
     let m: Message =
         serde_json::from_value(json!({"id": "m2", "status": "delivered", "residential": "maybe"}))
             .unwrap();
     assert_eq!(m.status, Status::Delivered);
     assert_eq!(
         m.residential,
-        Some(MessageResidential::UnknownValue("maybe".into()))
+        Some(Residential::UnknownValue("maybe".into()))
     );
     // Unknown values survive a round trip and parse/display agree with serde.
     let back = serde_json::to_value(Status::Unknown("bounced".into())).unwrap();
@@ -35,7 +35,7 @@ fn unknown_enum_values_and_fields_still_decode() {
 
 #[test]
 fn odd_schemas_decode() {
-    use odd_schemas::types::{Content, Finding, FindingAction, FindingInsertionPoint};
+    use odd_schemas::types::{Action, Content, Finding, InsertionPoint};
     let f: Finding = serde_json::from_value(json!({
         "severity": 40,
         "action": null,
@@ -54,7 +54,7 @@ fn odd_schemas_decode() {
     // Numeric enums are open: 40 is not among 10/20/30 and still decodes.
     assert_eq!(f.severity.map(|s| s.0), Some(40));
     assert_eq!(f.action, None);
-    assert_eq!(f.insertion_point, Some(FindingInsertionPoint::X));
+    assert_eq!(f.insertion_point, Some(InsertionPoint::X));
     assert_eq!(f.x0.as_deref(), Some("zero"));
     assert_eq!(f.class_name.as_deref(), Some("Cls"));
     assert_eq!(f.package_manager_npm.as_deref(), Some("npm"));
@@ -65,7 +65,7 @@ fn odd_schemas_decode() {
     assert!(matches!(f.content, Some(Content::Target(_))));
     assert!(f.parent.is_some());
     let action: Finding = serde_json::from_value(json!({"action": "trial"})).unwrap();
-    assert_eq!(action.action, Some(FindingAction::Trial));
+    assert_eq!(action.action, Some(Action::Trial));
 }
 
 #[tokio::test]
@@ -139,7 +139,7 @@ async fn status_207_and_errors() {
     match client.list_carriers().send().await.unwrap_err() {
         ApiError::Documented { status, body, .. } => {
             assert_eq!(status, 404);
-            assert!(matches!(body, ListCarriersError::Object { missing } if missing == "carrier"));
+            assert!(matches!(body, ListCarriersError::Missing { missing } if missing == "carrier"));
         }
         other => panic!("expected the documented 404, got {other:?}"),
     }
@@ -258,4 +258,55 @@ async fn a_wildcard_response_is_accepted_as_declared() {
     assert_eq!(thing.name.as_deref(), Some("n"));
     let thing = client.with_charset().send().await.unwrap().into_inner();
     assert_eq!(thing.name.as_deref(), Some("c"));
+}
+
+/// #19: union variants are named by what tells them apart, and each still reads and
+/// writes its own wire shape; identical schemas are one type.
+#[test]
+fn readable_names_keep_the_wire_shapes() {
+    use apikit_fixture_clients::readable_names::types;
+    let ids: types::CompareRatesBody = serde_json::from_value(
+        json!({"shipment_ids": ["se-1"], "rate_options": {"carrier": "ups"}}),
+    )
+    .unwrap();
+    assert!(
+        matches!(ids, types::CompareRatesBody::ShipmentIds { ref shipment_ids, .. } if shipment_ids == &["se-1"])
+    );
+    let full: types::CompareRatesBody =
+        serde_json::from_value(json!({"shipments": [{"weight": 2.5}]})).unwrap();
+    assert!(matches!(full, types::CompareRatesBody::Shipments { .. }));
+    // Untagged: the first member that fits decodes (`broker` is required in `Broker`).
+    let creds: types::AddIntegrationBody = serde_json::from_value(
+        json!({"type": "ecr", "credentials": {"kind": "git-hub", "token": "x"}}),
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            creds,
+            types::AddIntegrationBody::Credentials {
+                credentials: types::Credentials::GitHub { .. },
+                ..
+            }
+        ),
+        "{creds:?}"
+    );
+    // Monday and Tuesday hours are one type; the inline copy of `Warehouse` is `Warehouse`.
+    let hours = types::Hours {
+        monday: vec![types::HoursItem {
+            open: Some("9".into()),
+            close: None,
+        }],
+        tuesday: vec![],
+    };
+    let response = types::CompareRatesResponse {
+        hours: Some(hours),
+        warehouse: Some(types::Warehouse {
+            name: Some("w".into()),
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&response).unwrap(),
+        json!({"hours": {"monday": [{"open": "9"}]}, "warehouse": {"name": "w"}})
+    );
 }

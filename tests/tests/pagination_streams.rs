@@ -150,7 +150,7 @@ async fn snyk_audit_logs_page_through_a_bare_array_and_errors_end_the_stream() {
     let got: Vec<_> = client
         .get_org_audit_logs()
         .org_id("o-1")
-        .body(apikit_snyk::types::GetOrgAuditLogsBody::builder())
+        .body(apikit_snyk::types::OrgAuditLogsFilters::builder())
         .stream()
         .collect()
         .await;

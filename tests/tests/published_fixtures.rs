@@ -46,7 +46,7 @@ async fn symbol_enum_values_go_on_the_wire_as_the_spec_spells_them() {
 
 #[tokio::test]
 async fn symbol_enum_values_decode_into_their_variants() {
-    use published_symbols::types::{FilterSort, Operator};
+    use published_symbols::types::{Operator, Sort};
     let server = MockServer::start().await;
     let client = published_symbols::Client::configured(&server.uri(), Default::default()).unwrap();
     Mock::given(method("GET"))
@@ -62,16 +62,16 @@ async fn symbol_enum_values_decode_into_their_variants() {
         .await;
     let filter = client.list_filters().send().await.unwrap().into_inner();
     assert_eq!(filter.op, Some(Operator::Ne));
-    assert_eq!(filter.sort, Some(FilterSort::Minus));
+    assert_eq!(filter.sort, Some(Sort::Minus));
     // A value the spec does not list still decodes, into the catch-all.
     let filter = client.list_filters().send().await.unwrap().into_inner();
     assert_eq!(filter.op, Some(Operator::Unknown("~".into())));
-    assert_eq!(filter.sort, Some(FilterSort::Plus));
+    assert_eq!(filter.sort, Some(Sort::Plus));
 }
 
 #[test]
 fn symbol_enum_variants_serialize_display_and_parse_as_their_symbols() {
-    use published_symbols::types::{FilterSort, Operator};
+    use published_symbols::types::{Operator, Sort};
     for (variant, symbol) in operators() {
         assert_eq!(serde_json::to_value(&variant).unwrap(), json!(symbol));
         assert_eq!(
@@ -81,7 +81,7 @@ fn symbol_enum_variants_serialize_display_and_parse_as_their_symbols() {
         assert_eq!(variant.to_string(), symbol);
         assert_eq!(symbol.parse::<Operator>().unwrap(), variant);
     }
-    for (variant, symbol) in [(FilterSort::Plus, "+"), (FilterSort::Minus, "-")] {
+    for (variant, symbol) in [(Sort::Plus, "+"), (Sort::Minus, "-")] {
         assert_eq!(serde_json::to_value(&variant).unwrap(), json!(symbol));
         assert_eq!(variant.to_string(), symbol);
     }

@@ -215,16 +215,16 @@ fn debug_of_generated_types_hides_credentials() {
         assert!(!shown.contains(SECRET), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
     }
-    check::<apikit_colorme_appstore::types::DeleteInstallationResponseUsageCharge>(
+    check::<apikit_colorme_appstore::types::UsageChargeResponse>(
         serde_json::json!({"api_token": SECRET, "closing_on": 1}),
     );
-    check::<apikit_sendgrid::types::CreateSecurityPolicyBodyOauth>(
+    check::<apikit_sendgrid::types::OauthBody>(
         serde_json::json!({"client_id": "id", "client_secret": SECRET, "scopes": []}),
     );
     check::<apikit_shipengine::types::ConnectAccessWorldwideRequestBody>(
         serde_json::json!({"nickname": "n", "password": SECRET, "username": "u"}),
     );
-    check::<apikit_snyk::types::AddIntegrationBodyVariant0CredentialsVariant0AcrCredentials>(
+    check::<apikit_snyk::types::AcrCredentials>(
         serde_json::json!({"password": SECRET, "registryBase": "r", "username": "u"}),
     );
     check::<apikit_snyk_api_web::types::BasicAuth>(
@@ -233,7 +233,7 @@ fn debug_of_generated_types_hides_credentials() {
     // The secret newtype on its own, too.
     check::<apikit_snyk_api_web::types::Password>(serde_json::json!(SECRET));
     // The builders behind `client.op().body(..)` print what they hold.
-    let builder = apikit_snyk::types::builder::AddIntegrationBodyVariant0CredentialsVariant0AcrCredentials::default()
-        .password(SECRET.to_owned());
+    let builder =
+        apikit_snyk::types::builder::AcrCredentials::default().password(SECRET.to_owned());
     assert!(!format!("{builder:?}").contains(SECRET));
 }

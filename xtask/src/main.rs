@@ -98,6 +98,16 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         iterations: usize,
     },
+    /// Count how the generated types read (#19): types, `VariantN` names, names ending in
+    /// a digit or over 40 chars, fallible string newtypes, duplicate-shape structs; a
+    /// Markdown table per crate from crates/<provider>/src/generated.rs.
+    ApiCensus {
+        /// Also list the offending names of each crate, below the table.
+        #[arg(long)]
+        list: bool,
+        /// Only these providers (folder names under specs/).
+        providers: Vec<String>,
+    },
     /// Print the normalized OpenAPI 3.0 document that progenitor sees, as JSON.
     Normalize {
         /// A spec file (YAML or JSON).
@@ -151,6 +161,7 @@ fn main() -> ExitCode {
         }
         Command::BenchSpecDiff { iterations } => bench_spec_diff(&root, iterations),
         Command::Normalize { spec, facts } => normalize(&spec, facts),
+        Command::ApiCensus { list, providers } => api_census(&root, list, &providers),
     };
     match result {
         Ok(code) => code,
@@ -349,5 +360,21 @@ fn normalize(spec: &Path, facts: bool) -> Result<ExitCode> {
         serde_json::to_string_pretty(&normalized.doc)
     };
     println!("{}", json.expect("JSON values serialize"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `api-census [--list] [provider...]`.
+fn api_census(root: &Path, list: bool, providers: &[String]) -> Result<ExitCode> {
+    let chosen = apikit_codegen::select(&apikit_codegen::discover(root)?, providers)?;
+    let rows = apikit_codegen::census::crates(root, &chosen)?;
+    print!(
+        "{}",
+        apikit_codegen::census::table(rows.iter().map(|(n, c)| (n.as_str(), c)))
+    );
+    if list {
+        for (name, census) in &rows {
+            print!("\n{}", census.listing(name));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,10 @@
 //! files; [`normalize`] rewrites a document into the subset progenitor handles and
 //! returns the [`Facts`] it learned; [`render`] runs progenitor, adds the client
 //! extensions and rewrites the syntax tree; [`files`] plans, checks and writes the result.
+//! [`census`] reports on the output: how the generated types read (`cargo xtask api-census`).
 
 pub mod add;
+pub mod census;
 pub mod config;
 pub mod error;
 pub mod files;

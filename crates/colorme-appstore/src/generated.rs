@@ -38,6 +38,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///The in-app charge to bill.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ApplicationChargeBody {
+        ///ID of the in-app charge as registered on the developer site.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_charge_source_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ApplicationChargeBody {
+        pub fn builder() -> builder::ApplicationChargeBody {
+            Default::default()
+        }
+    }
     ///A script tag record without a display scope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CartScriptTag {
@@ -72,554 +84,75 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateInlineScriptTagBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<
-            CreateInlineScriptTagBodyInlineScriptTag,
-        >,
+        pub inline_script_tag: ::std::option::Option<InlineScriptTagBody>,
     }
     impl CreateInlineScriptTagBody {
         pub fn builder() -> builder::CreateInlineScriptTagBody {
             Default::default()
         }
     }
-    ///Inline script tag fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateInlineScriptTagBodyInlineScriptTag {
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
-        >,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-        >,
-    }
-    impl CreateInlineScriptTagBodyInlineScriptTag {
-        pub fn builder() -> builder::CreateInlineScriptTagBodyInlineScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateInlineScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateInlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<
-            CreateInlineScriptTagResponseInlineScriptTag,
-        >,
+        pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
     }
     impl CreateInlineScriptTagResponse {
         pub fn builder() -> builder::CreateInlineScriptTagResponse {
             Default::default()
         }
     }
-    ///The inline script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateInlineScriptTagResponseInlineScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
-        >,
-        ///Inline script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-        >,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl CreateInlineScriptTagResponseInlineScriptTag {
-        pub fn builder() -> builder::CreateInlineScriptTagResponseInlineScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`CreateScriptTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateScriptTagBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<CreateScriptTagBodyScriptTag>,
-    }
-    impl CreateScriptTagBody {
-        pub fn builder() -> builder::CreateScriptTagBody {
-            Default::default()
-        }
-    }
-    ///Script tag fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateScriptTagBodyScriptTag {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            CreateScriptTagBodyScriptTagDisplayScope,
-        >,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateScriptTagBodyScriptTag {
-        pub fn builder() -> builder::CreateScriptTagBodyScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateScriptTagBodyScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateScriptTagBodyScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateScriptTagBodyScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`CreateScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<CreateScriptTagResponseScriptTag>,
+        pub script_tag: ::std::option::Option<ScriptTag>,
     }
     impl CreateScriptTagResponse {
         pub fn builder() -> builder::CreateScriptTagResponse {
             Default::default()
         }
     }
-    ///The script tag.
+    ///`CreateScriptTagScriptTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateScriptTagResponseScriptTag {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
+    pub struct CreateScriptTagScriptTag {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            CreateScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
+        pub script_tag: ::std::option::Option<ScriptTagBody>,
     }
-    impl CreateScriptTagResponseScriptTag {
-        pub fn builder() -> builder::CreateScriptTagResponseScriptTag {
+    impl CreateScriptTagScriptTag {
+        pub fn builder() -> builder::CreateScriptTagScriptTag {
             Default::default()
         }
     }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateScriptTagResponseScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`CreateShopScriptTagBody`
+    ///`CreateShopScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateShopScriptTagBody {
+    pub struct CreateShopScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<CreateShopScriptTagBodyScriptTag>,
+        pub script_tag: ::std::option::Option<ShopScriptTag>,
     }
-    impl CreateShopScriptTagBody {
-        pub fn builder() -> builder::CreateShopScriptTagBody {
+    impl CreateShopScriptTagResponse {
+        pub fn builder() -> builder::CreateShopScriptTagResponse {
+            Default::default()
+        }
+    }
+    ///`CreateShopScriptTagScriptTag`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CreateShopScriptTagScriptTag {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script_tag: ::std::option::Option<CreateShopScriptTagScriptTagScriptTag>,
+    }
+    impl CreateShopScriptTagScriptTag {
+        pub fn builder() -> builder::CreateShopScriptTagScriptTag {
             Default::default()
         }
     }
     ///Script tag fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateShopScriptTagBodyScriptTag {
+    pub struct CreateShopScriptTagScriptTagScriptTag {
         ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display_scope: ::std::option::Option<
-            CreateShopScriptTagBodyScriptTagDisplayScope,
+            CreateShopScriptTagScriptTagScriptTagDisplayScope,
         >,
         ///Subresource Integrity value of the script (hash algorithm prefix plus Base64 digest), output as the tag's `integrity` attribute. If it is wrong, browsers block the script.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -628,8 +161,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub src: ::std::option::Option<::std::string::String>,
     }
-    impl CreateShopScriptTagBodyScriptTag {
-        pub fn builder() -> builder::CreateShopScriptTagBodyScriptTag {
+    impl CreateShopScriptTagScriptTagScriptTag {
+        pub fn builder() -> builder::CreateShopScriptTagScriptTagScriptTag {
             Default::default()
         }
     }
@@ -645,7 +178,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum CreateShopScriptTagBodyScriptTagDisplayScope {
+    pub enum CreateShopScriptTagScriptTagScriptTagDisplayScope {
         #[serde(rename = "shop")]
         Shop,
         #[serde(rename = "thanks_page")]
@@ -655,7 +188,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for CreateShopScriptTagBodyScriptTagDisplayScope {
+    impl ::std::fmt::Display for CreateShopScriptTagScriptTagScriptTagDisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Shop => f.write_str("shop"),
@@ -664,113 +197,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for CreateShopScriptTagBodyScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateShopScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateShopScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`CreateShopScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateShopScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<CreateShopScriptTagResponseScriptTag>,
-    }
-    impl CreateShopScriptTagResponse {
-        pub fn builder() -> builder::CreateShopScriptTagResponse {
-            Default::default()
-        }
-    }
-    ///The script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateShopScriptTagResponseScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            CreateShopScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///Hash of the script file, output as the tag's `integrity` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub integrity: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the OAuth application (the app).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl CreateShopScriptTagResponseScriptTag {
-        pub fn builder() -> builder::CreateShopScriptTagResponseScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateShopScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateShopScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateShopScriptTagResponseScriptTagDisplayScope {
+    impl ::std::str::FromStr for CreateShopScriptTagScriptTagScriptTagDisplayScope {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -783,7 +210,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str>
-    for CreateShopScriptTagResponseScriptTagDisplayScope {
+    for CreateShopScriptTagScriptTagScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -792,7 +219,7 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for CreateShopScriptTagResponseScriptTagDisplayScope {
+    for CreateShopScriptTagScriptTagScriptTagDisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -804,25 +231,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateUsageChargeBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub usage_charge: ::std::option::Option<CreateUsageChargeBodyUsageCharge>,
+        pub usage_charge: ::std::option::Option<UsageChargeBody>,
     }
     impl CreateUsageChargeBody {
         pub fn builder() -> builder::CreateUsageChargeBody {
-            Default::default()
-        }
-    }
-    ///The usage charge to bill.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct CreateUsageChargeBodyUsageCharge {
-        /**Reason for the charge, listed with the app's usage charges on the developer site and possibly checked by ColorMe Shop. Only ASCII and JIS X 0201, 0208 and 0212 characters.
-
-Server-side constraint, not checked by this client: the value is at most 50 characters long.*/
-        pub description: ::std::string::String,
-        ///Amount in points, before tax: from 100 to 1,000,000 yen. Consumption tax is added when billing the shop owner.
-        pub point: i64,
-    }
-    impl CreateUsageChargeBodyUsageCharge {
-        pub fn builder() -> builder::CreateUsageChargeBodyUsageCharge {
             Default::default()
         }
     }
@@ -830,34 +242,10 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateUsageChargeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub usage_charge: ::std::option::Option<CreateUsageChargeResponseUsageCharge>,
+        pub usage_charge: ::std::option::Option<UsageCharge>,
     }
     impl CreateUsageChargeResponse {
         pub fn builder() -> builder::CreateUsageChargeResponse {
-            Default::default()
-        }
-    }
-    ///The created usage charge.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateUsageChargeResponseUsageCharge {
-        ///Reason for the charge.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///Usage charge ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///Amount billed, in points, before tax.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub point: ::std::option::Option<i64>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl CreateUsageChargeResponseUsageCharge {
-        pub fn builder() -> builder::CreateUsageChargeResponseUsageCharge {
             Default::default()
         }
     }
@@ -879,75 +267,10 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uninstalled_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub usage_charge: ::std::option::Option<DeleteInstallationResponseUsageCharge>,
+        pub usage_charge: ::std::option::Option<UsageChargeResponse>,
     }
     impl DeleteInstallationResponse {
         pub fn builder() -> builder::DeleteInstallationResponse {
-            Default::default()
-        }
-    }
-    ///Present for usage-based plans: what is needed to bill remaining usage.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct DeleteInstallationResponseUsageCharge {
-        ///Token for `X-Appstore-Usage-Charge-Token`, to create usage charges after uninstalling.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_token: ::std::option::Option<::std::string::String>,
-        ///Last moment usage can still be billed (the points closing date), as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub closing_on: ::std::option::Option<i64>,
-    }
-    impl DeleteInstallationResponseUsageCharge {
-        pub fn builder() -> builder::DeleteInstallationResponseUsageCharge {
-            Default::default()
-        }
-    }
-    ///`GetInlineScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetInlineScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<
-            GetInlineScriptTagResponseInlineScriptTag,
-        >,
-    }
-    impl GetInlineScriptTagResponse {
-        pub fn builder() -> builder::GetInlineScriptTagResponse {
-            Default::default()
-        }
-    }
-    ///The inline script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetInlineScriptTagResponseInlineScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetInlineScriptTagResponseInlineScriptTagDisplayScope,
-        >,
-        ///Inline script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
-        >,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetInlineScriptTagResponseInlineScriptTag {
-        pub fn builder() -> builder::GetInlineScriptTagResponseInlineScriptTag {
             Default::default()
         }
     }
@@ -963,7 +286,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         PartialEq,
         PartialOrd
     )]
-    pub enum GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    pub enum DisplayScope {
         #[serde(rename = "all")]
         All,
         #[serde(rename = "thanks_page")]
@@ -975,7 +298,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::fmt::Display for DisplayScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
@@ -985,7 +308,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
     }
-    impl ::std::str::FromStr for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::str::FromStr for DisplayScope {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -998,8 +321,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<&str> for DisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1007,8 +329,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetInlineScriptTagResponseInlineScriptTagDisplayScope {
+    impl ::std::convert::TryFrom<::std::string::String> for DisplayScope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1016,61 +337,15 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             value.parse()
         }
     }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
+    ///`GetInlineScriptTagResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GetInlineScriptTagResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
     }
-    impl ::std::fmt::Display for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl GetInlineScriptTagResponse {
+        pub fn builder() -> builder::GetInlineScriptTagResponse {
+            Default::default()
         }
     }
     ///`GetInlineScriptTagsResponse`
@@ -1078,281 +353,22 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     pub struct GetInlineScriptTagsResponse {
         ///The inline script tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub inline_script_tags: ::std::vec::Vec<
-            GetInlineScriptTagsResponseInlineScriptTagsItem,
-        >,
+        pub inline_script_tags: ::std::vec::Vec<InlineScriptTag>,
     }
     impl GetInlineScriptTagsResponse {
         pub fn builder() -> builder::GetInlineScriptTagsResponse {
             Default::default()
         }
     }
-    ///`GetInlineScriptTagsResponseInlineScriptTagsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetInlineScriptTagsResponseInlineScriptTagsItem {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
-        >,
-        ///Inline script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
-        >,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetInlineScriptTagsResponseInlineScriptTagsItem {
-        pub fn builder() -> builder::GetInlineScriptTagsResponseInlineScriptTagsItem {
-            Default::default()
-        }
-    }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`GetScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<GetScriptTagResponseScriptTag>,
+        pub script_tag: ::std::option::Option<ScriptTag>,
     }
     impl GetScriptTagResponse {
         pub fn builder() -> builder::GetScriptTagResponse {
             Default::default()
-        }
-    }
-    ///The script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetScriptTagResponseScriptTag {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetScriptTagResponseScriptTag {
-        pub fn builder() -> builder::GetScriptTagResponseScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetScriptTagResponseScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`GetScriptTagsResponse`
@@ -1360,213 +376,22 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     pub struct GetScriptTagsResponse {
         ///The script tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub script_tags: ::std::vec::Vec<GetScriptTagsResponseScriptTagsItem>,
+        pub script_tags: ::std::vec::Vec<ScriptTag>,
     }
     impl GetScriptTagsResponse {
         pub fn builder() -> builder::GetScriptTagsResponse {
             Default::default()
         }
     }
-    ///`GetScriptTagsResponseScriptTagsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetScriptTagsResponseScriptTagsItem {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetScriptTagsResponseScriptTagsItemDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetScriptTagsResponseScriptTagsItem {
-        pub fn builder() -> builder::GetScriptTagsResponseScriptTagsItem {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetScriptTagsResponseScriptTagsItemDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetScriptTagsResponseScriptTagsItemDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetScriptTagsResponseScriptTagsItemDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetScriptTagsResponseScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetScriptTagsResponseScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`GetShopScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetShopScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<GetShopScriptTagResponseScriptTag>,
+        pub script_tag: ::std::option::Option<ShopScriptTag>,
     }
     impl GetShopScriptTagResponse {
         pub fn builder() -> builder::GetShopScriptTagResponse {
             Default::default()
-        }
-    }
-    ///The script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetShopScriptTagResponseScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetShopScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///Hash of the script file, output as the tag's `integrity` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub integrity: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the OAuth application (the app).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetShopScriptTagResponseScriptTag {
-        pub fn builder() -> builder::GetShopScriptTagResponseScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetShopScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetShopScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetShopScriptTagResponseScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetShopScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetShopScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`GetShopScriptTagsResponse`
@@ -1574,107 +399,11 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     pub struct GetShopScriptTagsResponse {
         ///The script tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub script_tags: ::std::vec::Vec<GetShopScriptTagsResponseScriptTagsItem>,
+        pub script_tags: ::std::vec::Vec<ShopScriptTag>,
     }
     impl GetShopScriptTagsResponse {
         pub fn builder() -> builder::GetShopScriptTagsResponse {
             Default::default()
-        }
-    }
-    ///`GetShopScriptTagsResponseScriptTagsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetShopScriptTagsResponseScriptTagsItem {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            GetShopScriptTagsResponseScriptTagsItemDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///Hash of the script file, output as the tag's `integrity` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub integrity: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the OAuth application (the app).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl GetShopScriptTagsResponseScriptTagsItem {
-        pub fn builder() -> builder::GetShopScriptTagsResponseScriptTagsItem {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetShopScriptTagsResponseScriptTagsItemDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetShopScriptTagsResponseScriptTagsItemDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///An inline script tag.
@@ -1685,7 +414,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         pub account_id: ::std::option::Option<::std::string::String>,
         ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<InlineScriptTagDisplayScope>,
+        pub display_scope: ::std::option::Option<DisplayScope>,
         ///Inline script tag ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
@@ -1700,7 +429,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         pub script: ::std::option::Option<::std::string::String>,
         ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<InlineScriptTagTriggerEvent>,
+        pub trigger_event: ::std::option::Option<TriggerEvent>,
         ///When the record was last updated, as a Unix timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_date: ::std::option::Option<i64>,
@@ -1710,146 +439,32 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             Default::default()
         }
     }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum InlineScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
+    ///Inline script tag fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct InlineScriptTagBody {
+        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_scope: ::std::option::Option<DisplayScope>,
+        ///The JavaScript code to insert.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_event: ::std::option::Option<TriggerEvent>,
     }
-    impl ::std::fmt::Display for InlineScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for InlineScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum InlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for InlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for InlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for InlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl InlineScriptTagBody {
+        pub fn builder() -> builder::InlineScriptTagBody {
+            Default::default()
         }
     }
     ///`PostApplicationChargeBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PostApplicationChargeBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_charge: ::std::option::Option<
-            PostApplicationChargeBodyApplicationCharge,
-        >,
+        pub application_charge: ::std::option::Option<ApplicationChargeBody>,
     }
     impl PostApplicationChargeBody {
         pub fn builder() -> builder::PostApplicationChargeBody {
-            Default::default()
-        }
-    }
-    ///The in-app charge to bill.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PostApplicationChargeBodyApplicationCharge {
-        ///ID of the in-app charge as registered on the developer site.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_charge_source_id: ::std::option::Option<::std::string::String>,
-    }
-    impl PostApplicationChargeBodyApplicationCharge {
-        pub fn builder() -> builder::PostApplicationChargeBodyApplicationCharge {
             Default::default()
         }
     }
@@ -1857,33 +472,10 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PostApplicationChargeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_charge: ::std::option::Option<
-            PostApplicationChargeResponseApplicationCharge,
-        >,
+        pub application_charge: ::std::option::Option<ApplicationCharge>,
     }
     impl PostApplicationChargeResponse {
         pub fn builder() -> builder::PostApplicationChargeResponse {
-            Default::default()
-        }
-    }
-    ///The created charge.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PostApplicationChargeResponseApplicationCharge {
-        ///Charge ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///Amount billed, in points, before tax.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub point: ::std::option::Option<i64>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl PostApplicationChargeResponseApplicationCharge {
-        pub fn builder() -> builder::PostApplicationChargeResponseApplicationCharge {
             Default::default()
         }
     }
@@ -1909,6 +501,88 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     impl ScriptTag {
         pub fn builder() -> builder::ScriptTag {
             Default::default()
+        }
+    }
+    ///Script tag fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ScriptTagBody {
+        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_scope: ::std::option::Option<ScriptTagBodyDisplayScope>,
+        ///URL of the script.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub src: ::std::option::Option<::std::string::String>,
+    }
+    impl ScriptTagBody {
+        pub fn builder() -> builder::ScriptTagBody {
+            Default::default()
+        }
+    }
+    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ScriptTagBodyDisplayScope {
+        #[serde(rename = "all")]
+        All,
+        #[serde(rename = "shop")]
+        Shop,
+        #[serde(rename = "thanks_page")]
+        ThanksPage,
+        #[serde(rename = "cart")]
+        Cart,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for ScriptTagBodyDisplayScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("all"),
+                Self::Shop => f.write_str("shop"),
+                Self::ThanksPage => f.write_str("thanks_page"),
+                Self::Cart => f.write_str("cart"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ScriptTagBodyDisplayScope {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "all" => Ok(Self::All),
+                "shop" => Ok(Self::Shop),
+                "thanks_page" => Ok(Self::ThanksPage),
+                "cart" => Ok(Self::Cart),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScriptTagBodyDisplayScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScriptTagBodyDisplayScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
@@ -2070,736 +744,103 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             value.parse()
         }
     }
+    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TriggerEvent {
+        #[serde(rename = "object_builded")]
+        ObjectBuilded,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for TriggerEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ObjectBuilded => f.write_str("object_builded"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TriggerEvent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "object_builded" => Ok(Self::ObjectBuilded),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TriggerEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TriggerEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`UpdateInlineScriptTagBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateInlineScriptTagBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<
-            UpdateInlineScriptTagBodyInlineScriptTag,
-        >,
+        pub inline_script_tag: ::std::option::Option<InlineScriptTagBody>,
     }
     impl UpdateInlineScriptTagBody {
         pub fn builder() -> builder::UpdateInlineScriptTagBody {
             Default::default()
         }
     }
-    ///Inline script tag fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateInlineScriptTagBodyInlineScriptTag {
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
-        >,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-        >,
-    }
-    impl UpdateInlineScriptTagBodyInlineScriptTag {
-        pub fn builder() -> builder::UpdateInlineScriptTagBodyInlineScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateInlineScriptTagBodyInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`UpdateInlineScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateInlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<
-            UpdateInlineScriptTagResponseInlineScriptTag,
-        >,
+        pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
     }
     impl UpdateInlineScriptTagResponse {
         pub fn builder() -> builder::UpdateInlineScriptTagResponse {
             Default::default()
         }
     }
-    ///The inline script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateInlineScriptTagResponseInlineScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
-        >,
-        ///Inline script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///The JavaScript code to insert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<::std::string::String>,
-        ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trigger_event: ::std::option::Option<
-            UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-        >,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl UpdateInlineScriptTagResponseInlineScriptTag {
-        pub fn builder() -> builder::UpdateInlineScriptTagResponseInlineScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the inline script is output: `all` (cart pages and order-complete page), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateInlineScriptTagResponseInlineScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///When the inline script runs: `object_builded` means once the JavaScript object has been built.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        #[serde(rename = "object_builded")]
-        ObjectBuilded,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ObjectBuilded => f.write_str("object_builded"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "object_builded" => Ok(Self::ObjectBuilded),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`UpdateScriptTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateScriptTagBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<UpdateScriptTagBodyScriptTag>,
-    }
-    impl UpdateScriptTagBody {
-        pub fn builder() -> builder::UpdateScriptTagBody {
-            Default::default()
-        }
-    }
-    ///Script tag fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateScriptTagBodyScriptTag {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateScriptTagBodyScriptTagDisplayScope,
-        >,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateScriptTagBodyScriptTag {
-        pub fn builder() -> builder::UpdateScriptTagBodyScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateScriptTagBodyScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateScriptTagBodyScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateScriptTagBodyScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`UpdateScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<UpdateScriptTagResponseScriptTag>,
+        pub script_tag: ::std::option::Option<ScriptTag>,
     }
     impl UpdateScriptTagResponse {
         pub fn builder() -> builder::UpdateScriptTagResponse {
             Default::default()
         }
     }
-    ///The script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateScriptTagResponseScriptTag {
-        ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl UpdateScriptTagResponseScriptTag {
-        pub fn builder() -> builder::UpdateScriptTagResponseScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateScriptTagResponseScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`UpdateShopScriptTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateShopScriptTagBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<UpdateShopScriptTagBodyScriptTag>,
-    }
-    impl UpdateShopScriptTagBody {
-        pub fn builder() -> builder::UpdateShopScriptTagBody {
-            Default::default()
-        }
-    }
-    ///Script tag fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateShopScriptTagBodyScriptTag {
-        ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateShopScriptTagBodyScriptTagDisplayScope,
-        >,
-        ///Subresource Integrity value of the script (hash algorithm prefix plus Base64 digest), output as the tag's `integrity` attribute. If it is wrong, browsers block the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub integrity: ::std::option::Option<::std::string::String>,
-        ///URL of the script; must be https.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateShopScriptTagBodyScriptTag {
-        pub fn builder() -> builder::UpdateShopScriptTagBodyScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateShopScriptTagBodyScriptTagDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateShopScriptTagBodyScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateShopScriptTagBodyScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateShopScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateShopScriptTagBodyScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`UpdateShopScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateShopScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<UpdateShopScriptTagResponseScriptTag>,
+        pub script_tag: ::std::option::Option<ShopScriptTag>,
     }
     impl UpdateShopScriptTagResponse {
         pub fn builder() -> builder::UpdateShopScriptTagResponse {
             Default::default()
-        }
-    }
-    ///The script tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateShopScriptTagResponseScriptTag {
-        ///Account ID of the shop owner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<::std::string::String>,
-        ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scope: ::std::option::Option<
-            UpdateShopScriptTagResponseScriptTagDisplayScope,
-        >,
-        ///Script tag ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
-        ///Hash of the script file, output as the tag's `integrity` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub integrity: ::std::option::Option<::std::string::String>,
-        ///When the record was created, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub make_date: ::std::option::Option<i64>,
-        ///ID of the OAuth application (the app).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth_application_id: ::std::option::Option<i64>,
-        ///URL of the script.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub src: ::std::option::Option<::std::string::String>,
-        ///When the record was last updated, as a Unix timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_date: ::std::option::Option<i64>,
-    }
-    impl UpdateShopScriptTagResponseScriptTag {
-        pub fn builder() -> builder::UpdateShopScriptTagResponseScriptTag {
-            Default::default()
-        }
-    }
-    ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateShopScriptTagResponseScriptTagDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateShopScriptTagResponseScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateShopScriptTagResponseScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateShopScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateShopScriptTagResponseScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A usage charge.
@@ -2823,6 +864,36 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     }
     impl UsageCharge {
         pub fn builder() -> builder::UsageCharge {
+            Default::default()
+        }
+    }
+    ///The usage charge to bill.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UsageChargeBody {
+        /**Reason for the charge, listed with the app's usage charges on the developer site and possibly checked by ColorMe Shop. Only ASCII and JIS X 0201, 0208 and 0212 characters.
+
+Server-side constraint, not checked by this client: the value is at most 50 characters long.*/
+        pub description: ::std::string::String,
+        ///Amount in points, before tax: from 100 to 1,000,000 yen. Consumption tax is added when billing the shop owner.
+        pub point: i64,
+    }
+    impl UsageChargeBody {
+        pub fn builder() -> builder::UsageChargeBody {
+            Default::default()
+        }
+    }
+    ///Present for usage-based plans: what is needed to bill remaining usage.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct UsageChargeResponse {
+        ///Token for `X-Appstore-Usage-Charge-Token`, to create usage charges after uninstalling.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_token: ::std::option::Option<::std::string::String>,
+        ///Last moment usage can still be billed (the points closing date), as a Unix timestamp.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closing_on: ::std::option::Option<i64>,
+    }
+    impl UsageChargeResponse {
+        pub fn builder() -> builder::UsageChargeResponse {
             Default::default()
         }
     }
@@ -2925,6 +996,55 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                     make_date: Ok(value.make_date),
                     point: Ok(value.point),
                     update_date: Ok(value.update_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApplicationChargeBody {
+            application_charge_source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApplicationChargeBody {
+            fn default() -> Self {
+                Self {
+                    application_charge_source_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApplicationChargeBody {
+            pub fn application_charge_source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_charge_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_charge_source_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApplicationChargeBody>
+        for super::ApplicationChargeBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApplicationChargeBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application_charge_source_id: value.application_charge_source_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApplicationChargeBody>
+        for ApplicationChargeBody {
+            fn from(value: super::ApplicationChargeBody) -> Self {
+                Self {
+                    application_charge_source_id: Ok(value.application_charge_source_id),
                 }
             }
         }
@@ -3087,7 +1207,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         #[derive(Clone, Debug)]
         pub struct CreateInlineScriptTagBody {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateInlineScriptTagBodyInlineScriptTag>,
+                ::std::option::Option<super::InlineScriptTagBody>,
                 ::std::string::String,
             >,
         }
@@ -3102,9 +1222,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagBodyInlineScriptTag,
-                    >,
+                    ::std::option::Option<super::InlineScriptTagBody>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3138,108 +1256,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateInlineScriptTagBodyInlineScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateInlineScriptTagBodyInlineScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateInlineScriptTagBodyInlineScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateInlineScriptTagBodyInlineScriptTag>
-        for super::CreateInlineScriptTagBodyInlineScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateInlineScriptTagBodyInlineScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateInlineScriptTagBodyInlineScriptTag>
-        for CreateInlineScriptTagBodyInlineScriptTag {
-            fn from(value: super::CreateInlineScriptTagBodyInlineScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateInlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateInlineScriptTagResponseInlineScriptTag,
-                >,
+                ::std::option::Option<super::InlineScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -3254,9 +1273,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagResponseInlineScriptTag,
-                    >,
+                    ::std::option::Option<super::InlineScriptTag>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3290,316 +1307,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateInlineScriptTagResponseInlineScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateInlineScriptTagResponseInlineScriptTag {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateInlineScriptTagResponseInlineScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateInlineScriptTagResponseInlineScriptTag>
-        for super::CreateInlineScriptTagResponseInlineScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateInlineScriptTagResponseInlineScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateInlineScriptTagResponseInlineScriptTag>
-        for CreateInlineScriptTagResponseInlineScriptTag {
-            fn from(value: super::CreateInlineScriptTagResponseInlineScriptTag) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateScriptTagBody {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateScriptTagBodyScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateScriptTagBody {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateScriptTagBody {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateScriptTagBodyScriptTag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateScriptTagBody>
-        for super::CreateScriptTagBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateScriptTagBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateScriptTagBody> for CreateScriptTagBody {
-            fn from(value: super::CreateScriptTagBody) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateScriptTagBodyScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<super::CreateScriptTagBodyScriptTagDisplayScope>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateScriptTagBodyScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateScriptTagBodyScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateScriptTagBodyScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateScriptTagBodyScriptTag>
-        for super::CreateScriptTagBodyScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateScriptTagBodyScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    src: value.src?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateScriptTagBodyScriptTag>
-        for CreateScriptTagBodyScriptTag {
-            fn from(value: super::CreateScriptTagBodyScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    src: Ok(value.src),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -3613,9 +1323,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl CreateScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -3646,149 +1354,23 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateScriptTagResponseScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateScriptTagResponseScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateScriptTagResponseScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateScriptTagResponseScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateScriptTagResponseScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateScriptTagResponseScriptTag>
-        for super::CreateScriptTagResponseScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateScriptTagResponseScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateScriptTagResponseScriptTag>
-        for CreateScriptTagResponseScriptTag {
-            fn from(value: super::CreateScriptTagResponseScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateShopScriptTagBody {
+        pub struct CreateScriptTagScriptTag {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateShopScriptTagBodyScriptTag>,
+                ::std::option::Option<super::ScriptTagBody>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateShopScriptTagBody {
+        impl ::std::default::Default for CreateScriptTagScriptTag {
             fn default() -> Self {
                 Self {
                     script_tag: Ok(Default::default()),
                 }
             }
         }
-        impl CreateShopScriptTagBody {
+        impl CreateScriptTagScriptTag {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateShopScriptTagBodyScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTagBody>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -3799,120 +1381,29 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateShopScriptTagBody>
-        for super::CreateShopScriptTagBody {
+        impl ::std::convert::TryFrom<CreateScriptTagScriptTag>
+        for super::CreateScriptTagScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateShopScriptTagBody,
+                value: CreateScriptTagScriptTag,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     script_tag: value.script_tag?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateShopScriptTagBody>
-        for CreateShopScriptTagBody {
-            fn from(value: super::CreateShopScriptTagBody) -> Self {
+        impl ::std::convert::From<super::CreateScriptTagScriptTag>
+        for CreateScriptTagScriptTag {
+            fn from(value: super::CreateScriptTagScriptTag) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
                 }
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateShopScriptTagBodyScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateShopScriptTagBodyScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            integrity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateShopScriptTagBodyScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    integrity: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateShopScriptTagBodyScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateShopScriptTagBodyScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn integrity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integrity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateShopScriptTagBodyScriptTag>
-        for super::CreateShopScriptTagBodyScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateShopScriptTagBodyScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    integrity: value.integrity?,
-                    src: value.src?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateShopScriptTagBodyScriptTag>
-        for CreateShopScriptTagBodyScriptTag {
-            fn from(value: super::CreateShopScriptTagBodyScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    integrity: Ok(value.integrity),
-                    src: Ok(value.src),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateShopScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::CreateShopScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ShopScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -3926,9 +1417,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl CreateShopScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateShopScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -3959,71 +1448,86 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateShopScriptTagResponseScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+        pub struct CreateShopScriptTagScriptTag {
+            script_tag: ::std::result::Result<
+                ::std::option::Option<super::CreateShopScriptTagScriptTagScriptTag>,
                 ::std::string::String,
             >,
+        }
+        impl ::std::default::Default for CreateShopScriptTagScriptTag {
+            fn default() -> Self {
+                Self {
+                    script_tag: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateShopScriptTagScriptTag {
+            pub fn script_tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateShopScriptTagScriptTagScriptTag>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.script_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for script_tag: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateShopScriptTagScriptTag>
+        for super::CreateShopScriptTagScriptTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateShopScriptTagScriptTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    script_tag: value.script_tag?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateShopScriptTagScriptTag>
+        for CreateShopScriptTagScriptTag {
+            fn from(value: super::CreateShopScriptTagScriptTag) -> Self {
+                Self {
+                    script_tag: Ok(value.script_tag),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateShopScriptTagScriptTagScriptTag {
             display_scope: ::std::result::Result<
                 ::std::option::Option<
-                    super::CreateShopScriptTagResponseScriptTagDisplayScope,
+                    super::CreateShopScriptTagScriptTagScriptTagDisplayScope,
                 >,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             integrity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             src: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
         }
-        impl ::std::default::Default for CreateShopScriptTagResponseScriptTag {
+        impl ::std::default::Default for CreateShopScriptTagScriptTagScriptTag {
             fn default() -> Self {
                 Self {
-                    account_id: Ok(Default::default()),
                     display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
                     integrity: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
                     src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
                 }
             }
         }
-        impl CreateShopScriptTagResponseScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
+        impl CreateShopScriptTagScriptTagScriptTag {
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        super::CreateShopScriptTagResponseScriptTagDisplayScope,
+                        super::CreateShopScriptTagScriptTagScriptTagDisplayScope,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -4035,16 +1539,6 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
             pub fn integrity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4054,32 +1548,6 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
                     });
                 self
             }
@@ -4095,56 +1563,34 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                     });
                 self
             }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
         }
-        impl ::std::convert::TryFrom<CreateShopScriptTagResponseScriptTag>
-        for super::CreateShopScriptTagResponseScriptTag {
+        impl ::std::convert::TryFrom<CreateShopScriptTagScriptTagScriptTag>
+        for super::CreateShopScriptTagScriptTagScriptTag {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateShopScriptTagResponseScriptTag,
+                value: CreateShopScriptTagScriptTagScriptTag,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    account_id: value.account_id?,
                     display_scope: value.display_scope?,
-                    id: value.id?,
                     integrity: value.integrity?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
                     src: value.src?,
-                    update_date: value.update_date?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateShopScriptTagResponseScriptTag>
-        for CreateShopScriptTagResponseScriptTag {
-            fn from(value: super::CreateShopScriptTagResponseScriptTag) -> Self {
+        impl ::std::convert::From<super::CreateShopScriptTagScriptTagScriptTag>
+        for CreateShopScriptTagScriptTagScriptTag {
+            fn from(value: super::CreateShopScriptTagScriptTagScriptTag) -> Self {
                 Self {
-                    account_id: Ok(value.account_id),
                     display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
                     integrity: Ok(value.integrity),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
                     src: Ok(value.src),
-                    update_date: Ok(value.update_date),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CreateUsageChargeBody {
             usage_charge: ::std::result::Result<
-                ::std::option::Option<super::CreateUsageChargeBodyUsageCharge>,
+                ::std::option::Option<super::UsageChargeBody>,
                 ::std::string::String,
             >,
         }
@@ -4159,7 +1605,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateUsageChargeBodyUsageCharge>,
+                    ::std::option::Option<super::UsageChargeBody>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4191,72 +1637,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateUsageChargeBodyUsageCharge {
-            description: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            point: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateUsageChargeBodyUsageCharge {
-            fn default() -> Self {
-                Self {
-                    description: Err("no value supplied for description".to_string()),
-                    point: Err("no value supplied for point".to_string()),
-                }
-            }
-        }
-        impl CreateUsageChargeBodyUsageCharge {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn point<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.point = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for point: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateUsageChargeBodyUsageCharge>
-        for super::CreateUsageChargeBodyUsageCharge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateUsageChargeBodyUsageCharge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    point: value.point?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateUsageChargeBodyUsageCharge>
-        for CreateUsageChargeBodyUsageCharge {
-            fn from(value: super::CreateUsageChargeBodyUsageCharge) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    point: Ok(value.point),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateUsageChargeResponse {
             usage_charge: ::std::result::Result<
-                ::std::option::Option<super::CreateUsageChargeResponseUsageCharge>,
+                ::std::option::Option<super::UsageCharge>,
                 ::std::string::String,
             >,
         }
@@ -4270,9 +1653,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl CreateUsageChargeResponse {
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateUsageChargeResponseUsageCharge>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::UsageCharge>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.usage_charge = value
@@ -4303,127 +1684,6 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateUsageChargeResponseUsageCharge {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            point: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateUsageChargeResponseUsageCharge {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    point: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateUsageChargeResponseUsageCharge {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn point<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.point = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for point: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateUsageChargeResponseUsageCharge>
-        for super::CreateUsageChargeResponseUsageCharge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateUsageChargeResponseUsageCharge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    point: value.point?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateUsageChargeResponseUsageCharge>
-        for CreateUsageChargeResponseUsageCharge {
-            fn from(value: super::CreateUsageChargeResponseUsageCharge) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    point: Ok(value.point),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct DeleteInstallationResponse {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4442,7 +1702,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 ::std::string::String,
             >,
             usage_charge: ::std::result::Result<
-                ::std::option::Option<super::DeleteInstallationResponseUsageCharge>,
+                ::std::option::Option<super::UsageChargeResponse>,
                 ::std::string::String,
             >,
         }
@@ -4515,7 +1775,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn usage_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeleteInstallationResponseUsageCharge>,
+                    ::std::option::Option<super::UsageChargeResponse>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4557,76 +1817,10 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct DeleteInstallationResponseUsageCharge {
-            api_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            closing_on: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeleteInstallationResponseUsageCharge {
-            fn default() -> Self {
-                Self {
-                    api_token: Ok(Default::default()),
-                    closing_on: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeleteInstallationResponseUsageCharge {
-            pub fn api_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.api_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_token: {e}")
-                    });
-                self
-            }
-            pub fn closing_on<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.closing_on = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for closing_on: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteInstallationResponseUsageCharge>
-        for super::DeleteInstallationResponseUsageCharge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteInstallationResponseUsageCharge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    api_token: value.api_token?,
-                    closing_on: value.closing_on?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DeleteInstallationResponseUsageCharge>
-        for DeleteInstallationResponseUsageCharge {
-            fn from(value: super::DeleteInstallationResponseUsageCharge) -> Self {
-                Self {
-                    api_token: Ok(value.api_token),
-                    closing_on: Ok(value.closing_on),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct GetInlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::GetInlineScriptTagResponseInlineScriptTag>,
+                ::std::option::Option<super::InlineScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -4641,9 +1835,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetInlineScriptTagResponseInlineScriptTag,
-                    >,
+                    ::std::option::Option<super::InlineScriptTag>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4677,198 +1869,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetInlineScriptTagResponseInlineScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetInlineScriptTagResponseInlineScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetInlineScriptTagResponseInlineScriptTag {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetInlineScriptTagResponseInlineScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetInlineScriptTagResponseInlineScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetInlineScriptTagResponseInlineScriptTag>
-        for super::GetInlineScriptTagResponseInlineScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetInlineScriptTagResponseInlineScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetInlineScriptTagResponseInlineScriptTag>
-        for GetInlineScriptTagResponseInlineScriptTag {
-            fn from(value: super::GetInlineScriptTagResponseInlineScriptTag) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetInlineScriptTagsResponse {
             inline_script_tags: ::std::result::Result<
-                ::std::vec::Vec<super::GetInlineScriptTagsResponseInlineScriptTagsItem>,
+                ::std::vec::Vec<super::InlineScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -4882,11 +1885,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl GetInlineScriptTagsResponse {
             pub fn inline_script_tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetInlineScriptTagsResponseInlineScriptTagsItem,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::InlineScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inline_script_tags = value
@@ -4919,201 +1918,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetInlineScriptTagsResponseInlineScriptTagsItem {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetInlineScriptTagsResponseInlineScriptTagsItem {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetInlineScriptTagsResponseInlineScriptTagsItem {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetInlineScriptTagsResponseInlineScriptTagsItemDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetInlineScriptTagsResponseInlineScriptTagsItemTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetInlineScriptTagsResponseInlineScriptTagsItem>
-        for super::GetInlineScriptTagsResponseInlineScriptTagsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetInlineScriptTagsResponseInlineScriptTagsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetInlineScriptTagsResponseInlineScriptTagsItem>
-        for GetInlineScriptTagsResponseInlineScriptTagsItem {
-            fn from(
-                value: super::GetInlineScriptTagsResponseInlineScriptTagsItem,
-            ) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::GetScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -5127,9 +1934,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl GetScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -5159,131 +1964,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetScriptTagResponseScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<super::GetScriptTagResponseScriptTagDisplayScope>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetScriptTagResponseScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetScriptTagResponseScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetScriptTagResponseScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetScriptTagResponseScriptTag>
-        for super::GetScriptTagResponseScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetScriptTagResponseScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetScriptTagResponseScriptTag>
-        for GetScriptTagResponseScriptTag {
-            fn from(value: super::GetScriptTagResponseScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetScriptTagsResponse {
             script_tags: ::std::result::Result<
-                ::std::vec::Vec<super::GetScriptTagsResponseScriptTagsItem>,
+                ::std::vec::Vec<super::ScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -5297,9 +1980,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl GetScriptTagsResponse {
             pub fn script_tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::GetScriptTagsResponseScriptTagsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tags = value
@@ -5330,133 +2011,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetScriptTagsResponseScriptTagsItem {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetScriptTagsResponseScriptTagsItemDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetScriptTagsResponseScriptTagsItem {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetScriptTagsResponseScriptTagsItem {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetScriptTagsResponseScriptTagsItemDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetScriptTagsResponseScriptTagsItem>
-        for super::GetScriptTagsResponseScriptTagsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetScriptTagsResponseScriptTagsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetScriptTagsResponseScriptTagsItem>
-        for GetScriptTagsResponseScriptTagsItem {
-            fn from(value: super::GetScriptTagsResponseScriptTagsItem) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetShopScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::GetShopScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ShopScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -5470,9 +2027,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl GetShopScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetShopScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -5503,192 +2058,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetShopScriptTagResponseScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetShopScriptTagResponseScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            integrity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetShopScriptTagResponseScriptTag {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    integrity: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetShopScriptTagResponseScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetShopScriptTagResponseScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn integrity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integrity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetShopScriptTagResponseScriptTag>
-        for super::GetShopScriptTagResponseScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetShopScriptTagResponseScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    integrity: value.integrity?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetShopScriptTagResponseScriptTag>
-        for GetShopScriptTagResponseScriptTag {
-            fn from(value: super::GetShopScriptTagResponseScriptTag) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    integrity: Ok(value.integrity),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetShopScriptTagsResponse {
             script_tags: ::std::result::Result<
-                ::std::vec::Vec<super::GetShopScriptTagsResponseScriptTagsItem>,
+                ::std::vec::Vec<super::ShopScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -5702,9 +2074,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl GetShopScriptTagsResponse {
             pub fn script_tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::GetShopScriptTagsResponseScriptTagsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ShopScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tags = value
@@ -5735,196 +2105,13 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetShopScriptTagsResponseScriptTagsItem {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetShopScriptTagsResponseScriptTagsItemDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            integrity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetShopScriptTagsResponseScriptTagsItem {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    integrity: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetShopScriptTagsResponseScriptTagsItem {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetShopScriptTagsResponseScriptTagsItemDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn integrity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integrity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetShopScriptTagsResponseScriptTagsItem>
-        for super::GetShopScriptTagsResponseScriptTagsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetShopScriptTagsResponseScriptTagsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    integrity: value.integrity?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetShopScriptTagsResponseScriptTagsItem>
-        for GetShopScriptTagsResponseScriptTagsItem {
-            fn from(value: super::GetShopScriptTagsResponseScriptTagsItem) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    integrity: Ok(value.integrity),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct InlineScriptTag {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             display_scope: ::std::result::Result<
-                ::std::option::Option<super::InlineScriptTagDisplayScope>,
+                ::std::option::Option<super::DisplayScope>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -5941,7 +2128,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 ::std::string::String,
             >,
             trigger_event: ::std::result::Result<
-                ::std::option::Option<super::InlineScriptTagTriggerEvent>,
+                ::std::option::Option<super::TriggerEvent>,
                 ::std::string::String,
             >,
             update_date: ::std::result::Result<
@@ -5978,9 +2165,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
             pub fn display_scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InlineScriptTagDisplayScope>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DisplayScope>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_scope = value
@@ -6040,9 +2225,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
             pub fn trigger_event<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InlineScriptTagTriggerEvent>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::TriggerEvent>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.trigger_event = value
@@ -6097,9 +2280,93 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
+        pub struct InlineScriptTagBody {
+            display_scope: ::std::result::Result<
+                ::std::option::Option<super::DisplayScope>,
+                ::std::string::String,
+            >,
+            script: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trigger_event: ::std::result::Result<
+                ::std::option::Option<super::TriggerEvent>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InlineScriptTagBody {
+            fn default() -> Self {
+                Self {
+                    display_scope: Ok(Default::default()),
+                    script: Ok(Default::default()),
+                    trigger_event: Ok(Default::default()),
+                }
+            }
+        }
+        impl InlineScriptTagBody {
+            pub fn display_scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DisplayScope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
+                self
+            }
+            pub fn script<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.script = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for script: {e}")
+                    });
+                self
+            }
+            pub fn trigger_event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TriggerEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_event: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InlineScriptTagBody>
+        for super::InlineScriptTagBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InlineScriptTagBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    display_scope: value.display_scope?,
+                    script: value.script?,
+                    trigger_event: value.trigger_event?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InlineScriptTagBody> for InlineScriptTagBody {
+            fn from(value: super::InlineScriptTagBody) -> Self {
+                Self {
+                    display_scope: Ok(value.display_scope),
+                    script: Ok(value.script),
+                    trigger_event: Ok(value.trigger_event),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PostApplicationChargeBody {
             application_charge: ::std::result::Result<
-                ::std::option::Option<super::PostApplicationChargeBodyApplicationCharge>,
+                ::std::option::Option<super::ApplicationChargeBody>,
                 ::std::string::String,
             >,
         }
@@ -6114,9 +2381,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn application_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::PostApplicationChargeBodyApplicationCharge,
-                    >,
+                    ::std::option::Option<super::ApplicationChargeBody>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6150,60 +2415,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct PostApplicationChargeBodyApplicationCharge {
-            application_charge_source_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PostApplicationChargeBodyApplicationCharge {
-            fn default() -> Self {
-                Self {
-                    application_charge_source_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl PostApplicationChargeBodyApplicationCharge {
-            pub fn application_charge_source_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.application_charge_source_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for application_charge_source_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PostApplicationChargeBodyApplicationCharge>
-        for super::PostApplicationChargeBodyApplicationCharge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PostApplicationChargeBodyApplicationCharge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    application_charge_source_id: value.application_charge_source_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PostApplicationChargeBodyApplicationCharge>
-        for PostApplicationChargeBodyApplicationCharge {
-            fn from(value: super::PostApplicationChargeBodyApplicationCharge) -> Self {
-                Self {
-                    application_charge_source_id: Ok(value.application_charge_source_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct PostApplicationChargeResponse {
             application_charge: ::std::result::Result<
-                ::std::option::Option<
-                    super::PostApplicationChargeResponseApplicationCharge,
-                >,
+                ::std::option::Option<super::ApplicationCharge>,
                 ::std::string::String,
             >,
         }
@@ -6218,9 +2432,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn application_charge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::PostApplicationChargeResponseApplicationCharge,
-                    >,
+                    ::std::option::Option<super::ApplicationCharge>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6250,110 +2462,6 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             fn from(value: super::PostApplicationChargeResponse) -> Self {
                 Self {
                     application_charge: Ok(value.application_charge),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PostApplicationChargeResponseApplicationCharge {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            point: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PostApplicationChargeResponseApplicationCharge {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    point: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl PostApplicationChargeResponseApplicationCharge {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn point<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.point = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for point: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PostApplicationChargeResponseApplicationCharge>
-        for super::PostApplicationChargeResponseApplicationCharge {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PostApplicationChargeResponseApplicationCharge,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    point: value.point?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PostApplicationChargeResponseApplicationCharge>
-        for PostApplicationChargeResponseApplicationCharge {
-            fn from(
-                value: super::PostApplicationChargeResponseApplicationCharge,
-            ) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    point: Ok(value.point),
-                    update_date: Ok(value.update_date),
                 }
             }
         }
@@ -6472,6 +2580,72 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                     make_date: Ok(value.make_date),
                     src: Ok(value.src),
                     update_date: Ok(value.update_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScriptTagBody {
+            display_scope: ::std::result::Result<
+                ::std::option::Option<super::ScriptTagBodyDisplayScope>,
+                ::std::string::String,
+            >,
+            src: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScriptTagBody {
+            fn default() -> Self {
+                Self {
+                    display_scope: Ok(Default::default()),
+                    src: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScriptTagBody {
+            pub fn display_scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ScriptTagBodyDisplayScope>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_scope: {e}")
+                    });
+                self
+            }
+            pub fn src<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.src = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for src: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScriptTagBody> for super::ScriptTagBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScriptTagBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    display_scope: value.display_scope?,
+                    src: value.src?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScriptTagBody> for ScriptTagBody {
+            fn from(value: super::ScriptTagBody) -> Self {
+                Self {
+                    display_scope: Ok(value.display_scope),
+                    src: Ok(value.src),
                 }
             }
         }
@@ -6655,7 +2829,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         #[derive(Clone, Debug)]
         pub struct UpdateInlineScriptTagBody {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateInlineScriptTagBodyInlineScriptTag>,
+                ::std::option::Option<super::InlineScriptTagBody>,
                 ::std::string::String,
             >,
         }
@@ -6670,9 +2844,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagBodyInlineScriptTag,
-                    >,
+                    ::std::option::Option<super::InlineScriptTagBody>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6706,108 +2878,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateInlineScriptTagBodyInlineScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateInlineScriptTagBodyInlineScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateInlineScriptTagBodyInlineScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagBodyInlineScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagBodyInlineScriptTagTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateInlineScriptTagBodyInlineScriptTag>
-        for super::UpdateInlineScriptTagBodyInlineScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateInlineScriptTagBodyInlineScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateInlineScriptTagBodyInlineScriptTag>
-        for UpdateInlineScriptTagBodyInlineScriptTag {
-            fn from(value: super::UpdateInlineScriptTagBodyInlineScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpdateInlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateInlineScriptTagResponseInlineScriptTag,
-                >,
+                ::std::option::Option<super::InlineScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -6822,9 +2895,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagResponseInlineScriptTag,
-                    >,
+                    ::std::option::Option<super::InlineScriptTag>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6858,316 +2929,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateInlineScriptTagResponseInlineScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            script: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            trigger_event: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                >,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateInlineScriptTagResponseInlineScriptTag {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    script: Ok(Default::default()),
-                    trigger_event: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateInlineScriptTagResponseInlineScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagResponseInlineScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn script<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script: {e}")
-                    });
-                self
-            }
-            pub fn trigger_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateInlineScriptTagResponseInlineScriptTagTriggerEvent,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trigger_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trigger_event: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateInlineScriptTagResponseInlineScriptTag>
-        for super::UpdateInlineScriptTagResponseInlineScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateInlineScriptTagResponseInlineScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    script: value.script?,
-                    trigger_event: value.trigger_event?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateInlineScriptTagResponseInlineScriptTag>
-        for UpdateInlineScriptTagResponseInlineScriptTag {
-            fn from(value: super::UpdateInlineScriptTagResponseInlineScriptTag) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    script: Ok(value.script),
-                    trigger_event: Ok(value.trigger_event),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateScriptTagBody {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateScriptTagBodyScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateScriptTagBody {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateScriptTagBody {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateScriptTagBodyScriptTag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateScriptTagBody>
-        for super::UpdateScriptTagBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateScriptTagBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateScriptTagBody> for UpdateScriptTagBody {
-            fn from(value: super::UpdateScriptTagBody) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateScriptTagBodyScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<super::UpdateScriptTagBodyScriptTagDisplayScope>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateScriptTagBodyScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateScriptTagBodyScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateScriptTagBodyScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateScriptTagBodyScriptTag>
-        for super::UpdateScriptTagBodyScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateScriptTagBodyScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    src: value.src?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateScriptTagBodyScriptTag>
-        for UpdateScriptTagBodyScriptTag {
-            fn from(value: super::UpdateScriptTagBodyScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    src: Ok(value.src),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpdateScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -7181,9 +2945,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl UpdateScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -7214,273 +2976,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateScriptTagResponseScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateScriptTagResponseScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateScriptTagResponseScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateScriptTagResponseScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateScriptTagResponseScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateScriptTagResponseScriptTag>
-        for super::UpdateScriptTagResponseScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateScriptTagResponseScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    make_date: value.make_date?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateScriptTagResponseScriptTag>
-        for UpdateScriptTagResponseScriptTag {
-            fn from(value: super::UpdateScriptTagResponseScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    make_date: Ok(value.make_date),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateShopScriptTagBody {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateShopScriptTagBodyScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateShopScriptTagBody {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateShopScriptTagBody {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateShopScriptTagBodyScriptTag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagBody>
-        for super::UpdateShopScriptTagBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateShopScriptTagBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateShopScriptTagBody>
-        for UpdateShopScriptTagBody {
-            fn from(value: super::UpdateShopScriptTagBody) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateShopScriptTagBodyScriptTag {
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateShopScriptTagBodyScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            integrity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateShopScriptTagBodyScriptTag {
-            fn default() -> Self {
-                Self {
-                    display_scope: Ok(Default::default()),
-                    integrity: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateShopScriptTagBodyScriptTag {
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateShopScriptTagBodyScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn integrity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integrity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagBodyScriptTag>
-        for super::UpdateShopScriptTagBodyScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateShopScriptTagBodyScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scope: value.display_scope?,
-                    integrity: value.integrity?,
-                    src: value.src?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateShopScriptTagBodyScriptTag>
-        for UpdateShopScriptTagBodyScriptTag {
-            fn from(value: super::UpdateShopScriptTagBodyScriptTag) -> Self {
-                Self {
-                    display_scope: Ok(value.display_scope),
-                    integrity: Ok(value.integrity),
-                    src: Ok(value.src),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpdateShopScriptTagResponse {
             script_tag: ::std::result::Result<
-                ::std::option::Option<super::UpdateShopScriptTagResponseScriptTag>,
+                ::std::option::Option<super::ShopScriptTag>,
                 ::std::string::String,
             >,
         }
@@ -7494,9 +2992,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         impl UpdateShopScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateShopScriptTagResponseScriptTag>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.script_tag = value
@@ -7523,189 +3019,6 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             fn from(value: super::UpdateShopScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateShopScriptTagResponseScriptTag {
-            account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_scope: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateShopScriptTagResponseScriptTagDisplayScope,
-                >,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            integrity: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            make_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            oauth_application_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            src: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            update_date: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateShopScriptTagResponseScriptTag {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    display_scope: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    integrity: Ok(Default::default()),
-                    make_date: Ok(Default::default()),
-                    oauth_application_id: Ok(Default::default()),
-                    src: Ok(Default::default()),
-                    update_date: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateShopScriptTagResponseScriptTag {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn display_scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateShopScriptTagResponseScriptTagDisplayScope,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_scope: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn integrity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integrity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for integrity: {e}")
-                    });
-                self
-            }
-            pub fn make_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.make_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for make_date: {e}")
-                    });
-                self
-            }
-            pub fn oauth_application_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth_application_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for oauth_application_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn src<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.src = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for src: {e}")
-                    });
-                self
-            }
-            pub fn update_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_date: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagResponseScriptTag>
-        for super::UpdateShopScriptTagResponseScriptTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateShopScriptTagResponseScriptTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    display_scope: value.display_scope?,
-                    id: value.id?,
-                    integrity: value.integrity?,
-                    make_date: value.make_date?,
-                    oauth_application_id: value.oauth_application_id?,
-                    src: value.src?,
-                    update_date: value.update_date?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateShopScriptTagResponseScriptTag>
-        for UpdateShopScriptTagResponseScriptTag {
-            fn from(value: super::UpdateShopScriptTagResponseScriptTag) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    display_scope: Ok(value.display_scope),
-                    id: Ok(value.id),
-                    integrity: Ok(value.integrity),
-                    make_date: Ok(value.make_date),
-                    oauth_application_id: Ok(value.oauth_application_id),
-                    src: Ok(value.src),
-                    update_date: Ok(value.update_date),
                 }
             }
         }
@@ -7828,9 +3141,135 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        impl ::std::fmt::Debug for DeleteInstallationResponseUsageCharge {
+        #[derive(Clone, Debug)]
+        pub struct UsageChargeBody {
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            point: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsageChargeBody {
+            fn default() -> Self {
+                Self {
+                    description: Err("no value supplied for description".to_string()),
+                    point: Err("no value supplied for point".to_string()),
+                }
+            }
+        }
+        impl UsageChargeBody {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn point<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.point = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for point: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsageChargeBody> for super::UsageChargeBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsageChargeBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    point: value.point?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsageChargeBody> for UsageChargeBody {
+            fn from(value: super::UsageChargeBody) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    point: Ok(value.point),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct UsageChargeResponse {
+            api_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            closing_on: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsageChargeResponse {
+            fn default() -> Self {
+                Self {
+                    api_token: Ok(Default::default()),
+                    closing_on: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsageChargeResponse {
+            pub fn api_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_token: {e}")
+                    });
+                self
+            }
+            pub fn closing_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.closing_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for closing_on: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsageChargeResponse>
+        for super::UsageChargeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsageChargeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_token: value.api_token?,
+                    closing_on: value.closing_on?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsageChargeResponse> for UsageChargeResponse {
+            fn from(value: super::UsageChargeResponse) -> Self {
+                Self {
+                    api_token: Ok(value.api_token),
+                    closing_on: Ok(value.closing_on),
+                }
+            }
+        }
+        impl ::std::fmt::Debug for UsageChargeResponse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("DeleteInstallationResponseUsageCharge")
+                f.debug_struct("UsageChargeResponse")
                     .field("api_token", &"<redacted>")
                     .field("closing_on", &self.closing_on)
                     .finish()
@@ -7869,9 +3308,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
     }
-    impl ::std::fmt::Debug for DeleteInstallationResponseUsageCharge {
+    impl ::std::fmt::Debug for UsageChargeResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteInstallationResponseUsageCharge")
+            f.debug_struct("UsageChargeResponse")
                 .field("api_token", &"<redacted>")
                 .field("closing_on", &self.closing_on)
                 .finish()
@@ -8047,7 +3486,7 @@ Arguments:
 - `body`: The script tag to create, or its new values.
 ```no_run
 # async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_colorme_appstore::types::CreateShopScriptTagBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag = serde_json::from_str(r#"{}"#)?;
 let response = client
     .create_shop_script_tag()
     .body(body)
@@ -8089,7 +3528,7 @@ Arguments:
 - `body`: The script tag to create, or its new values.
 ```no_run
 # async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_colorme_appstore::types::UpdateShopScriptTagBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag = serde_json::from_str(r#"{}"#)?;
 let response = client
     .update_shop_script_tag()
     .script_tag_id(1_i64)
@@ -8249,7 +3688,7 @@ Arguments:
 - `body`: The script tag to create, or its new values.
 ```no_run
 # async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_colorme_appstore::types::CreateScriptTagBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_colorme_appstore::types::CreateScriptTagScriptTag = serde_json::from_str(r#"{}"#)?;
 let response = client
     .create_script_tag()
     .body(body)
@@ -8291,7 +3730,7 @@ Arguments:
 - `body`: The script tag to create, or its new values.
 ```no_run
 # async fn example(client: &apikit_colorme_appstore::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_colorme_appstore::types::UpdateScriptTagBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_colorme_appstore::types::CreateScriptTagScriptTag = serde_json::from_str(r#"{}"#)?;
 let response = client
     .update_script_tag()
     .script_tag_id(1_i64)
@@ -8700,7 +4139,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateShopScriptTag<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateShopScriptTagBody, String>,
+        body: Result<types::builder::CreateShopScriptTagScriptTag, String>,
     }
     impl<'a> CreateShopScriptTag<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8711,9 +4150,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateShopScriptTagBody>,
+            V: std::convert::TryInto<types::CreateShopScriptTagScriptTag>,
             <V as std::convert::TryInto<
-                types::CreateShopScriptTagBody,
+                types::CreateShopScriptTagScriptTag,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -8721,7 +4160,8 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `CreateShopScriptTagBody` for body failed: {}", s
+                        "conversion to `CreateShopScriptTagScriptTag` for body failed: {}",
+                        s
                     )
                 });
             self
@@ -8729,8 +4169,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateShopScriptTagBody,
-            ) -> types::builder::CreateShopScriptTagBody,
+                types::builder::CreateShopScriptTagScriptTag,
+            ) -> types::builder::CreateShopScriptTagScriptTag,
         {
             self.body = self.body.map(f);
             self
@@ -8742,7 +4182,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateShopScriptTagBody::try_from(v)
+                    types::CreateShopScriptTagScriptTag::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -8871,7 +4311,7 @@ pub mod builder {
     pub struct UpdateShopScriptTag<'a> {
         client: &'a super::Client,
         script_tag_id: Result<i64, String>,
-        body: Result<types::builder::UpdateShopScriptTagBody, String>,
+        body: Result<types::builder::CreateShopScriptTagScriptTag, String>,
     }
     impl<'a> UpdateShopScriptTag<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8892,9 +4332,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateShopScriptTagBody>,
+            V: std::convert::TryInto<types::CreateShopScriptTagScriptTag>,
             <V as std::convert::TryInto<
-                types::UpdateShopScriptTagBody,
+                types::CreateShopScriptTagScriptTag,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -8902,7 +4342,8 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `UpdateShopScriptTagBody` for body failed: {}", s
+                        "conversion to `CreateShopScriptTagScriptTag` for body failed: {}",
+                        s
                     )
                 });
             self
@@ -8910,8 +4351,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateShopScriptTagBody,
-            ) -> types::builder::UpdateShopScriptTagBody,
+                types::builder::CreateShopScriptTagScriptTag,
+            ) -> types::builder::CreateShopScriptTagScriptTag,
         {
             self.body = self.body.map(f);
             self
@@ -8924,7 +4365,7 @@ pub mod builder {
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpdateShopScriptTagBody::try_from(v)
+                    types::CreateShopScriptTagScriptTag::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -9517,7 +4958,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateScriptTag<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateScriptTagBody, String>,
+        body: Result<types::builder::CreateScriptTagScriptTag, String>,
     }
     impl<'a> CreateScriptTag<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9528,24 +4969,26 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateScriptTagBody>,
+            V: std::convert::TryInto<types::CreateScriptTagScriptTag>,
             <V as std::convert::TryInto<
-                types::CreateScriptTagBody,
+                types::CreateScriptTagScriptTag,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `CreateScriptTagBody` for body failed: {}", s)
+                    format!(
+                        "conversion to `CreateScriptTagScriptTag` for body failed: {}", s
+                    )
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CreateScriptTagBody,
-            ) -> types::builder::CreateScriptTagBody,
+                types::builder::CreateScriptTagScriptTag,
+            ) -> types::builder::CreateScriptTagScriptTag,
         {
             self.body = self.body.map(f);
             self
@@ -9557,7 +5000,8 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::CreateScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::CreateScriptTagScriptTag::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/script_tags.json", client.baseurl,);
@@ -9685,7 +5129,7 @@ pub mod builder {
     pub struct UpdateScriptTag<'a> {
         client: &'a super::Client,
         script_tag_id: Result<i64, String>,
-        body: Result<types::builder::UpdateScriptTagBody, String>,
+        body: Result<types::builder::CreateScriptTagScriptTag, String>,
     }
     impl<'a> UpdateScriptTag<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9706,24 +5150,26 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateScriptTagBody>,
+            V: std::convert::TryInto<types::CreateScriptTagScriptTag>,
             <V as std::convert::TryInto<
-                types::UpdateScriptTagBody,
+                types::CreateScriptTagScriptTag,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UpdateScriptTagBody` for body failed: {}", s)
+                    format!(
+                        "conversion to `CreateScriptTagScriptTag` for body failed: {}", s
+                    )
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UpdateScriptTagBody,
-            ) -> types::builder::UpdateScriptTagBody,
+                types::builder::CreateScriptTagScriptTag,
+            ) -> types::builder::CreateScriptTagScriptTag,
         {
             self.body = self.body.map(f);
             self
@@ -9736,7 +5182,8 @@ pub mod builder {
             let script_tag_id = script_tag_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UpdateScriptTagBody::try_from(v).map_err(|e| e.to_string())
+                    types::CreateScriptTagScriptTag::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(

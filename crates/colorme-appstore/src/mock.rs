@@ -559,7 +559,7 @@ impl CreateScriptTagWhen {
     ///The request body must be `value` as [`Client::create_script_tag`](super::Client::create_script_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::CreateScriptTagBody>,
+        V: ::std::convert::TryInto<super::types::CreateScriptTagScriptTag>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -568,7 +568,7 @@ impl CreateScriptTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: CreateScriptTagBody` for body failed",
+                        "conversion to `super :: types :: CreateScriptTagScriptTag` for body failed",
                     );
             }
         }
@@ -630,7 +630,7 @@ impl CreateShopScriptTagWhen {
     ///The request body must be `value` as [`Client::create_shop_script_tag`](super::Client::create_shop_script_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::CreateShopScriptTagBody>,
+        V: ::std::convert::TryInto<super::types::CreateShopScriptTagScriptTag>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -639,7 +639,7 @@ impl CreateShopScriptTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: CreateShopScriptTagBody` for body failed",
+                        "conversion to `super :: types :: CreateShopScriptTagScriptTag` for body failed",
                     );
             }
         }
@@ -1591,7 +1591,7 @@ impl UpdateScriptTagWhen {
     ///The request body must be `value` as [`Client::update_script_tag`](super::Client::update_script_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::UpdateScriptTagBody>,
+        V: ::std::convert::TryInto<super::types::CreateScriptTagScriptTag>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -1600,7 +1600,7 @@ impl UpdateScriptTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: UpdateScriptTagBody` for body failed",
+                        "conversion to `super :: types :: CreateScriptTagScriptTag` for body failed",
                     );
             }
         }
@@ -1677,7 +1677,7 @@ impl UpdateShopScriptTagWhen {
     ///The request body must be `value` as [`Client::update_shop_script_tag`](super::Client::update_shop_script_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::UpdateShopScriptTagBody>,
+        V: ::std::convert::TryInto<super::types::CreateShopScriptTagScriptTag>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -1686,7 +1686,7 @@ impl UpdateShopScriptTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: UpdateShopScriptTagBody` for body failed",
+                        "conversion to `super :: types :: CreateShopScriptTagScriptTag` for body failed",
                     );
             }
         }

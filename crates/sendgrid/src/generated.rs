@@ -250,45 +250,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<CreateSecurityPolicyBodyOauth>,
+        pub oauth: ::std::option::Option<OauthBody>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<CreateSecurityPolicyBodySignature>,
+        pub signature: ::std::option::Option<Signature>,
     }
     impl CreateSecurityPolicyBody {
         pub fn builder() -> builder::CreateSecurityPolicyBody {
-            Default::default()
-        }
-    }
-    ///OAuth client credentials used to fetch a token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct CreateSecurityPolicyBodyOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///OAuth client secret.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_secret: ::std::option::Option<::std::string::String>,
-        ///Scopes to request with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateSecurityPolicyBodyOauth {
-        pub fn builder() -> builder::CreateSecurityPolicyBodyOauth {
-            Default::default()
-        }
-    }
-    ///Signature settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateSecurityPolicyBodySignature {
-        ///Whether outgoing requests are signed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
-    }
-    impl CreateSecurityPolicyBodySignature {
-        pub fn builder() -> builder::CreateSecurityPolicyBodySignature {
             Default::default()
         }
     }
@@ -296,61 +263,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateSecurityPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub policy: ::std::option::Option<CreateSecurityPolicyResponsePolicy>,
+        pub policy: ::std::option::Option<Policy>,
     }
     impl CreateSecurityPolicyResponse {
         pub fn builder() -> builder::CreateSecurityPolicyResponse {
-            Default::default()
-        }
-    }
-    ///The stored policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateSecurityPolicyResponsePolicy {
-        ///Policy ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Name of the policy.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<CreateSecurityPolicyResponsePolicyOauth>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<
-            CreateSecurityPolicyResponsePolicySignature,
-        >,
-    }
-    impl CreateSecurityPolicyResponsePolicy {
-        pub fn builder() -> builder::CreateSecurityPolicyResponsePolicy {
-            Default::default()
-        }
-    }
-    ///OAuth settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateSecurityPolicyResponsePolicyOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///Scopes requested with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateSecurityPolicyResponsePolicyOauth {
-        pub fn builder() -> builder::CreateSecurityPolicyResponsePolicyOauth {
-            Default::default()
-        }
-    }
-    ///Signature settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateSecurityPolicyResponsePolicySignature {
-        ///Key for checking signed requests.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_key: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateSecurityPolicyResponsePolicySignature {
-        pub fn builder() -> builder::CreateSecurityPolicyResponsePolicySignature {
             Default::default()
         }
     }
@@ -1187,59 +1103,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetSecurityPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub policy: ::std::option::Option<GetSecurityPolicyResponsePolicy>,
+        pub policy: ::std::option::Option<Policy>,
     }
     impl GetSecurityPolicyResponse {
         pub fn builder() -> builder::GetSecurityPolicyResponse {
-            Default::default()
-        }
-    }
-    ///The stored policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSecurityPolicyResponsePolicy {
-        ///Policy ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Name of the policy.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<GetSecurityPolicyResponsePolicyOauth>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<GetSecurityPolicyResponsePolicySignature>,
-    }
-    impl GetSecurityPolicyResponsePolicy {
-        pub fn builder() -> builder::GetSecurityPolicyResponsePolicy {
-            Default::default()
-        }
-    }
-    ///OAuth settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSecurityPolicyResponsePolicyOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///Scopes requested with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl GetSecurityPolicyResponsePolicyOauth {
-        pub fn builder() -> builder::GetSecurityPolicyResponsePolicyOauth {
-            Default::default()
-        }
-    }
-    ///Signature settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSecurityPolicyResponsePolicySignature {
-        ///Key for checking signed requests.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_key: ::std::option::Option<::std::string::String>,
-    }
-    impl GetSecurityPolicyResponsePolicySignature {
-        pub fn builder() -> builder::GetSecurityPolicyResponsePolicySignature {
             Default::default()
         }
     }
@@ -1286,63 +1153,10 @@ pub mod types {
     pub struct ListAllSecurityPoliciesResponse {
         ///Policies of the account.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub policies: ::std::vec::Vec<ListAllSecurityPoliciesResponsePoliciesItem>,
+        pub policies: ::std::vec::Vec<Policy>,
     }
     impl ListAllSecurityPoliciesResponse {
         pub fn builder() -> builder::ListAllSecurityPoliciesResponse {
-            Default::default()
-        }
-    }
-    ///`ListAllSecurityPoliciesResponsePoliciesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAllSecurityPoliciesResponsePoliciesItem {
-        ///Policy ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Name of the policy.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<
-            ListAllSecurityPoliciesResponsePoliciesItemOauth,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<
-            ListAllSecurityPoliciesResponsePoliciesItemSignature,
-        >,
-    }
-    impl ListAllSecurityPoliciesResponsePoliciesItem {
-        pub fn builder() -> builder::ListAllSecurityPoliciesResponsePoliciesItem {
-            Default::default()
-        }
-    }
-    ///OAuth settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAllSecurityPoliciesResponsePoliciesItemOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///Scopes requested with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl ListAllSecurityPoliciesResponsePoliciesItemOauth {
-        pub fn builder() -> builder::ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            Default::default()
-        }
-    }
-    ///Signature settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAllSecurityPoliciesResponsePoliciesItemSignature {
-        ///Key for checking signed requests.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_key: ::std::option::Option<::std::string::String>,
-    }
-    impl ListAllSecurityPoliciesResponsePoliciesItemSignature {
-        pub fn builder() -> builder::ListAllSecurityPoliciesResponsePoliciesItemSignature {
             Default::default()
         }
     }
@@ -1421,32 +1235,10 @@ pub mod types {
         ///Date the counts belong to.
         pub date: ::std::string::String,
         ///Counts for the period.
-        pub stats: ::std::vec::Vec<ListParseStaticResponseItemStatsItem>,
+        pub stats: ::std::vec::Vec<Stat>,
     }
     impl ListParseStaticResponseItem {
         pub fn builder() -> builder::ListParseStaticResponseItem {
-            Default::default()
-        }
-    }
-    ///`ListParseStaticResponseItemStatsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListParseStaticResponseItemStatsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metrics: ::std::option::Option<ListParseStaticResponseItemStatsItemMetrics>,
-    }
-    impl ListParseStaticResponseItemStatsItem {
-        pub fn builder() -> builder::ListParseStaticResponseItemStatsItem {
-            Default::default()
-        }
-    }
-    ///`ListParseStaticResponseItemStatsItemMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListParseStaticResponseItemStatsItemMetrics {
-        ///Number of inbound emails parsed.
-        pub received: f64,
-    }
-    impl ListParseStaticResponseItemStatsItemMetrics {
-        pub fn builder() -> builder::ListParseStaticResponseItemStatsItemMetrics {
             Default::default()
         }
     }
@@ -1547,6 +1339,56 @@ Server-side constraint, not checked by this client: the value matches the patter
     }
     impl MessageSummary {
         pub fn builder() -> builder::MessageSummary {
+            Default::default()
+        }
+    }
+    ///`Metrics`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Metrics {
+        ///Number of inbound emails parsed.
+        pub received: f64,
+    }
+    impl Metrics {
+        pub fn builder() -> builder::Metrics {
+            Default::default()
+        }
+    }
+    ///OAuth settings of the policy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Oauth {
+        ///OAuth client ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///Scopes requested with the token.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///Token endpoint SendGrid calls.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_url: ::std::option::Option<::std::string::String>,
+    }
+    impl Oauth {
+        pub fn builder() -> builder::Oauth {
+            Default::default()
+        }
+    }
+    ///OAuth client credentials used to fetch a token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct OauthBody {
+        ///OAuth client ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///OAuth client secret.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        ///Scopes to request with the token.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///Token endpoint SendGrid calls.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_url: ::std::option::Option<::std::string::String>,
+    }
+    impl OauthBody {
+        pub fn builder() -> builder::OauthBody {
             Default::default()
         }
     }
@@ -1689,6 +1531,42 @@ Server-side constraint, not checked by this client: the value matches the patter
             Default::default()
         }
     }
+    ///`Policy`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Policy {
+        ///Policy ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name of the policy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub oauth: ::std::option::Option<Oauth>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature: ::std::option::Option<EventWebhookSignedResponseProp>,
+    }
+    impl Policy {
+        pub fn builder() -> builder::Policy {
+            Default::default()
+        }
+    }
+    ///The stored policy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PolicyResponse {
+        ///Policy ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name of the policy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub oauth: ::std::option::Option<Oauth>,
+    }
+    impl PolicyResponse {
+        pub fn builder() -> builder::PolicyResponse {
+            Default::default()
+        }
+    }
     ///`RequestCsvError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RequestCsvError {
@@ -1722,6 +1600,29 @@ Server-side constraint, not checked by this client: the value matches the patter
     }
     impl RequestCsvResponse {
         pub fn builder() -> builder::RequestCsvResponse {
+            Default::default()
+        }
+    }
+    ///Signature settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Signature {
+        ///Whether outgoing requests are signed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+    }
+    impl Signature {
+        pub fn builder() -> builder::Signature {
+            Default::default()
+        }
+    }
+    ///`Stat`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Stat {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metrics: ::std::option::Option<Metrics>,
+    }
+    impl Stat {
+        pub fn builder() -> builder::Stat {
             Default::default()
         }
     }
@@ -2034,45 +1935,12 @@ Server-side constraint, not checked by this client: the value matches the patter
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<UpdateSecurityPolicyBodyOauth>,
+        pub oauth: ::std::option::Option<OauthBody>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature: ::std::option::Option<UpdateSecurityPolicyBodySignature>,
+        pub signature: ::std::option::Option<Signature>,
     }
     impl UpdateSecurityPolicyBody {
         pub fn builder() -> builder::UpdateSecurityPolicyBody {
-            Default::default()
-        }
-    }
-    ///OAuth client credentials used to fetch a token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct UpdateSecurityPolicyBodyOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///OAuth client secret.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_secret: ::std::option::Option<::std::string::String>,
-        ///Scopes to request with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateSecurityPolicyBodyOauth {
-        pub fn builder() -> builder::UpdateSecurityPolicyBodyOauth {
-            Default::default()
-        }
-    }
-    ///Signature settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateSecurityPolicyBodySignature {
-        ///Whether outgoing requests are signed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
-    }
-    impl UpdateSecurityPolicyBodySignature {
-        pub fn builder() -> builder::UpdateSecurityPolicyBodySignature {
             Default::default()
         }
     }
@@ -2080,45 +1948,10 @@ Server-side constraint, not checked by this client: the value matches the patter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateSecurityPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub policy: ::std::option::Option<UpdateSecurityPolicyResponsePolicy>,
+        pub policy: ::std::option::Option<PolicyResponse>,
     }
     impl UpdateSecurityPolicyResponse {
         pub fn builder() -> builder::UpdateSecurityPolicyResponse {
-            Default::default()
-        }
-    }
-    ///The stored policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateSecurityPolicyResponsePolicy {
-        ///Policy ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Name of the policy.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub oauth: ::std::option::Option<UpdateSecurityPolicyResponsePolicyOauth>,
-    }
-    impl UpdateSecurityPolicyResponsePolicy {
-        pub fn builder() -> builder::UpdateSecurityPolicyResponsePolicy {
-            Default::default()
-        }
-    }
-    ///OAuth settings of the policy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateSecurityPolicyResponsePolicyOauth {
-        ///OAuth client ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///Scopes requested with the token.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub scopes: ::std::vec::Vec<::std::string::String>,
-        ///Token endpoint SendGrid calls.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_url: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateSecurityPolicyResponsePolicyOauth {
-        pub fn builder() -> builder::UpdateSecurityPolicyResponsePolicyOauth {
             Default::default()
         }
     }
@@ -2319,11 +2152,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             oauth: ::std::result::Result<
-                ::std::option::Option<super::CreateSecurityPolicyBodyOauth>,
+                ::std::option::Option<super::OauthBody>,
                 ::std::string::String,
             >,
             signature: ::std::result::Result<
-                ::std::option::Option<super::CreateSecurityPolicyBodySignature>,
+                ::std::option::Option<super::Signature>,
                 ::std::string::String,
             >,
         }
@@ -2351,9 +2184,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn oauth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateSecurityPolicyBodyOauth>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OauthBody>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.oauth = value
@@ -2365,9 +2196,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn signature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateSecurityPolicyBodySignature>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Signature>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.signature = value
@@ -2401,157 +2230,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct CreateSecurityPolicyBodyOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            client_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateSecurityPolicyBodyOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    client_secret: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSecurityPolicyBodyOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn client_secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_secret: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyBodyOauth>
-        for super::CreateSecurityPolicyBodyOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSecurityPolicyBodyOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    client_secret: value.client_secret?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSecurityPolicyBodyOauth>
-        for CreateSecurityPolicyBodyOauth {
-            fn from(value: super::CreateSecurityPolicyBodyOauth) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    client_secret: Ok(value.client_secret),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSecurityPolicyBodySignature {
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateSecurityPolicyBodySignature {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSecurityPolicyBodySignature {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyBodySignature>
-        for super::CreateSecurityPolicyBodySignature {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSecurityPolicyBodySignature,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { enabled: value.enabled? })
-            }
-        }
-        impl ::std::convert::From<super::CreateSecurityPolicyBodySignature>
-        for CreateSecurityPolicyBodySignature {
-            fn from(value: super::CreateSecurityPolicyBodySignature) -> Self {
-                Self { enabled: Ok(value.enabled) }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct CreateSecurityPolicyResponse {
             policy: ::std::result::Result<
-                ::std::option::Option<super::CreateSecurityPolicyResponsePolicy>,
+                ::std::option::Option<super::Policy>,
                 ::std::string::String,
             >,
         }
@@ -2565,9 +2247,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl CreateSecurityPolicyResponse {
             pub fn policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateSecurityPolicyResponsePolicy>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Policy>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy = value
@@ -2591,248 +2271,6 @@ Server-side constraint, not checked by this client: the value matches the patter
         for CreateSecurityPolicyResponse {
             fn from(value: super::CreateSecurityPolicyResponse) -> Self {
                 Self { policy: Ok(value.policy) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSecurityPolicyResponsePolicy {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            oauth: ::std::result::Result<
-                ::std::option::Option<super::CreateSecurityPolicyResponsePolicyOauth>,
-                ::std::string::String,
-            >,
-            signature: ::std::result::Result<
-                ::std::option::Option<
-                    super::CreateSecurityPolicyResponsePolicySignature,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateSecurityPolicyResponsePolicy {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    oauth: Ok(Default::default()),
-                    signature: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSecurityPolicyResponsePolicy {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn oauth<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateSecurityPolicyResponsePolicyOauth>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for oauth: {e}")
-                    });
-                self
-            }
-            pub fn signature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::CreateSecurityPolicyResponsePolicySignature,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.signature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signature: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyResponsePolicy>
-        for super::CreateSecurityPolicyResponsePolicy {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSecurityPolicyResponsePolicy,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    oauth: value.oauth?,
-                    signature: value.signature?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSecurityPolicyResponsePolicy>
-        for CreateSecurityPolicyResponsePolicy {
-            fn from(value: super::CreateSecurityPolicyResponsePolicy) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    oauth: Ok(value.oauth),
-                    signature: Ok(value.signature),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSecurityPolicyResponsePolicyOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateSecurityPolicyResponsePolicyOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSecurityPolicyResponsePolicyOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyResponsePolicyOauth>
-        for super::CreateSecurityPolicyResponsePolicyOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSecurityPolicyResponsePolicyOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSecurityPolicyResponsePolicyOauth>
-        for CreateSecurityPolicyResponsePolicyOauth {
-            fn from(value: super::CreateSecurityPolicyResponsePolicyOauth) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateSecurityPolicyResponsePolicySignature {
-            public_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateSecurityPolicyResponsePolicySignature {
-            fn default() -> Self {
-                Self {
-                    public_key: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateSecurityPolicyResponsePolicySignature {
-            pub fn public_key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for public_key: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyResponsePolicySignature>
-        for super::CreateSecurityPolicyResponsePolicySignature {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateSecurityPolicyResponsePolicySignature,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    public_key: value.public_key?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateSecurityPolicyResponsePolicySignature>
-        for CreateSecurityPolicyResponsePolicySignature {
-            fn from(value: super::CreateSecurityPolicyResponsePolicySignature) -> Self {
-                Self {
-                    public_key: Ok(value.public_key),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -5901,7 +5339,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         #[derive(Clone, Debug)]
         pub struct GetSecurityPolicyResponse {
             policy: ::std::result::Result<
-                ::std::option::Option<super::GetSecurityPolicyResponsePolicy>,
+                ::std::option::Option<super::Policy>,
                 ::std::string::String,
             >,
         }
@@ -5915,9 +5353,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl GetSecurityPolicyResponse {
             pub fn policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetSecurityPolicyResponsePolicy>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Policy>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy = value
@@ -5941,246 +5377,6 @@ Server-side constraint, not checked by this client: the value matches the patter
         for GetSecurityPolicyResponse {
             fn from(value: super::GetSecurityPolicyResponse) -> Self {
                 Self { policy: Ok(value.policy) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetSecurityPolicyResponsePolicy {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            oauth: ::std::result::Result<
-                ::std::option::Option<super::GetSecurityPolicyResponsePolicyOauth>,
-                ::std::string::String,
-            >,
-            signature: ::std::result::Result<
-                ::std::option::Option<super::GetSecurityPolicyResponsePolicySignature>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetSecurityPolicyResponsePolicy {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    oauth: Ok(Default::default()),
-                    signature: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetSecurityPolicyResponsePolicy {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn oauth<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetSecurityPolicyResponsePolicyOauth>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for oauth: {e}")
-                    });
-                self
-            }
-            pub fn signature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetSecurityPolicyResponsePolicySignature,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.signature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signature: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetSecurityPolicyResponsePolicy>
-        for super::GetSecurityPolicyResponsePolicy {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetSecurityPolicyResponsePolicy,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    oauth: value.oauth?,
-                    signature: value.signature?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetSecurityPolicyResponsePolicy>
-        for GetSecurityPolicyResponsePolicy {
-            fn from(value: super::GetSecurityPolicyResponsePolicy) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    oauth: Ok(value.oauth),
-                    signature: Ok(value.signature),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetSecurityPolicyResponsePolicyOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetSecurityPolicyResponsePolicyOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetSecurityPolicyResponsePolicyOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetSecurityPolicyResponsePolicyOauth>
-        for super::GetSecurityPolicyResponsePolicyOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetSecurityPolicyResponsePolicyOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetSecurityPolicyResponsePolicyOauth>
-        for GetSecurityPolicyResponsePolicyOauth {
-            fn from(value: super::GetSecurityPolicyResponsePolicyOauth) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetSecurityPolicyResponsePolicySignature {
-            public_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetSecurityPolicyResponsePolicySignature {
-            fn default() -> Self {
-                Self {
-                    public_key: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetSecurityPolicyResponsePolicySignature {
-            pub fn public_key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for public_key: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetSecurityPolicyResponsePolicySignature>
-        for super::GetSecurityPolicyResponsePolicySignature {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetSecurityPolicyResponsePolicySignature,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    public_key: value.public_key?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetSecurityPolicyResponsePolicySignature>
-        for GetSecurityPolicyResponsePolicySignature {
-            fn from(value: super::GetSecurityPolicyResponsePolicySignature) -> Self {
-                Self {
-                    public_key: Ok(value.public_key),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6338,7 +5534,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         #[derive(Clone, Debug)]
         pub struct ListAllSecurityPoliciesResponse {
             policies: ::std::result::Result<
-                ::std::vec::Vec<super::ListAllSecurityPoliciesResponsePoliciesItem>,
+                ::std::vec::Vec<super::Policy>,
                 ::std::string::String,
             >,
         }
@@ -6352,9 +5548,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl ListAllSecurityPoliciesResponse {
             pub fn policies<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListAllSecurityPoliciesResponsePoliciesItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Policy>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policies = value
@@ -6379,261 +5573,6 @@ Server-side constraint, not checked by this client: the value matches the patter
             fn from(value: super::ListAllSecurityPoliciesResponse) -> Self {
                 Self {
                     policies: Ok(value.policies),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListAllSecurityPoliciesResponsePoliciesItem {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            oauth: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListAllSecurityPoliciesResponsePoliciesItemOauth,
-                >,
-                ::std::string::String,
-            >,
-            signature: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListAllSecurityPoliciesResponsePoliciesItemSignature,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListAllSecurityPoliciesResponsePoliciesItem {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    oauth: Ok(Default::default()),
-                    signature: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAllSecurityPoliciesResponsePoliciesItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn oauth<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListAllSecurityPoliciesResponsePoliciesItemOauth,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for oauth: {e}")
-                    });
-                self
-            }
-            pub fn signature<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListAllSecurityPoliciesResponsePoliciesItemSignature,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.signature = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for signature: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListAllSecurityPoliciesResponsePoliciesItem>
-        for super::ListAllSecurityPoliciesResponsePoliciesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAllSecurityPoliciesResponsePoliciesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    oauth: value.oauth?,
-                    signature: value.signature?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListAllSecurityPoliciesResponsePoliciesItem>
-        for ListAllSecurityPoliciesResponsePoliciesItem {
-            fn from(value: super::ListAllSecurityPoliciesResponsePoliciesItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    oauth: Ok(value.oauth),
-                    signature: Ok(value.signature),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListAllSecurityPoliciesResponsePoliciesItemOauth>
-        for super::ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAllSecurityPoliciesResponsePoliciesItemOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListAllSecurityPoliciesResponsePoliciesItemOauth,
-        > for ListAllSecurityPoliciesResponsePoliciesItemOauth {
-            fn from(
-                value: super::ListAllSecurityPoliciesResponsePoliciesItemOauth,
-            ) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListAllSecurityPoliciesResponsePoliciesItemSignature {
-            public_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListAllSecurityPoliciesResponsePoliciesItemSignature {
-            fn default() -> Self {
-                Self {
-                    public_key: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAllSecurityPoliciesResponsePoliciesItemSignature {
-            pub fn public_key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for public_key: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListAllSecurityPoliciesResponsePoliciesItemSignature,
-        > for super::ListAllSecurityPoliciesResponsePoliciesItemSignature {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAllSecurityPoliciesResponsePoliciesItemSignature,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    public_key: value.public_key?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListAllSecurityPoliciesResponsePoliciesItemSignature,
-        > for ListAllSecurityPoliciesResponsePoliciesItemSignature {
-            fn from(
-                value: super::ListAllSecurityPoliciesResponsePoliciesItemSignature,
-            ) -> Self {
-                Self {
-                    public_key: Ok(value.public_key),
                 }
             }
         }
@@ -6811,7 +5750,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub struct ListParseStaticResponseItem {
             date: ::std::result::Result<::std::string::String, ::std::string::String>,
             stats: ::std::result::Result<
-                ::std::vec::Vec<super::ListParseStaticResponseItemStatsItem>,
+                ::std::vec::Vec<super::Stat>,
                 ::std::string::String,
             >,
         }
@@ -6838,9 +5777,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn stats<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListParseStaticResponseItemStatsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Stat>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.stats = value
@@ -6869,97 +5806,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 Self {
                     date: Ok(value.date),
                     stats: Ok(value.stats),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListParseStaticResponseItemStatsItem {
-            metrics: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListParseStaticResponseItemStatsItemMetrics,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListParseStaticResponseItemStatsItem {
-            fn default() -> Self {
-                Self {
-                    metrics: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListParseStaticResponseItemStatsItem {
-            pub fn metrics<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListParseStaticResponseItemStatsItemMetrics,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metrics = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metrics: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListParseStaticResponseItemStatsItem>
-        for super::ListParseStaticResponseItemStatsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListParseStaticResponseItemStatsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { metrics: value.metrics? })
-            }
-        }
-        impl ::std::convert::From<super::ListParseStaticResponseItemStatsItem>
-        for ListParseStaticResponseItemStatsItem {
-            fn from(value: super::ListParseStaticResponseItemStatsItem) -> Self {
-                Self { metrics: Ok(value.metrics) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListParseStaticResponseItemStatsItemMetrics {
-            received: ::std::result::Result<f64, ::std::string::String>,
-        }
-        impl ::std::default::Default for ListParseStaticResponseItemStatsItemMetrics {
-            fn default() -> Self {
-                Self {
-                    received: Err("no value supplied for received".to_string()),
-                }
-            }
-        }
-        impl ListParseStaticResponseItemStatsItemMetrics {
-            pub fn received<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.received = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for received: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListParseStaticResponseItemStatsItemMetrics>
-        for super::ListParseStaticResponseItemStatsItemMetrics {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListParseStaticResponseItemStatsItemMetrics,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { received: value.received? })
-            }
-        }
-        impl ::std::convert::From<super::ListParseStaticResponseItemStatsItemMetrics>
-        for ListParseStaticResponseItemStatsItemMetrics {
-            fn from(value: super::ListParseStaticResponseItemStatsItemMetrics) -> Self {
-                Self {
-                    received: Ok(value.received),
                 }
             }
         }
@@ -7628,6 +6474,231 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Metrics {
+            received: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for Metrics {
+            fn default() -> Self {
+                Self {
+                    received: Err("no value supplied for received".to_string()),
+                }
+            }
+        }
+        impl Metrics {
+            pub fn received<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.received = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for received: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Metrics> for super::Metrics {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Metrics,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { received: value.received? })
+            }
+        }
+        impl ::std::convert::From<super::Metrics> for Metrics {
+            fn from(value: super::Metrics) -> Self {
+                Self {
+                    received: Ok(value.received),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Oauth {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Oauth {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    token_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl Oauth {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn token_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Oauth> for super::Oauth {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Oauth,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    scopes: value.scopes?,
+                    token_url: value.token_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Oauth> for Oauth {
+            fn from(value: super::Oauth) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    scopes: Ok(value.scopes),
+                    token_url: Ok(value.token_url),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct OauthBody {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OauthBody {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    token_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl OauthBody {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn token_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OauthBody> for super::OauthBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OauthBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    scopes: value.scopes?,
+                    token_url: value.token_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OauthBody> for OauthBody {
+            fn from(value: super::OauthBody) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    scopes: Ok(value.scopes),
+                    token_url: Ok(value.token_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ParseSetting {
             hostname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7726,6 +6797,189 @@ Server-side constraint, not checked by this client: the value matches the patter
                     send_raw: Ok(value.send_raw),
                     spam_check: Ok(value.spam_check),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Policy {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            oauth: ::std::result::Result<
+                ::std::option::Option<super::Oauth>,
+                ::std::string::String,
+            >,
+            signature: ::std::result::Result<
+                ::std::option::Option<super::EventWebhookSignedResponseProp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Policy {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    oauth: Ok(Default::default()),
+                    signature: Ok(Default::default()),
+                }
+            }
+        }
+        impl Policy {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn oauth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Oauth>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for oauth: {e}")
+                    });
+                self
+            }
+            pub fn signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EventWebhookSignedResponseProp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Policy> for super::Policy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Policy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    oauth: value.oauth?,
+                    signature: value.signature?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Policy> for Policy {
+            fn from(value: super::Policy) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    oauth: Ok(value.oauth),
+                    signature: Ok(value.signature),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyResponse {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            oauth: ::std::result::Result<
+                ::std::option::Option<super::Oauth>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyResponse {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    oauth: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyResponse {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn oauth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Oauth>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for oauth: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyResponse> for super::PolicyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    oauth: value.oauth?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyResponse> for PolicyResponse {
+            fn from(value: super::PolicyResponse) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    oauth: Ok(value.oauth),
                 }
             }
         }
@@ -7880,6 +7134,88 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Signature {
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Signature {
+            fn default() -> Self {
+                Self {
+                    enabled: Ok(Default::default()),
+                }
+            }
+        }
+        impl Signature {
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Signature> for super::Signature {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Signature,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { enabled: value.enabled? })
+            }
+        }
+        impl ::std::convert::From<super::Signature> for Signature {
+            fn from(value: super::Signature) -> Self {
+                Self { enabled: Ok(value.enabled) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Stat {
+            metrics: ::std::result::Result<
+                ::std::option::Option<super::Metrics>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Stat {
+            fn default() -> Self {
+                Self {
+                    metrics: Ok(Default::default()),
+                }
+            }
+        }
+        impl Stat {
+            pub fn metrics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Metrics>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metrics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metrics: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Stat> for super::Stat {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Stat,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { metrics: value.metrics? })
+            }
+        }
+        impl ::std::convert::From<super::Stat> for Stat {
+            fn from(value: super::Stat) -> Self {
+                Self { metrics: Ok(value.metrics) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateEventWebhookErrorVariant0ErrorsItem {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8012,11 +7348,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             oauth: ::std::result::Result<
-                ::std::option::Option<super::UpdateSecurityPolicyBodyOauth>,
+                ::std::option::Option<super::OauthBody>,
                 ::std::string::String,
             >,
             signature: ::std::result::Result<
-                ::std::option::Option<super::UpdateSecurityPolicyBodySignature>,
+                ::std::option::Option<super::Signature>,
                 ::std::string::String,
             >,
         }
@@ -8044,9 +7380,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn oauth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSecurityPolicyBodyOauth>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OauthBody>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.oauth = value
@@ -8058,9 +7392,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn signature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSecurityPolicyBodySignature>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Signature>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.signature = value
@@ -8094,157 +7426,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct UpdateSecurityPolicyBodyOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            client_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateSecurityPolicyBodyOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    client_secret: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSecurityPolicyBodyOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn client_secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_secret: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSecurityPolicyBodyOauth>
-        for super::UpdateSecurityPolicyBodyOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSecurityPolicyBodyOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    client_secret: value.client_secret?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSecurityPolicyBodyOauth>
-        for UpdateSecurityPolicyBodyOauth {
-            fn from(value: super::UpdateSecurityPolicyBodyOauth) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    client_secret: Ok(value.client_secret),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSecurityPolicyBodySignature {
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateSecurityPolicyBodySignature {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSecurityPolicyBodySignature {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSecurityPolicyBodySignature>
-        for super::UpdateSecurityPolicyBodySignature {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSecurityPolicyBodySignature,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { enabled: value.enabled? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSecurityPolicyBodySignature>
-        for UpdateSecurityPolicyBodySignature {
-            fn from(value: super::UpdateSecurityPolicyBodySignature) -> Self {
-                Self { enabled: Ok(value.enabled) }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct UpdateSecurityPolicyResponse {
             policy: ::std::result::Result<
-                ::std::option::Option<super::UpdateSecurityPolicyResponsePolicy>,
+                ::std::option::Option<super::PolicyResponse>,
                 ::std::string::String,
             >,
         }
@@ -8258,9 +7443,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl UpdateSecurityPolicyResponse {
             pub fn policy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSecurityPolicyResponsePolicy>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::PolicyResponse>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy = value
@@ -8284,176 +7467,6 @@ Server-side constraint, not checked by this client: the value matches the patter
         for UpdateSecurityPolicyResponse {
             fn from(value: super::UpdateSecurityPolicyResponse) -> Self {
                 Self { policy: Ok(value.policy) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSecurityPolicyResponsePolicy {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            oauth: ::std::result::Result<
-                ::std::option::Option<super::UpdateSecurityPolicyResponsePolicyOauth>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateSecurityPolicyResponsePolicy {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    oauth: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSecurityPolicyResponsePolicy {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn oauth<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSecurityPolicyResponsePolicyOauth>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.oauth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for oauth: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSecurityPolicyResponsePolicy>
-        for super::UpdateSecurityPolicyResponsePolicy {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSecurityPolicyResponsePolicy,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    oauth: value.oauth?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSecurityPolicyResponsePolicy>
-        for UpdateSecurityPolicyResponsePolicy {
-            fn from(value: super::UpdateSecurityPolicyResponsePolicy) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    oauth: Ok(value.oauth),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateSecurityPolicyResponsePolicyOauth {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scopes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            token_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateSecurityPolicyResponsePolicyOauth {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    scopes: Ok(Default::default()),
-                    token_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateSecurityPolicyResponsePolicyOauth {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
-                    });
-                self
-            }
-            pub fn token_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateSecurityPolicyResponsePolicyOauth>
-        for super::UpdateSecurityPolicyResponsePolicyOauth {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateSecurityPolicyResponsePolicyOauth,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    scopes: value.scopes?,
-                    token_url: value.token_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateSecurityPolicyResponsePolicyOauth>
-        for UpdateSecurityPolicyResponsePolicyOauth {
-            fn from(value: super::UpdateSecurityPolicyResponsePolicyOauth) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    scopes: Ok(value.scopes),
-                    token_url: Ok(value.token_url),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -8690,16 +7703,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 Self { message: Ok(value.message) }
             }
         }
-        impl ::std::fmt::Debug for CreateSecurityPolicyBodyOauth {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("CreateSecurityPolicyBodyOauth")
-                    .field("client_id", &self.client_id)
-                    .field("client_secret", &"<redacted>")
-                    .field("scopes", &self.scopes)
-                    .field("token_url", &self.token_url)
-                    .finish()
-            }
-        }
         impl ::std::fmt::Debug for EventWebhookRequest {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("EventWebhookRequest")
@@ -8734,9 +7737,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for UpdateSecurityPolicyBodyOauth {
+        impl ::std::fmt::Debug for OauthBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("UpdateSecurityPolicyBodyOauth")
+                f.debug_struct("OauthBody")
                     .field("client_id", &self.client_id)
                     .field("client_secret", &"<redacted>")
                     .field("scopes", &self.scopes)
@@ -8786,16 +7789,6 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
     }
-    impl ::std::fmt::Debug for CreateSecurityPolicyBodyOauth {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateSecurityPolicyBodyOauth")
-                .field("client_id", &self.client_id)
-                .field("client_secret", &"<redacted>")
-                .field("scopes", &self.scopes)
-                .field("token_url", &self.token_url)
-                .finish()
-        }
-    }
     impl ::std::fmt::Debug for EventWebhookRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("EventWebhookRequest")
@@ -8830,9 +7823,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for UpdateSecurityPolicyBodyOauth {
+    impl ::std::fmt::Debug for OauthBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateSecurityPolicyBodyOauth")
+            f.debug_struct("OauthBody")
                 .field("client_id", &self.client_id)
                 .field("client_secret", &"<redacted>")
                 .field("scopes", &self.scopes)

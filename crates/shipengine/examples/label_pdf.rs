@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = RateRequestBody::builder().carrier_ids(vec![SeId::from(carrier)]);
     let rated = client
         .calculate_rates()
-        .body(CalculateRatesRequestBody::Variant0 {
+        .body(CalculateRatesRequestBody::ShipmentId {
             rate_options: Some(options.try_into()?),
             shipment_id: Some(SeId::from(shipment)),
         })

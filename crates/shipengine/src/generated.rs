@@ -1122,7 +1122,7 @@ Server-side constraint, not checked by this client: the value is at most 100 cha
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dry_ice_weight: ::std::option::Option<Weight>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fedex_freight: ::std::option::Option<AdvancedShipmentOptionsFedexFreight>,
+        pub fedex_freight: ::std::option::Option<FedexFreight>,
         ///NMFC freight class of the goods, for example `77.5`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub freight_class: ::std::option::Option<::std::string::String>,
@@ -1147,21 +1147,6 @@ Server-side constraint, not checked by this client: the value is at most 100 cha
     }
     impl AdvancedShipmentOptions {
         pub fn builder() -> builder::AdvancedShipmentOptions {
-            Default::default()
-        }
-    }
-    ///Booking data for FedEx Freight.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AdvancedShipmentOptionsFedexFreight {
-        ///FedEx Freight booking confirmation number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub booking_confirmation: ::std::option::Option<::std::string::String>,
-        ///FedEx Freight shipper load-and-count value.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipper_load_and_count: ::std::option::Option<::std::string::String>,
-    }
-    impl AdvancedShipmentOptionsFedexFreight {
-        pub fn builder() -> builder::AdvancedShipmentOptionsFedexFreight {
             Default::default()
         }
     }
@@ -1559,17 +1544,17 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             Default::default()
         }
     }
-    ///`CalculateRatesRequestBody`
+    ///Request for rates of one shipment, given by ID or in full.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum CalculateRatesRequestBody {
-        Variant0 {
+        ShipmentId {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             rate_options: ::std::option::Option<RateRequestBody>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             shipment_id: ::std::option::Option<SeId>,
         },
-        Variant1 {
+        Shipment {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             rate_options: ::std::option::Option<RateRequestBody>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2075,12 +2060,12 @@ Server-side constraint, not checked by this client: the value matches the patter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum CompareBulkRatesRequestBody {
-        Variant0 {
+        ShipmentIds {
             rate_options: RateRequestBody,
             ///The shipments to quote.
             shipment_ids: ::std::vec::Vec<SeId>,
         },
-        Variant1 {
+        Shipments {
             rate_options: RateRequestBody,
             ///The shipments to quote.
             shipments: ::std::vec::Vec<AddressValidatingShipment>,
@@ -2272,181 +2257,181 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ConnectCarrierRequestBody {
-        AccessWorldwideRequestBody(ConnectAccessWorldwideRequestBody),
-        AmazonBuyShippingRequestBody(ConnectAmazonBuyShippingRequestBody),
-        AmazonShippingUk(ConnectAmazonShippingUk),
-        ApcRequestBody(ConnectApcRequestBody),
-        AsendiaRequestBody(ConnectAsendiaRequestBody),
-        AustraliaPostRequestBody(ConnectAustraliaPostRequestBody),
-        CanadaPostRequestBody(ConnectCanadaPostRequestBody),
-        DhlEcommerceRequestBody(ConnectDhlEcommerceRequestBody),
-        DhlExpressRequestBody(ConnectDhlExpressRequestBody),
-        DhlExpressAuRequestBody(ConnectDhlExpressAuRequestBody),
-        DhlExpressCaRequestBody(ConnectDhlExpressCaRequestBody),
-        DhlExpressUkRequestBody(ConnectDhlExpressUkRequestBody),
-        DpdRequestBody(ConnectDpdRequestBody),
-        EndiciaRequestBody(ConnectEndiciaRequestBody),
-        FedexRequestBody(ConnectFedexRequestBody),
-        FedexUkRequestBody(ConnectFedexUkRequestBody),
-        FirstmileRequestBody(ConnectFirstmileRequestBody),
-        ImexRequestBody(ConnectImexRequestBody),
-        NewgisticsRequestBody(ConnectNewgisticsRequestBody),
-        OntracRequestBody(ConnectOntracRequestBody),
-        PurolatorRequestBody(ConnectPurolatorRequestBody),
-        RoyalMailRequestBody(ConnectRoyalMailRequestBody),
-        RrDonnelleyRequestBody(ConnectRrDonnelleyRequestBody),
-        SekoRequestBody(ConnectSekoRequestBody),
-        SendleRequestBody(ConnectSendleRequestBody),
-        StampsRequestBody(ConnectStampsRequestBody),
-        UpsRequestBody(ConnectUpsRequestBody),
+        ConnectAccessWorldwideRequestBody(ConnectAccessWorldwideRequestBody),
+        ConnectAmazonBuyShippingRequestBody(ConnectAmazonBuyShippingRequestBody),
+        ConnectAmazonShippingUk(ConnectAmazonShippingUk),
+        ConnectApcRequestBody(ConnectApcRequestBody),
+        ConnectAsendiaRequestBody(ConnectAsendiaRequestBody),
+        ConnectAustraliaPostRequestBody(ConnectAustraliaPostRequestBody),
+        ConnectCanadaPostRequestBody(ConnectCanadaPostRequestBody),
+        ConnectDhlEcommerceRequestBody(ConnectDhlEcommerceRequestBody),
+        ConnectDhlExpressRequestBody(ConnectDhlExpressRequestBody),
+        ConnectDhlExpressAuRequestBody(ConnectDhlExpressAuRequestBody),
+        ConnectDhlExpressCaRequestBody(ConnectDhlExpressCaRequestBody),
+        ConnectDhlExpressUkRequestBody(ConnectDhlExpressUkRequestBody),
+        ConnectDpdRequestBody(ConnectDpdRequestBody),
+        ConnectEndiciaRequestBody(ConnectEndiciaRequestBody),
+        ConnectFedexRequestBody(ConnectFedexRequestBody),
+        ConnectFedexUkRequestBody(ConnectFedexUkRequestBody),
+        ConnectFirstmileRequestBody(ConnectFirstmileRequestBody),
+        ConnectImexRequestBody(ConnectImexRequestBody),
+        ConnectNewgisticsRequestBody(ConnectNewgisticsRequestBody),
+        ConnectOntracRequestBody(ConnectOntracRequestBody),
+        ConnectPurolatorRequestBody(ConnectPurolatorRequestBody),
+        ConnectRoyalMailRequestBody(ConnectRoyalMailRequestBody),
+        ConnectRrDonnelleyRequestBody(ConnectRrDonnelleyRequestBody),
+        ConnectSekoRequestBody(ConnectSekoRequestBody),
+        ConnectSendleRequestBody(ConnectSendleRequestBody),
+        ConnectStampsRequestBody(ConnectStampsRequestBody),
+        ConnectUpsRequestBody(ConnectUpsRequestBody),
     }
     impl ::std::convert::From<ConnectAccessWorldwideRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAccessWorldwideRequestBody) -> Self {
-            Self::AccessWorldwideRequestBody(value)
+            Self::ConnectAccessWorldwideRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAmazonBuyShippingRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAmazonBuyShippingRequestBody) -> Self {
-            Self::AmazonBuyShippingRequestBody(value)
+            Self::ConnectAmazonBuyShippingRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAmazonShippingUk> for ConnectCarrierRequestBody {
         fn from(value: ConnectAmazonShippingUk) -> Self {
-            Self::AmazonShippingUk(value)
+            Self::ConnectAmazonShippingUk(value)
         }
     }
     impl ::std::convert::From<ConnectApcRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectApcRequestBody) -> Self {
-            Self::ApcRequestBody(value)
+            Self::ConnectApcRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAsendiaRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectAsendiaRequestBody) -> Self {
-            Self::AsendiaRequestBody(value)
+            Self::ConnectAsendiaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectAustraliaPostRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectAustraliaPostRequestBody) -> Self {
-            Self::AustraliaPostRequestBody(value)
+            Self::ConnectAustraliaPostRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectCanadaPostRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectCanadaPostRequestBody) -> Self {
-            Self::CanadaPostRequestBody(value)
+            Self::ConnectCanadaPostRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlEcommerceRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlEcommerceRequestBody) -> Self {
-            Self::DhlEcommerceRequestBody(value)
+            Self::ConnectDhlEcommerceRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressRequestBody) -> Self {
-            Self::DhlExpressRequestBody(value)
+            Self::ConnectDhlExpressRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressAuRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressAuRequestBody) -> Self {
-            Self::DhlExpressAuRequestBody(value)
+            Self::ConnectDhlExpressAuRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressCaRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressCaRequestBody) -> Self {
-            Self::DhlExpressCaRequestBody(value)
+            Self::ConnectDhlExpressCaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDhlExpressUkRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectDhlExpressUkRequestBody) -> Self {
-            Self::DhlExpressUkRequestBody(value)
+            Self::ConnectDhlExpressUkRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectDpdRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectDpdRequestBody) -> Self {
-            Self::DpdRequestBody(value)
+            Self::ConnectDpdRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectEndiciaRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectEndiciaRequestBody) -> Self {
-            Self::EndiciaRequestBody(value)
+            Self::ConnectEndiciaRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFedexRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectFedexRequestBody) -> Self {
-            Self::FedexRequestBody(value)
+            Self::ConnectFedexRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFedexUkRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectFedexUkRequestBody) -> Self {
-            Self::FedexUkRequestBody(value)
+            Self::ConnectFedexUkRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectFirstmileRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectFirstmileRequestBody) -> Self {
-            Self::FirstmileRequestBody(value)
+            Self::ConnectFirstmileRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectImexRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectImexRequestBody) -> Self {
-            Self::ImexRequestBody(value)
+            Self::ConnectImexRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectNewgisticsRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectNewgisticsRequestBody) -> Self {
-            Self::NewgisticsRequestBody(value)
+            Self::ConnectNewgisticsRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectOntracRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectOntracRequestBody) -> Self {
-            Self::OntracRequestBody(value)
+            Self::ConnectOntracRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectPurolatorRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectPurolatorRequestBody) -> Self {
-            Self::PurolatorRequestBody(value)
+            Self::ConnectPurolatorRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectRoyalMailRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectRoyalMailRequestBody) -> Self {
-            Self::RoyalMailRequestBody(value)
+            Self::ConnectRoyalMailRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectRrDonnelleyRequestBody>
     for ConnectCarrierRequestBody {
         fn from(value: ConnectRrDonnelleyRequestBody) -> Self {
-            Self::RrDonnelleyRequestBody(value)
+            Self::ConnectRrDonnelleyRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectSekoRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectSekoRequestBody) -> Self {
-            Self::SekoRequestBody(value)
+            Self::ConnectSekoRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectSendleRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectSendleRequestBody) -> Self {
-            Self::SendleRequestBody(value)
+            Self::ConnectSendleRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectStampsRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectStampsRequestBody) -> Self {
-            Self::StampsRequestBody(value)
+            Self::ConnectStampsRequestBody(value)
         }
     }
     impl ::std::convert::From<ConnectUpsRequestBody> for ConnectCarrierRequestBody {
         fn from(value: ConnectUpsRequestBody) -> Self {
-            Self::UpsRequestBody(value)
+            Self::ConnectUpsRequestBody(value)
         }
     }
     ///Result of connecting a carrier account.
@@ -2837,10 +2822,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConnectInsurerRequestBody {
         pub email: Email,
-        /**Shipsurance policy ID.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub policy_id: ::std::string::String,
+        pub policy_id: PostalCode,
     }
     impl ConnectInsurerRequestBody {
         pub fn builder() -> builder::ConnectInsurerRequestBody {
@@ -3162,10 +3144,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ContactDetails {
         pub email: Email,
-        /**Name of the contact person.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         /**Contact phone number.
 
 Server-side constraint, not checked by this client: the value is at least 7 characters long.*/
@@ -3324,7 +3303,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         pub customs: ::std::option::Option<InternationalShipmentOptions>,
         ///Problems met while saving the shipment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<::std::string::String>,
+        pub errors: ::std::vec::Vec<PostalCode>,
         ///Order ID given by the order source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_order_id: ::std::option::Option<::std::string::String>,
@@ -3424,11 +3403,8 @@ Server-side constraint, not checked by this client: the value is at most 50 char
     ///What a new batch should contain.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateBatchRequestBody {
-        /**Notes to keep with the batch.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub batch_notes: ::std::option::Option<::std::string::String>,
+        pub batch_notes: ::std::option::Option<PostalCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_batch_id: ::std::option::Option<SeId>,
         ///Rates whose labels the batch will buy.
@@ -3773,19 +3749,19 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum CreateManifestRequestBody {
-        ByObjectRequestBody(CreateManifestByObjectRequestBody),
-        LabelIdsRequestBody(CreateManifestLabelIdsRequestBody),
+        CreateManifestByObjectRequestBody(CreateManifestByObjectRequestBody),
+        CreateManifestLabelIdsRequestBody(CreateManifestLabelIdsRequestBody),
     }
     impl ::std::convert::From<CreateManifestByObjectRequestBody>
     for CreateManifestRequestBody {
         fn from(value: CreateManifestByObjectRequestBody) -> Self {
-            Self::ByObjectRequestBody(value)
+            Self::CreateManifestByObjectRequestBody(value)
         }
     }
     impl ::std::convert::From<CreateManifestLabelIdsRequestBody>
     for CreateManifestRequestBody {
         fn from(value: CreateManifestLabelIdsRequestBody) -> Self {
-            Self::LabelIdsRequestBody(value)
+            Self::CreateManifestLabelIdsRequestBody(value)
         }
     }
     ///Manifests and manifest requests created, plus the older single-manifest fields.
@@ -3919,7 +3895,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub address_validation: ::std::option::Option<AddressValidationResult>,
         ///Problems met while saving the shipment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<::std::string::String>,
+        pub errors: ::std::vec::Vec<PostalCode>,
     }
     impl CreateShipmentResponseBodyFields {
         pub fn builder() -> builder::CreateShipmentResponseBodyFields {
@@ -3981,10 +3957,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the account's default warehouse.
         #[serde(default = "defaults::create_warehouse_request_body_is_default")]
         pub is_default: ::std::option::Option<bool>,
-        /**Name shown for the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         pub origin_address: Address,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub return_address: ::std::option::Option<Address>,
@@ -4007,10 +3980,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the account's default warehouse.
         #[serde(default = "defaults::create_warehouse_response_body_is_default")]
         pub is_default: ::std::option::Option<bool>,
-        /**Name shown for the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         pub origin_address: Address,
         pub return_address: Address,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4427,11 +4397,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the main DHL Express account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_primary_account: ::std::option::Option<bool>,
-        /**Name shown for the connection.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: ::std::option::Option<PostalCode>,
         ///Leave the account number off the archive copy of the waybill.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_hide_account_number_on_archive_doc: ::std::option::Option<bool>,
@@ -5239,7 +5206,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum EstimateRatesRequestBody {
-        Variant0 {
+        CarrierId {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             address_residential_indicator: ::std::option::Option<
                 AddressResidentialIndicator,
@@ -5274,7 +5241,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             to_state_province: ::std::string::String,
             weight: Weight,
         },
-        Variant1 {
+        CarrierIds {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             address_residential_indicator: ::std::option::Option<
                 AddressResidentialIndicator,
@@ -5333,6 +5300,77 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             Self(value)
         }
     }
+    ///`Feature`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Feature {
+        #[serde(rename = "drop_off_point")]
+        DropOffPoint,
+        #[serde(rename = "pickup_point")]
+        PickupPoint,
+        #[serde(rename = "print_services")]
+        PrintServices,
+        #[serde(rename = "after_hours_locker")]
+        AfterHoursLocker,
+        #[serde(rename = "after_hours_dropbox")]
+        AfterHoursDropbox,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for Feature {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::DropOffPoint => f.write_str("drop_off_point"),
+                Self::PickupPoint => f.write_str("pickup_point"),
+                Self::PrintServices => f.write_str("print_services"),
+                Self::AfterHoursLocker => f.write_str("after_hours_locker"),
+                Self::AfterHoursDropbox => f.write_str("after_hours_dropbox"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Feature {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "drop_off_point" => Ok(Self::DropOffPoint),
+                "pickup_point" => Ok(Self::PickupPoint),
+                "print_services" => Ok(Self::PrintServices),
+                "after_hours_locker" => Ok(Self::AfterHoursLocker),
+                "after_hours_dropbox" => Ok(Self::AfterHoursDropbox),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Feature {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Feature {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Settings of a connected FedEx account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct FedexAccountSettings {
@@ -5342,11 +5380,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Letterhead printed on FedEx customs documents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub letterhead_image: ::std::option::Option<::std::string::String>,
-        /**Name shown for the connection.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: ::std::option::Option<PostalCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_type: ::std::option::Option<FedexPickupType>,
         ///Signature printed on FedEx customs documents.
@@ -5380,6 +5415,21 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     impl ::std::convert::From<FedexAccountSettings> for FedexAccountSettingsRequestBody {
         fn from(value: FedexAccountSettings) -> Self {
             Self(value)
+        }
+    }
+    ///Booking data for FedEx Freight.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FedexFreight {
+        ///FedEx Freight booking confirmation number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub booking_confirmation: ::std::option::Option<::std::string::String>,
+        ///FedEx Freight shipper load-and-count value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub shipper_load_and_count: ::std::option::Option<::std::string::String>,
+    }
+    impl FedexFreight {
+        pub fn builder() -> builder::FedexFreight {
+            Default::default()
         }
     }
     ///How FedEx gets the packages, such as a regular pickup or a drop box.
@@ -5826,363 +5876,11 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetServicePointByIdResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_point: ::std::option::Option<
-            GetServicePointByIdResponseBodyServicePoint,
-        >,
+        pub service_point: ::std::option::Option<ServicePoint>,
     }
     impl GetServicePointByIdResponseBody {
         pub fn builder() -> builder::GetServicePointByIdResponseBody {
             Default::default()
-        }
-    }
-    ///The service point.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetServicePointByIdResponseBodyServicePoint {
-        ///Street line of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address_line1: ::std::option::Option<::std::string::String>,
-        ///Carrier that runs the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_code: ::std::option::Option<::std::string::String>,
-        ///City of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub city_locality: ::std::option::Option<::std::string::String>,
-        ///Business name at the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub company_name: ::std::option::Option<::std::string::String>,
-        ///Country of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub country_code: ::std::option::Option<::std::string::String>,
-        ///Services offered at the location.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub features: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointFeaturesItem,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours_of_operation: ::std::option::Option<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-        >,
-        ///Latitude of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lat: ::std::option::Option<f64>,
-        ///Longitude of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub long: ::std::option::Option<f64>,
-        ///Phone number of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone_number: ::std::option::Option<::std::string::String>,
-        ///Postal code of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub postal_code: ::std::option::Option<::std::string::String>,
-        ///Carrier services accepted at the location.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub service_codes: ::std::vec::Vec<::std::string::String>,
-        ///Carrier's ID for the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_point_id: ::std::option::Option<::std::string::String>,
-        ///State or province of the location.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state_province: ::std::option::Option<::std::string::String>,
-        ///Staffed pickup/drop-off point or parcel locker.
-        #[serde(
-            rename = "type",
-            default = "defaults::get_service_point_by_id_response_body_service_point_type"
-        )]
-        pub type_: GetServicePointByIdResponseBodyServicePointType,
-    }
-    impl ::std::default::Default for GetServicePointByIdResponseBodyServicePoint {
-        fn default() -> Self {
-            Self {
-                address_line1: Default::default(),
-                carrier_code: Default::default(),
-                city_locality: Default::default(),
-                company_name: Default::default(),
-                country_code: Default::default(),
-                features: Default::default(),
-                hours_of_operation: Default::default(),
-                lat: Default::default(),
-                long: Default::default(),
-                phone_number: Default::default(),
-                postal_code: Default::default(),
-                service_codes: Default::default(),
-                service_point_id: Default::default(),
-                state_province: Default::default(),
-                type_: defaults::get_service_point_by_id_response_body_service_point_type(),
-            }
-        }
-    }
-    impl GetServicePointByIdResponseBodyServicePoint {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePoint {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointFeaturesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetServicePointByIdResponseBodyServicePointFeaturesItem {
-        #[serde(rename = "drop_off_point")]
-        DropOffPoint,
-        #[serde(rename = "pickup_point")]
-        PickupPoint,
-        #[serde(rename = "print_services")]
-        PrintServices,
-        #[serde(rename = "after_hours_locker")]
-        AfterHoursLocker,
-        #[serde(rename = "after_hours_dropbox")]
-        AfterHoursDropbox,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for GetServicePointByIdResponseBodyServicePointFeaturesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::DropOffPoint => f.write_str("drop_off_point"),
-                Self::PickupPoint => f.write_str("pickup_point"),
-                Self::PrintServices => f.write_str("print_services"),
-                Self::AfterHoursLocker => f.write_str("after_hours_locker"),
-                Self::AfterHoursDropbox => f.write_str("after_hours_dropbox"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for GetServicePointByIdResponseBodyServicePointFeaturesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "drop_off_point" => Ok(Self::DropOffPoint),
-                "pickup_point" => Ok(Self::PickupPoint),
-                "print_services" => Ok(Self::PrintServices),
-                "after_hours_locker" => Ok(Self::AfterHoursLocker),
-                "after_hours_dropbox" => Ok(Self::AfterHoursDropbox),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetServicePointByIdResponseBodyServicePointFeaturesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetServicePointByIdResponseBodyServicePointFeaturesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Opening hours per weekday, as open/close pairs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub friday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub monday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub saturday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sunday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub thursday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tuesday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub wednesday: ::std::vec::Vec<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-        >,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            Default::default()
-        }
-    }
-    ///`GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-        pub fn builder() -> builder::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            Default::default()
-        }
-    }
-    ///Staffed pickup/drop-off point or parcel locker.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetServicePointByIdResponseBodyServicePointType {
-        #[serde(rename = "pudo")]
-        Pudo,
-        #[serde(rename = "locker")]
-        Locker,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetServicePointByIdResponseBodyServicePointType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Pudo => f.write_str("pudo"),
-                Self::Locker => f.write_str("locker"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetServicePointByIdResponseBodyServicePointType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "pudo" => Ok(Self::Pudo),
-                "locker" => Ok(Self::Locker),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for GetServicePointByIdResponseBodyServicePointType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GetServicePointByIdResponseBodyServicePointType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for GetServicePointByIdResponseBodyServicePointType {
-        fn default() -> Self {
-            GetServicePointByIdResponseBodyServicePointType::Pudo
         }
     }
     ///Search for service points.
@@ -6223,7 +5921,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_results: ::std::option::Option<i32>,
         ///Carriers and services to search.
-        pub providers: ::std::vec::Vec<GetServicePointsRequestBodyProvidersItem>,
+        pub providers: ::std::vec::Vec<Provider>,
         ///How far to search, in kilometres.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub radius: ::std::option::Option<i32>,
@@ -6252,21 +5950,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     }
     impl GetServicePointsRequestBodyAddress {
         pub fn builder() -> builder::GetServicePointsRequestBodyAddress {
-            Default::default()
-        }
-    }
-    ///`GetServicePointsRequestBodyProvidersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetServicePointsRequestBodyProvidersItem {
-        ///Connected carrier account to search.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_id: ::std::option::Option<::std::string::String>,
-        ///Services of that carrier to include.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub service_code: ::std::vec::Vec<::std::string::String>,
-    }
-    impl GetServicePointsRequestBodyProvidersItem {
-        pub fn builder() -> builder::GetServicePointsRequestBodyProvidersItem {
             Default::default()
         }
     }
@@ -6411,10 +6094,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the account's default warehouse.
         #[serde(default = "defaults::get_warehouse_by_id_response_body_is_default")]
         pub is_default: ::std::option::Option<bool>,
-        /**Name shown for the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         pub origin_address: Address,
         pub return_address: Address,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6435,6 +6115,42 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     }
     impl GetWebhookByIdResponseBody {
         pub fn builder() -> builder::GetWebhookByIdResponseBody {
+            Default::default()
+        }
+    }
+    ///Opening hours per weekday, as open/close pairs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct HoursOfOperation {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub friday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub monday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub saturday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sunday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub thursday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tuesday: ::std::vec::Vec<HoursOfOperationItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub wednesday: ::std::vec::Vec<HoursOfOperationItem>,
+    }
+    impl HoursOfOperation {
+        pub fn builder() -> builder::HoursOfOperation {
+            Default::default()
+        }
+    }
+    ///`HoursOfOperationItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct HoursOfOperationItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub close: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub open: ::std::option::Option<::std::string::String>,
+    }
+    impl HoursOfOperationItem {
+        pub fn builder() -> builder::HoursOfOperationItem {
             Default::default()
         }
     }
@@ -7091,11 +6807,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Link {
         pub href: Url,
-        /**Kind of resource or relation.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<PostalCode>,
     }
     impl Link {
         pub fn builder() -> builder::Link {
@@ -7329,7 +7042,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListLabelsResponseBody {
         ///The labels on this page; empty when nothing matches.
-        pub labels: ::std::vec::Vec<ListLabelsResponseBodyLabelsItem>,
+        pub labels: ::std::vec::Vec<Label>,
         pub links: PaginationLink,
         ///Number of this page, starting at 1.
         pub page: ::std::num::NonZeroU64,
@@ -7340,102 +7053,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     }
     impl ListLabelsResponseBody {
         pub fn builder() -> builder::ListLabelsResponseBody {
-            Default::default()
-        }
-    }
-    ///`ListLabelsResponseBodyLabelsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListLabelsResponseBodyLabelsItem {
-        ///Other identifiers the carrier uses for this label.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub alternative_identifiers: ::std::option::Option<
-            ::std::vec::Vec<AlternativeIdentifier>,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub batch_id: ::std::option::Option<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_code: ::std::option::Option<CarrierCode>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_id: ::std::option::Option<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub charge_event: ::std::option::Option<LabelChargeEvent>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scheme: ::std::option::Option<DisplayScheme>,
-        ///Link to the customs form PDF; null when none is needed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub form_download: ::std::option::Option<Link>,
-        ///Link for filing an insurance claim; null when not available.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub insurance_claim: ::std::option::Option<Link>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub insurance_cost: ::std::option::Option<MonetaryValue>,
-        ///Whether origin and destination countries differ.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_international: ::std::option::Option<bool>,
-        ///True for labels that send goods back to you.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_return_label: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_download: ::std::option::Option<LabelDownload>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_download_type: ::std::option::Option<LabelDownloadType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_format: ::std::option::Option<LabelFormat>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_id: ::std::option::Option<SeId>,
-        ///Account image printed on the label.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_image_id: ::std::option::Option<ImageId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_layout: ::std::option::Option<LabelLayout>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub outbound_label_id: ::std::option::Option<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub package_code: ::std::option::Option<PackageCode>,
-        ///Packages covered by the label.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub packages: ::std::vec::Vec<Package>,
-        ///Your RMA reference for returns; any text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rma_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_code: ::std::option::Option<ServiceCode>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ship_date: ::std::option::Option<Date>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipment: ::std::option::Option<Shipment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipment_cost: ::std::option::Option<MonetaryValue>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipment_id: ::std::option::Option<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<LabelStatus>,
-        ///Former flag for free test labels.
-        #[serde(default)]
-        pub test_label: bool,
-        ///Whether the package can be tracked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trackable: ::std::option::Option<bool>,
-        /**Carrier tracking number.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tracking_number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tracking_status: ::std::option::Option<TrackingStatus>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validate_address: ::std::option::Option<ValidateAddress>,
-        ///Whether the label was voided.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voided: ::std::option::Option<bool>,
-        ///When the label was voided, or null.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voided_at: ::std::option::Option<DateTime>,
-    }
-    impl ListLabelsResponseBodyLabelsItem {
-        pub fn builder() -> builder::ListLabelsResponseBodyLabelsItem {
             Default::default()
         }
     }
@@ -7606,13 +7223,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub distance_in_meters: ::std::option::Option<f64>,
         ///Services offered at the location.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub features: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemFeaturesItem,
-        >,
+        pub features: ::std::vec::Vec<Feature>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hours_of_operation: ::std::option::Option<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-        >,
+        pub hours_of_operation: ::std::option::Option<HoursOfOperation>,
         ///Latitude of the location.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lat: ::std::option::Option<f64>,
@@ -7665,209 +7278,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     }
     impl ListServicePointsResponseBodyServicePointsItem {
         pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemFeaturesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListServicePointsResponseBodyServicePointsItemFeaturesItem {
-        #[serde(rename = "drop_off_point")]
-        DropOffPoint,
-        #[serde(rename = "pickup_point")]
-        PickupPoint,
-        #[serde(rename = "print_services")]
-        PrintServices,
-        #[serde(rename = "after_hours_locker")]
-        AfterHoursLocker,
-        #[serde(rename = "after_hours_dropbox")]
-        AfterHoursDropbox,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for ListServicePointsResponseBodyServicePointsItemFeaturesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::DropOffPoint => f.write_str("drop_off_point"),
-                Self::PickupPoint => f.write_str("pickup_point"),
-                Self::PrintServices => f.write_str("print_services"),
-                Self::AfterHoursLocker => f.write_str("after_hours_locker"),
-                Self::AfterHoursDropbox => f.write_str("after_hours_dropbox"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for ListServicePointsResponseBodyServicePointsItemFeaturesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "drop_off_point" => Ok(Self::DropOffPoint),
-                "pickup_point" => Ok(Self::PickupPoint),
-                "print_services" => Ok(Self::PrintServices),
-                "after_hours_locker" => Ok(Self::AfterHoursLocker),
-                "after_hours_dropbox" => Ok(Self::AfterHoursDropbox),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ListServicePointsResponseBodyServicePointsItemFeaturesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListServicePointsResponseBodyServicePointsItemFeaturesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Opening hours per weekday, as open/close pairs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub friday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub monday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub saturday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sunday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub thursday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tuesday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-        >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub wednesday: ::std::vec::Vec<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-        >,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            Default::default()
-        }
-    }
-    ///`ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub close: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub open: ::std::option::Option<::std::string::String>,
-    }
-    impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-        pub fn builder() -> builder::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
             Default::default()
         }
     }
@@ -8295,11 +7705,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     pub struct OptionalLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub href: ::std::option::Option<Url>,
-        /**Kind of resource or relation.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: ::std::option::Option<PostalCode>,
     }
     impl OptionalLink {
         pub fn builder() -> builder::OptionalLink {
@@ -8506,11 +7913,8 @@ Server-side constraint, not checked by this client: the value is 1 to 35 charact
         pub content_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dimensions: ::std::option::Option<Dimensions>,
-        /**Your own ID for the package.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub external_package_id: ::std::option::Option<::std::string::String>,
+        pub external_package_id: ::std::option::Option<PostalCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub form_download: ::std::option::Option<OptionalLink>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8657,10 +8061,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dimensions: ::std::option::Option<Dimensions>,
-        /**Name of the package type.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         pub package_code: PackageCode,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub package_id: ::std::option::Option<SeId>,
@@ -8704,10 +8105,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     pub struct ParseAddressRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<PartialAddress>,
-        /**The text that mentions the address.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub text: ::std::string::String,
+        pub text: PostalCode,
     }
     impl ParseAddressRequestBody {
         pub fn builder() -> builder::ParseAddressRequestBody {
@@ -8733,10 +8131,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     pub struct ParseShipmentRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipment: ::std::option::Option<PartialShipment>,
-        /**The text that describes the shipment.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub text: ::std::string::String,
+        pub text: PostalCode,
     }
     impl ParseShipmentRequestBody {
         pub fn builder() -> builder::ParseShipmentRequestBody {
@@ -9160,6 +8555,21 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     }
     impl ProcessBatchRequestBody {
         pub fn builder() -> builder::ProcessBatchRequestBody {
+            Default::default()
+        }
+    }
+    ///`Provider`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Provider {
+        ///Connected carrier account to search.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub carrier_id: ::std::option::Option<::std::string::String>,
+        ///Services of that carrier to include.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub service_code: ::std::vec::Vec<::std::string::String>,
+    }
+    impl Provider {
+        pub fn builder() -> builder::Provider {
             Default::default()
         }
     }
@@ -9981,6 +9391,144 @@ Server-side constraint, not checked by this client: the value matches the patter
             Ok(Self(value.to_string()))
         }
     }
+    ///The service point.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ServicePoint {
+        ///Street line of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address_line1: ::std::option::Option<::std::string::String>,
+        ///Carrier that runs the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub carrier_code: ::std::option::Option<::std::string::String>,
+        ///City of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city_locality: ::std::option::Option<::std::string::String>,
+        ///Business name at the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        ///Country of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country_code: ::std::option::Option<::std::string::String>,
+        ///Services offered at the location.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub features: ::std::vec::Vec<Feature>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hours_of_operation: ::std::option::Option<HoursOfOperation>,
+        ///Latitude of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lat: ::std::option::Option<f64>,
+        ///Longitude of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub long: ::std::option::Option<f64>,
+        ///Phone number of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        ///Postal code of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub postal_code: ::std::option::Option<::std::string::String>,
+        ///Carrier services accepted at the location.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub service_codes: ::std::vec::Vec<::std::string::String>,
+        ///Carrier's ID for the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_point_id: ::std::option::Option<::std::string::String>,
+        ///State or province of the location.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state_province: ::std::option::Option<::std::string::String>,
+        ///Staffed pickup/drop-off point or parcel locker.
+        #[serde(rename = "type", default = "defaults::service_point_type")]
+        pub type_: ServicePointType,
+    }
+    impl ::std::default::Default for ServicePoint {
+        fn default() -> Self {
+            Self {
+                address_line1: Default::default(),
+                carrier_code: Default::default(),
+                city_locality: Default::default(),
+                company_name: Default::default(),
+                country_code: Default::default(),
+                features: Default::default(),
+                hours_of_operation: Default::default(),
+                lat: Default::default(),
+                long: Default::default(),
+                phone_number: Default::default(),
+                postal_code: Default::default(),
+                service_codes: Default::default(),
+                service_point_id: Default::default(),
+                state_province: Default::default(),
+                type_: defaults::service_point_type(),
+            }
+        }
+    }
+    impl ServicePoint {
+        pub fn builder() -> builder::ServicePoint {
+            Default::default()
+        }
+    }
+    ///Staffed pickup/drop-off point or parcel locker.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ServicePointType {
+        #[serde(rename = "pudo")]
+        Pudo,
+        #[serde(rename = "locker")]
+        Locker,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for ServicePointType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pudo => f.write_str("pudo"),
+                Self::Locker => f.write_str("locker"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServicePointType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "pudo" => Ok(Self::Pudo),
+                "locker" => Ok(Self::Locker),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ServicePointType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ServicePointType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for ServicePointType {
+        fn default() -> Self {
+            ServicePointType::Pudo
+        }
+    }
     ///A shipment with all details needed to rate it or buy its label; set `ship_from` or `warehouse_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Shipment {
@@ -10615,7 +10163,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     ///A free-form label used to group shipments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tag {
-        pub name: TagName,
+        pub name: PostalCode,
     }
     impl Tag {
         pub fn builder() -> builder::Tag {
@@ -11082,11 +10630,8 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
     ///Amazon Buy Shipping settings to store.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAmazonBuyShippingRequestBody {
-        /**Email of the Amazon seller account.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: ::std::option::Option<PostalCode>,
     }
     impl UpdateAmazonBuyShippingRequestBody {
         pub fn builder() -> builder::UpdateAmazonBuyShippingRequestBody {
@@ -11097,40 +10642,40 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum UpdateCarrierSettingsRequestBody {
-        DhlExpressSettingsRequestBody(UpdateDhlExpressSettingsRequestBody),
-        FedexSettingsRequestBody(UpdateFedexSettingsRequestBody),
-        NewgisticsSettingsRequestBody(UpdateNewgisticsSettingsRequestBody),
-        UpsSettingsRequestBody(UpdateUpsSettingsRequestBody),
-        AmazonBuyShippingRequestBody(UpdateAmazonBuyShippingRequestBody),
+        UpdateDhlExpressSettingsRequestBody(UpdateDhlExpressSettingsRequestBody),
+        UpdateFedexSettingsRequestBody(UpdateFedexSettingsRequestBody),
+        UpdateNewgisticsSettingsRequestBody(UpdateNewgisticsSettingsRequestBody),
+        UpdateUpsSettingsRequestBody(UpdateUpsSettingsRequestBody),
+        UpdateAmazonBuyShippingRequestBody(UpdateAmazonBuyShippingRequestBody),
     }
     impl ::std::convert::From<UpdateDhlExpressSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateDhlExpressSettingsRequestBody) -> Self {
-            Self::DhlExpressSettingsRequestBody(value)
+            Self::UpdateDhlExpressSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateFedexSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateFedexSettingsRequestBody) -> Self {
-            Self::FedexSettingsRequestBody(value)
+            Self::UpdateFedexSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateNewgisticsSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateNewgisticsSettingsRequestBody) -> Self {
-            Self::NewgisticsSettingsRequestBody(value)
+            Self::UpdateNewgisticsSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateUpsSettingsRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateUpsSettingsRequestBody) -> Self {
-            Self::UpsSettingsRequestBody(value)
+            Self::UpdateUpsSettingsRequestBody(value)
         }
     }
     impl ::std::convert::From<UpdateAmazonBuyShippingRequestBody>
     for UpdateCarrierSettingsRequestBody {
         fn from(value: UpdateAmazonBuyShippingRequestBody) -> Self {
-            Self::AmazonBuyShippingRequestBody(value)
+            Self::UpdateAmazonBuyShippingRequestBody(value)
         }
     }
     ///New DHL Express settings.
@@ -11311,7 +10856,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         pub customs: ::std::option::Option<InternationalShipmentOptions>,
         ///Problems met while saving the shipment.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<::std::string::String>,
+        pub errors: ::std::vec::Vec<PostalCode>,
         ///Order ID given by the order source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_order_id: ::std::option::Option<::std::string::String>,
@@ -11398,10 +10943,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the account's default warehouse.
         #[serde(default = "defaults::update_warehouse_request_body_is_default")]
         pub is_default: ::std::option::Option<bool>,
-        /**Name shown for the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        pub name: ::std::string::String,
+        pub name: PostalCode,
         pub origin_address: Address,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub return_address: ::std::option::Option<Address>,
@@ -11456,11 +10998,8 @@ Server-side constraint, not checked by this client: the value is at least 5 char
         pub mail_innovations_endorsement: ::std::option::Option<
             AncillaryServiceEndorsement,
         >,
-        /**Name shown for the connection.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: ::std::option::Option<PostalCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_type: ::std::option::Option<UpsPickupType>,
         ///Join the UPS carbon neutral program.
@@ -11502,11 +11041,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub invoice_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        /**Number of the invoice.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub invoice_number: ::std::option::Option<::std::string::String>,
+        pub invoice_number: ::std::option::Option<PostalCode>,
     }
     impl UpsInvoice {
         pub fn builder() -> builder::UpsInvoice {
@@ -11895,11 +11431,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         ///Whether this is the account's default warehouse.
         #[serde(default = "defaults::warehouse_is_default")]
         pub is_default: ::std::option::Option<bool>,
-        /**Name shown for the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::option::Option<PostalCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub origin_address: ::std::option::Option<Address>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13613,7 +13146,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             fedex_freight: ::std::result::Result<
-                ::std::option::Option<super::AdvancedShipmentOptionsFedexFreight>,
+                ::std::option::Option<super::FedexFreight>,
                 ::std::string::String,
             >,
             freight_class: ::std::result::Result<
@@ -13825,9 +13358,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn fedex_freight<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AdvancedShipmentOptionsFedexFreight>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::FedexFreight>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fedex_freight = value
@@ -13988,76 +13519,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     use_ups_ground_freight_pricing: Ok(
                         value.use_ups_ground_freight_pricing,
                     ),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AdvancedShipmentOptionsFedexFreight {
-            booking_confirmation: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            shipper_load_and_count: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AdvancedShipmentOptionsFedexFreight {
-            fn default() -> Self {
-                Self {
-                    booking_confirmation: Ok(Default::default()),
-                    shipper_load_and_count: Ok(Default::default()),
-                }
-            }
-        }
-        impl AdvancedShipmentOptionsFedexFreight {
-            pub fn booking_confirmation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.booking_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for booking_confirmation: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn shipper_load_and_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipper_load_and_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipper_load_and_count: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AdvancedShipmentOptionsFedexFreight>
-        for super::AdvancedShipmentOptionsFedexFreight {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AdvancedShipmentOptionsFedexFreight,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    booking_confirmation: value.booking_confirmation?,
-                    shipper_load_and_count: value.shipper_load_and_count?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AdvancedShipmentOptionsFedexFreight>
-        for AdvancedShipmentOptionsFedexFreight {
-            fn from(value: super::AdvancedShipmentOptionsFedexFreight) -> Self {
-                Self {
-                    booking_confirmation: Ok(value.booking_confirmation),
-                    shipper_load_and_count: Ok(value.shipper_load_and_count),
                 }
             }
         }
@@ -18142,10 +17603,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct ConnectInsurerRequestBody {
             email: ::std::result::Result<super::Email, ::std::string::String>,
-            policy_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            policy_id: ::std::result::Result<super::PostalCode, ::std::string::String>,
         }
         impl ::std::default::Default for ConnectInsurerRequestBody {
             fn default() -> Self {
@@ -18170,7 +17628,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn policy_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_id = value
@@ -19482,7 +18940,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct ContactDetails {
             email: ::std::result::Result<super::Email, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             phone: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ContactDetails {
@@ -19509,7 +18967,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -19746,7 +19204,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             errors: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::vec::Vec<super::PostalCode>,
                 ::std::string::String,
             >,
             external_order_id: ::std::result::Result<
@@ -19957,7 +19415,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.errors = value
@@ -20322,7 +19780,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct CreateBatchRequestBody {
             batch_notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             external_batch_id: ::std::result::Result<
@@ -20351,7 +19809,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         impl CreateBatchRequestBody {
             pub fn batch_notes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.batch_notes = value
@@ -22663,7 +22121,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             errors: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::vec::Vec<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -22694,7 +22152,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.errors = value
@@ -22850,7 +22308,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             origin_address: ::std::result::Result<super::Address, ::std::string::String>,
             return_address: ::std::result::Result<
                 ::std::option::Option<super::Address>,
@@ -22906,7 +22364,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -22996,7 +22454,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             origin_address: ::std::result::Result<super::Address, ::std::string::String>,
             return_address: ::std::result::Result<super::Address, ::std::string::String>,
             warehouse_id: ::std::result::Result<
@@ -23051,7 +22509,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -23855,7 +23313,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             nickname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             should_hide_account_number_on_archive_doc: ::std::result::Result<
@@ -23889,7 +23347,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.nickname = value
@@ -24264,7 +23722,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             nickname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             pickup_type: ::std::result::Result<
@@ -24328,7 +23786,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.nickname = value
@@ -24424,6 +23882,74 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     signature_image: Ok(value.signature_image),
                     smart_post_endorsement: Ok(value.smart_post_endorsement),
                     smart_post_hub: Ok(value.smart_post_hub),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FedexFreight {
+            booking_confirmation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            shipper_load_and_count: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FedexFreight {
+            fn default() -> Self {
+                Self {
+                    booking_confirmation: Ok(Default::default()),
+                    shipper_load_and_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl FedexFreight {
+            pub fn booking_confirmation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.booking_confirmation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for booking_confirmation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn shipper_load_and_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shipper_load_and_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipper_load_and_count: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FedexFreight> for super::FedexFreight {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FedexFreight,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    booking_confirmation: value.booking_confirmation?,
+                    shipper_load_and_count: value.shipper_load_and_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FedexFreight> for FedexFreight {
+            fn from(value: super::FedexFreight) -> Self {
+                Self {
+                    booking_confirmation: Ok(value.booking_confirmation),
+                    shipper_load_and_count: Ok(value.shipper_load_and_count),
                 }
             }
         }
@@ -25022,9 +24548,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct GetServicePointByIdResponseBody {
             service_point: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetServicePointByIdResponseBodyServicePoint,
-                >,
+                ::std::option::Option<super::ServicePoint>,
                 ::std::string::String,
             >,
         }
@@ -25038,11 +24562,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         impl GetServicePointByIdResponseBody {
             pub fn service_point<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetServicePointByIdResponseBodyServicePoint,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ServicePoint>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_point = value
@@ -25073,1053 +24593,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePoint {
-            address_line1: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            carrier_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            city_locality: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            company_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            features: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointFeaturesItem,
-                >,
-                ::std::string::String,
-            >,
-            hours_of_operation: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-                >,
-                ::std::string::String,
-            >,
-            lat: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            long: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            postal_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            service_codes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            service_point_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state_province: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::GetServicePointByIdResponseBodyServicePointType,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetServicePointByIdResponseBodyServicePoint {
-            fn default() -> Self {
-                Self {
-                    address_line1: Ok(Default::default()),
-                    carrier_code: Ok(Default::default()),
-                    city_locality: Ok(Default::default()),
-                    company_name: Ok(Default::default()),
-                    country_code: Ok(Default::default()),
-                    features: Ok(Default::default()),
-                    hours_of_operation: Ok(Default::default()),
-                    lat: Ok(Default::default()),
-                    long: Ok(Default::default()),
-                    phone_number: Ok(Default::default()),
-                    postal_code: Ok(Default::default()),
-                    service_codes: Ok(Default::default()),
-                    service_point_id: Ok(Default::default()),
-                    state_province: Ok(Default::default()),
-                    type_: Ok(
-                        super::defaults::get_service_point_by_id_response_body_service_point_type(),
-                    ),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePoint {
-            pub fn address_line1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.address_line1 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for address_line1: {e}")
-                    });
-                self
-            }
-            pub fn carrier_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_code: {e}")
-                    });
-                self
-            }
-            pub fn city_locality<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.city_locality = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city_locality: {e}")
-                    });
-                self
-            }
-            pub fn company_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.company_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for company_name: {e}")
-                    });
-                self
-            }
-            pub fn country_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country_code: {e}")
-                    });
-                self
-            }
-            pub fn features<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointFeaturesItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.features = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for features: {e}")
-                    });
-                self
-            }
-            pub fn hours_of_operation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hours_of_operation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hours_of_operation: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lat<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lat = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lat: {e}")
-                    });
-                self
-            }
-            pub fn long<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.long = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for long: {e}")
-                    });
-                self
-            }
-            pub fn phone_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_number: {e}")
-                    });
-                self
-            }
-            pub fn postal_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.postal_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for postal_code: {e}")
-                    });
-                self
-            }
-            pub fn service_codes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_codes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_codes: {e}")
-                    });
-                self
-            }
-            pub fn service_point_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_point_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for service_point_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn state_province<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state_province = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for state_province: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::GetServicePointByIdResponseBodyServicePointType,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetServicePointByIdResponseBodyServicePoint>
-        for super::GetServicePointByIdResponseBodyServicePoint {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePoint,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    address_line1: value.address_line1?,
-                    carrier_code: value.carrier_code?,
-                    city_locality: value.city_locality?,
-                    company_name: value.company_name?,
-                    country_code: value.country_code?,
-                    features: value.features?,
-                    hours_of_operation: value.hours_of_operation?,
-                    lat: value.lat?,
-                    long: value.long?,
-                    phone_number: value.phone_number?,
-                    postal_code: value.postal_code?,
-                    service_codes: value.service_codes?,
-                    service_point_id: value.service_point_id?,
-                    state_province: value.state_province?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetServicePointByIdResponseBodyServicePoint>
-        for GetServicePointByIdResponseBodyServicePoint {
-            fn from(value: super::GetServicePointByIdResponseBodyServicePoint) -> Self {
-                Self {
-                    address_line1: Ok(value.address_line1),
-                    carrier_code: Ok(value.carrier_code),
-                    city_locality: Ok(value.city_locality),
-                    company_name: Ok(value.company_name),
-                    country_code: Ok(value.country_code),
-                    features: Ok(value.features),
-                    hours_of_operation: Ok(value.hours_of_operation),
-                    lat: Ok(value.lat),
-                    long: Ok(value.long),
-                    phone_number: Ok(value.phone_number),
-                    postal_code: Ok(value.postal_code),
-                    service_codes: Ok(value.service_codes),
-                    service_point_id: Ok(value.service_point_id),
-                    state_province: Ok(value.state_province),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            friday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-                >,
-                ::std::string::String,
-            >,
-            monday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-                >,
-                ::std::string::String,
-            >,
-            saturday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-                >,
-                ::std::string::String,
-            >,
-            sunday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-                >,
-                ::std::string::String,
-            >,
-            thursday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-                >,
-                ::std::string::String,
-            >,
-            tuesday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-                >,
-                ::std::string::String,
-            >,
-            wednesday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            fn default() -> Self {
-                Self {
-                    friday: Ok(Default::default()),
-                    monday: Ok(Default::default()),
-                    saturday: Ok(Default::default()),
-                    sunday: Ok(Default::default()),
-                    thursday: Ok(Default::default()),
-                    tuesday: Ok(Default::default()),
-                    wednesday: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            pub fn friday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.friday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for friday: {e}")
-                    });
-                self
-            }
-            pub fn monday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.monday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for monday: {e}")
-                    });
-                self
-            }
-            pub fn saturday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.saturday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for saturday: {e}")
-                    });
-                self
-            }
-            pub fn sunday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sunday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sunday: {e}")
-                    });
-                self
-            }
-            pub fn thursday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.thursday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thursday: {e}")
-                    });
-                self
-            }
-            pub fn tuesday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tuesday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tuesday: {e}")
-                    });
-                self
-            }
-            pub fn wednesday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.wednesday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for wednesday: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-        > for super::GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    friday: value.friday?,
-                    monday: value.monday?,
-                    saturday: value.saturday?,
-                    sunday: value.sunday?,
-                    thursday: value.thursday?,
-                    tuesday: value.tuesday?,
-                    wednesday: value.wednesday?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperation {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperation,
-            ) -> Self {
-                Self {
-                    friday: Ok(value.friday),
-                    monday: Ok(value.monday),
-                    saturday: Ok(value.saturday),
-                    sunday: Ok(value.sunday),
-                    thursday: Ok(value.thursday),
-                    tuesday: Ok(value.tuesday),
-                    wednesday: Ok(value.wednesday),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationFridayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationMondayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSaturdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationSundayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationThursdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationTuesdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-        >
-        for super::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-        > for GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem {
-            fn from(
-                value: super::GetServicePointByIdResponseBodyServicePointHoursOfOperationWednesdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetServicePointsRequestBody {
             address: ::std::result::Result<
                 ::std::option::Option<super::GetServicePointsRequestBodyAddress>,
@@ -26142,7 +24615,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             providers: ::std::result::Result<
-                ::std::vec::Vec<super::GetServicePointsRequestBodyProvidersItem>,
+                ::std::vec::Vec<super::Provider>,
                 ::std::string::String,
             >,
             radius: ::std::result::Result<
@@ -26228,9 +24701,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn providers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::GetServicePointsRequestBodyProvidersItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Provider>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.providers = value
@@ -26444,72 +24915,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     country_code: Ok(value.country_code),
                     postal_code: Ok(value.postal_code),
                     state_province: Ok(value.state_province),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetServicePointsRequestBodyProvidersItem {
-            carrier_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            service_code: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetServicePointsRequestBodyProvidersItem {
-            fn default() -> Self {
-                Self {
-                    carrier_id: Ok(Default::default()),
-                    service_code: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetServicePointsRequestBodyProvidersItem {
-            pub fn carrier_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_id: {e}")
-                    });
-                self
-            }
-            pub fn service_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_code: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetServicePointsRequestBodyProvidersItem>
-        for super::GetServicePointsRequestBodyProvidersItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetServicePointsRequestBodyProvidersItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    carrier_id: value.carrier_id?,
-                    service_code: value.service_code?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetServicePointsRequestBodyProvidersItem>
-        for GetServicePointsRequestBodyProvidersItem {
-            fn from(value: super::GetServicePointsRequestBodyProvidersItem) -> Self {
-                Self {
-                    carrier_id: Ok(value.carrier_id),
-                    service_code: Ok(value.service_code),
                 }
             }
         }
@@ -27148,7 +25553,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             origin_address: ::std::result::Result<super::Address, ::std::string::String>,
             return_address: ::std::result::Result<super::Address, ::std::string::String>,
             warehouse_id: ::std::result::Result<
@@ -27203,7 +25608,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -27359,6 +25764,230 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     event: Ok(value.event),
                     url: Ok(value.url),
                     webhook_id: Ok(value.webhook_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HoursOfOperation {
+            friday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            monday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            saturday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            sunday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            thursday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            tuesday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+            wednesday: ::std::result::Result<
+                ::std::vec::Vec<super::HoursOfOperationItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HoursOfOperation {
+            fn default() -> Self {
+                Self {
+                    friday: Ok(Default::default()),
+                    monday: Ok(Default::default()),
+                    saturday: Ok(Default::default()),
+                    sunday: Ok(Default::default()),
+                    thursday: Ok(Default::default()),
+                    tuesday: Ok(Default::default()),
+                    wednesday: Ok(Default::default()),
+                }
+            }
+        }
+        impl HoursOfOperation {
+            pub fn friday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.friday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for friday: {e}")
+                    });
+                self
+            }
+            pub fn monday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.monday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for monday: {e}")
+                    });
+                self
+            }
+            pub fn saturday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.saturday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for saturday: {e}")
+                    });
+                self
+            }
+            pub fn sunday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sunday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sunday: {e}")
+                    });
+                self
+            }
+            pub fn thursday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thursday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thursday: {e}")
+                    });
+                self
+            }
+            pub fn tuesday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tuesday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tuesday: {e}")
+                    });
+                self
+            }
+            pub fn wednesday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HoursOfOperationItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wednesday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for wednesday: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HoursOfOperation> for super::HoursOfOperation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HoursOfOperation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    friday: value.friday?,
+                    monday: value.monday?,
+                    saturday: value.saturday?,
+                    sunday: value.sunday?,
+                    thursday: value.thursday?,
+                    tuesday: value.tuesday?,
+                    wednesday: value.wednesday?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HoursOfOperation> for HoursOfOperation {
+            fn from(value: super::HoursOfOperation) -> Self {
+                Self {
+                    friday: Ok(value.friday),
+                    monday: Ok(value.monday),
+                    saturday: Ok(value.saturday),
+                    sunday: Ok(value.sunday),
+                    thursday: Ok(value.thursday),
+                    tuesday: Ok(value.tuesday),
+                    wednesday: Ok(value.wednesday),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HoursOfOperationItem {
+            close: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            open: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HoursOfOperationItem {
+            fn default() -> Self {
+                Self {
+                    close: Ok(Default::default()),
+                    open: Ok(Default::default()),
+                }
+            }
+        }
+        impl HoursOfOperationItem {
+            pub fn close<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.close = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for close: {e}")
+                    });
+                self
+            }
+            pub fn open<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for open: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HoursOfOperationItem>
+        for super::HoursOfOperationItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HoursOfOperationItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    close: value.close?,
+                    open: value.open?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HoursOfOperationItem> for HoursOfOperationItem {
+            fn from(value: super::HoursOfOperationItem) -> Self {
+                Self {
+                    close: Ok(value.close),
+                    open: Ok(value.open),
                 }
             }
         }
@@ -28358,7 +26987,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         pub struct Link {
             href: ::std::result::Result<super::Url, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -28385,7 +27014,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -29030,7 +27659,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct ListLabelsResponseBody {
             labels: ::std::result::Result<
-                ::std::vec::Vec<super::ListLabelsResponseBodyLabelsItem>,
+                ::std::vec::Vec<super::Label>,
                 ::std::string::String,
             >,
             links: ::std::result::Result<super::PaginationLink, ::std::string::String>,
@@ -29052,9 +27681,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         impl ListLabelsResponseBody {
             pub fn labels<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListLabelsResponseBodyLabelsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Label>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.labels = value
@@ -29137,730 +27764,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     page: Ok(value.page),
                     pages: Ok(value.pages),
                     total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListLabelsResponseBodyLabelsItem {
-            alternative_identifiers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::AlternativeIdentifier>>,
-                ::std::string::String,
-            >,
-            batch_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            carrier_code: ::std::result::Result<
-                ::std::option::Option<super::CarrierCode>,
-                ::std::string::String,
-            >,
-            carrier_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            charge_event: ::std::result::Result<
-                ::std::option::Option<super::LabelChargeEvent>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-            display_scheme: ::std::result::Result<
-                ::std::option::Option<super::DisplayScheme>,
-                ::std::string::String,
-            >,
-            form_download: ::std::result::Result<
-                ::std::option::Option<super::Link>,
-                ::std::string::String,
-            >,
-            insurance_claim: ::std::result::Result<
-                ::std::option::Option<super::Link>,
-                ::std::string::String,
-            >,
-            insurance_cost: ::std::result::Result<
-                ::std::option::Option<super::MonetaryValue>,
-                ::std::string::String,
-            >,
-            is_international: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_return_label: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            label_download: ::std::result::Result<
-                ::std::option::Option<super::LabelDownload>,
-                ::std::string::String,
-            >,
-            label_download_type: ::std::result::Result<
-                ::std::option::Option<super::LabelDownloadType>,
-                ::std::string::String,
-            >,
-            label_format: ::std::result::Result<
-                ::std::option::Option<super::LabelFormat>,
-                ::std::string::String,
-            >,
-            label_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            label_image_id: ::std::result::Result<
-                ::std::option::Option<super::ImageId>,
-                ::std::string::String,
-            >,
-            label_layout: ::std::result::Result<
-                ::std::option::Option<super::LabelLayout>,
-                ::std::string::String,
-            >,
-            outbound_label_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            package_code: ::std::result::Result<
-                ::std::option::Option<super::PackageCode>,
-                ::std::string::String,
-            >,
-            packages: ::std::result::Result<
-                ::std::vec::Vec<super::Package>,
-                ::std::string::String,
-            >,
-            rma_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            service_code: ::std::result::Result<
-                ::std::option::Option<super::ServiceCode>,
-                ::std::string::String,
-            >,
-            ship_date: ::std::result::Result<
-                ::std::option::Option<super::Date>,
-                ::std::string::String,
-            >,
-            shipment: ::std::result::Result<
-                ::std::option::Option<super::Shipment>,
-                ::std::string::String,
-            >,
-            shipment_cost: ::std::result::Result<
-                ::std::option::Option<super::MonetaryValue>,
-                ::std::string::String,
-            >,
-            shipment_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::LabelStatus>,
-                ::std::string::String,
-            >,
-            test_label: ::std::result::Result<bool, ::std::string::String>,
-            trackable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            tracking_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tracking_status: ::std::result::Result<
-                ::std::option::Option<super::TrackingStatus>,
-                ::std::string::String,
-            >,
-            validate_address: ::std::result::Result<
-                ::std::option::Option<super::ValidateAddress>,
-                ::std::string::String,
-            >,
-            voided: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            voided_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListLabelsResponseBodyLabelsItem {
-            fn default() -> Self {
-                Self {
-                    alternative_identifiers: Ok(Default::default()),
-                    batch_id: Ok(Default::default()),
-                    carrier_code: Ok(Default::default()),
-                    carrier_id: Ok(Default::default()),
-                    charge_event: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    display_scheme: Ok(Default::default()),
-                    form_download: Ok(Default::default()),
-                    insurance_claim: Ok(Default::default()),
-                    insurance_cost: Ok(Default::default()),
-                    is_international: Ok(Default::default()),
-                    is_return_label: Ok(Default::default()),
-                    label_download: Ok(Default::default()),
-                    label_download_type: Ok(Default::default()),
-                    label_format: Ok(Default::default()),
-                    label_id: Ok(Default::default()),
-                    label_image_id: Ok(Default::default()),
-                    label_layout: Ok(Default::default()),
-                    outbound_label_id: Ok(Default::default()),
-                    package_code: Ok(Default::default()),
-                    packages: Ok(Default::default()),
-                    rma_number: Ok(Default::default()),
-                    service_code: Ok(Default::default()),
-                    ship_date: Ok(Default::default()),
-                    shipment: Ok(Default::default()),
-                    shipment_cost: Ok(Default::default()),
-                    shipment_id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    test_label: Ok(Default::default()),
-                    trackable: Ok(Default::default()),
-                    tracking_number: Ok(Default::default()),
-                    tracking_status: Ok(Default::default()),
-                    validate_address: Ok(Default::default()),
-                    voided: Ok(Default::default()),
-                    voided_at: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListLabelsResponseBodyLabelsItem {
-            pub fn alternative_identifiers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::AlternativeIdentifier>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.alternative_identifiers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for alternative_identifiers: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn batch_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.batch_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for batch_id: {e}")
-                    });
-                self
-            }
-            pub fn carrier_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CarrierCode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_code: {e}")
-                    });
-                self
-            }
-            pub fn carrier_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_id: {e}")
-                    });
-                self
-            }
-            pub fn charge_event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LabelChargeEvent>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.charge_event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for charge_event: {e}")
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn display_scheme<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DisplayScheme>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scheme = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for display_scheme: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn form_download<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.form_download = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for form_download: {e}")
-                    });
-                self
-            }
-            pub fn insurance_claim<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.insurance_claim = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for insurance_claim: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn insurance_cost<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MonetaryValue>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.insurance_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for insurance_cost: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_international<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_international = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_international: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_return_label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_return_label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_return_label: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_download<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelDownload>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_download = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for label_download: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_download_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LabelDownloadType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_download_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for label_download_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelFormat>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_format: {e}")
-                    });
-                self
-            }
-            pub fn label_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_id: {e}")
-                    });
-                self
-            }
-            pub fn label_image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ImageId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for label_image_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_layout<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelLayout>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_layout = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_layout: {e}")
-                    });
-                self
-            }
-            pub fn outbound_label_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.outbound_label_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for outbound_label_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn package_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PackageCode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for package_code: {e}")
-                    });
-                self
-            }
-            pub fn packages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Package>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.packages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for packages: {e}")
-                    });
-                self
-            }
-            pub fn rma_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rma_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rma_number: {e}")
-                    });
-                self
-            }
-            pub fn service_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServiceCode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_code: {e}")
-                    });
-                self
-            }
-            pub fn ship_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Date>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ship_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ship_date: {e}")
-                    });
-                self
-            }
-            pub fn shipment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Shipment>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipment: {e}")
-                    });
-                self
-            }
-            pub fn shipment_cost<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MonetaryValue>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipment_cost = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipment_cost: {e}")
-                    });
-                self
-            }
-            pub fn shipment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipment_id: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn test_label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_label: {e}")
-                    });
-                self
-            }
-            pub fn trackable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trackable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trackable: {e}")
-                    });
-                self
-            }
-            pub fn tracking_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tracking_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for tracking_number: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn tracking_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TrackingStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tracking_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for tracking_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn validate_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ValidateAddress>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validate_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for validate_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn voided<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voided = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voided: {e}")
-                    });
-                self
-            }
-            pub fn voided_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voided_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voided_at: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListLabelsResponseBodyLabelsItem>
-        for super::ListLabelsResponseBodyLabelsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListLabelsResponseBodyLabelsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    alternative_identifiers: value.alternative_identifiers?,
-                    batch_id: value.batch_id?,
-                    carrier_code: value.carrier_code?,
-                    carrier_id: value.carrier_id?,
-                    charge_event: value.charge_event?,
-                    created_at: value.created_at?,
-                    display_scheme: value.display_scheme?,
-                    form_download: value.form_download?,
-                    insurance_claim: value.insurance_claim?,
-                    insurance_cost: value.insurance_cost?,
-                    is_international: value.is_international?,
-                    is_return_label: value.is_return_label?,
-                    label_download: value.label_download?,
-                    label_download_type: value.label_download_type?,
-                    label_format: value.label_format?,
-                    label_id: value.label_id?,
-                    label_image_id: value.label_image_id?,
-                    label_layout: value.label_layout?,
-                    outbound_label_id: value.outbound_label_id?,
-                    package_code: value.package_code?,
-                    packages: value.packages?,
-                    rma_number: value.rma_number?,
-                    service_code: value.service_code?,
-                    ship_date: value.ship_date?,
-                    shipment: value.shipment?,
-                    shipment_cost: value.shipment_cost?,
-                    shipment_id: value.shipment_id?,
-                    status: value.status?,
-                    test_label: value.test_label?,
-                    trackable: value.trackable?,
-                    tracking_number: value.tracking_number?,
-                    tracking_status: value.tracking_status?,
-                    validate_address: value.validate_address?,
-                    voided: value.voided?,
-                    voided_at: value.voided_at?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListLabelsResponseBodyLabelsItem>
-        for ListLabelsResponseBodyLabelsItem {
-            fn from(value: super::ListLabelsResponseBodyLabelsItem) -> Self {
-                Self {
-                    alternative_identifiers: Ok(value.alternative_identifiers),
-                    batch_id: Ok(value.batch_id),
-                    carrier_code: Ok(value.carrier_code),
-                    carrier_id: Ok(value.carrier_id),
-                    charge_event: Ok(value.charge_event),
-                    created_at: Ok(value.created_at),
-                    display_scheme: Ok(value.display_scheme),
-                    form_download: Ok(value.form_download),
-                    insurance_claim: Ok(value.insurance_claim),
-                    insurance_cost: Ok(value.insurance_cost),
-                    is_international: Ok(value.is_international),
-                    is_return_label: Ok(value.is_return_label),
-                    label_download: Ok(value.label_download),
-                    label_download_type: Ok(value.label_download_type),
-                    label_format: Ok(value.label_format),
-                    label_id: Ok(value.label_id),
-                    label_image_id: Ok(value.label_image_id),
-                    label_layout: Ok(value.label_layout),
-                    outbound_label_id: Ok(value.outbound_label_id),
-                    package_code: Ok(value.package_code),
-                    packages: Ok(value.packages),
-                    rma_number: Ok(value.rma_number),
-                    service_code: Ok(value.service_code),
-                    ship_date: Ok(value.ship_date),
-                    shipment: Ok(value.shipment),
-                    shipment_cost: Ok(value.shipment_cost),
-                    shipment_id: Ok(value.shipment_id),
-                    status: Ok(value.status),
-                    test_label: Ok(value.test_label),
-                    trackable: Ok(value.trackable),
-                    tracking_number: Ok(value.tracking_number),
-                    tracking_status: Ok(value.tracking_status),
-                    validate_address: Ok(value.validate_address),
-                    voided: Ok(value.voided),
-                    voided_at: Ok(value.voided_at),
                 }
             }
         }
@@ -30300,15 +28203,11 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             features: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemFeaturesItem,
-                >,
+                ::std::vec::Vec<super::Feature>,
                 ::std::string::String,
             >,
             hours_of_operation: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-                >,
+                ::std::option::Option<super::HoursOfOperation>,
                 ::std::string::String,
             >,
             lat: ::std::result::Result<
@@ -30445,11 +28344,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn features<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemFeaturesItem,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Feature>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.features = value
@@ -30462,9 +28357,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             pub fn hours_of_operation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-                    >,
+                    ::std::option::Option<super::HoursOfOperation>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -30628,721 +28521,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     service_point_id: Ok(value.service_point_id),
                     state_province: Ok(value.state_province),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            friday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-                >,
-                ::std::string::String,
-            >,
-            monday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-                >,
-                ::std::string::String,
-            >,
-            saturday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-                >,
-                ::std::string::String,
-            >,
-            sunday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-                >,
-                ::std::string::String,
-            >,
-            thursday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-                >,
-                ::std::string::String,
-            >,
-            tuesday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-                >,
-                ::std::string::String,
-            >,
-            wednesday: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            fn default() -> Self {
-                Self {
-                    friday: Ok(Default::default()),
-                    monday: Ok(Default::default()),
-                    saturday: Ok(Default::default()),
-                    sunday: Ok(Default::default()),
-                    thursday: Ok(Default::default()),
-                    tuesday: Ok(Default::default()),
-                    wednesday: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            pub fn friday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.friday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for friday: {e}")
-                    });
-                self
-            }
-            pub fn monday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.monday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for monday: {e}")
-                    });
-                self
-            }
-            pub fn saturday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.saturday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for saturday: {e}")
-                    });
-                self
-            }
-            pub fn sunday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sunday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sunday: {e}")
-                    });
-                self
-            }
-            pub fn thursday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.thursday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thursday: {e}")
-                    });
-                self
-            }
-            pub fn tuesday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tuesday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tuesday: {e}")
-                    });
-                self
-            }
-            pub fn wednesday<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.wednesday = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for wednesday: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-        > for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    friday: value.friday?,
-                    monday: value.monday?,
-                    saturday: value.saturday?,
-                    sunday: value.sunday?,
-                    thursday: value.thursday?,
-                    tuesday: value.tuesday?,
-                    wednesday: value.wednesday?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-        > for ListServicePointsResponseBodyServicePointsItemHoursOfOperation {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperation,
-            ) -> Self {
-                Self {
-                    friday: Ok(value.friday),
-                    monday: Ok(value.monday),
-                    saturday: Ok(value.saturday),
-                    sunday: Ok(value.sunday),
-                    thursday: Ok(value.thursday),
-                    tuesday: Ok(value.tuesday),
-                    wednesday: Ok(value.wednesday),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-        > for ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationFridayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-        > for ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationMondayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-        >
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSaturdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-        > for ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationSundayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-        >
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationThursdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-        > for ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationTuesdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-            close: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            open: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-            fn default() -> Self {
-                Self {
-                    close: Ok(Default::default()),
-                    open: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-            pub fn close<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.close = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for close: {e}")
-                    });
-                self
-            }
-            pub fn open<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for open: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-        >
-        for super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    close: value.close?,
-                    open: value.open?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-        >
-        for ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem {
-            fn from(
-                value: super::ListServicePointsResponseBodyServicePointsItemHoursOfOperationWednesdayItem,
-            ) -> Self {
-                Self {
-                    close: Ok(value.close),
-                    open: Ok(value.open),
                 }
             }
         }
@@ -32283,7 +29461,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -32310,7 +29488,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -32351,7 +29529,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             external_package_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             form_download: ::std::result::Result<
@@ -32435,7 +29613,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn external_package_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_package_id = value
@@ -32611,7 +29789,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<super::Dimensions>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             package_code: ::std::result::Result<
                 super::PackageCode,
                 ::std::string::String,
@@ -32659,7 +29837,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -32907,7 +30085,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<super::PartialAddress>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            text: ::std::result::Result<super::PostalCode, ::std::string::String>,
         }
         impl ::std::default::Default for ParseAddressRequestBody {
             fn default() -> Self {
@@ -32932,7 +30110,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -33049,7 +30227,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<super::PartialShipment>,
                 ::std::string::String,
             >,
-            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            text: ::std::result::Result<super::PostalCode, ::std::string::String>,
         }
         impl ::std::default::Default for ParseShipmentRequestBody {
             fn default() -> Self {
@@ -33076,7 +30254,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.text = value
@@ -34874,6 +32052,70 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                     label_format: Ok(value.label_format),
                     label_layout: Ok(value.label_layout),
                     ship_date: Ok(value.ship_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Provider {
+            carrier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_code: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Provider {
+            fn default() -> Self {
+                Self {
+                    carrier_id: Ok(Default::default()),
+                    service_code: Ok(Default::default()),
+                }
+            }
+        }
+        impl Provider {
+            pub fn carrier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.carrier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for carrier_id: {e}")
+                    });
+                self
+            }
+            pub fn service_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Provider> for super::Provider {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Provider,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    carrier_id: value.carrier_id?,
+                    service_code: value.service_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Provider> for Provider {
+            fn from(value: super::Provider) -> Self {
+                Self {
+                    carrier_id: Ok(value.carrier_id),
+                    service_code: Ok(value.service_code),
                 }
             }
         }
@@ -37959,6 +35201,322 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ServicePoint {
+            address_line1: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            carrier_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city_locality: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            company_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            features: ::std::result::Result<
+                ::std::vec::Vec<super::Feature>,
+                ::std::string::String,
+            >,
+            hours_of_operation: ::std::result::Result<
+                ::std::option::Option<super::HoursOfOperation>,
+                ::std::string::String,
+            >,
+            lat: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            long: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            postal_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_codes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_point_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state_province: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::ServicePointType, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServicePoint {
+            fn default() -> Self {
+                Self {
+                    address_line1: Ok(Default::default()),
+                    carrier_code: Ok(Default::default()),
+                    city_locality: Ok(Default::default()),
+                    company_name: Ok(Default::default()),
+                    country_code: Ok(Default::default()),
+                    features: Ok(Default::default()),
+                    hours_of_operation: Ok(Default::default()),
+                    lat: Ok(Default::default()),
+                    long: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    postal_code: Ok(Default::default()),
+                    service_codes: Ok(Default::default()),
+                    service_point_id: Ok(Default::default()),
+                    state_province: Ok(Default::default()),
+                    type_: Ok(super::defaults::service_point_type()),
+                }
+            }
+        }
+        impl ServicePoint {
+            pub fn address_line1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address_line1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address_line1: {e}")
+                    });
+                self
+            }
+            pub fn carrier_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.carrier_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for carrier_code: {e}")
+                    });
+                self
+            }
+            pub fn city_locality<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city_locality = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city_locality: {e}")
+                    });
+                self
+            }
+            pub fn company_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_name: {e}")
+                    });
+                self
+            }
+            pub fn country_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country_code: {e}")
+                    });
+                self
+            }
+            pub fn features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Feature>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for features: {e}")
+                    });
+                self
+            }
+            pub fn hours_of_operation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HoursOfOperation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hours_of_operation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hours_of_operation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lat<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lat = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lat: {e}")
+                    });
+                self
+            }
+            pub fn long<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.long = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for long: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn postal_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.postal_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for postal_code: {e}")
+                    });
+                self
+            }
+            pub fn service_codes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_codes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_codes: {e}")
+                    });
+                self
+            }
+            pub fn service_point_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_point_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_point_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state_province<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state_province = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for state_province: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServicePointType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServicePoint> for super::ServicePoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServicePoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address_line1: value.address_line1?,
+                    carrier_code: value.carrier_code?,
+                    city_locality: value.city_locality?,
+                    company_name: value.company_name?,
+                    country_code: value.country_code?,
+                    features: value.features?,
+                    hours_of_operation: value.hours_of_operation?,
+                    lat: value.lat?,
+                    long: value.long?,
+                    phone_number: value.phone_number?,
+                    postal_code: value.postal_code?,
+                    service_codes: value.service_codes?,
+                    service_point_id: value.service_point_id?,
+                    state_province: value.state_province?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServicePoint> for ServicePoint {
+            fn from(value: super::ServicePoint) -> Self {
+                Self {
+                    address_line1: Ok(value.address_line1),
+                    carrier_code: Ok(value.carrier_code),
+                    city_locality: Ok(value.city_locality),
+                    company_name: Ok(value.company_name),
+                    country_code: Ok(value.country_code),
+                    features: Ok(value.features),
+                    hours_of_operation: Ok(value.hours_of_operation),
+                    lat: Ok(value.lat),
+                    long: Ok(value.long),
+                    phone_number: Ok(value.phone_number),
+                    postal_code: Ok(value.postal_code),
+                    service_codes: Ok(value.service_codes),
+                    service_point_id: Ok(value.service_point_id),
+                    state_province: Ok(value.state_province),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Shipment {
             advanced_options: ::std::result::Result<
                 super::AdvancedShipmentOptions,
@@ -39077,7 +36635,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
         #[derive(Clone, Debug)]
         pub struct Tag {
-            name: ::std::result::Result<super::TagName, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
         }
         impl ::std::default::Default for Tag {
             fn default() -> Self {
@@ -39089,7 +36647,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         impl Tag {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TagName>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -40194,7 +37752,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         #[derive(Clone, Debug)]
         pub struct UpdateAmazonBuyShippingRequestBody {
             email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -40208,7 +37766,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         impl UpdateAmazonBuyShippingRequestBody {
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -40961,7 +38519,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             errors: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::vec::Vec<super::PostalCode>,
                 ::std::string::String,
             >,
             external_order_id: ::std::result::Result<
@@ -41169,7 +38727,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.errors = value
@@ -41533,7 +39091,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
             origin_address: ::std::result::Result<super::Address, ::std::string::String>,
             return_address: ::std::result::Result<
                 ::std::option::Option<super::Address>,
@@ -41589,7 +39147,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostalCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -41782,7 +39340,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             nickname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             pickup_type: ::std::result::Result<
@@ -41901,7 +39459,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.nickname = value
@@ -42061,7 +39619,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             invoice_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
         }
@@ -42133,7 +39691,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn invoice_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invoice_number = value
@@ -42299,7 +39857,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::PostalCode>,
                 ::std::string::String,
             >,
             origin_address: ::std::result::Result<
@@ -42356,7 +39914,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::PostalCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -42781,9 +40339,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         > {
             ::std::option::Option::Some(false)
         }
-        pub(super) fn get_service_point_by_id_response_body_service_point_type() -> super::GetServicePointByIdResponseBodyServicePointType {
-            super::GetServicePointByIdResponseBodyServicePointType::Pudo
-        }
         pub(super) fn get_warehouse_by_id_response_body_is_default() -> ::std::option::Option<
             bool,
         > {
@@ -42797,6 +40352,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
         pub(super) fn process_batch_request_body_label_layout() -> super::LabelLayout {
             super::LabelLayout::X4x6
+        }
+        pub(super) fn service_point_type() -> super::ServicePointType {
+            super::ServicePointType::Pudo
         }
         pub(super) fn shipment_is_return() -> ::std::option::Option<bool> {
             ::std::option::Option::Some(false)
@@ -55637,10 +53195,7 @@ pub mod builder {
         pub fn stream(
             self,
         ) -> impl ::futures::Stream<
-            Item = Result<
-                types::ListLabelsResponseBodyLabelsItem,
-                Error<types::ErrorResponseBody>,
-            >,
+            Item = Result<types::Label, Error<types::ErrorResponseBody>>,
         > + Unpin + 'a {
             let max_pages = self.client.inner.max_pages();
             apikit_runtime::pages::by_page_capped(

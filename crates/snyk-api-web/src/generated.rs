@@ -517,7 +517,7 @@ pub mod types {
     pub struct Activity {
         ///Kind of entry: first detection, comment, detected again, or a field change.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub change: ::std::option::Option<ActivityChange>,
+        pub change: ::std::option::Option<Change>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub changed: ::std::option::Option<Changed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -535,73 +535,6 @@ pub mod types {
     impl Activity {
         pub fn builder() -> builder::Activity {
             Default::default()
-        }
-    }
-    ///Kind of entry: first detection, comment, detected again, or a field change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ActivityChange {
-        #[serde(rename = "created")]
-        Created,
-        #[serde(rename = "comment")]
-        Comment,
-        #[serde(rename = "found")]
-        Found,
-        #[serde(rename = "changed")]
-        Changed,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ActivityChange {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("created"),
-                Self::Comment => f.write_str("comment"),
-                Self::Found => f.write_str("found"),
-                Self::Changed => f.write_str("changed"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ActivityChange {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "created" => Ok(Self::Created),
-                "comment" => Ok(Self::Comment),
-                "found" => Ok(Self::Found),
-                "changed" => Ok(Self::Changed),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ActivityChange {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ActivityChange {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Address`
@@ -643,6 +576,19 @@ pub mod types {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
+        }
+    }
+    ///`AllowedScanProfile`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AllowedScanProfile {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<ScanProfile>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl AllowedScanProfile {
+        pub fn builder() -> builder::AllowedScanProfile {
+            Default::default()
         }
     }
     ///An API key with its secret value.
@@ -1016,16 +962,71 @@ pub mod types {
             detail: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`ChangePasswordBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct ChangePasswordBody {
-        pub confpassword: Password,
-        pub current_password: Password,
-        pub password: Password,
+    ///Kind of entry: first detection, comment, detected again, or a field change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Change {
+        #[serde(rename = "created")]
+        Created,
+        #[serde(rename = "comment")]
+        Comment,
+        #[serde(rename = "found")]
+        Found,
+        #[serde(rename = "changed")]
+        Changed,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
-    impl ChangePasswordBody {
-        pub fn builder() -> builder::ChangePasswordBody {
-            Default::default()
+    impl ::std::fmt::Display for Change {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Created => f.write_str("created"),
+                Self::Comment => f.write_str("comment"),
+                Self::Found => f.write_str("found"),
+                Self::Changed => f.write_str("changed"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Change {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "created" => Ok(Self::Created),
+                "comment" => Ok(Self::Comment),
+                "found" => Ok(Self::Found),
+                "changed" => Ok(Self::Changed),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Change {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Change {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ChangePasswordError`
@@ -1690,6 +1691,19 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    ///`Discount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Discount {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+    }
+    impl Discount {
+        pub fn builder() -> builder::Discount {
+            Default::default()
+        }
+    }
     ///Email address for invoices.
     #[derive(
         ::serde::Deserialize,
@@ -1833,17 +1847,6 @@ pub mod types {
             detail: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`EnterpriseRefreshTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct EnterpriseRefreshTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl EnterpriseRefreshTokenBody {
-        pub fn builder() -> builder::EnterpriseRefreshTokenBody {
-            Default::default()
-        }
-    }
     ///`EnterpriseRefreshTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -1863,17 +1866,6 @@ pub mod types {
             detail: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`EnterpriseRevokeTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct EnterpriseRevokeTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl EnterpriseRevokeTokenBody {
-        pub fn builder() -> builder::EnterpriseRevokeTokenBody {
-            Default::default()
-        }
-    }
     ///`EnterpriseRevokeTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -1892,17 +1884,6 @@ pub mod types {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
-    }
-    ///`EnterpriseVerifyTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct EnterpriseVerifyTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl EnterpriseVerifyTokenBody {
-        pub fn builder() -> builder::EnterpriseVerifyTokenBody {
-            Default::default()
-        }
     }
     ///`EnterpriseVerifyTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2899,6 +2880,23 @@ Known values: 10, 20, 30.*/
             Default::default()
         }
     }
+    ///Progress of the technology detection stage.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Fingerprinter {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub error: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<State>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub warning: ::std::vec::Vec<::std::string::String>,
+    }
+    impl Fingerprinter {
+        pub fn builder() -> builder::Fingerprinter {
+            Default::default()
+        }
+    }
     ///`FirstName`
     #[derive(
         ::serde::Deserialize,
@@ -3500,9 +3498,9 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency_code: ::std::option::Option<CurrencyCode>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub discounts: ::std::vec::Vec<InvoiceDiscountsItem>,
+        pub discounts: ::std::vec::Vec<Discount>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub line_items: ::std::vec::Vec<InvoiceLineItemsItem>,
+        pub line_items: ::std::vec::Vec<LineItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plan: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3510,61 +3508,12 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_total: ::std::option::Option<i64>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub taxes: ::std::vec::Vec<InvoiceTaxesItem>,
+        pub taxes: ::std::vec::Vec<Taxe>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
     impl Invoice {
         pub fn builder() -> builder::Invoice {
-            Default::default()
-        }
-    }
-    ///`InvoiceDiscountsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct InvoiceDiscountsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-    }
-    impl InvoiceDiscountsItem {
-        pub fn builder() -> builder::InvoiceDiscountsItem {
-            Default::default()
-        }
-    }
-    ///`InvoiceLineItemsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct InvoiceLineItemsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discount_amount: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax_amount: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub unit_amount: ::std::option::Option<i64>,
-    }
-    impl InvoiceLineItemsItem {
-        pub fn builder() -> builder::InvoiceLineItemsItem {
-            Default::default()
-        }
-    }
-    ///`InvoiceTaxesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct InvoiceTaxesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax_amount: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tax_rate: ::std::option::Option<f64>,
-    }
-    impl InvoiceTaxesItem {
-        pub fn builder() -> builder::InvoiceTaxesItem {
             Default::default()
         }
     }
@@ -4024,6 +3973,27 @@ Known values: 10, 20, 30.*/
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
+        }
+    }
+    ///`LineItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct LineItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discount_amount: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quantity: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_amount: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unit_amount: ::std::option::Option<i64>,
+    }
+    impl LineItem {
+        pub fn builder() -> builder::LineItem {
+            Default::default()
         }
     }
     ///`ListArchivedTargetsError`
@@ -4668,6 +4638,30 @@ Known values: 10, 20, 30.*/
             Ok(Self(value.to_string()))
         }
     }
+    ///`PasswordChange`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    pub struct PasswordChange {
+        pub confpassword: Password,
+        pub current_password: Password,
+        pub password: Password,
+    }
+    impl PasswordChange {
+        pub fn builder() -> builder::PasswordChange {
+            Default::default()
+        }
+    }
+    ///`PasswordSet`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    pub struct PasswordSet {
+        pub confpassword: Password,
+        pub password: Password,
+        pub token: EmailToken,
+    }
+    impl PasswordSet {
+        pub fn builder() -> builder::PasswordSet {
+            Default::default()
+        }
+    }
     ///One plan that can be subscribed to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Plan {
@@ -5021,17 +5015,6 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
-    ///`RefreshTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct RefreshTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl RefreshTokenBody {
-        pub fn builder() -> builder::RefreshTokenBody {
-            Default::default()
-        }
-    }
     ///`RefreshTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -5258,17 +5241,6 @@ Known values: 10, 20, 30.*/
             detail: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`RevokeTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct RevokeTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl RevokeTokenBody {
-        pub fn builder() -> builder::RevokeTokenBody {
-            Default::default()
-        }
-    }
     ///`RevokeTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -5311,13 +5283,13 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub completed: ::std::option::Option<ScanCompleted>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub crawler: ::std::option::Option<ScanCrawler>,
+        pub crawler: ::std::option::Option<ScanValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<Created>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<CreatedBy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fingerprinter: ::std::option::Option<ScanFingerprinter>,
+        pub fingerprinter: ::std::option::Option<Fingerprinter>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub highs: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5329,7 +5301,7 @@ Known values: 10, 20, 30.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scan_profile: ::std::option::Option<ScanProfile>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scanner: ::std::option::Option<ScanScanner>,
+        pub scanner: ::std::option::Option<ScanValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub started: ::std::option::Option<ScanStarted>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5393,95 +5365,6 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
-    ///Progress of the crawling stage.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ScanCrawler {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub error: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ScanCrawlerState>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ScanCrawlerStatus>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub warning: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ScanCrawler {
-        pub fn builder() -> builder::ScanCrawler {
-            Default::default()
-        }
-    }
-    ///`ScanCrawlerState`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ScanCrawlerState {
-        #[serde(rename = "started")]
-        Started,
-        #[serde(rename = "ended")]
-        Ended,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ScanCrawlerState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Started => f.write_str("started"),
-                Self::Ended => f.write_str("ended"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ScanCrawlerState {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "started" => Ok(Self::Started),
-                "ended" => Ok(Self::Ended),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScanCrawlerState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScanCrawlerState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Pair of counters: URLs crawled (`0`) and URLs queued (`1`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ScanCrawlerStatus {
-        #[serde(rename = "0", skip_serializing_if = "::std::option::Option::is_none")]
-        pub x0: ::std::option::Option<i64>,
-        #[serde(rename = "1", skip_serializing_if = "::std::option::Option::is_none")]
-        pub x1: ::std::option::Option<i64>,
-    }
-    impl ScanCrawlerStatus {
-        pub fn builder() -> builder::ScanCrawlerStatus {
-            Default::default()
-        }
-    }
     ///When the scan is to run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -5533,82 +5416,6 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
-    ///Progress of the technology detection stage.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ScanFingerprinter {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub error: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ScanFingerprinterState>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub warning: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ScanFingerprinter {
-        pub fn builder() -> builder::ScanFingerprinter {
-            Default::default()
-        }
-    }
-    ///`ScanFingerprinterState`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ScanFingerprinterState {
-        #[serde(rename = "started")]
-        Started,
-        #[serde(rename = "ended")]
-        Ended,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ScanFingerprinterState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Started => f.write_str("started"),
-                Self::Ended => f.write_str("ended"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ScanFingerprinterState {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "started" => Ok(Self::Started),
-                "ended" => Ok(Self::Ended),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScanFingerprinterState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScanFingerprinterState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ScanList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ScanList {
@@ -5625,6 +5432,17 @@ Known values: 10, 20, 30.*/
     }
     impl ScanList {
         pub fn builder() -> builder::ScanList {
+            Default::default()
+        }
+    }
+    ///`ScanOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ScanOptions {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scan_profile: ::std::option::Option<ScanProfileBody>,
+    }
+    impl ScanOptions {
+        pub fn builder() -> builder::ScanOptions {
             Default::default()
         }
     }
@@ -5704,24 +5522,7 @@ Known values: 10, 20, 30.*/
             ScanProfile::Normal
         }
     }
-    ///Progress of the vulnerability testing stage.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ScanScanner {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub error: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<ScanScannerState>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ScanScannerStatus>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub warning: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ScanScanner {
-        pub fn builder() -> builder::ScanScanner {
-            Default::default()
-        }
-    }
-    ///`ScanScannerState`
+    ///`ScanProfileBody`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5733,38 +5534,46 @@ Known values: 10, 20, 30.*/
         PartialEq,
         PartialOrd
     )]
-    pub enum ScanScannerState {
-        #[serde(rename = "started")]
-        Started,
-        #[serde(rename = "ended")]
-        Ended,
+    pub enum ScanProfileBody {
+        #[serde(rename = "safe")]
+        Safe,
+        #[serde(rename = "normal")]
+        Normal,
+        #[serde(rename = "full")]
+        Full,
+        #[serde(rename = "lightning")]
+        Lightning,
         /// A value this client does not know: the API added it after this crate was
         /// generated.
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ScanScannerState {
+    impl ::std::fmt::Display for ScanProfileBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Started => f.write_str("started"),
-                Self::Ended => f.write_str("ended"),
+                Self::Safe => f.write_str("safe"),
+                Self::Normal => f.write_str("normal"),
+                Self::Full => f.write_str("full"),
+                Self::Lightning => f.write_str("lightning"),
                 Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
-    impl ::std::str::FromStr for ScanScannerState {
+    impl ::std::str::FromStr for ScanProfileBody {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "started" => Ok(Self::Started),
-                "ended" => Ok(Self::Ended),
+                "safe" => Ok(Self::Safe),
+                "normal" => Ok(Self::Normal),
+                "full" => Ok(Self::Full),
+                "lightning" => Ok(Self::Lightning),
                 _ => Ok(Self::Unknown(value.to_owned())),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ScanScannerState {
+    impl ::std::convert::TryFrom<&str> for ScanProfileBody {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -5772,25 +5581,12 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ScanScannerState {
+    impl ::std::convert::TryFrom<::std::string::String> for ScanProfileBody {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    ///Pair of counters: tasks done (`0`) and tasks queued (`1`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ScanScannerStatus {
-        #[serde(rename = "0", skip_serializing_if = "::std::option::Option::is_none")]
-        pub x0: ::std::option::Option<i64>,
-        #[serde(rename = "1", skip_serializing_if = "::std::option::Option::is_none")]
-        pub x1: ::std::option::Option<i64>,
-    }
-    impl ScanScannerStatus {
-        pub fn builder() -> builder::ScanScannerStatus {
-            Default::default()
         }
     }
     ///When the scan began.
@@ -5943,6 +5739,36 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
+    ///Progress of the crawling stage.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ScanValue {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub error: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<State>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ScanValueStatus>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub warning: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ScanValue {
+        pub fn builder() -> builder::ScanValue {
+            Default::default()
+        }
+    }
+    ///Pair of counters: URLs crawled (`0`) and URLs queued (`1`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ScanValueStatus {
+        #[serde(rename = "0", skip_serializing_if = "::std::option::Option::is_none")]
+        pub x0: ::std::option::Option<i64>,
+        #[serde(rename = "1", skip_serializing_if = "::std::option::Option::is_none")]
+        pub x1: ::std::option::Option<i64>,
+    }
+    impl ScanValueStatus {
+        pub fn builder() -> builder::ScanValueStatus {
+            Default::default()
+        }
+    }
     ///A scan planned for a later date, possibly repeating.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Scheduled {
@@ -5991,18 +5817,6 @@ Known values: 10, 20, 30.*/
     }
     impl ScheduledList {
         pub fn builder() -> builder::ScheduledList {
-            Default::default()
-        }
-    }
-    ///`SetPasswordBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct SetPasswordBody {
-        pub confpassword: Password,
-        pub password: Password,
-        pub token: EmailToken,
-    }
-    impl SetPasswordBody {
-        pub fn builder() -> builder::SetPasswordBody {
             Default::default()
         }
     }
@@ -6208,6 +6022,17 @@ Known values: 10, 20, 30.*/
             Ok(Self(value.to_string()))
         }
     }
+    ///`SiteVerify`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SiteVerify {
+        #[serde(rename = "type")]
+        pub type_: VerificationType,
+    }
+    impl SiteVerify {
+        pub fn builder() -> builder::SiteVerify {
+            Default::default()
+        }
+    }
     ///Which events a target reports to Slack, and the Slack webhook to use.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Slack {
@@ -6251,84 +6076,6 @@ Known values: 10, 20, 30.*/
             Self(value)
         }
     }
-    ///`StartScanBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct StartScanBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scan_profile: ::std::option::Option<StartScanBodyScanProfile>,
-    }
-    impl StartScanBody {
-        pub fn builder() -> builder::StartScanBody {
-            Default::default()
-        }
-    }
-    ///`StartScanBodyScanProfile`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum StartScanBodyScanProfile {
-        #[serde(rename = "safe")]
-        Safe,
-        #[serde(rename = "normal")]
-        Normal,
-        #[serde(rename = "full")]
-        Full,
-        #[serde(rename = "lightning")]
-        Lightning,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for StartScanBodyScanProfile {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Safe => f.write_str("safe"),
-                Self::Normal => f.write_str("normal"),
-                Self::Full => f.write_str("full"),
-                Self::Lightning => f.write_str("lightning"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StartScanBodyScanProfile {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "safe" => Ok(Self::Safe),
-                "normal" => Ok(Self::Normal),
-                "full" => Ok(Self::Full),
-                "lightning" => Ok(Self::Lightning),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StartScanBodyScanProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for StartScanBodyScanProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`StartScanError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -6341,6 +6088,65 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
+    }
+    ///`State`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum State {
+        #[serde(rename = "started")]
+        Started,
+        #[serde(rename = "ended")]
+        Ended,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for State {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Started => f.write_str("started"),
+                Self::Ended => f.write_str("ended"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for State {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "started" => Ok(Self::Started),
+                "ended" => Ok(Self::Ended),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for State {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for State {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///Plan, targets and coupons of a subscription change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -6372,7 +6178,7 @@ Known values: 10, 20, 30.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Target {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub allowed_scan_profiles: ::std::vec::Vec<TargetAllowedScanProfilesItem>,
+        pub allowed_scan_profiles: ::std::vec::Vec<AllowedScanProfile>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub assets: ::std::vec::Vec<Asset>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6402,19 +6208,6 @@ Known values: 10, 20, 30.*/
     }
     impl Target {
         pub fn builder() -> builder::Target {
-            Default::default()
-        }
-    }
-    ///`TargetAllowedScanProfilesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TargetAllowedScanProfilesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<ScanProfile>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl TargetAllowedScanProfilesItem {
-        pub fn builder() -> builder::TargetAllowedScanProfilesItem {
             Default::default()
         }
     }
@@ -6544,6 +6337,21 @@ Known values: 10, 20, 30.*/
             TargetType::Single
         }
     }
+    ///`Taxe`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Taxe {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_amount: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_rate: ::std::option::Option<f64>,
+    }
+    impl Taxe {
+        pub fn builder() -> builder::Taxe {
+            Default::default()
+        }
+    }
     ///The issued JWT.
     #[derive(
         ::serde::Deserialize,
@@ -6623,6 +6431,17 @@ Known values: 10, 20, 30.*/
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
+        }
+    }
+    ///`TokenBodyValue`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct TokenBodyValue {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<TokenBody>,
+    }
+    impl TokenBodyValue {
+        pub fn builder() -> builder::TokenBodyValue {
+            Default::default()
         }
     }
     ///`TokenResponse`
@@ -7748,17 +7567,6 @@ Known values: 10, 20, 30.*/
             value.parse()
         }
     }
-    ///`VerifyTargetAssetBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct VerifyTargetAssetBody {
-        #[serde(rename = "type")]
-        pub type_: VerificationType,
-    }
-    impl VerifyTargetAssetBody {
-        pub fn builder() -> builder::VerifyTargetAssetBody {
-            Default::default()
-        }
-    }
     ///`VerifyTargetAssetError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -7772,17 +7580,6 @@ Known values: 10, 20, 30.*/
             detail: ::std::option::Option<::std::string::String>,
         },
     }
-    ///`VerifyTargetSiteBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct VerifyTargetSiteBody {
-        #[serde(rename = "type")]
-        pub type_: VerificationType,
-    }
-    impl VerifyTargetSiteBody {
-        pub fn builder() -> builder::VerifyTargetSiteBody {
-            Default::default()
-        }
-    }
     ///`VerifyTargetSiteError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -7795,17 +7592,6 @@ Known values: 10, 20, 30.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             detail: ::std::option::Option<::std::string::String>,
         },
-    }
-    ///`VerifyTokenBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
-    pub struct VerifyTokenBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<TokenBody>,
-    }
-    impl VerifyTokenBody {
-        pub fn builder() -> builder::VerifyTokenBody {
-            Default::default()
-        }
     }
     ///`VerifyTokenError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -8515,7 +8301,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         #[derive(Clone, Debug)]
         pub struct Activity {
             change: ::std::result::Result<
-                ::std::option::Option<super::ActivityChange>,
+                ::std::option::Option<super::Change>,
                 ::std::string::String,
             >,
             changed: ::std::result::Result<
@@ -8554,7 +8340,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl Activity {
             pub fn change<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ActivityChange>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Change>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.change = value
@@ -8649,6 +8435,68 @@ Server-side constraint, not checked by this client: the value matches the patter
                     field: Ok(value.field),
                     old_value: Ok(value.old_value),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AllowedScanProfile {
+            id: ::std::result::Result<
+                ::std::option::Option<super::ScanProfile>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AllowedScanProfile {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl AllowedScanProfile {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ScanProfile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AllowedScanProfile> for super::AllowedScanProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AllowedScanProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AllowedScanProfile> for AllowedScanProfile {
+            fn from(value: super::AllowedScanProfile) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -9824,87 +9672,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct ChangePasswordBody {
-            confpassword: ::std::result::Result<super::Password, ::std::string::String>,
-            current_password: ::std::result::Result<
-                super::Password,
-                ::std::string::String,
-            >,
-            password: ::std::result::Result<super::Password, ::std::string::String>,
-        }
-        impl ::std::default::Default for ChangePasswordBody {
-            fn default() -> Self {
-                Self {
-                    confpassword: Err("no value supplied for confpassword".to_string()),
-                    current_password: Err(
-                        "no value supplied for current_password".to_string(),
-                    ),
-                    password: Err("no value supplied for password".to_string()),
-                }
-            }
-        }
-        impl ChangePasswordBody {
-            pub fn confpassword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.confpassword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for confpassword: {e}")
-                    });
-                self
-            }
-            pub fn current_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for current_password: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ChangePasswordBody> for super::ChangePasswordBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ChangePasswordBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    confpassword: value.confpassword?,
-                    current_password: value.current_password?,
-                    password: value.password?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ChangePasswordBody> for ChangePasswordBody {
-            fn from(value: super::ChangePasswordBody) -> Self {
-                Self {
-                    confpassword: Ok(value.confpassword),
-                    current_password: Ok(value.current_password),
-                    password: Ok(value.password),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct ChangedBy {
             email: ::std::result::Result<
@@ -10578,133 +10345,68 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct EnterpriseRefreshTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
+        #[derive(Clone, Debug)]
+        pub struct Discount {
+            amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for EnterpriseRefreshTokenBody {
+        impl ::std::default::Default for Discount {
             fn default() -> Self {
                 Self {
-                    token: Ok(Default::default()),
+                    amount: Ok(Default::default()),
+                    description: Ok(Default::default()),
                 }
             }
         }
-        impl EnterpriseRefreshTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
+        impl Discount {
+            pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.token = value
+                self.amount = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<EnterpriseRefreshTokenBody>
-        for super::EnterpriseRefreshTokenBody {
+        impl ::std::convert::TryFrom<Discount> for super::Discount {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: EnterpriseRefreshTokenBody,
+                value: Discount,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
+                Ok(Self {
+                    amount: value.amount?,
+                    description: value.description?,
+                })
             }
         }
-        impl ::std::convert::From<super::EnterpriseRefreshTokenBody>
-        for EnterpriseRefreshTokenBody {
-            fn from(value: super::EnterpriseRefreshTokenBody) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
-        #[derive(Clone)]
-        pub struct EnterpriseRevokeTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EnterpriseRevokeTokenBody {
-            fn default() -> Self {
+        impl ::std::convert::From<super::Discount> for Discount {
+            fn from(value: super::Discount) -> Self {
                 Self {
-                    token: Ok(Default::default()),
+                    amount: Ok(value.amount),
+                    description: Ok(value.description),
                 }
-            }
-        }
-        impl EnterpriseRevokeTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnterpriseRevokeTokenBody>
-        for super::EnterpriseRevokeTokenBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnterpriseRevokeTokenBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::EnterpriseRevokeTokenBody>
-        for EnterpriseRevokeTokenBody {
-            fn from(value: super::EnterpriseRevokeTokenBody) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
-        #[derive(Clone)]
-        pub struct EnterpriseVerifyTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EnterpriseVerifyTokenBody {
-            fn default() -> Self {
-                Self {
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl EnterpriseVerifyTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnterpriseVerifyTokenBody>
-        for super::EnterpriseVerifyTokenBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnterpriseVerifyTokenBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::EnterpriseVerifyTokenBody>
-        for EnterpriseVerifyTokenBody {
-            fn from(value: super::EnterpriseVerifyTokenBody) -> Self {
-                Self { token: Ok(value.token) }
             }
         }
         #[derive(Clone, Debug)]
@@ -13121,6 +12823,108 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Fingerprinter {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<super::State>,
+                ::std::string::String,
+            >,
+            warning: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Fingerprinter {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    warning: Ok(Default::default()),
+                }
+            }
+        }
+        impl Fingerprinter {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::State>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn warning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for warning: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Fingerprinter> for super::Fingerprinter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Fingerprinter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    error: value.error?,
+                    state: value.state?,
+                    warning: value.warning?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Fingerprinter> for Fingerprinter {
+            fn from(value: super::Fingerprinter) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    error: Ok(value.error),
+                    state: Ok(value.state),
+                    warning: Ok(value.warning),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct FormLoginItem {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13641,11 +13445,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             discounts: ::std::result::Result<
-                ::std::vec::Vec<super::InvoiceDiscountsItem>,
+                ::std::vec::Vec<super::Discount>,
                 ::std::string::String,
             >,
             line_items: ::std::result::Result<
-                ::std::vec::Vec<super::InvoiceLineItemsItem>,
+                ::std::vec::Vec<super::LineItem>,
                 ::std::string::String,
             >,
             plan: ::std::result::Result<
@@ -13661,7 +13465,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             taxes: ::std::result::Result<
-                ::std::vec::Vec<super::InvoiceTaxesItem>,
+                ::std::vec::Vec<super::Taxe>,
                 ::std::string::String,
             >,
             total: ::std::result::Result<
@@ -13724,7 +13528,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn discounts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InvoiceDiscountsItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Discount>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.discounts = value
@@ -13736,7 +13540,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn line_items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InvoiceLineItemsItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::LineItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.line_items = value
@@ -13784,7 +13588,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn taxes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InvoiceTaxesItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Taxe>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxes = value
@@ -13839,297 +13643,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                     sub_total: Ok(value.sub_total),
                     taxes: Ok(value.taxes),
                     total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InvoiceDiscountsItem {
-            amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InvoiceDiscountsItem {
-            fn default() -> Self {
-                Self {
-                    amount: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                }
-            }
-        }
-        impl InvoiceDiscountsItem {
-            pub fn amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InvoiceDiscountsItem>
-        for super::InvoiceDiscountsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InvoiceDiscountsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    amount: value.amount?,
-                    description: value.description?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InvoiceDiscountsItem> for InvoiceDiscountsItem {
-            fn from(value: super::InvoiceDiscountsItem) -> Self {
-                Self {
-                    amount: Ok(value.amount),
-                    description: Ok(value.description),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InvoiceLineItemsItem {
-            amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            discount_amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            tax_amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            unit_amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InvoiceLineItemsItem {
-            fn default() -> Self {
-                Self {
-                    amount: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    discount_amount: Ok(Default::default()),
-                    quantity: Ok(Default::default()),
-                    tax_amount: Ok(Default::default()),
-                    unit_amount: Ok(Default::default()),
-                }
-            }
-        }
-        impl InvoiceLineItemsItem {
-            pub fn amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn discount_amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discount_amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for discount_amount: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn quantity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.quantity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quantity: {e}")
-                    });
-                self
-            }
-            pub fn tax_amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tax_amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tax_amount: {e}")
-                    });
-                self
-            }
-            pub fn unit_amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unit_amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for unit_amount: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InvoiceLineItemsItem>
-        for super::InvoiceLineItemsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InvoiceLineItemsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    amount: value.amount?,
-                    description: value.description?,
-                    discount_amount: value.discount_amount?,
-                    quantity: value.quantity?,
-                    tax_amount: value.tax_amount?,
-                    unit_amount: value.unit_amount?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InvoiceLineItemsItem> for InvoiceLineItemsItem {
-            fn from(value: super::InvoiceLineItemsItem) -> Self {
-                Self {
-                    amount: Ok(value.amount),
-                    description: Ok(value.description),
-                    discount_amount: Ok(value.discount_amount),
-                    quantity: Ok(value.quantity),
-                    tax_amount: Ok(value.tax_amount),
-                    unit_amount: Ok(value.unit_amount),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InvoiceTaxesItem {
-            tax_amount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            tax_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tax_rate: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InvoiceTaxesItem {
-            fn default() -> Self {
-                Self {
-                    tax_amount: Ok(Default::default()),
-                    tax_name: Ok(Default::default()),
-                    tax_rate: Ok(Default::default()),
-                }
-            }
-        }
-        impl InvoiceTaxesItem {
-            pub fn tax_amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tax_amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tax_amount: {e}")
-                    });
-                self
-            }
-            pub fn tax_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tax_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tax_name: {e}")
-                    });
-                self
-            }
-            pub fn tax_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tax_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tax_rate: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InvoiceTaxesItem> for super::InvoiceTaxesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InvoiceTaxesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    tax_amount: value.tax_amount?,
-                    tax_name: value.tax_name?,
-                    tax_rate: value.tax_rate?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InvoiceTaxesItem> for InvoiceTaxesItem {
-            fn from(value: super::InvoiceTaxesItem) -> Self {
-                Self {
-                    tax_amount: Ok(value.tax_amount),
-                    tax_name: Ok(value.tax_name),
-                    tax_rate: Ok(value.tax_rate),
                 }
             }
         }
@@ -15055,6 +14568,148 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct LineItem {
+            amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            discount_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            quantity: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            tax_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            unit_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LineItem {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    discount_amount: Ok(Default::default()),
+                    quantity: Ok(Default::default()),
+                    tax_amount: Ok(Default::default()),
+                    unit_amount: Ok(Default::default()),
+                }
+            }
+        }
+        impl LineItem {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn discount_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for discount_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn quantity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quantity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quantity: {e}")
+                    });
+                self
+            }
+            pub fn tax_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_amount: {e}")
+                    });
+                self
+            }
+            pub fn unit_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit_amount: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LineItem> for super::LineItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LineItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    description: value.description?,
+                    discount_amount: value.discount_amount?,
+                    quantity: value.quantity?,
+                    tax_amount: value.tax_amount?,
+                    unit_amount: value.unit_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LineItem> for LineItem {
+            fn from(value: super::LineItem) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    description: Ok(value.description),
+                    discount_amount: Ok(value.discount_amount),
+                    quantity: Ok(value.quantity),
+                    tax_amount: Ok(value.tax_amount),
+                    unit_amount: Ok(value.unit_amount),
+                }
+            }
+        }
         #[derive(Clone)]
         pub struct Login {
             password: ::std::result::Result<super::Password, ::std::string::String>,
@@ -15614,6 +15269,161 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        #[derive(Clone)]
+        pub struct PasswordChange {
+            confpassword: ::std::result::Result<super::Password, ::std::string::String>,
+            current_password: ::std::result::Result<
+                super::Password,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<super::Password, ::std::string::String>,
+        }
+        impl ::std::default::Default for PasswordChange {
+            fn default() -> Self {
+                Self {
+                    confpassword: Err("no value supplied for confpassword".to_string()),
+                    current_password: Err(
+                        "no value supplied for current_password".to_string(),
+                    ),
+                    password: Err("no value supplied for password".to_string()),
+                }
+            }
+        }
+        impl PasswordChange {
+            pub fn confpassword<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confpassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for confpassword: {e}")
+                    });
+                self
+            }
+            pub fn current_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_password: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordChange> for super::PasswordChange {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordChange,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    confpassword: value.confpassword?,
+                    current_password: value.current_password?,
+                    password: value.password?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PasswordChange> for PasswordChange {
+            fn from(value: super::PasswordChange) -> Self {
+                Self {
+                    confpassword: Ok(value.confpassword),
+                    current_password: Ok(value.current_password),
+                    password: Ok(value.password),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct PasswordSet {
+            confpassword: ::std::result::Result<super::Password, ::std::string::String>,
+            password: ::std::result::Result<super::Password, ::std::string::String>,
+            token: ::std::result::Result<super::EmailToken, ::std::string::String>,
+        }
+        impl ::std::default::Default for PasswordSet {
+            fn default() -> Self {
+                Self {
+                    confpassword: Err("no value supplied for confpassword".to_string()),
+                    password: Err("no value supplied for password".to_string()),
+                    token: Err("no value supplied for token".to_string()),
+                }
+            }
+        }
+        impl PasswordSet {
+            pub fn confpassword<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confpassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for confpassword: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EmailToken>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordSet> for super::PasswordSet {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordSet,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    confpassword: value.confpassword?,
+                    password: value.password?,
+                    token: value.token?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PasswordSet> for PasswordSet {
+            fn from(value: super::PasswordSet) -> Self {
+                Self {
+                    confpassword: Ok(value.confpassword),
+                    password: Ok(value.password),
+                    token: Ok(value.token),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Plan {
             allowed_scan_profiles: ::std::result::Result<
@@ -15836,47 +15646,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct RefreshTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RefreshTokenBody {
-            fn default() -> Self {
-                Self {
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl RefreshTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RefreshTokenBody> for super::RefreshTokenBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RefreshTokenBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::RefreshTokenBody> for RefreshTokenBody {
-            fn from(value: super::RefreshTokenBody) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct Reporter {
             email: ::std::result::Result<
@@ -16062,47 +15831,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct RevokeTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RevokeTokenBody {
-            fn default() -> Self {
-                Self {
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl RevokeTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RevokeTokenBody> for super::RevokeTokenBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RevokeTokenBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::RevokeTokenBody> for RevokeTokenBody {
-            fn from(value: super::RevokeTokenBody) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct RiskTrendItem {
             x0: ::std::result::Result<
@@ -16177,7 +15905,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             crawler: ::std::result::Result<
-                ::std::option::Option<super::ScanCrawler>,
+                ::std::option::Option<super::ScanValue>,
                 ::std::string::String,
             >,
             created: ::std::result::Result<
@@ -16189,7 +15917,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             fingerprinter: ::std::result::Result<
-                ::std::option::Option<super::ScanFingerprinter>,
+                ::std::option::Option<super::Fingerprinter>,
                 ::std::string::String,
             >,
             highs: ::std::result::Result<
@@ -16213,7 +15941,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
             scanner: ::std::result::Result<
-                ::std::option::Option<super::ScanScanner>,
+                ::std::option::Option<super::ScanValue>,
                 ::std::string::String,
             >,
             started: ::std::result::Result<
@@ -16290,7 +16018,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn crawler<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScanCrawler>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScanValue>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.crawler = value
@@ -16326,9 +16054,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn fingerprinter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanFingerprinter>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Fingerprinter>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fingerprinter = value
@@ -16398,7 +16124,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn scanner<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScanScanner>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScanValue>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scanner = value
@@ -16489,270 +16215,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                     started: Ok(value.started),
                     status: Ok(value.status),
                     target: Ok(value.target),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScanCrawler {
-            error: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<super::ScanCrawlerState>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<super::ScanCrawlerStatus>,
-                ::std::string::String,
-            >,
-            warning: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScanCrawler {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    warning: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScanCrawler {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanCrawlerState>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanCrawlerStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn warning<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warning = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warning: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScanCrawler> for super::ScanCrawler {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScanCrawler,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    state: value.state?,
-                    status: value.status?,
-                    warning: value.warning?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScanCrawler> for ScanCrawler {
-            fn from(value: super::ScanCrawler) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    state: Ok(value.state),
-                    status: Ok(value.status),
-                    warning: Ok(value.warning),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScanCrawlerStatus {
-            x0: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            x1: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-        }
-        impl ::std::default::Default for ScanCrawlerStatus {
-            fn default() -> Self {
-                Self {
-                    x0: Ok(Default::default()),
-                    x1: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScanCrawlerStatus {
-            pub fn x0<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.x0 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for x0: {e}"));
-                self
-            }
-            pub fn x1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.x1 = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for x1: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScanCrawlerStatus> for super::ScanCrawlerStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScanCrawlerStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    x0: value.x0?,
-                    x1: value.x1?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScanCrawlerStatus> for ScanCrawlerStatus {
-            fn from(value: super::ScanCrawlerStatus) -> Self {
-                Self {
-                    x0: Ok(value.x0),
-                    x1: Ok(value.x1),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScanFingerprinter {
-            count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<super::ScanFingerprinterState>,
-                ::std::string::String,
-            >,
-            warning: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScanFingerprinter {
-            fn default() -> Self {
-                Self {
-                    count: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    warning: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScanFingerprinter {
-            pub fn count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanFingerprinterState>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-            pub fn warning<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warning = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warning: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScanFingerprinter> for super::ScanFingerprinter {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScanFingerprinter,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    count: value.count?,
-                    error: value.error?,
-                    state: value.state?,
-                    warning: value.warning?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScanFingerprinter> for ScanFingerprinter {
-            fn from(value: super::ScanFingerprinter) -> Self {
-                Self {
-                    count: Ok(value.count),
-                    error: Ok(value.error),
-                    state: Ok(value.state),
-                    warning: Ok(value.warning),
                 }
             }
         }
@@ -16884,17 +16346,64 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ScanScanner {
+        pub struct ScanOptions {
+            scan_profile: ::std::result::Result<
+                ::std::option::Option<super::ScanProfileBody>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScanOptions {
+            fn default() -> Self {
+                Self {
+                    scan_profile: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScanOptions {
+            pub fn scan_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ScanProfileBody>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scan_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scan_profile: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScanOptions> for super::ScanOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScanOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    scan_profile: value.scan_profile?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScanOptions> for ScanOptions {
+            fn from(value: super::ScanOptions) -> Self {
+                Self {
+                    scan_profile: Ok(value.scan_profile),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScanValue {
             error: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             state: ::std::result::Result<
-                ::std::option::Option<super::ScanScannerState>,
+                ::std::option::Option<super::State>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::ScanScannerStatus>,
+                ::std::option::Option<super::ScanValueStatus>,
                 ::std::string::String,
             >,
             warning: ::std::result::Result<
@@ -16902,7 +16411,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ScanScanner {
+        impl ::std::default::Default for ScanValue {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
@@ -16912,7 +16421,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl ScanScanner {
+        impl ScanValue {
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -16927,9 +16436,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanScannerState>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::State>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -16942,7 +16449,7 @@ Server-side constraint, not checked by this client: the value matches the patter
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScanScannerStatus>,
+                    ::std::option::Option<super::ScanValueStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16966,10 +16473,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<ScanScanner> for super::ScanScanner {
+        impl ::std::convert::TryFrom<ScanValue> for super::ScanValue {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ScanScanner,
+                value: ScanValue,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     error: value.error?,
@@ -16979,8 +16486,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::ScanScanner> for ScanScanner {
-            fn from(value: super::ScanScanner) -> Self {
+        impl ::std::convert::From<super::ScanValue> for ScanValue {
+            fn from(value: super::ScanValue) -> Self {
                 Self {
                     error: Ok(value.error),
                     state: Ok(value.state),
@@ -16990,11 +16497,11 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ScanScannerStatus {
+        pub struct ScanValueStatus {
             x0: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             x1: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
-        impl ::std::default::Default for ScanScannerStatus {
+        impl ::std::default::Default for ScanValueStatus {
             fn default() -> Self {
                 Self {
                     x0: Ok(Default::default()),
@@ -17002,7 +16509,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl ScanScannerStatus {
+        impl ScanValueStatus {
             pub fn x0<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -17024,10 +16531,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<ScanScannerStatus> for super::ScanScannerStatus {
+        impl ::std::convert::TryFrom<ScanValueStatus> for super::ScanValueStatus {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ScanScannerStatus,
+                value: ScanValueStatus,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     x0: value.x0?,
@@ -17035,8 +16542,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::ScanScannerStatus> for ScanScannerStatus {
-            fn from(value: super::ScanScannerStatus) -> Self {
+        impl ::std::convert::From<super::ScanValueStatus> for ScanValueStatus {
+            fn from(value: super::ScanValueStatus) -> Self {
                 Self {
                     x0: Ok(value.x0),
                     x1: Ok(value.x1),
@@ -17346,80 +16853,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                     page: Ok(value.page),
                     page_total: Ok(value.page_total),
                     results: Ok(value.results),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct SetPasswordBody {
-            confpassword: ::std::result::Result<super::Password, ::std::string::String>,
-            password: ::std::result::Result<super::Password, ::std::string::String>,
-            token: ::std::result::Result<super::EmailToken, ::std::string::String>,
-        }
-        impl ::std::default::Default for SetPasswordBody {
-            fn default() -> Self {
-                Self {
-                    confpassword: Err("no value supplied for confpassword".to_string()),
-                    password: Err("no value supplied for password".to_string()),
-                    token: Err("no value supplied for token".to_string()),
-                }
-            }
-        }
-        impl SetPasswordBody {
-            pub fn confpassword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.confpassword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for confpassword: {e}")
-                    });
-                self
-            }
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EmailToken>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SetPasswordBody> for super::SetPasswordBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SetPasswordBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    confpassword: value.confpassword?,
-                    password: value.password?,
-                    token: value.token?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SetPasswordBody> for SetPasswordBody {
-            fn from(value: super::SetPasswordBody) -> Self {
-                Self {
-                    confpassword: Ok(value.confpassword),
-                    password: Ok(value.password),
-                    token: Ok(value.token),
                 }
             }
         }
@@ -18231,6 +17664,44 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SiteVerify {
+            type_: ::std::result::Result<super::VerificationType, ::std::string::String>,
+        }
+        impl ::std::default::Default for SiteVerify {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SiteVerify {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VerificationType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SiteVerify> for super::SiteVerify {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SiteVerify,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::SiteVerify> for SiteVerify {
+            fn from(value: super::SiteVerify) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Slack {
             notify_finding_fixed: ::std::result::Result<bool, ::std::string::String>,
             notify_high_findings: ::std::result::Result<bool, ::std::string::String>,
@@ -18384,53 +17855,6 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
-        pub struct StartScanBody {
-            scan_profile: ::std::result::Result<
-                ::std::option::Option<super::StartScanBodyScanProfile>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StartScanBody {
-            fn default() -> Self {
-                Self {
-                    scan_profile: Ok(Default::default()),
-                }
-            }
-        }
-        impl StartScanBody {
-            pub fn scan_profile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::StartScanBodyScanProfile>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scan_profile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scan_profile: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StartScanBody> for super::StartScanBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StartScanBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    scan_profile: value.scan_profile?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StartScanBody> for StartScanBody {
-            fn from(value: super::StartScanBody) -> Self {
-                Self {
-                    scan_profile: Ok(value.scan_profile),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct Subscription {
             coupon_ids: ::std::result::Result<
                 ::std::option::Option<super::Coupons>,
@@ -18557,7 +17981,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         #[derive(Clone, Debug)]
         pub struct Target {
             allowed_scan_profiles: ::std::result::Result<
-                ::std::vec::Vec<super::TargetAllowedScanProfilesItem>,
+                ::std::vec::Vec<super::AllowedScanProfile>,
                 ::std::string::String,
             >,
             assets: ::std::result::Result<
@@ -18636,9 +18060,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         impl Target {
             pub fn allowed_scan_profiles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::TargetAllowedScanProfilesItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AllowedScanProfile>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.allowed_scan_profiles = value
@@ -18849,70 +18271,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                     scan_profile: Ok(value.scan_profile),
                     site: Ok(value.site),
                     type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TargetAllowedScanProfilesItem {
-            id: ::std::result::Result<
-                ::std::option::Option<super::ScanProfile>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TargetAllowedScanProfilesItem {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl TargetAllowedScanProfilesItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScanProfile>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TargetAllowedScanProfilesItem>
-        for super::TargetAllowedScanProfilesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TargetAllowedScanProfilesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TargetAllowedScanProfilesItem>
-        for TargetAllowedScanProfilesItem {
-            fn from(value: super::TargetAllowedScanProfilesItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
                 }
             }
         }
@@ -19162,6 +18520,130 @@ Server-side constraint, not checked by this client: the value matches the patter
                     stack: Ok(value.stack),
                     url: Ok(value.url),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Taxe {
+            tax_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            tax_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tax_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Taxe {
+            fn default() -> Self {
+                Self {
+                    tax_amount: Ok(Default::default()),
+                    tax_name: Ok(Default::default()),
+                    tax_rate: Ok(Default::default()),
+                }
+            }
+        }
+        impl Taxe {
+            pub fn tax_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_amount: {e}")
+                    });
+                self
+            }
+            pub fn tax_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_name: {e}")
+                    });
+                self
+            }
+            pub fn tax_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_rate: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Taxe> for super::Taxe {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Taxe,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    tax_amount: value.tax_amount?,
+                    tax_name: value.tax_name?,
+                    tax_rate: value.tax_rate?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Taxe> for Taxe {
+            fn from(value: super::Taxe) -> Self {
+                Self {
+                    tax_amount: Ok(value.tax_amount),
+                    tax_name: Ok(value.tax_name),
+                    tax_rate: Ok(value.tax_rate),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct TokenBodyValue {
+            token: ::std::result::Result<
+                ::std::option::Option<super::TokenBody>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenBodyValue {
+            fn default() -> Self {
+                Self {
+                    token: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenBodyValue {
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenBodyValue> for super::TokenBodyValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenBodyValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { token: value.token? })
+            }
+        }
+        impl ::std::convert::From<super::TokenBodyValue> for TokenBodyValue {
+            fn from(value: super::TokenBodyValue) -> Self {
+                Self { token: Ok(value.token) }
             }
         }
         #[derive(Clone)]
@@ -19774,126 +19256,6 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
-        pub struct VerifyTargetAssetBody {
-            type_: ::std::result::Result<super::VerificationType, ::std::string::String>,
-        }
-        impl ::std::default::Default for VerifyTargetAssetBody {
-            fn default() -> Self {
-                Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl VerifyTargetAssetBody {
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::VerificationType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VerifyTargetAssetBody>
-        for super::VerifyTargetAssetBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VerifyTargetAssetBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { type_: value.type_? })
-            }
-        }
-        impl ::std::convert::From<super::VerifyTargetAssetBody>
-        for VerifyTargetAssetBody {
-            fn from(value: super::VerifyTargetAssetBody) -> Self {
-                Self { type_: Ok(value.type_) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VerifyTargetSiteBody {
-            type_: ::std::result::Result<super::VerificationType, ::std::string::String>,
-        }
-        impl ::std::default::Default for VerifyTargetSiteBody {
-            fn default() -> Self {
-                Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl VerifyTargetSiteBody {
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::VerificationType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VerifyTargetSiteBody>
-        for super::VerifyTargetSiteBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VerifyTargetSiteBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { type_: value.type_? })
-            }
-        }
-        impl ::std::convert::From<super::VerifyTargetSiteBody> for VerifyTargetSiteBody {
-            fn from(value: super::VerifyTargetSiteBody) -> Self {
-                Self { type_: Ok(value.type_) }
-            }
-        }
-        #[derive(Clone)]
-        pub struct VerifyTokenBody {
-            token: ::std::result::Result<
-                ::std::option::Option<super::TokenBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for VerifyTokenBody {
-            fn default() -> Self {
-                Self {
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-        impl VerifyTokenBody {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VerifyTokenBody> for super::VerifyTokenBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VerifyTokenBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::VerifyTokenBody> for VerifyTokenBody {
-            fn from(value: super::VerifyTokenBody) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct VulnerabilityDefinition {
             changed: ::std::result::Result<
                 ::std::option::Option<super::Changed>,
@@ -20479,39 +19841,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for ChangePasswordBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("ChangePasswordBody")
-                    .field("confpassword", &self.confpassword)
-                    .field("current_password", &"<redacted>")
-                    .field("password", &"<redacted>")
-                    .finish()
-            }
-        }
         impl ::std::fmt::Debug for CheckResetTokenBody {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CheckResetTokenBody")
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for EnterpriseRefreshTokenBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("EnterpriseRefreshTokenBody")
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for EnterpriseRevokeTokenBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("EnterpriseRevokeTokenBody")
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for EnterpriseVerifyTokenBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("EnterpriseVerifyTokenBody")
                     .field("token", &"<redacted>")
                     .finish()
             }
@@ -20524,19 +19856,18 @@ Server-side constraint, not checked by this client: the value matches the patter
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for RefreshTokenBody {
+        impl ::std::fmt::Debug for PasswordChange {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("RefreshTokenBody").field("token", &"<redacted>").finish()
+                f.debug_struct("PasswordChange")
+                    .field("confpassword", &self.confpassword)
+                    .field("current_password", &"<redacted>")
+                    .field("password", &"<redacted>")
+                    .finish()
             }
         }
-        impl ::std::fmt::Debug for RevokeTokenBody {
+        impl ::std::fmt::Debug for PasswordSet {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("RevokeTokenBody").field("token", &"<redacted>").finish()
-            }
-        }
-        impl ::std::fmt::Debug for SetPasswordBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("SetPasswordBody")
+                f.debug_struct("PasswordSet")
                     .field("confpassword", &self.confpassword)
                     .field("password", &"<redacted>")
                     .field("token", &"<redacted>")
@@ -20571,17 +19902,17 @@ Server-side constraint, not checked by this client: the value matches the patter
                     .finish()
             }
         }
+        impl ::std::fmt::Debug for TokenBodyValue {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("TokenBodyValue").field("token", &"<redacted>").finish()
+            }
+        }
         impl ::std::fmt::Debug for TokenResponse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("TokenResponse")
                     .field("token", &"<redacted>")
                     .field("ttl", &self.ttl)
                     .finish()
-            }
-        }
-        impl ::std::fmt::Debug for VerifyTokenBody {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("VerifyTokenBody").field("token", &"<redacted>").finish()
             }
         }
     }
@@ -20661,15 +19992,6 @@ Server-side constraint, not checked by this client: the value matches the patter
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for ChangePasswordBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ChangePasswordBody")
-                .field("confpassword", &self.confpassword)
-                .field("current_password", &"<redacted>")
-                .field("password", &"<redacted>")
-                .finish()
-        }
-    }
     impl ::std::fmt::Debug for CheckResetTokenBody {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CheckResetTokenBody").field("token", &"<redacted>").finish()
@@ -20678,27 +20000,6 @@ Server-side constraint, not checked by this client: the value matches the patter
     impl ::std::fmt::Debug for EmailToken {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_tuple("EmailToken").field(&"<redacted>").finish()
-        }
-    }
-    impl ::std::fmt::Debug for EnterpriseRefreshTokenBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EnterpriseRefreshTokenBody")
-                .field("token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for EnterpriseRevokeTokenBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EnterpriseRevokeTokenBody")
-                .field("token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for EnterpriseVerifyTokenBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EnterpriseVerifyTokenBody")
-                .field("token", &"<redacted>")
-                .finish()
         }
     }
     impl ::std::fmt::Debug for Login {
@@ -20714,19 +20015,18 @@ Server-side constraint, not checked by this client: the value matches the patter
             f.debug_tuple("Password").field(&"<redacted>").finish()
         }
     }
-    impl ::std::fmt::Debug for RefreshTokenBody {
+    impl ::std::fmt::Debug for PasswordChange {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RefreshTokenBody").field("token", &"<redacted>").finish()
+            f.debug_struct("PasswordChange")
+                .field("confpassword", &self.confpassword)
+                .field("current_password", &"<redacted>")
+                .field("password", &"<redacted>")
+                .finish()
         }
     }
-    impl ::std::fmt::Debug for RevokeTokenBody {
+    impl ::std::fmt::Debug for PasswordSet {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RevokeTokenBody").field("token", &"<redacted>").finish()
-        }
-    }
-    impl ::std::fmt::Debug for SetPasswordBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SetPasswordBody")
+            f.debug_struct("PasswordSet")
                 .field("confpassword", &self.confpassword)
                 .field("password", &"<redacted>")
                 .field("token", &"<redacted>")
@@ -20766,6 +20066,11 @@ Server-side constraint, not checked by this client: the value matches the patter
             f.debug_tuple("Token").field(&"<redacted>").finish()
         }
     }
+    impl ::std::fmt::Debug for TokenBodyValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TokenBodyValue").field("token", &"<redacted>").finish()
+        }
+    }
     impl ::std::fmt::Debug for TokenResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("TokenResponse")
@@ -20777,11 +20082,6 @@ Server-side constraint, not checked by this client: the value matches the patter
     impl ::std::fmt::Debug for VerificationToken {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_tuple("VerificationToken").field(&"<redacted>").finish()
-        }
-    }
-    impl ::std::fmt::Debug for VerifyTokenBody {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("VerifyTokenBody").field("token", &"<redacted>").finish()
         }
     }
     impl ::std::convert::From<&str> for AccountPlanId {
@@ -21133,7 +20433,7 @@ Sends a `POST` request to `/auth/refresh/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::RefreshTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .refresh_token()
     .body(body)
@@ -21152,7 +20452,7 @@ Sends a `POST` request to `/auth/revoke/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::RevokeTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .revoke_token()
     .body(body)
@@ -21173,7 +20473,7 @@ Sends a `POST` request to `/auth/verify/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::VerifyTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .verify_token()
     .body(body)
@@ -21348,7 +20648,7 @@ Sends a `POST` request to `/enterprise/auth/refresh/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .enterprise_refresh_token()
     .body(body)
@@ -21367,7 +20667,7 @@ Sends a `POST` request to `/enterprise/auth/revoke/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .enterprise_revoke_token()
     .body(body)
@@ -21386,7 +20686,7 @@ Sends a `POST` request to `/enterprise/auth/verify/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::TokenBodyValue = serde_json::from_str(r#"{}"#)?;
 let response = client
     .enterprise_verify_token()
     .body(body)
@@ -21977,7 +21277,7 @@ Sends a `POST` request to `/profile/change_password/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::ChangePasswordBody = serde_json::from_str(r#"{"confpassword":"string","current_password":"string","password":"string"}"#)?;
+# let body: ::apikit_snyk_api_web::types::PasswordChange = serde_json::from_str(r#"{"confpassword":"string","current_password":"string","password":"string"}"#)?;
 let response = client
     .change_password()
     .body(body)
@@ -22041,7 +21341,7 @@ Sends a `POST` request to `/setpassword/`
 
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::SetPasswordBody = serde_json::from_str(r#"{"confpassword":"string","password":"string","token":"string"}"#)?;
+# let body: ::apikit_snyk_api_web::types::PasswordSet = serde_json::from_str(r#"{"confpassword":"string","password":"string","token":"string"}"#)?;
 let response = client
     .set_password()
     .body(body)
@@ -22563,7 +21863,7 @@ Arguments:
 - `body`
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::VerifyTargetAssetBody = serde_json::from_str(r#"{"type":"dns"}"#)?;
+# let body: ::apikit_snyk_api_web::types::SiteVerify = serde_json::from_str(r#"{"type":"dns"}"#)?;
 let response = client
     .verify_target_asset()
     .target_id("string")
@@ -23380,7 +22680,7 @@ Arguments:
 - `body`
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::StartScanBody = serde_json::from_str(r#"{}"#)?;
+# let body: ::apikit_snyk_api_web::types::ScanOptions = serde_json::from_str(r#"{}"#)?;
 let response = client
     .start_scan()
     .target_id("string")
@@ -23887,7 +23187,7 @@ Arguments:
 - `body`
 ```no_run
 # async fn example(client: &apikit_snyk_api_web::Client) -> Result<(), Box<dyn std::error::Error>> {
-# let body: ::apikit_snyk_api_web::types::VerifyTargetSiteBody = serde_json::from_str(r#"{"type":"dns"}"#)?;
+# let body: ::apikit_snyk_api_web::types::SiteVerify = serde_json::from_str(r#"{"type":"dns"}"#)?;
 let response = client
     .verify_target_site()
     .target_id("string")
@@ -24781,7 +24081,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RefreshToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RefreshTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> RefreshToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -24792,24 +24092,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RefreshTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::RefreshTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RefreshTokenBody` for body failed: {}", s)
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RefreshTokenBody,
-            ) -> types::builder::RefreshTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -24824,7 +24124,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::RefreshTokenBody::try_from(v).map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/refresh/", client.baseurl,);
@@ -24890,7 +24190,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RevokeToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RevokeTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> RevokeToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -24901,24 +24201,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RevokeTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::RevokeTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `RevokeTokenBody` for body failed: {}", s)
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RevokeTokenBody,
-            ) -> types::builder::RevokeTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -24933,7 +24233,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::RevokeTokenBody::try_from(v).map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/revoke/", client.baseurl,);
@@ -24999,7 +24299,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct VerifyToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::VerifyTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> VerifyToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -25010,24 +24310,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::VerifyTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::VerifyTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `VerifyTokenBody` for body failed: {}", s)
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::VerifyTokenBody,
-            ) -> types::builder::VerifyTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -25042,7 +24342,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::VerifyTokenBody::try_from(v).map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/verify/", client.baseurl,);
@@ -25862,7 +25162,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct EnterpriseRefreshToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::EnterpriseRefreshTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> EnterpriseRefreshToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -25873,27 +25173,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EnterpriseRefreshTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::EnterpriseRefreshTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `EnterpriseRefreshTokenBody` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::EnterpriseRefreshTokenBody,
-            ) -> types::builder::EnterpriseRefreshTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -25908,8 +25205,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::EnterpriseRefreshTokenBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/enterprise/auth/refresh/", client.baseurl,);
@@ -25975,7 +25271,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct EnterpriseRevokeToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::EnterpriseRevokeTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> EnterpriseRevokeToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -25986,27 +25282,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EnterpriseRevokeTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::EnterpriseRevokeTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `EnterpriseRevokeTokenBody` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::EnterpriseRevokeTokenBody,
-            ) -> types::builder::EnterpriseRevokeTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -26021,8 +25314,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::EnterpriseRevokeTokenBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/enterprise/auth/revoke/", client.baseurl,);
@@ -26088,7 +25380,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct EnterpriseVerifyToken<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::EnterpriseVerifyTokenBody, String>,
+        body: Result<types::builder::TokenBodyValue, String>,
     }
     impl<'a> EnterpriseVerifyToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -26099,27 +25391,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EnterpriseVerifyTokenBody>,
+            V: std::convert::TryInto<types::TokenBodyValue>,
             <V as std::convert::TryInto<
-                types::EnterpriseVerifyTokenBody,
+                types::TokenBodyValue,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `EnterpriseVerifyTokenBody` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `TokenBodyValue` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::EnterpriseVerifyTokenBody,
-            ) -> types::builder::EnterpriseVerifyTokenBody,
+                types::builder::TokenBodyValue,
+            ) -> types::builder::TokenBodyValue,
         {
             self.body = self.body.map(f);
             self
@@ -26134,8 +25423,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::EnterpriseVerifyTokenBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::TokenBodyValue::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/enterprise/auth/verify/", client.baseurl,);
@@ -28961,7 +28249,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ChangePassword<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::ChangePasswordBody, String>,
+        body: Result<types::builder::PasswordChange, String>,
     }
     impl<'a> ChangePassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -28972,24 +28260,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ChangePasswordBody>,
+            V: std::convert::TryInto<types::PasswordChange>,
             <V as std::convert::TryInto<
-                types::ChangePasswordBody,
+                types::PasswordChange,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `ChangePasswordBody` for body failed: {}", s)
+                    format!("conversion to `PasswordChange` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ChangePasswordBody,
-            ) -> types::builder::ChangePasswordBody,
+                types::builder::PasswordChange,
+            ) -> types::builder::PasswordChange,
         {
             self.body = self.body.map(f);
             self
@@ -29004,7 +28292,7 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::ChangePasswordBody::try_from(v).map_err(|e| e.to_string())
+                    types::PasswordChange::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/profile/change_password/", client.baseurl,);
@@ -29304,7 +28592,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SetPassword<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::SetPasswordBody, String>,
+        body: Result<types::builder::PasswordSet, String>,
     }
     impl<'a> SetPassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -29315,24 +28603,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SetPasswordBody>,
-            <V as std::convert::TryInto<
-                types::SetPasswordBody,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::PasswordSet>,
+            <V as std::convert::TryInto<types::PasswordSet>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `SetPasswordBody` for body failed: {}", s)
+                    format!("conversion to `PasswordSet` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::SetPasswordBody,
-            ) -> types::builder::SetPasswordBody,
+                types::builder::PasswordSet,
+            ) -> types::builder::PasswordSet,
         {
             self.body = self.body.map(f);
             self
@@ -29346,9 +28632,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::SetPasswordBody::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::PasswordSet::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/setpassword/", client.baseurl,);
             #[allow(unused_mut)]
@@ -31835,7 +31119,7 @@ pub mod builder {
         client: &'a super::Client,
         target_id: Result<types::Id, String>,
         id: Result<types::Id, String>,
-        body: Result<types::builder::VerifyTargetAssetBody, String>,
+        body: Result<types::builder::SiteVerify, String>,
     }
     impl<'a> VerifyTargetAsset<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -31866,26 +31150,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::VerifyTargetAssetBody>,
-            <V as std::convert::TryInto<
-                types::VerifyTargetAssetBody,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::SiteVerify>,
+            <V as std::convert::TryInto<types::SiteVerify>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `VerifyTargetAssetBody` for body failed: {}", s
-                    )
+                    format!("conversion to `SiteVerify` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::VerifyTargetAssetBody,
-            ) -> types::builder::VerifyTargetAssetBody,
+                types::builder::SiteVerify,
+            ) -> types::builder::SiteVerify,
         {
             self.body = self.body.map(f);
             self
@@ -31901,9 +31181,7 @@ pub mod builder {
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::VerifyTargetAssetBody::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::SiteVerify::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/targets/{}/assets/{}/verify/", client.baseurl, encode_path(&
@@ -36057,7 +35335,7 @@ pub mod builder {
     pub struct StartScan<'a> {
         client: &'a super::Client,
         target_id: Result<types::Id, String>,
-        body: Result<types::builder::StartScanBody, String>,
+        body: Result<types::builder::ScanOptions, String>,
     }
     impl<'a> StartScan<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -36078,22 +35356,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::StartScanBody>,
-            <V as std::convert::TryInto<types::StartScanBody>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::ScanOptions>,
+            <V as std::convert::TryInto<types::ScanOptions>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `StartScanBody` for body failed: {}", s)
+                    format!("conversion to `ScanOptions` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::StartScanBody,
-            ) -> types::builder::StartScanBody,
+                types::builder::ScanOptions,
+            ) -> types::builder::ScanOptions,
         {
             self.body = self.body.map(f);
             self
@@ -36105,9 +35383,7 @@ pub mod builder {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::StartScanBody::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::ScanOptions::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/targets/{}/scan_now/", client.baseurl, encode_path(& target_id
@@ -38592,7 +37868,7 @@ pub mod builder {
     pub struct VerifyTargetSite<'a> {
         client: &'a super::Client,
         target_id: Result<types::Id, String>,
-        body: Result<types::builder::VerifyTargetSiteBody, String>,
+        body: Result<types::builder::SiteVerify, String>,
     }
     impl<'a> VerifyTargetSite<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -38613,26 +37889,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::VerifyTargetSiteBody>,
-            <V as std::convert::TryInto<
-                types::VerifyTargetSiteBody,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::SiteVerify>,
+            <V as std::convert::TryInto<types::SiteVerify>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `VerifyTargetSiteBody` for body failed: {}", s
-                    )
+                    format!("conversion to `SiteVerify` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::VerifyTargetSiteBody,
-            ) -> types::builder::VerifyTargetSiteBody,
+                types::builder::SiteVerify,
+            ) -> types::builder::SiteVerify,
         {
             self.body = self.body.map(f);
             self
@@ -38647,9 +37919,7 @@ pub mod builder {
             let Self { client, target_id, body } = self;
             let target_id = target_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::VerifyTargetSiteBody::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::SiteVerify::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/targets/{}/site/verify/", client.baseurl, encode_path(& target_id

@@ -4275,7 +4275,7 @@ impl ChangePasswordWhen {
     ///The request body must be `value` as [`Client::change_password`](super::Client::change_password)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ChangePasswordBody>,
+        V: ::std::convert::TryInto<super::types::PasswordChange>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -4284,7 +4284,7 @@ impl ChangePasswordWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ChangePasswordBody` for body failed",
+                        "conversion to `super :: types :: PasswordChange` for body failed",
                     );
             }
         }
@@ -6307,7 +6307,7 @@ impl EnterpriseRefreshTokenWhen {
     ///The request body must be `value` as [`Client::enterprise_refresh_token`](super::Client::enterprise_refresh_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::EnterpriseRefreshTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -6316,7 +6316,7 @@ impl EnterpriseRefreshTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: EnterpriseRefreshTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }
@@ -6389,7 +6389,7 @@ impl EnterpriseRevokeTokenWhen {
     ///The request body must be `value` as [`Client::enterprise_revoke_token`](super::Client::enterprise_revoke_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::EnterpriseRevokeTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -6398,7 +6398,7 @@ impl EnterpriseRevokeTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: EnterpriseRevokeTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }
@@ -6471,7 +6471,7 @@ impl EnterpriseVerifyTokenWhen {
     ///The request body must be `value` as [`Client::enterprise_verify_token`](super::Client::enterprise_verify_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::EnterpriseVerifyTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -6480,7 +6480,7 @@ impl EnterpriseVerifyTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: EnterpriseVerifyTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }
@@ -12799,7 +12799,7 @@ impl RefreshTokenWhen {
     ///The request body must be `value` as [`Client::refresh_token`](super::Client::refresh_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::RefreshTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -12808,7 +12808,7 @@ impl RefreshTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: RefreshTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }
@@ -16260,7 +16260,7 @@ impl RevokeTokenWhen {
     ///The request body must be `value` as [`Client::revoke_token`](super::Client::revoke_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::RevokeTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -16269,7 +16269,7 @@ impl RevokeTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: RevokeTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }
@@ -16339,7 +16339,7 @@ impl SetPasswordWhen {
     ///The request body must be `value` as [`Client::set_password`](super::Client::set_password)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::SetPasswordBody>,
+        V: ::std::convert::TryInto<super::types::PasswordSet>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -16348,7 +16348,7 @@ impl SetPasswordWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: SetPasswordBody` for body failed",
+                        "conversion to `super :: types :: PasswordSet` for body failed",
                     );
             }
         }
@@ -16429,7 +16429,7 @@ impl StartScanWhen {
     ///The request body must be `value` as [`Client::start_scan`](super::Client::start_scan)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::StartScanBody>,
+        V: ::std::convert::TryInto<super::types::ScanOptions>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -16438,7 +16438,7 @@ impl StartScanWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: StartScanBody` for body failed",
+                        "conversion to `super :: types :: ScanOptions` for body failed",
                     );
             }
         }
@@ -18318,7 +18318,7 @@ impl VerifyTargetAssetWhen {
     ///The request body must be `value` as [`Client::verify_target_asset`](super::Client::verify_target_asset)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::VerifyTargetAssetBody>,
+        V: ::std::convert::TryInto<super::types::SiteVerify>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -18327,7 +18327,7 @@ impl VerifyTargetAssetWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: VerifyTargetAssetBody` for body failed",
+                        "conversion to `super :: types :: SiteVerify` for body failed",
                     );
             }
         }
@@ -18432,7 +18432,7 @@ impl VerifyTargetSiteWhen {
     ///The request body must be `value` as [`Client::verify_target_site`](super::Client::verify_target_site)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::VerifyTargetSiteBody>,
+        V: ::std::convert::TryInto<super::types::SiteVerify>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -18441,7 +18441,7 @@ impl VerifyTargetSiteWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: VerifyTargetSiteBody` for body failed",
+                        "conversion to `super :: types :: SiteVerify` for body failed",
                     );
             }
         }
@@ -18530,7 +18530,7 @@ impl VerifyTokenWhen {
     ///The request body must be `value` as [`Client::verify_token`](super::Client::verify_token)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::VerifyTokenBody>,
+        V: ::std::convert::TryInto<super::types::TokenBodyValue>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -18539,7 +18539,7 @@ impl VerifyTokenWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: VerifyTokenBody` for body failed",
+                        "conversion to `super :: types :: TokenBodyValue` for body failed",
                     );
             }
         }

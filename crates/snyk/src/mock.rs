@@ -2605,7 +2605,7 @@ impl AddGroupOrgMemberWhen {
     ///The request body must be `value` as [`Client::add_group_org_member`](super::Client::add_group_org_member)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::AddGroupOrgMemberBody>,
+        V: ::std::convert::TryInto<super::types::AddMemberBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -2614,7 +2614,7 @@ impl AddGroupOrgMemberWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: AddGroupOrgMemberBody` for body failed",
+                        "conversion to `super :: types :: AddMemberBody` for body failed",
                     );
             }
         }
@@ -2805,7 +2805,7 @@ impl AddProjectIgnoreWhen {
     ///The request body must be `value` as [`Client::add_project_ignore`](super::Client::add_project_ignore)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::AddProjectIgnoreBody>,
+        V: ::std::convert::TryInto<super::types::IgnoreRule>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -2814,7 +2814,7 @@ impl AddProjectIgnoreWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: AddProjectIgnoreBody` for body failed",
+                        "conversion to `super :: types :: IgnoreRule` for body failed",
                     );
             }
         }
@@ -2907,7 +2907,7 @@ impl AddProjectTagWhen {
     ///The request body must be `value` as [`Client::add_project_tag`](super::Client::add_project_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::AddProjectTagBody>,
+        V: ::std::convert::TryInto<super::types::AddATagToAProjectBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -2916,7 +2916,7 @@ impl AddProjectTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: AddProjectTagBody` for body failed",
+                        "conversion to `super :: types :: AddATagToAProjectBody` for body failed",
                     );
             }
         }
@@ -3129,7 +3129,7 @@ impl CreateJiraIssueWhen {
     ///The request body must be `value` as [`Client::create_jira_issue`](super::Client::create_jira_issue)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::CreateJiraIssueBody>,
+        V: ::std::convert::TryInto<super::types::JiraIssueRequest>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -3138,7 +3138,7 @@ impl CreateJiraIssueWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: CreateJiraIssueBody` for body failed",
+                        "conversion to `super :: types :: JiraIssueRequest` for body failed",
                     );
             }
         }
@@ -3150,7 +3150,7 @@ impl CreateJiraIssueWhen {
 pub struct CreateJiraIssueThen(apikit_runtime::mock::Then);
 impl CreateJiraIssueThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::CreateJiraIssueResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::JiraIssue) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -3200,7 +3200,7 @@ impl CreateOrgWhen {
     ///The request body must be `value` as [`Client::create_org`](super::Client::create_org)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::CreateOrgBody>,
+        V: ::std::convert::TryInto<super::types::CreateOrganizationsBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -3209,7 +3209,7 @@ impl CreateOrgWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: CreateOrgBody` for body failed",
+                        "conversion to `super :: types :: CreateOrganizationsBody` for body failed",
                     );
             }
         }
@@ -3468,7 +3468,7 @@ impl DeleteGroupTagWhen {
     ///The request body must be `value` as [`Client::delete_group_tag`](super::Client::delete_group_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::DeleteGroupTagBody>,
+        V: ::std::convert::TryInto<super::types::DeleteTagBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -3477,7 +3477,7 @@ impl DeleteGroupTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: DeleteGroupTagBody` for body failed",
+                        "conversion to `super :: types :: DeleteTagBody` for body failed",
                     );
             }
         }
@@ -3489,7 +3489,7 @@ impl DeleteGroupTagWhen {
 pub struct DeleteGroupTagThen(apikit_runtime::mock::Then);
 impl DeleteGroupTagThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::DeleteGroupTagResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::DeleteTagBody) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -4155,7 +4155,7 @@ impl GetGroupAuditLogsWhen {
     ///The request body must be `value` as [`Client::get_group_audit_logs`](super::Client::get_group_audit_logs)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::GetGroupAuditLogsBody>,
+        V: ::std::convert::TryInto<super::types::GroupsAuditLogsFilters>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -4164,7 +4164,7 @@ impl GetGroupAuditLogsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: GetGroupAuditLogsBody` for body failed",
+                        "conversion to `super :: types :: GroupsAuditLogsFilters` for body failed",
                     );
             }
         }
@@ -4247,7 +4247,7 @@ impl GetGroupSettingsWhen {
 pub struct GetGroupSettingsThen(apikit_runtime::mock::Then);
 impl GetGroupSettingsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetGroupSettingsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::GroupSettings) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -4653,7 +4653,7 @@ impl GetIssueCountsWhen {
 pub struct GetIssueCountsThen(apikit_runtime::mock::Then);
 impl GetIssueCountsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetIssueCountsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::IssueCounts) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -4747,10 +4747,7 @@ impl GetLatestIssueCountsWhen {
 pub struct GetLatestIssueCountsThen(apikit_runtime::mock::Then);
 impl GetLatestIssueCountsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &super::types::GetLatestIssueCountsResponse,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::IssueCounts) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -4826,10 +4823,7 @@ impl GetLatestProjectCountsWhen {
 pub struct GetLatestProjectCountsThen(apikit_runtime::mock::Then);
 impl GetLatestProjectCountsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &super::types::GetLatestProjectCountsResponse,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::ProjectCounts) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -5189,7 +5183,7 @@ impl GetOrgAuditLogsWhen {
     ///The request body must be `value` as [`Client::get_org_audit_logs`](super::Client::get_org_audit_logs)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::GetOrgAuditLogsBody>,
+        V: ::std::convert::TryInto<super::types::OrgAuditLogsFilters>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -5198,7 +5192,7 @@ impl GetOrgAuditLogsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: GetOrgAuditLogsBody` for body failed",
+                        "conversion to `super :: types :: OrgAuditLogsFilters` for body failed",
                     );
             }
         }
@@ -5442,7 +5436,7 @@ impl GetOrgSettingsWhen {
 pub struct GetOrgSettingsThen(apikit_runtime::mock::Then);
 impl GetOrgSettingsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetOrgSettingsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::OrgSettingsRequest) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -5628,7 +5622,7 @@ impl GetProjectCountsWhen {
 pub struct GetProjectCountsThen(apikit_runtime::mock::Then);
 impl GetProjectCountsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetProjectCountsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::ProjectCounts) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -5722,7 +5716,7 @@ impl GetProjectDepGraphWhen {
 pub struct GetProjectDepGraphThen(apikit_runtime::mock::Then);
 impl GetProjectDepGraphThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetProjectDepGraphResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::ProjectDependencyGraph) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -6033,7 +6027,7 @@ impl GetTestCountsWhen {
 pub struct GetTestCountsThen(apikit_runtime::mock::Then);
 impl GetTestCountsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::GetTestCountsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::TestCounts) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -6813,10 +6807,7 @@ impl ListIntegrationsWhen {
 pub struct ListIntegrationsThen(apikit_runtime::mock::Then);
 impl ListIntegrationsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::IntegrationCredentials) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -6945,7 +6936,7 @@ impl ListLatestReportingIssuesWhen {
     ///The request body must be `value` as [`Client::list_latest_reporting_issues`](super::Client::list_latest_reporting_issues)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ListLatestReportingIssuesBody>,
+        V: ::std::convert::TryInto<super::types::GetListOfLatestIssuesBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -6954,7 +6945,7 @@ impl ListLatestReportingIssuesWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListLatestReportingIssuesBody` for body failed",
+                        "conversion to `super :: types :: GetListOfLatestIssuesBody` for body failed",
                     );
             }
         }
@@ -7129,7 +7120,7 @@ impl ListOrgDependenciesWhen {
 pub struct ListOrgDependenciesThen(apikit_runtime::mock::Then);
 impl ListOrgDependenciesThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::ListOrgDependenciesResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::Dependencies) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -7325,7 +7316,7 @@ impl ListOrgLicensesWhen {
 pub struct ListOrgLicensesThen(apikit_runtime::mock::Then);
 impl ListOrgLicensesThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::ListOrgLicensesResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::Licenses) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -7620,7 +7611,7 @@ impl ListProjectAggregatedIssuesWhen {
     ///The request body must be `value` as [`Client::list_project_aggregated_issues`](super::Client::list_project_aggregated_issues)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ListProjectAggregatedIssuesBody>,
+        V: ::std::convert::TryInto<super::types::ListAllAggregatedIssuesBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -7629,7 +7620,7 @@ impl ListProjectAggregatedIssuesWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListProjectAggregatedIssuesBody` for body failed",
+                        "conversion to `super :: types :: ListAllAggregatedIssuesBody` for body failed",
                     );
             }
         }
@@ -7883,10 +7874,7 @@ impl ListProjectIssuePathsWhen {
 pub struct ListProjectIssuePathsThen(apikit_runtime::mock::Then);
 impl ListProjectIssuePathsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &super::types::ListProjectIssuePathsResponse,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::IssuePaths) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -8074,9 +8062,7 @@ impl ListProjectSnapshotAggregatedIssuesWhen {
     ///The request body must be `value` as [`Client::list_project_snapshot_aggregated_issues`](super::Client::list_project_snapshot_aggregated_issues)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<
-            super::types::ListProjectSnapshotAggregatedIssuesBody,
-        >,
+        V: ::std::convert::TryInto<super::types::ListAllAggregatedIssuesBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -8085,7 +8071,7 @@ impl ListProjectSnapshotAggregatedIssuesWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListProjectSnapshotAggregatedIssuesBody` for body failed",
+                        "conversion to `super :: types :: ListAllAggregatedIssuesBody` for body failed",
                     );
             }
         }
@@ -8255,10 +8241,7 @@ impl ListProjectSnapshotIssuePathsWhen {
 pub struct ListProjectSnapshotIssuePathsThen(apikit_runtime::mock::Then);
 impl ListProjectSnapshotIssuePathsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &super::types::ListProjectSnapshotIssuePathsResponse,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::IssuePaths) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -8374,7 +8357,7 @@ impl ListProjectSnapshotsWhen {
     ///The request body must be `value` as [`Client::list_project_snapshots`](super::Client::list_project_snapshots)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ListProjectSnapshotsBody>,
+        V: ::std::convert::TryInto<super::types::ProjectSnapshotsFilters>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -8383,7 +8366,7 @@ impl ListProjectSnapshotsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListProjectSnapshotsBody` for body failed",
+                        "conversion to `super :: types :: ProjectSnapshotsFilters` for body failed",
                     );
             }
         }
@@ -8395,10 +8378,7 @@ impl ListProjectSnapshotsWhen {
 pub struct ListProjectSnapshotsThen(apikit_runtime::mock::Then);
 impl ListProjectSnapshotsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(
-        &mut self,
-        body: &super::types::ListProjectSnapshotsResponse,
-    ) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::ProjectSnapshots) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -8466,7 +8446,7 @@ impl ListProjectsWhen {
     ///The request body must be `value` as [`Client::list_projects`](super::Client::list_projects)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ListProjectsBody>,
+        V: ::std::convert::TryInto<super::types::ProjectsFilters>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -8475,7 +8455,7 @@ impl ListProjectsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListProjectsBody` for body failed",
+                        "conversion to `super :: types :: ProjectsFilters` for body failed",
                     );
             }
         }
@@ -8652,7 +8632,7 @@ impl ListReportingIssuesWhen {
     ///The request body must be `value` as [`Client::list_reporting_issues`](super::Client::list_reporting_issues)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::ListReportingIssuesBody>,
+        V: ::std::convert::TryInto<super::types::GetListOfLatestIssuesBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -8661,7 +8641,7 @@ impl ListReportingIssuesWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: ListReportingIssuesBody` for body failed",
+                        "conversion to `super :: types :: GetListOfLatestIssuesBody` for body failed",
                     );
             }
         }
@@ -8922,7 +8902,7 @@ impl MoveProjectWhen {
     ///The request body must be `value` as [`Client::move_project`](super::Client::move_project)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::MoveProjectBody>,
+        V: ::std::convert::TryInto<super::types::ProjectMove>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -8931,7 +8911,7 @@ impl MoveProjectWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: MoveProjectBody` for body failed",
+                        "conversion to `super :: types :: ProjectMove` for body failed",
                     );
             }
         }
@@ -9365,7 +9345,7 @@ impl RemoveProjectTagWhen {
     ///The request body must be `value` as [`Client::remove_project_tag`](super::Client::remove_project_tag)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::RemoveProjectTagBody>,
+        V: ::std::convert::TryInto<super::types::AddATagToAProjectBody>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -9374,7 +9354,7 @@ impl RemoveProjectTagWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: RemoveProjectTagBody` for body failed",
+                        "conversion to `super :: types :: AddATagToAProjectBody` for body failed",
                     );
             }
         }
@@ -9551,7 +9531,9 @@ impl SetOrgNotificationSettingsWhen {
     ///The request body must be `value` as [`Client::set_org_notification_settings`](super::Client::set_org_notification_settings)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::SetOrgNotificationSettingsBody>,
+        V: ::std::convert::TryInto<
+            super::types::ModifyOrganizationNotificationSettingsBody,
+        >,
     {
         match value.try_into() {
             Ok(value) => {
@@ -9560,7 +9542,7 @@ impl SetOrgNotificationSettingsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: SetOrgNotificationSettingsBody` for body failed",
+                        "conversion to `super :: types :: ModifyOrganizationNotificationSettingsBody` for body failed",
                     );
             }
         }
@@ -9661,7 +9643,7 @@ impl SetProjectAttributesWhen {
     ///The request body must be `value` as [`Client::set_project_attributes`](super::Client::set_project_attributes)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::SetProjectAttributesBody>,
+        V: ::std::convert::TryInto<super::types::ProjectAttributes>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -9670,7 +9652,7 @@ impl SetProjectAttributesWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: SetProjectAttributesBody` for body failed",
+                        "conversion to `super :: types :: ProjectAttributes` for body failed",
                     );
             }
         }
@@ -11414,7 +11396,7 @@ impl UpdateGroupSettingsWhen {
 pub struct UpdateGroupSettingsThen(apikit_runtime::mock::Then);
 impl UpdateGroupSettingsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::UpdateGroupSettingsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::GroupSettings) -> &mut Self {
         self.0.json(200u16, body);
         self
     }
@@ -11699,7 +11681,9 @@ impl UpdateMyOrgNotificationSettingsWhen {
     ///The request body must be `value` as [`Client::update_my_org_notification_settings`](super::Client::update_my_org_notification_settings)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::UpdateMyOrgNotificationSettingsBody>,
+        V: ::std::convert::TryInto<
+            super::types::ModifyOrganizationNotificationSettingsBody,
+        >,
     {
         match value.try_into() {
             Ok(value) => {
@@ -11708,7 +11692,7 @@ impl UpdateMyOrgNotificationSettingsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: UpdateMyOrgNotificationSettingsBody` for body failed",
+                        "conversion to `super :: types :: ModifyOrganizationNotificationSettingsBody` for body failed",
                     );
             }
         }
@@ -12072,7 +12056,7 @@ impl UpdateOrgSettingsWhen {
     ///The request body must be `value` as [`Client::update_org_settings`](super::Client::update_org_settings)`().body(value)` sends it: JSON, compared as JSON.
     pub fn body<V>(&mut self, value: V) -> &mut Self
     where
-        V: ::std::convert::TryInto<super::types::UpdateOrgSettingsBody>,
+        V: ::std::convert::TryInto<super::types::OrgSettingsRequest>,
     {
         match value.try_into() {
             Ok(value) => {
@@ -12081,7 +12065,7 @@ impl UpdateOrgSettingsWhen {
             Err(_) => {
                 self.0
                     .error(
-                        "conversion to `super :: types :: UpdateOrgSettingsBody` for body failed",
+                        "conversion to `super :: types :: OrgSettingsRequest` for body failed",
                     );
             }
         }
@@ -12093,7 +12077,7 @@ impl UpdateOrgSettingsWhen {
 pub struct UpdateOrgSettingsThen(apikit_runtime::mock::Then);
 impl UpdateOrgSettingsThen {
     ///Answers `200` with `body` as JSON.
-    pub fn ok(&mut self, body: &super::types::UpdateOrgSettingsResponse) -> &mut Self {
+    pub fn ok(&mut self, body: &super::types::OrgSettingsRequest) -> &mut Self {
         self.0.json(200u16, body);
         self
     }

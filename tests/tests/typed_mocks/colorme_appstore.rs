@@ -13,10 +13,10 @@ fn client(server: &MockServer) -> Client {
 async fn get_script_tag_matches_the_id_and_answers_the_typed_body() {
     let server = MockServer::start().await;
     let tag = types::GetScriptTagResponse {
-        script_tag: Some(types::GetScriptTagResponseScriptTag {
+        script_tag: Some(types::ScriptTag {
             id: Some(7),
             src: Some("https://example.com/tag.js".into()),
-            display_scope: Some(types::GetScriptTagResponseScriptTagDisplayScope::Cart),
+            display_scope: Some(types::ScriptTagDisplayScope::Cart),
             ..Default::default()
         }),
     };
@@ -37,10 +37,7 @@ async fn get_script_tag_matches_the_id_and_answers_the_typed_body() {
         .into_inner();
     let got = got.script_tag.unwrap();
     assert_eq!(got.id, Some(7));
-    assert_eq!(
-        got.display_scope,
-        Some(types::GetScriptTagResponseScriptTagDisplayScope::Cart)
-    );
+    assert_eq!(got.display_scope, Some(types::ScriptTagDisplayScope::Cart));
     server.verify().await;
 }
 
@@ -61,7 +58,7 @@ async fn get_script_tags_answers_the_synthesized_list() {
 async fn create_usage_charge_matches_path_header_and_body() {
     let server = MockServer::start().await;
     let body = types::CreateUsageChargeBody {
-        usage_charge: Some(types::CreateUsageChargeBodyUsageCharge {
+        usage_charge: Some(types::UsageChargeBody {
             description: "10 labels".into(),
             point: 100,
         }),
@@ -102,8 +99,8 @@ async fn create_usage_charge_matches_path_header_and_body() {
 #[tokio::test]
 async fn update_script_tag_matches_the_json_body() {
     let server = MockServer::start().await;
-    let body = types::UpdateScriptTagBody {
-        script_tag: Some(types::UpdateScriptTagBodyScriptTag {
+    let body = types::CreateScriptTagScriptTag {
+        script_tag: Some(types::ScriptTagBody {
             src: Some("https://example.com/v2.js".into()),
             ..Default::default()
         }),

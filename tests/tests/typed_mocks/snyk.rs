@@ -43,7 +43,7 @@ async fn audit_logs_stream_walks_pages_until_an_empty_one() {
         .get_org_audit_logs()
         .org_id("o-1")
         .sort_order("ASC")
-        .body(types::GetOrgAuditLogsBody::builder())
+        .body(types::OrgAuditLogsFilters::builder())
         .stream()
         .map(|e| e.unwrap().event.unwrap_or_default())
         .collect()

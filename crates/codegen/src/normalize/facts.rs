@@ -91,6 +91,11 @@ pub struct Facts {
     /// to send and read the real value. Pass `schemas`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub symbol_values: BTreeMap<String, String>,
+    /// Union variants typify names `VariantN` although the members can be told apart
+    /// (a name is a word prefix of the others): enum -> typify's variant -> the name
+    /// the `variants` rewrite gives it. Pass `type-names`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variant_names: BTreeMap<String, BTreeMap<String, String>>,
     /// What a pass dropped or renamed that a user should hear about (printed by
     /// `cargo xtask add` and `cargo xtask normalize --facts`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -119,6 +124,7 @@ impl Facts {
     /// it recorded replaces the earlier one.
     pub fn merge(&mut self, later: Facts) {
         self.symbol_values.extend(later.symbol_values);
+        self.variant_names.extend(later.variant_names);
         for note in later.notes {
             if !self.notes.contains(&note) {
                 self.notes.push(note);
@@ -133,7 +139,10 @@ impl Facts {
 
     /// True when no pass recorded anything.
     pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none() && self.symbol_values.is_empty() && self.notes.is_empty()
+        self.iter().next().is_none()
+            && self.symbol_values.is_empty()
+            && self.variant_names.is_empty()
+            && self.notes.is_empty()
     }
 
     /// Records a note for the user, once.

@@ -278,7 +278,7 @@ fn render_ast(
         &mut file_ast,
         doc,
         config.pagination.as_ref(),
-        &normalized.facts.symbol_values,
+        &normalized.facts,
     )
     .map_err(|message| gen_err(None, message))?;
     if let Some((module, name)) = duplicate_item(&file_ast) {

@@ -24,6 +24,7 @@ pub mod pagination;
 pub mod redact;
 pub mod send;
 pub mod symbols;
+pub mod variants;
 
 use serde_json::Value;
 
@@ -49,6 +50,8 @@ pub struct Counts {
     pub symbols: usize,
     /// String newtypes that got `From<&str>`.
     pub str_conversions: usize,
+    /// Union variants renamed from the `variant_names` fact.
+    pub variants: usize,
 }
 
 /// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
@@ -57,8 +60,9 @@ pub fn run(
     file: &mut syn::File,
     doc: &Value,
     pagination: Option<&PaginationConfig>,
-    symbol_values: &std::collections::BTreeMap<String, String>,
+    facts: &crate::Facts,
 ) -> Result<Counts, String> {
+    let symbol_values = &facts.symbol_values;
     // In this order: later rewrites see the earlier ones' output.
     let open_enums = open_enums::open_enums(file).len();
     let decode_calls = decode_paths::decode_with_paths(file);
@@ -77,7 +81,9 @@ pub fn run(
     let redacted = redact::redact_secrets(file).len();
     let symbols = symbols::restore_symbols(file, symbol_values)?;
     let str_conversions = newtypes::str_conversions(file).len();
+    let variants = variants::rename_variants(file, &facts.variant_names);
     let counts = Counts {
+        variants,
         api_version_headers,
         open_enums,
         decode_calls,

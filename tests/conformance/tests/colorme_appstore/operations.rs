@@ -181,7 +181,7 @@ async fn create_shop_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::CreateShopScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -194,7 +194,7 @@ async fn create_shop_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::CreateShopScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag,
                     >(
                         Mode::All,
                         "body",
@@ -260,7 +260,7 @@ async fn update_shop_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::UpdateShopScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -274,7 +274,7 @@ async fn update_shop_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::UpdateShopScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateShopScriptTagScriptTag,
                     >(
                         Mode::All,
                         "body",
@@ -553,7 +553,7 @@ async fn create_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::CreateScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateScriptTagScriptTag,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -566,7 +566,7 @@ async fn create_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::CreateScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateScriptTagScriptTag,
                     >(
                         Mode::All,
                         "body",
@@ -632,7 +632,7 @@ async fn update_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::UpdateScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateScriptTagScriptTag,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -646,7 +646,7 @@ async fn update_script_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_colorme_appstore::types::UpdateScriptTagBody,
+                        ::apikit_colorme_appstore::types::CreateScriptTagScriptTag,
                     >(
                         Mode::All,
                         "body",

@@ -25,7 +25,7 @@ async fn get_group_audit_logs() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::GetGroupAuditLogsBody,
+                        ::apikit_snyk::types::GroupsAuditLogsFilters,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -50,7 +50,7 @@ async fn get_group_audit_logs() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::GetGroupAuditLogsBody,
+                        ::apikit_snyk::types::GroupsAuditLogsFilters,
                     >(
                         Mode::All,
                         "body",
@@ -118,7 +118,7 @@ async fn add_group_org_member() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddGroupOrgMemberBody,
+                        ::apikit_snyk::types::AddMemberBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -137,7 +137,7 @@ async fn add_group_org_member() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddGroupOrgMemberBody,
+                        ::apikit_snyk::types::AddMemberBody,
                     >(Mode::All, "body", "{\"role\":\"string\",\"userId\":\"string\"}")?,
             )
             .send(),
@@ -324,7 +324,7 @@ async fn delete_group_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::DeleteGroupTagBody,
+                        ::apikit_snyk::types::DeleteTagBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -340,7 +340,7 @@ async fn delete_group_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::DeleteGroupTagBody,
+                        ::apikit_snyk::types::DeleteTagBody,
                     >(
                         Mode::All,
                         "body",
@@ -408,7 +408,7 @@ async fn create_org() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::CreateOrgBody,
+                        ::apikit_snyk::types::CreateOrganizationsBody,
                     >(Mode::Required, "body", "{\"name\":\"string\"}")?,
             )
             .send(),
@@ -421,7 +421,7 @@ async fn create_org() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::CreateOrgBody,
+                        ::apikit_snyk::types::CreateOrganizationsBody,
                     >(
                         Mode::All,
                         "body",
@@ -483,7 +483,7 @@ async fn get_org_audit_logs() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::GetOrgAuditLogsBody,
+                        ::apikit_snyk::types::OrgAuditLogsFilters,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -508,7 +508,7 @@ async fn get_org_audit_logs() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::GetOrgAuditLogsBody,
+                        ::apikit_snyk::types::OrgAuditLogsFilters,
                     >(
                         Mode::All,
                         "body",
@@ -1581,7 +1581,7 @@ async fn set_org_notification_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::SetOrgNotificationSettingsBody,
+                        ::apikit_snyk::types::ModifyOrganizationNotificationSettingsBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -1597,7 +1597,7 @@ async fn set_org_notification_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::SetOrgNotificationSettingsBody,
+                        ::apikit_snyk::types::ModifyOrganizationNotificationSettingsBody,
                     >(
                         Mode::All,
                         "body",
@@ -1826,7 +1826,7 @@ async fn list_project_aggregated_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectAggregatedIssuesBody,
+                        ::apikit_snyk::types::ListAllAggregatedIssuesBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -1848,7 +1848,7 @@ async fn list_project_aggregated_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectAggregatedIssuesBody,
+                        ::apikit_snyk::types::ListAllAggregatedIssuesBody,
                     >(
                         Mode::All,
                         "body",
@@ -1885,7 +1885,7 @@ async fn set_project_attributes() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::SetProjectAttributesBody,
+                        ::apikit_snyk::types::ProjectAttributes,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -1907,7 +1907,7 @@ async fn set_project_attributes() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::SetProjectAttributesBody,
+                        ::apikit_snyk::types::ProjectAttributes,
                     >(
                         Mode::All,
                         "body",
@@ -2030,7 +2030,7 @@ async fn list_project_snapshots() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectSnapshotsBody,
+                        ::apikit_snyk::types::ProjectSnapshotsFilters,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2054,7 +2054,7 @@ async fn list_project_snapshots() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectSnapshotsBody,
+                        ::apikit_snyk::types::ProjectSnapshotsFilters,
                     >(Mode::All, "body", "{\"filters\":{\"imageId\":\"string\"}}")?,
             )
             .send(),
@@ -2097,7 +2097,7 @@ async fn list_project_snapshot_aggregated_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody,
+                        ::apikit_snyk::types::ListAllAggregatedIssuesBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2125,7 +2125,7 @@ async fn list_project_snapshot_aggregated_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectSnapshotAggregatedIssuesBody,
+                        ::apikit_snyk::types::ListAllAggregatedIssuesBody,
                     >(
                         Mode::All,
                         "body",
@@ -2346,7 +2346,7 @@ async fn add_project_ignore() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddProjectIgnoreBody,
+                        ::apikit_snyk::types::IgnoreRule,
                     >(
                         Mode::Required,
                         "body",
@@ -2375,7 +2375,7 @@ async fn add_project_ignore() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddProjectIgnoreBody,
+                        ::apikit_snyk::types::IgnoreRule,
                     >(
                         Mode::All,
                         "body",
@@ -2513,7 +2513,7 @@ async fn create_jira_issue() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::CreateJiraIssueBody,
+                        ::apikit_snyk::types::JiraIssueRequest,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2538,7 +2538,7 @@ async fn create_jira_issue() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::CreateJiraIssueBody,
+                        ::apikit_snyk::types::JiraIssueRequest,
                     >(
                         Mode::All,
                         "body",
@@ -2686,7 +2686,7 @@ async fn move_project() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::MoveProjectBody,
+                        ::apikit_snyk::types::ProjectMove,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2708,7 +2708,7 @@ async fn move_project() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::MoveProjectBody,
+                        ::apikit_snyk::types::ProjectMove,
                     >(Mode::All, "body", "{\"targetOrgId\":\"string\"}")?,
             )
             .send(),
@@ -2894,7 +2894,7 @@ async fn add_project_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddProjectTagBody,
+                        ::apikit_snyk::types::AddATagToAProjectBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2916,7 +2916,7 @@ async fn add_project_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::AddProjectTagBody,
+                        ::apikit_snyk::types::AddATagToAProjectBody,
                     >(Mode::All, "body", "{\"key\":\"string\",\"value\":\"string\"}")?,
             )
             .send(),
@@ -2949,7 +2949,7 @@ async fn remove_project_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::RemoveProjectTagBody,
+                        ::apikit_snyk::types::AddATagToAProjectBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -2971,7 +2971,7 @@ async fn remove_project_tag() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::RemoveProjectTagBody,
+                        ::apikit_snyk::types::AddATagToAProjectBody,
                     >(Mode::All, "body", "{\"key\":\"string\",\"value\":\"string\"}")?,
             )
             .send(),
@@ -2998,7 +2998,7 @@ async fn list_projects() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectsBody,
+                        ::apikit_snyk::types::ProjectsFilters,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -3014,7 +3014,7 @@ async fn list_projects() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListProjectsBody,
+                        ::apikit_snyk::types::ProjectsFilters,
                     >(
                         Mode::All,
                         "body",
@@ -3193,7 +3193,7 @@ async fn update_org_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::UpdateOrgSettingsBody,
+                        ::apikit_snyk::types::OrgSettingsRequest,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -3209,7 +3209,7 @@ async fn update_org_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::UpdateOrgSettingsBody,
+                        ::apikit_snyk::types::OrgSettingsRequest,
                     >(Mode::All, "body", "{\"requestAccess\":{\"enabled\":true}}")?,
             )
             .send(),
@@ -3685,7 +3685,7 @@ async fn list_reporting_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListReportingIssuesBody,
+                        ::apikit_snyk::types::GetListOfLatestIssuesBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -3715,7 +3715,7 @@ async fn list_reporting_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListReportingIssuesBody,
+                        ::apikit_snyk::types::GetListOfLatestIssuesBody,
                     >(
                         Mode::All,
                         "body",
@@ -3744,7 +3744,7 @@ async fn list_latest_reporting_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListLatestReportingIssuesBody,
+                        ::apikit_snyk::types::GetListOfLatestIssuesBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -3772,7 +3772,7 @@ async fn list_latest_reporting_issues() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::ListLatestReportingIssuesBody,
+                        ::apikit_snyk::types::GetListOfLatestIssuesBody,
                     >(
                         Mode::All,
                         "body",
@@ -4619,7 +4619,7 @@ async fn update_my_org_notification_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody,
+                        ::apikit_snyk::types::ModifyOrganizationNotificationSettingsBody,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -4635,7 +4635,7 @@ async fn update_my_org_notification_settings() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk::types::UpdateMyOrgNotificationSettingsBody,
+                        ::apikit_snyk::types::ModifyOrganizationNotificationSettingsBody,
                     >(
                         Mode::All,
                         "body",

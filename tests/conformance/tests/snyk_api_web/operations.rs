@@ -151,7 +151,7 @@ async fn refresh_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::RefreshTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -164,7 +164,7 @@ async fn refresh_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::RefreshTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -193,7 +193,7 @@ async fn revoke_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::RevokeTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -206,7 +206,7 @@ async fn revoke_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::RevokeTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -235,7 +235,7 @@ async fn verify_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -248,7 +248,7 @@ async fn verify_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -625,7 +625,7 @@ async fn enterprise_refresh_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -638,7 +638,7 @@ async fn enterprise_refresh_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseRefreshTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -667,7 +667,7 @@ async fn enterprise_revoke_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -680,7 +680,7 @@ async fn enterprise_revoke_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseRevokeTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -709,7 +709,7 @@ async fn enterprise_verify_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -722,7 +722,7 @@ async fn enterprise_verify_token() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::EnterpriseVerifyTokenBody,
+                        ::apikit_snyk_api_web::types::TokenBodyValue,
                     >(Mode::All, "body", "{\"token\":\"string\"}")?,
             )
             .send(),
@@ -1829,7 +1829,7 @@ async fn change_password() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::ChangePasswordBody,
+                        ::apikit_snyk_api_web::types::PasswordChange,
                     >(
                         Mode::Required,
                         "body",
@@ -1846,7 +1846,7 @@ async fn change_password() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::ChangePasswordBody,
+                        ::apikit_snyk_api_web::types::PasswordChange,
                     >(
                         Mode::All,
                         "body",
@@ -1955,7 +1955,7 @@ async fn set_password() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::SetPasswordBody,
+                        ::apikit_snyk_api_web::types::PasswordSet,
                     >(
                         Mode::Required,
                         "body",
@@ -1972,7 +1972,7 @@ async fn set_password() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::SetPasswordBody,
+                        ::apikit_snyk_api_web::types::PasswordSet,
                     >(
                         Mode::All,
                         "body",
@@ -3026,7 +3026,7 @@ async fn verify_target_asset() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTargetAssetBody,
+                        ::apikit_snyk_api_web::types::SiteVerify,
                     >(Mode::Required, "body", "{\"type\":\"dns\"}")?,
             )
             .send(),
@@ -3051,7 +3051,7 @@ async fn verify_target_asset() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTargetAssetBody,
+                        ::apikit_snyk_api_web::types::SiteVerify,
                     >(Mode::All, "body", "{\"type\":\"dns\"}")?,
             )
             .send(),
@@ -4991,7 +4991,7 @@ async fn start_scan() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::StartScanBody,
+                        ::apikit_snyk_api_web::types::ScanOptions,
                     >(Mode::Required, "body", "{}")?,
             )
             .send(),
@@ -5010,7 +5010,7 @@ async fn start_scan() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::StartScanBody,
+                        ::apikit_snyk_api_web::types::ScanOptions,
                     >(Mode::All, "body", "{\"scan_profile\":\"safe\"}")?,
             )
             .send(),
@@ -6193,7 +6193,7 @@ async fn verify_target_site() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTargetSiteBody,
+                        ::apikit_snyk_api_web::types::SiteVerify,
                     >(Mode::Required, "body", "{\"type\":\"dns\"}")?,
             )
             .send(),
@@ -6212,7 +6212,7 @@ async fn verify_target_site() {
             .body(
                 run
                     .value::<
-                        ::apikit_snyk_api_web::types::VerifyTargetSiteBody,
+                        ::apikit_snyk_api_web::types::SiteVerify,
                     >(Mode::All, "body", "{\"type\":\"dns\"}")?,
             )
             .send(),

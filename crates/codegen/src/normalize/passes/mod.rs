@@ -12,4 +12,5 @@ pub mod responses;
 pub mod schemas;
 pub mod swagger2;
 pub mod type_names;
+pub mod variant_names;
 pub mod version;

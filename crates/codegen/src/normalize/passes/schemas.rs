@@ -54,7 +54,7 @@
 //! - `required` keeps only names of declared `properties` (when there are any), each
 //!   once: typify asserts on the others, and a client does not enforce presence of a
 //!   field it has no member for.
-//! - A scalar `enum` beside an `allOf` (Discord's `{type: string, enum: [A, B], allOf:
+//! - An `enum` (any values) beside an `allOf` (Discord's `{type: string, enum: [A, B], allOf:
 //!   [{$ref: ActionTypes}]}`, a subset of another enum) keeps its `enum` and loses the
 //!   `allOf`: the listed values are the values the schema accepts (a value the `allOf`
 //!   rejects would make the spec contradict itself), and typify panics on the pair.
@@ -495,22 +495,17 @@ fn union_with_null(s: &mut Object) {
 }
 
 /// A scalar `enum` decides the values; an `allOf` beside it only restates (part of)
-/// them, and typify panics on the pair ("entered unreachable code"). An enum of a
-/// scalar (or no) `type` counts even with an object among its values: `enums` makes
-/// every value a string then.
+/// them, and typify panics on the pair ("entered unreachable code").
+///
+/// Any non-empty `enum` counts, not only scalar values: a broken value (`{}`, which a
+/// later step turns into a placeholder string) left the pair in place and typify
+/// panicked (the property test's seed `731683c1`).
 fn enum_beside_all_of(s: &mut Object) {
-    let scalar_type = matches!(
-        s.get("type").and_then(Value::as_str),
-        Some("integer" | "number" | "string") | None
-    );
-    let scalar_enum = s
+    let listed = s
         .get("enum")
         .and_then(Value::as_array)
-        .is_some_and(|values| {
-            !values.is_empty()
-                && (scalar_type || values.iter().all(|v| !v.is_object() && !v.is_array()))
-        });
-    if scalar_enum && s.contains_key("allOf") {
+        .is_some_and(|values| !values.is_empty());
+    if listed && s.contains_key("allOf") {
         s.remove("allOf");
     }
 }

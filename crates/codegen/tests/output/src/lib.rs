@@ -48,6 +48,9 @@ pub mod paths;
 #[path = "generated/query_header_params.rs"]
 pub mod query_header_params;
 #[rustfmt::skip]
+#[path = "generated/readable_names.rs"]
+pub mod readable_names;
+#[rustfmt::skip]
 #[path = "generated/sentence_ids.rs"]
 pub mod sentence_ids;
 #[rustfmt::skip]

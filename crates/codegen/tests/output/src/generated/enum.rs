@@ -80,14 +80,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListLabelsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scope: ::std::option::Option<ListLabelsResponseScope>,
+        pub scope: ::std::option::Option<Scope>,
     }
     impl ListLabelsResponse {
         pub fn builder() -> builder::ListLabelsResponse {
             Default::default()
         }
     }
-    ///`ListLabelsResponseScope`
+    ///`Scope`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -99,7 +99,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListLabelsResponseScope {
+    pub enum Scope {
         #[serde(rename = "all")]
         All,
         #[serde(rename = "thanks_page")]
@@ -111,7 +111,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ListLabelsResponseScope {
+    impl ::std::fmt::Display for Scope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
@@ -121,7 +121,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListLabelsResponseScope {
+    impl ::std::str::FromStr for Scope {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -134,7 +134,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListLabelsResponseScope {
+    impl ::std::convert::TryFrom<&str> for Scope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -142,7 +142,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListLabelsResponseScope {
+    impl ::std::convert::TryFrom<::std::string::String> for Scope {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -155,7 +155,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ListLabelsResponse {
             scope: ::std::result::Result<
-                ::std::option::Option<super::ListLabelsResponseScope>,
+                ::std::option::Option<super::Scope>,
                 ::std::string::String,
             >,
         }
@@ -169,9 +169,7 @@ pub mod types {
         impl ListLabelsResponse {
             pub fn scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListLabelsResponseScope>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Scope>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.scope = value

@@ -18,7 +18,7 @@ pub mod types {
     pub struct Message {
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub residential: ::std::option::Option<MessageResidential>,
+        pub residential: ::std::option::Option<Residential>,
         pub status: Status,
     }
     impl Message {
@@ -26,7 +26,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`MessageResidential`
+    ///`Residential`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -38,7 +38,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum MessageResidential {
+    pub enum Residential {
         #[serde(rename = "unknown")]
         Unknown,
         #[serde(rename = "yes")]
@@ -50,7 +50,7 @@ pub mod types {
         #[serde(untagged)]
         UnknownValue(::std::string::String),
     }
-    impl ::std::fmt::Display for MessageResidential {
+    impl ::std::fmt::Display for Residential {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Unknown => f.write_str("unknown"),
@@ -60,7 +60,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for MessageResidential {
+    impl ::std::str::FromStr for Residential {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -73,7 +73,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for MessageResidential {
+    impl ::std::convert::TryFrom<&str> for Residential {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -81,7 +81,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for MessageResidential {
+    impl ::std::convert::TryFrom<::std::string::String> for Residential {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -158,7 +158,7 @@ pub mod types {
         pub struct Message {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             residential: ::std::result::Result<
-                ::std::option::Option<super::MessageResidential>,
+                ::std::option::Option<super::Residential>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::Status, ::std::string::String>,
@@ -185,9 +185,7 @@ pub mod types {
             }
             pub fn residential<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageResidential>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Residential>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.residential = value

@@ -49,7 +49,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ListCarriersError {
-        Object { missing: ::std::string::String },
+        Missing { missing: ::std::string::String },
         Error(Error),
     }
     impl ::std::convert::From<Error> for ListCarriersError {

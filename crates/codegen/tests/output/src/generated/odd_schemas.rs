@@ -13,6 +13,69 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`Action`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Action {
+        #[serde(rename = "trial")]
+        Trial,
+        #[serde(rename = "plan")]
+        Plan,
+        #[serde(rename = "subscribe")]
+        Subscribe,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for Action {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Trial => f.write_str("trial"),
+                Self::Plan => f.write_str("plan"),
+                Self::Subscribe => f.write_str("subscribe"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Action {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "trial" => Ok(Self::Trial),
+                "plan" => Ok(Self::Plan),
+                "subscribe" => Ok(Self::Subscribe),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Action {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Action {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`Content`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -62,7 +125,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Finding {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<FindingAction>,
+        pub action: ::std::option::Option<Action>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub children: ::std::vec::Vec<Finding>,
         #[serde(
@@ -81,7 +144,7 @@ pub mod types {
         )]
         pub field_name: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub insertion_point: ::std::option::Option<FindingInsertionPoint>,
+        pub insertion_point: ::std::option::Option<InsertionPoint>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub labels: ::std::option::Option<Labels>,
         #[serde(
@@ -105,7 +168,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`FindingAction`
+    ///`InsertionPoint`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -117,70 +180,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum FindingAction {
-        #[serde(rename = "trial")]
-        Trial,
-        #[serde(rename = "plan")]
-        Plan,
-        #[serde(rename = "subscribe")]
-        Subscribe,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for FindingAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Trial => f.write_str("trial"),
-                Self::Plan => f.write_str("plan"),
-                Self::Subscribe => f.write_str("subscribe"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FindingAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "trial" => Ok(Self::Trial),
-                "plan" => Ok(Self::Plan),
-                "subscribe" => Ok(Self::Subscribe),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FindingAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FindingAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`FindingInsertionPoint`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FindingInsertionPoint {
+    pub enum InsertionPoint {
         #[serde(rename = "")]
         X,
         #[serde(rename = "cookie")]
@@ -192,7 +192,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for FindingInsertionPoint {
+    impl ::std::fmt::Display for InsertionPoint {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::X => f.write_str(""),
@@ -202,7 +202,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for FindingInsertionPoint {
+    impl ::std::str::FromStr for InsertionPoint {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -215,7 +215,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for FindingInsertionPoint {
+    impl ::std::convert::TryFrom<&str> for InsertionPoint {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -223,7 +223,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for FindingInsertionPoint {
+    impl ::std::convert::TryFrom<::std::string::String> for InsertionPoint {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -315,7 +315,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Finding {
             action: ::std::result::Result<
-                ::std::option::Option<super::FindingAction>,
+                ::std::option::Option<super::Action>,
                 ::std::string::String,
             >,
             children: ::std::result::Result<
@@ -339,7 +339,7 @@ pub mod types {
                 ::std::string::String,
             >,
             insertion_point: ::std::result::Result<
-                ::std::option::Option<super::FindingInsertionPoint>,
+                ::std::option::Option<super::InsertionPoint>,
                 ::std::string::String,
             >,
             labels: ::std::result::Result<
@@ -394,7 +394,7 @@ pub mod types {
         impl Finding {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FindingAction>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Action>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -466,9 +466,7 @@ pub mod types {
             }
             pub fn insertion_point<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FindingInsertionPoint>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::InsertionPoint>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.insertion_point = value

@@ -148,7 +148,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role: ::std::option::Option<UserRole>,
+        pub role: ::std::option::Option<UserPropertiesRole>,
     }
     impl User {
         pub fn builder() -> builder::User {
@@ -207,65 +207,6 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for UserPropertiesRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`UserRole`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UserRole {
-        #[serde(rename = "admin")]
-        Admin,
-        #[serde(rename = "observer")]
-        Observer,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UserRole {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Admin => f.write_str("admin"),
-                Self::Observer => f.write_str("observer"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserRole {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "admin" => Ok(Self::Admin),
-                "observer" => Ok(Self::Observer),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserRole {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -522,7 +463,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct User {
             role: ::std::result::Result<
-                ::std::option::Option<super::UserRole>,
+                ::std::option::Option<super::UserPropertiesRole>,
                 ::std::string::String,
             >,
         }
@@ -536,7 +477,9 @@ pub mod types {
         impl User {
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserRole>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UserPropertiesRole>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.role = value

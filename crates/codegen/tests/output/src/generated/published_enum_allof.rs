@@ -13,6 +13,65 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`Event`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Event {
+        #[serde(rename = "MESSAGE_CREATE")]
+        MessageCreate,
+        #[serde(rename = "MESSAGE_DELETE")]
+        MessageDelete,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for Event {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::MessageCreate => f.write_str("MESSAGE_CREATE"),
+                Self::MessageDelete => f.write_str("MESSAGE_DELETE"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Event {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MESSAGE_CREATE" => Ok(Self::MessageCreate),
+                "MESSAGE_DELETE" => Ok(Self::MessageDelete),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Event {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Event {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`EventTypes`
     #[derive(
         ::serde::Deserialize,
@@ -80,70 +139,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct WebhookConfig {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<WebhookConfigEventsItem>,
+        pub events: ::std::vec::Vec<Event>,
     }
     impl WebhookConfig {
         pub fn builder() -> builder::WebhookConfig {
             Default::default()
-        }
-    }
-    ///`WebhookConfigEventsItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum WebhookConfigEventsItem {
-        #[serde(rename = "MESSAGE_CREATE")]
-        MessageCreate,
-        #[serde(rename = "MESSAGE_DELETE")]
-        MessageDelete,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for WebhookConfigEventsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MessageCreate => f.write_str("MESSAGE_CREATE"),
-                Self::MessageDelete => f.write_str("MESSAGE_DELETE"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for WebhookConfigEventsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MESSAGE_CREATE" => Ok(Self::MessageCreate),
-                "MESSAGE_DELETE" => Ok(Self::MessageDelete),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebhookConfigEventsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebhookConfigEventsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Types for composing complex structures.
@@ -151,7 +151,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookConfig {
             events: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookConfigEventsItem>,
+                ::std::vec::Vec<super::Event>,
                 ::std::string::String,
             >,
         }
@@ -165,9 +165,7 @@ pub mod types {
         impl WebhookConfig {
             pub fn events<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::WebhookConfigEventsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.events = value

@@ -19,70 +19,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub op: ::std::option::Option<Operator>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sort: ::std::option::Option<FilterSort>,
+        pub sort: ::std::option::Option<Sort>,
     }
     impl Filter {
         pub fn builder() -> builder::Filter {
             Default::default()
-        }
-    }
-    ///`FilterSort`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum FilterSort {
-        #[serde(rename = "+")]
-        Plus,
-        #[serde(rename = "-")]
-        Minus,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for FilterSort {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Plus => f.write_str("+"),
-                Self::Minus => f.write_str("-"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for FilterSort {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "+" => Ok(Self::Plus),
-                "-" => Ok(Self::Minus),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for FilterSort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for FilterSort {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`Operator`
@@ -160,6 +101,65 @@ pub mod types {
             value.parse()
         }
     }
+    ///`Sort`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum Sort {
+        #[serde(rename = "+")]
+        Plus,
+        #[serde(rename = "-")]
+        Minus,
+        /// A value this client does not know: the API added it after this crate was
+        /// generated.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for Sort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Plus => f.write_str("+"),
+                Self::Minus => f.write_str("-"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Sort {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "+" => Ok(Self::Plus),
+                "-" => Ok(Self::Minus),
+                _ => Ok(Self::Unknown(value.to_owned())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Sort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Sort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -169,7 +169,7 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::option::Option<super::FilterSort>,
+                ::std::option::Option<super::Sort>,
                 ::std::string::String,
             >,
         }
@@ -194,7 +194,7 @@ pub mod types {
             }
             pub fn sort<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FilterSort>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Sort>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sort = value

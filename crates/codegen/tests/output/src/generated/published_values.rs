@@ -17,7 +17,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CompletionRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<CompletionRequestModel>,
+        pub model: ::std::option::Option<Model>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub seed: ::std::option::Option<i64>,
     }
@@ -26,20 +26,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CompletionRequestModel`
+    ///`Model`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CompletionRequestModel {
+    pub struct Model {
         #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         pub subtype_0: ::std::option::Option<::std::string::String>,
         #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
-        pub subtype_1: ::std::option::Option<CompletionRequestModelSubtype1>,
+        pub subtype_1: ::std::option::Option<ModelSubtype1>,
     }
-    impl CompletionRequestModel {
-        pub fn builder() -> builder::CompletionRequestModel {
+    impl Model {
+        pub fn builder() -> builder::Model {
             Default::default()
         }
     }
-    ///`CompletionRequestModelSubtype1`
+    ///`ModelSubtype1`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -51,7 +51,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum CompletionRequestModelSubtype1 {
+    pub enum ModelSubtype1 {
         #[serde(rename = "gpt-image-1")]
         GptImage1,
         #[serde(rename = "dall-e-2")]
@@ -61,7 +61,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for CompletionRequestModelSubtype1 {
+    impl ::std::fmt::Display for ModelSubtype1 {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::GptImage1 => f.write_str("gpt-image-1"),
@@ -70,7 +70,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for CompletionRequestModelSubtype1 {
+    impl ::std::str::FromStr for ModelSubtype1 {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -82,7 +82,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CompletionRequestModelSubtype1 {
+    impl ::std::convert::TryFrom<&str> for ModelSubtype1 {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -90,8 +90,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CompletionRequestModelSubtype1 {
+    impl ::std::convert::TryFrom<::std::string::String> for ModelSubtype1 {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -104,7 +103,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CompletionRequest {
             model: ::std::result::Result<
-                ::std::option::Option<super::CompletionRequestModel>,
+                ::std::option::Option<super::Model>,
                 ::std::string::String,
             >,
             seed: ::std::result::Result<
@@ -123,9 +122,7 @@ pub mod types {
         impl CompletionRequest {
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CompletionRequestModel>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Model>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -168,17 +165,17 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CompletionRequestModel {
+        pub struct Model {
             subtype_0: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             subtype_1: ::std::result::Result<
-                ::std::option::Option<super::CompletionRequestModelSubtype1>,
+                ::std::option::Option<super::ModelSubtype1>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CompletionRequestModel {
+        impl ::std::default::Default for Model {
             fn default() -> Self {
                 Self {
                     subtype_0: Ok(Default::default()),
@@ -186,7 +183,7 @@ pub mod types {
                 }
             }
         }
-        impl CompletionRequestModel {
+        impl Model {
             pub fn subtype_0<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -201,9 +198,7 @@ pub mod types {
             }
             pub fn subtype_1<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CompletionRequestModelSubtype1>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ModelSubtype1>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subtype_1 = value
@@ -214,11 +209,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<CompletionRequestModel>
-        for super::CompletionRequestModel {
+        impl ::std::convert::TryFrom<Model> for super::Model {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CompletionRequestModel,
+                value: Model,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     subtype_0: value.subtype_0?,
@@ -226,9 +220,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CompletionRequestModel>
-        for CompletionRequestModel {
-            fn from(value: super::CompletionRequestModel) -> Self {
+        impl ::std::convert::From<super::Model> for Model {
+            fn from(value: super::Model) -> Self {
                 Self {
                     subtype_0: Ok(value.subtype_0),
                     subtype_1: Ok(value.subtype_1),

@@ -13,20 +13,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`ListAddressesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAddressesResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub collection: ::std::option::Option<ListAddressesResponseCollection>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub residential: ::std::option::Option<ListAddressesResponseResidential>,
-    }
-    impl ListAddressesResponse {
-        pub fn builder() -> builder::ListAddressesResponse {
-            Default::default()
-        }
-    }
-    ///`ListAddressesResponseCollection`
+    ///`Collection`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -38,7 +25,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListAddressesResponseCollection {
+    pub enum Collection {
         #[serde(rename = "on")]
         On,
         #[serde(rename = "off")]
@@ -48,7 +35,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ListAddressesResponseCollection {
+    impl ::std::fmt::Display for Collection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::On => f.write_str("on"),
@@ -57,7 +44,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListAddressesResponseCollection {
+    impl ::std::str::FromStr for Collection {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -69,7 +56,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListAddressesResponseCollection {
+    impl ::std::convert::TryFrom<&str> for Collection {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -77,8 +64,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListAddressesResponseCollection {
+    impl ::std::convert::TryFrom<::std::string::String> for Collection {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -86,7 +72,20 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListAddressesResponseResidential`
+    ///`ListAddressesResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ListAddressesResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub collection: ::std::option::Option<Collection>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub residential: ::std::option::Option<Residential>,
+    }
+    impl ListAddressesResponse {
+        pub fn builder() -> builder::ListAddressesResponse {
+            Default::default()
+        }
+    }
+    ///`Residential`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -98,7 +97,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListAddressesResponseResidential {
+    pub enum Residential {
         #[serde(rename = "unknown")]
         Unknown,
         #[serde(rename = "yes")]
@@ -110,7 +109,7 @@ pub mod types {
         #[serde(untagged)]
         UnknownValue(::std::string::String),
     }
-    impl ::std::fmt::Display for ListAddressesResponseResidential {
+    impl ::std::fmt::Display for Residential {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Unknown => f.write_str("unknown"),
@@ -120,7 +119,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListAddressesResponseResidential {
+    impl ::std::str::FromStr for Residential {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -133,7 +132,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListAddressesResponseResidential {
+    impl ::std::convert::TryFrom<&str> for Residential {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -141,8 +140,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListAddressesResponseResidential {
+    impl ::std::convert::TryFrom<::std::string::String> for Residential {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -155,11 +153,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ListAddressesResponse {
             collection: ::std::result::Result<
-                ::std::option::Option<super::ListAddressesResponseCollection>,
+                ::std::option::Option<super::Collection>,
                 ::std::string::String,
             >,
             residential: ::std::result::Result<
-                ::std::option::Option<super::ListAddressesResponseResidential>,
+                ::std::option::Option<super::Residential>,
                 ::std::string::String,
             >,
         }
@@ -174,9 +172,7 @@ pub mod types {
         impl ListAddressesResponse {
             pub fn collection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListAddressesResponseCollection>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Collection>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.collection = value
@@ -188,9 +184,7 @@ pub mod types {
             }
             pub fn residential<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListAddressesResponseResidential>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::Residential>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.residential = value
