@@ -158,6 +158,19 @@ pub struct RequestSample {
     pub media_type: Option<String>,
 }
 
+impl RequestSample {
+    /// Every value by the name its builder setter goes by: path, query and header
+    /// parameters in that order, then the body as `body`.
+    pub fn values(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.path
+            .iter()
+            .chain(&self.query)
+            .chain(&self.headers)
+            .map(|(name, value)| (name.as_str(), value))
+            .chain(self.body.as_ref().map(|b| ("body", b)))
+    }
+}
+
 /// Which side of the wire a value is for: `readOnly` properties are not sent in
 /// requests, `writeOnly` ones are not returned in responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -509,11 +522,7 @@ impl<'a> Synth<'a> {
         let mut required = vec![];
         let mut types = vec![];
         self.shape(other, 0, &mut required, &mut types);
-        let wrong_type = types.iter().any(|t| {
-            let mut schema = Map::new();
-            schema.insert("type".into(), Value::String(t.clone()));
-            !fits(&Value::Object(schema), v)
-        });
+        let wrong_type = types.iter().any(|t| !fits_type(Some(t), v));
         let missing = v
             .as_object()
             .is_some_and(|fields| required.iter().any(|r| !fields.contains_key(r)));
@@ -531,14 +540,9 @@ impl<'a> Synth<'a> {
         if depth > self.max_depth {
             return;
         }
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| self.doc.pointer(p)) {
-                Some(target) => return self.shape(target, depth + 1, required, types),
-                None => return,
-            },
-            None => schema,
-        };
-        let Some(obj) = schema.as_object() else {
+        let (schema, _) = walk::resolve(schema, self.doc);
+        // A `$ref` left is one to nothing: nothing is known of it.
+        let Some(obj) = schema.as_object().filter(|o| !o.contains_key("$ref")) else {
             return;
         };
         if let Some(Value::Array(names)) = obj.get("required") {
@@ -820,7 +824,12 @@ fn fits(schema: &Value, v: &Value) -> bool {
     {
         return false;
     }
-    match type_of(obj) {
+    fits_type(type_of(obj), v)
+}
+
+/// Whether `v` is of the JSON type `ty` (any type fits `None` or an unknown one).
+fn fits_type(ty: Option<&str>, v: &Value) -> bool {
+    match ty {
         Some("string") => v.is_string(),
         Some("integer") => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
         Some("number") => v.is_number(),

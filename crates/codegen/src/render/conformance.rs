@@ -71,6 +71,23 @@ pub(crate) struct Builder {
     pub(crate) error: Option<syn::Type>,
 }
 
+impl Builder {
+    /// The setter (and its parameter type) for the spec parameter `name`, matched by
+    /// [`key`]; `Err` names it and the setters there are.
+    pub(crate) fn setter(&self, name: &str) -> Result<&(Ident, syn::Type), String> {
+        self.setters.get(&key(name)).ok_or_else(|| {
+            format!(
+                "no builder setter for parameter `{name}` (setters: {})",
+                self.setters
+                    .values()
+                    .map(|(s, _)| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
+}
+
 /// `operations.rs` for `p` (see [`main_rs`]), from its normalized documents and the
 /// generated module.
 pub fn render(p: &Provider, normalized: &Normalized, client: &syn::File) -> Result<String, String> {
@@ -153,25 +170,8 @@ fn call(
 ) -> Result<TokenStream, String> {
     let method = &builder.method;
     let mut setters = vec![];
-    let params = sample
-        .path
-        .iter()
-        .chain(&sample.query)
-        .chain(&sample.headers)
-        .map(|(name, value)| (name.as_str(), value));
-    let body = sample.body.as_ref().map(|b| ("body", b));
-    for (name, value) in params.chain(body) {
-        let Some((setter, ty)) = builder.setters.get(&key(name)) else {
-            return Err(format!(
-                "no builder setter for parameter `{name}` (setters: {})",
-                builder
-                    .setters
-                    .values()
-                    .map(|(s, _)| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        };
+    for (name, value) in sample.values() {
+        let (setter, ty) = builder.setter(name)?;
         let json = serde_json::to_string(value).map_err(|e| e.to_string())?;
         let arg = if is_reqwest_body(ty) {
             quote! { run.bytes(#json) }
@@ -342,10 +342,7 @@ fn last_ident(ty: &syn::Type) -> Option<Ident> {
 }
 
 fn last_segment(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
+    last_ident(ty).map(|i| i.to_string())
 }
 
 fn path_starts_with(ty: &syn::Type, first: &str) -> bool {

@@ -129,17 +129,8 @@ fn example(
 ) -> Result<String, String> {
     let mut hidden = vec![];
     let mut setters = vec![];
-    let params = sample
-        .path
-        .iter()
-        .chain(&sample.query)
-        .chain(&sample.headers)
-        .map(|(name, value)| (name.as_str(), value));
-    let body = sample.body.as_ref().map(|b| ("body", b));
-    for (name, value) in params.chain(body) {
-        let Some((setter, ty)) = builder.setters.get(&key(name)) else {
-            return Err(format!("no builder setter for parameter `{name}`"));
-        };
+    for (name, value) in sample.values() {
+        let (setter, ty) = builder.setter(name)?;
         let arg = match literal(value, ty) {
             Some(lit) => lit,
             None if value.is_string() && converts_from_str(ty, from_str) => {

@@ -231,9 +231,7 @@ fn when_setters(
         ) else {
             continue;
         };
-        let Some((setter, ty)) = builder.setters.get(&conformance::key(name)) else {
-            return Err(format!("no builder setter for parameter `{name}`"));
-        };
+        let (setter, ty) = builder.setter(name)?;
         // A renamed parameter goes on the wire under its spec name (the hooks).
         let wire = facts
             .and_then(|f| {
