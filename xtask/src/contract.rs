@@ -106,10 +106,19 @@ pub fn run(root: &Path, providers: &[Provider]) -> Result<(String, Vec<String>)>
     let prism = install(root)?;
     let logs = root.join("target/contract");
     std::fs::create_dir_all(&logs).map_err(Error::io(&logs))?;
+    // The spec each Prism serves, the same in both rounds.
+    let mut served = BTreeMap::new();
+    for p in providers {
+        for spec in p.config.spec_paths(&p.dir) {
+            let copy = logs.join(format!("{}.json", url_var(&p.name, &spec).to_lowercase()));
+            let path = prism_copy(&spec, &copy)?;
+            served.insert(spec, path);
+        }
+    }
     let mut problems = vec![];
     let mut lines = vec![];
     for round in ROUNDS {
-        let (found, round_problems) = run_round(root, &prism, &logs, providers, round)?;
+        let (found, round_problems) = run_round(root, &prism, &logs, providers, &served, round)?;
         lines.extend(found);
         problems.extend(round_problems);
     }
@@ -206,6 +215,7 @@ fn run_round(
     prism: &Path,
     logs: &Path,
     providers: &[Provider],
+    served: &BTreeMap<PathBuf, PathBuf>,
     round: &str,
 ) -> Result<(Vec<Line>, Vec<String>)> {
     let mut servers = vec![];
@@ -213,8 +223,8 @@ fn run_round(
         for spec in p.config.spec_paths(&p.dir) {
             let var = url_var(&p.name, &spec);
             let log = logs.join(format!("{round}-{}.log", var.to_lowercase()));
-            let served = prism_copy(&spec, &logs.join(format!("{}.json", var.to_lowercase())))?;
-            servers.push(start(prism, &served, var, log, round)?);
+            let file = served.get(&spec).unwrap_or(&spec);
+            servers.push(start(prism, file, var, log, round)?);
         }
     }
     let mut urls = vec![];
@@ -281,12 +291,11 @@ fn run_round(
     Ok((lines, problems))
 }
 
-/// The spec Prism serves: `spec` itself, or, when it declares a wildcard media type
-/// read as JSON, a copy at `copy` with those keys `application/json` (see the module
-/// doc).
+/// The spec Prism serves: `spec` itself, or, when [`for_prism`] changes anything, a
+/// copy of it at `copy` (see the module doc).
 fn prism_copy(spec: &Path, copy: &Path) -> Result<PathBuf> {
     let mut doc = apikit_codegen::spec::load(spec)?;
-    if json_wildcards(&mut doc) + date_strings(&mut doc) == 0 {
+    if for_prism(&mut doc) == 0 {
         return Ok(spec.to_owned());
     }
     let text = serde_json::to_string(&doc).map_err(|e| Error::Other(e.to_string()))?;
@@ -294,69 +303,49 @@ fn prism_copy(spec: &Path, copy: &Path) -> Result<PathBuf> {
     Ok(copy.to_owned())
 }
 
-/// Renames every `content` key that is a wildcard read as JSON to `application/json`
-/// (unless the map has that key already); returns how many it renamed.
-fn json_wildcards(v: &mut serde_json::Value) -> usize {
-    let mut renamed = 0;
+/// Applies both rewrites of the module doc to every object of `v`; returns how many
+/// nodes it changed.
+fn for_prism(v: &mut serde_json::Value) -> usize {
     match v {
         serde_json::Value::Object(map) => {
-            if let Some(serde_json::Value::Object(content)) = map.get_mut("content") {
-                let wild: Vec<String> = content
-                    .iter()
-                    .filter(|(media, m)| {
-                        media.trim().ends_with("/*")
-                            && apikit_codegen::normalize::canonical_media_type(
-                                media,
-                                m.get("schema"),
-                            ) == "application/json"
-                    })
-                    .map(|(media, _)| media.clone())
-                    .collect();
-                for media in wild {
-                    if !content.contains_key("application/json")
-                        && let Some(m) = content.remove(&media)
-                    {
-                        content.insert("application/json".into(), m);
-                        renamed += 1;
-                    }
-                }
-            }
-            for child in map.values_mut() {
-                renamed += json_wildcards(child);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for child in items {
-                renamed += json_wildcards(child);
-            }
-        }
-        _ => {}
-    }
-    renamed
-}
-
-/// Removes `format` from every `date-time` schema whose `pattern` allows a bare date;
-/// returns how many.
-fn date_strings(v: &mut serde_json::Value) -> usize {
-    let mut changed = 0;
-    match v {
-        serde_json::Value::Object(map) => {
+            let mut changed = json_wildcards(map);
+            // A `date-time` whose `pattern` allows a bare date: a string, without format.
             if apikit_codegen::normalize::date_time_allows_a_date(map) {
                 map.remove("format");
                 changed += 1;
             }
-            for child in map.values_mut() {
-                changed += date_strings(child);
-            }
+            changed + map.values_mut().map(for_prism).sum::<usize>()
         }
-        serde_json::Value::Array(items) => {
-            for child in items {
-                changed += date_strings(child);
-            }
-        }
-        _ => {}
+        serde_json::Value::Array(items) => items.iter_mut().map(for_prism).sum(),
+        _ => 0,
     }
-    changed
+}
+
+/// Renames the keys of the object's `content` that are wildcards read as JSON to
+/// `application/json` (unless the map has that key already); returns how many.
+fn json_wildcards(map: &mut serde_json::Map<String, serde_json::Value>) -> usize {
+    let Some(serde_json::Value::Object(content)) = map.get_mut("content") else {
+        return 0;
+    };
+    let wild: Vec<String> = content
+        .iter()
+        .filter(|(media, m)| {
+            media.trim().ends_with("/*")
+                && apikit_codegen::normalize::canonical_media_type(media, m.get("schema"))
+                    == "application/json"
+        })
+        .map(|(media, _)| media.clone())
+        .collect();
+    let mut renamed = 0;
+    for media in wild {
+        if !content.contains_key("application/json")
+            && let Some(m) = content.remove(&media)
+        {
+            content.insert("application/json".into(), m);
+            renamed += 1;
+        }
+    }
+    renamed
 }
 
 /// `xtask/contract/node_modules/.bin/prism`, installed from the lockfile if missing.
@@ -464,7 +453,7 @@ mod tests {
                 "202": {"content": {"text/plain": {}}}
             }
         }}}});
-        assert_eq!(json_wildcards(&mut doc), 2);
+        assert_eq!(for_prism(&mut doc), 2);
         let op = &doc["paths"]["/a"]["get"];
         assert!(op["requestBody"]["content"]["application/json"].is_object());
         assert!(op["responses"]["200"]["content"]["application/json"].is_object());
@@ -481,7 +470,7 @@ mod tests {
             "date": {"type": "string", "format": "date-time", "pattern": "^\\d{4}-\\d{2}-\\d{2}(T.*)?$"},
             "stamp": {"type": "string", "format": "date-time"}
         }}});
-        assert_eq!(date_strings(&mut doc), 1);
+        assert_eq!(for_prism(&mut doc), 1);
         assert!(doc["components"]["schemas"]["date"].get("format").is_none());
         assert_eq!(doc["components"]["schemas"]["stamp"]["format"], "date-time");
     }
