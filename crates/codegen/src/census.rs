@@ -20,6 +20,9 @@
 //!   `Tuesday { open: TuesdayOpen }` are one shape when `MondayOpen` and `TuesdayOpen`
 //!   are). Every member of such a group is counted, so two identical structs count 2.
 //!   Structs without fields are not compared.
+//! - **aliases**: `pub type Alias = Kept;`, a name of a type generated once for several
+//!   schemas of one shape (the `dedup` rewrite). Counted among the types, so that
+//!   merging never hides a name from the table.
 //!
 //! The same input gives the same report: names are listed sorted, groups by their first
 //! name.
@@ -47,6 +50,9 @@ pub struct Census {
     pub fallible_newtypes: Vec<String>,
     /// Groups (two or more, each sorted; groups sorted) of structs with the same fields.
     pub duplicate_groups: Vec<Vec<String>>,
+    /// Type aliases (`pub type Alias = Kept;`), sorted: names of a type generated once
+    /// for several schemas of one shape. They count in `types`, never as a struct.
+    pub aliases: Vec<String>,
 }
 
 impl Census {
@@ -56,7 +62,7 @@ impl Census {
     }
 
     /// The counts in the order of [`TABLE_HEADER`], without the crate name.
-    pub fn counts(&self) -> [usize; 6] {
+    pub fn counts(&self) -> [usize; 7] {
         [
             self.types.len(),
             self.variant_n.len(),
@@ -64,6 +70,7 @@ impl Census {
             self.long_names.len(),
             self.fallible_newtypes.len(),
             self.duplicate_structs(),
+            self.aliases.len(),
         ]
     }
 
@@ -95,7 +102,7 @@ impl Census {
 }
 
 /// The header of the census table (Markdown), the crate column first.
-pub const TABLE_HEADER: [&str; 7] = [
+pub const TABLE_HEADER: [&str; 8] = [
     "crate",
     "types",
     "`VariantN` in the name",
@@ -103,13 +110,14 @@ pub const TABLE_HEADER: [&str; 7] = [
     "name > 40 chars",
     "string newtypes (fallible `try_from`)",
     "structs with the same fields as another",
+    "aliases of another type",
 ];
 
 /// A Markdown table of several crates' censuses with a total row.
 pub fn table<'a>(rows: impl IntoIterator<Item = (&'a str, &'a Census)>) -> String {
     let mut out = format!("| {} |\n", TABLE_HEADER.join(" | "));
     out.push_str(&format!("|{}\n", "---|".repeat(TABLE_HEADER.len())));
-    let mut total = [0usize; 6];
+    let mut total = [0usize; 7];
     for (name, census) in rows {
         let counts = census.counts();
         for (t, c) in total.iter_mut().zip(counts) {
@@ -160,6 +168,7 @@ pub fn census(source: &str) -> Result<Census, String> {
     let mut string_newtypes = BTreeSet::new();
     let mut try_from = BTreeSet::new();
     let mut from_string = BTreeSet::new();
+    let mut aliases = BTreeSet::new();
     // Each type's shape with the names of other generated types left as holes.
     let mut shapes: BTreeMap<String, Shape> = BTreeMap::new();
 
@@ -219,6 +228,7 @@ pub fn census(source: &str) -> Result<Census, String> {
                 names.insert(name);
             }
             syn::Item::Type(t) => {
+                aliases.insert(t.ident.to_string());
                 let mut shape = Shape::new("alias", false);
                 shape.tokens(t.ty.to_token_stream());
                 shapes.insert(t.ident.to_string(), shape);
@@ -272,6 +282,7 @@ pub fn census(source: &str) -> Result<Census, String> {
         long_names,
         fallible_newtypes,
         duplicate_groups,
+        aliases: aliases.into_iter().collect(),
     })
 }
 
@@ -438,6 +449,7 @@ mod tests {
     fn counts_every_type_in_types_but_not_submodules() {
         let c = run("pub struct A { pub x: i64 } pub enum B { X } pub type C = Vec<A>;");
         assert_eq!(c.types, ["A", "B", "C"]);
+        assert_eq!(c.aliases, ["C"]);
         assert!(
             c.ends_in_digit.is_empty(),
             "builder::Hidden1 is not counted"
@@ -516,12 +528,12 @@ mod tests {
     #[test]
     fn table_has_a_total_row_and_listing_names_offenders() {
         let a = run("pub struct Long1 { pub x: i64 } pub struct Long2 { pub x: i64 }");
-        let b = run("pub enum E { Variant0(i64) }");
+        let b = run("pub enum E { Variant0(i64) } pub type F = E;");
         let t = table([("a", &a), ("b", &b)]);
-        assert!(t.contains("| a | 2 | 0 | 2 | 0 | 0 | 2 |"), "{t}");
-        assert!(t.contains("| b | 1 | 1 | 0 | 0 | 0 | 0 |"), "{t}");
+        assert!(t.contains("| a | 2 | 0 | 2 | 0 | 0 | 2 | 0 |"), "{t}");
+        assert!(t.contains("| b | 2 | 1 | 0 | 0 | 0 | 0 | 1 |"), "{t}");
         assert!(
-            t.contains("| **total** | **3** | **1** | **2** | **0** | **0** | **2** |"),
+            t.contains("| **total** | **4** | **1** | **2** | **0** | **0** | **2** | **1** |"),
             "{t}"
         );
         let l = a.listing("a");

@@ -92,27 +92,13 @@ pub mod types {
         }
     }
     ///`CreateInlineScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateInlineScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
-    }
-    impl CreateInlineScriptTagResponse {
-        pub fn builder() -> builder::CreateInlineScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetInlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateInlineScriptTagResponse = GetInlineScriptTagResponse;
     ///`CreateScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<ScriptTag>,
-    }
-    impl CreateScriptTagResponse {
-        pub fn builder() -> builder::CreateScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateScriptTagResponse = GetScriptTagResponse;
     ///`CreateScriptTagScriptTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateScriptTagScriptTag {
@@ -125,16 +111,9 @@ pub mod types {
         }
     }
     ///`CreateShopScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateShopScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<ShopScriptTag>,
-    }
-    impl CreateShopScriptTagResponse {
-        pub fn builder() -> builder::CreateShopScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateShopScriptTagResponse = GetShopScriptTagResponse;
     ///`CreateShopScriptTagScriptTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateShopScriptTagScriptTag {
@@ -167,66 +146,9 @@ pub mod types {
         }
     }
     ///Where the script is output: `shop` (shop pages) or `thanks_page` (order-complete page).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateShopScriptTagScriptTagScriptTagDisplayScope {
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateShopScriptTagScriptTagScriptTagDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateShopScriptTagScriptTagScriptTagDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateShopScriptTagScriptTagScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateShopScriptTagScriptTagScriptTagDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`ShopScriptTagDisplayScope`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateShopScriptTagScriptTagScriptTagDisplayScope = ShopScriptTagDisplayScope;
     ///`CreateUsageChargeBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateUsageChargeBody {
@@ -519,72 +441,9 @@ pub mod types {
         }
     }
     ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ScriptTagBodyDisplayScope {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "shop")]
-        Shop,
-        #[serde(rename = "thanks_page")]
-        ThanksPage,
-        #[serde(rename = "cart")]
-        Cart,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ScriptTagBodyDisplayScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Shop => f.write_str("shop"),
-                Self::ThanksPage => f.write_str("thanks_page"),
-                Self::Cart => f.write_str("cart"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ScriptTagBodyDisplayScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "shop" => Ok(Self::Shop),
-                "thanks_page" => Ok(Self::ThanksPage),
-                "cart" => Ok(Self::Cart),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScriptTagBodyDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScriptTagBodyDisplayScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`ScriptTagDisplayScope`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ScriptTagBodyDisplayScope = ScriptTagDisplayScope;
     ///Where the script is output: `all` (shop pages and order-complete page), `shop` (shop pages), `thanks_page` (order-complete page) or `cart` (cart pages).
     #[derive(
         ::serde::Deserialize,
@@ -800,49 +659,21 @@ pub mod types {
         }
     }
     ///`UpdateInlineScriptTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateInlineScriptTagBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<InlineScriptTagBody>,
-    }
-    impl UpdateInlineScriptTagBody {
-        pub fn builder() -> builder::UpdateInlineScriptTagBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`CreateInlineScriptTagBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateInlineScriptTagBody = CreateInlineScriptTagBody;
     ///`UpdateInlineScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateInlineScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
-    }
-    impl UpdateInlineScriptTagResponse {
-        pub fn builder() -> builder::UpdateInlineScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetInlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateInlineScriptTagResponse = GetInlineScriptTagResponse;
     ///`UpdateScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<ScriptTag>,
-    }
-    impl UpdateScriptTagResponse {
-        pub fn builder() -> builder::UpdateScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateScriptTagResponse = GetScriptTagResponse;
     ///`UpdateShopScriptTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateShopScriptTagResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script_tag: ::std::option::Option<ShopScriptTag>,
-    }
-    impl UpdateShopScriptTagResponse {
-        pub fn builder() -> builder::UpdateShopScriptTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateShopScriptTagResponse = GetShopScriptTagResponse;
     ///A usage charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UsageCharge {
@@ -1255,104 +1086,8 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct CreateInlineScriptTagResponse {
-            inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::InlineScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateInlineScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    inline_script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateInlineScriptTagResponse {
-            pub fn inline_script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InlineScriptTag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inline_script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inline_script_tag: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateInlineScriptTagResponse>
-        for super::CreateInlineScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateInlineScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    inline_script_tag: value.inline_script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateInlineScriptTagResponse>
-        for CreateInlineScriptTagResponse {
-            fn from(value: super::CreateInlineScriptTagResponse) -> Self {
-                Self {
-                    inline_script_tag: Ok(value.inline_script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateScriptTagResponse {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::ScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateScriptTagResponse {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateScriptTagResponse>
-        for super::CreateScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateScriptTagResponse>
-        for CreateScriptTagResponse {
-            fn from(value: super::CreateScriptTagResponse) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
+        pub type CreateInlineScriptTagResponse = GetInlineScriptTagResponse;
+        pub type CreateScriptTagResponse = GetScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct CreateScriptTagScriptTag {
             script_tag: ::std::result::Result<
@@ -1400,53 +1135,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct CreateShopScriptTagResponse {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::ShopScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateShopScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateShopScriptTagResponse {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateShopScriptTagResponse>
-        for super::CreateShopScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateShopScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateShopScriptTagResponse>
-        for CreateShopScriptTagResponse {
-            fn from(value: super::CreateShopScriptTagResponse) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
+        pub type CreateShopScriptTagResponse = GetShopScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct CreateShopScriptTagScriptTag {
             script_tag: ::std::result::Result<
@@ -2826,202 +2515,10 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct UpdateInlineScriptTagBody {
-            inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::InlineScriptTagBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateInlineScriptTagBody {
-            fn default() -> Self {
-                Self {
-                    inline_script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateInlineScriptTagBody {
-            pub fn inline_script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InlineScriptTagBody>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inline_script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inline_script_tag: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateInlineScriptTagBody>
-        for super::UpdateInlineScriptTagBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateInlineScriptTagBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    inline_script_tag: value.inline_script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateInlineScriptTagBody>
-        for UpdateInlineScriptTagBody {
-            fn from(value: super::UpdateInlineScriptTagBody) -> Self {
-                Self {
-                    inline_script_tag: Ok(value.inline_script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateInlineScriptTagResponse {
-            inline_script_tag: ::std::result::Result<
-                ::std::option::Option<super::InlineScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateInlineScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    inline_script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateInlineScriptTagResponse {
-            pub fn inline_script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::InlineScriptTag>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inline_script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inline_script_tag: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateInlineScriptTagResponse>
-        for super::UpdateInlineScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateInlineScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    inline_script_tag: value.inline_script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateInlineScriptTagResponse>
-        for UpdateInlineScriptTagResponse {
-            fn from(value: super::UpdateInlineScriptTagResponse) -> Self {
-                Self {
-                    inline_script_tag: Ok(value.inline_script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateScriptTagResponse {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::ScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateScriptTagResponse {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateScriptTagResponse>
-        for super::UpdateScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateScriptTagResponse>
-        for UpdateScriptTagResponse {
-            fn from(value: super::UpdateScriptTagResponse) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateShopScriptTagResponse {
-            script_tag: ::std::result::Result<
-                ::std::option::Option<super::ShopScriptTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateShopScriptTagResponse {
-            fn default() -> Self {
-                Self {
-                    script_tag: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateShopScriptTagResponse {
-            pub fn script_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.script_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for script_tag: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateShopScriptTagResponse>
-        for super::UpdateShopScriptTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateShopScriptTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    script_tag: value.script_tag?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateShopScriptTagResponse>
-        for UpdateShopScriptTagResponse {
-            fn from(value: super::UpdateShopScriptTagResponse) -> Self {
-                Self {
-                    script_tag: Ok(value.script_tag),
-                }
-            }
-        }
+        pub type UpdateInlineScriptTagBody = CreateInlineScriptTagBody;
+        pub type UpdateInlineScriptTagResponse = GetInlineScriptTagResponse;
+        pub type UpdateScriptTagResponse = GetScriptTagResponse;
+        pub type UpdateShopScriptTagResponse = GetShopScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct UsageCharge {
             description: ::std::result::Result<

@@ -3225,66 +3225,9 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         }
     }
     ///`CreateAccountSettingsImageRequestBodyImageContentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum CreateAccountSettingsImageRequestBodyImageContentType {
-        #[serde(rename = "image/png")]
-        ImagePng,
-        #[serde(rename = "image/jpeg")]
-        ImageJpeg,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for CreateAccountSettingsImageRequestBodyImageContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ImagePng => f.write_str("image/png"),
-                Self::ImageJpeg => f.write_str("image/jpeg"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateAccountSettingsImageRequestBodyImageContentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "image/png" => Ok(Self::ImagePng),
-                "image/jpeg" => Ok(Self::ImageJpeg),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for CreateAccountSettingsImageRequestBodyImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateAccountSettingsImageRequestBodyImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateAccountSettingsImageRequestBodyImageContentType = AccountSettingsImagesImageContentType;
     ///A saved shipment together with the result of validating its addresses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAndValidateShipment {
@@ -3482,24 +3425,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         }
     }
     ///Options for buying a label for a stored shipment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateLabelFromShipmentRequestBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub display_scheme: ::std::option::Option<DisplayScheme>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_download_type: ::std::option::Option<LabelDownloadType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_format: ::std::option::Option<LabelFormat>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_layout: ::std::option::Option<LabelLayout>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validate_address: ::std::option::Option<ValidateAddress>,
-    }
-    impl CreateLabelFromShipmentRequestBody {
-        pub fn builder() -> builder::CreateLabelFromShipmentRequestBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PurchaseLabelWithoutShipment`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateLabelFromShipmentRequestBody = PurchaseLabelWithoutShipment;
     ///The label bought for a stored shipment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -3903,16 +3831,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Shipments to create in one call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct CreateShipmentsRequestBody {
-        ///The shipments, each with its own validation mode.
-        pub shipments: ::std::vec::Vec<AddressValidatingShipment>,
-    }
-    impl CreateShipmentsRequestBody {
-        pub fn builder() -> builder::CreateShipmentsRequestBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`RateRequestByShipments`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateShipmentsRequestBody = RateRequestByShipments;
     ///Result of creating several shipments.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateShipmentsResponseBody {
@@ -4352,45 +4273,9 @@ Server-side constraint, not checked by this client: the value matches the patter
         }
     }
     ///Single-manifest fields kept for older clients; read `manifests` instead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DeprecatedManifest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_id: ::std::option::Option<SeId>,
-        /**Creation time of the manifest.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub form_id: ::std::option::Option<SeId>,
-        ///Labels on the manifest.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub label_ids: ::std::vec::Vec<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub manifest_download: ::std::option::Option<ManifestDownload>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub manifest_id: ::std::option::Option<SeId>,
-        /**Day the packages are collected.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ship_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///How many shipments the manifest covers.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipments: ::std::option::Option<::std::num::NonZeroU32>,
-        /**Carrier's ID for the submission.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub submission_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warehouse_id: ::std::option::Option<SeId>,
-    }
-    impl DeprecatedManifest {
-        pub fn builder() -> builder::DeprecatedManifest {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Manifest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type DeprecatedManifest = Manifest;
     ///Settings of a connected DHL Express account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DhlExpressAccountSettings {
@@ -5190,18 +5075,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Errors from a call that worked on labels.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ErrorWithLabelIdResponseBody {
-        ///The errors that occurred.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<Error>,
-        pub request_id: Uuid,
-    }
-    impl ErrorWithLabelIdResponseBody {
-        pub fn builder() -> builder::ErrorWithLabelIdResponseBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ErrorResponseBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ErrorWithLabelIdResponseBody = ErrorResponseBody;
     ///Rough shipment details and the carrier or carriers to ask.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -6084,40 +5960,13 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///A warehouse found by ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetWarehouseByIdResponseBody {
-        /**Creation time of the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Whether this is the account's default warehouse.
-        #[serde(default = "defaults::get_warehouse_by_id_response_body_is_default")]
-        pub is_default: ::std::option::Option<bool>,
-        pub name: PostalCode,
-        pub origin_address: Address,
-        pub return_address: Address,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warehouse_id: ::std::option::Option<SeId>,
-    }
-    impl GetWarehouseByIdResponseBody {
-        pub fn builder() -> builder::GetWarehouseByIdResponseBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`CreateWarehouseResponseBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetWarehouseByIdResponseBody = CreateWarehouseResponseBody;
     ///A webhook found by ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetWebhookByIdResponseBody {
-        pub event: WebhookEvent,
-        pub url: Url,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub webhook_id: ::std::option::Option<SeId>,
-    }
-    impl GetWebhookByIdResponseBody {
-        pub fn builder() -> builder::GetWebhookByIdResponseBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`CreateWebhookResponseBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetWebhookByIdResponseBody = CreateWebhookResponseBody;
     ///Opening hours per weekday, as open/close pairs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct HoursOfOperation {
@@ -6835,94 +6684,13 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///`ListAccountImagesResponseBodyImagesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAccountImagesResponseBodyImagesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_content_type: ::std::option::Option<
-            ListAccountImagesResponseBodyImagesItemImageContentType,
-        >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_data: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_default: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label_image_id: ::std::option::Option<ImageId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub modified_at: ::std::option::Option<DateTime>,
-        ///Server-side constraint, not checked by this client: the value is 1 to 50 characters long.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl ListAccountImagesResponseBodyImagesItem {
-        pub fn builder() -> builder::ListAccountImagesResponseBodyImagesItem {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AccountSettingsImages`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListAccountImagesResponseBodyImagesItem = AccountSettingsImages;
     ///`ListAccountImagesResponseBodyImagesItemImageContentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListAccountImagesResponseBodyImagesItemImageContentType {
-        #[serde(rename = "image/png")]
-        ImagePng,
-        #[serde(rename = "image/jpeg")]
-        ImageJpeg,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display
-    for ListAccountImagesResponseBodyImagesItemImageContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ImagePng => f.write_str("image/png"),
-                Self::ImageJpeg => f.write_str("image/jpeg"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for ListAccountImagesResponseBodyImagesItemImageContentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "image/png" => Ok(Self::ImagePng),
-                "image/jpeg" => Ok(Self::ImageJpeg),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ListAccountImagesResponseBodyImagesItemImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListAccountImagesResponseBodyImagesItemImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListAccountImagesResponseBodyImagesItemImageContentType = AccountSettingsImagesImageContentType;
     ///Wrapper around the account settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -7003,17 +6771,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Package types of a carrier.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListCarrierPackageTypesResponseBody {
-        ///The package types.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub packages: ::std::vec::Vec<PackageType>,
-    }
-    impl ListCarrierPackageTypesResponseBody {
-        pub fn builder() -> builder::ListCarrierPackageTypesResponseBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListPackageTypesResponseBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListCarrierPackageTypesResponseBody = ListPackageTypesResponseBody;
     ///Services of a carrier.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListCarrierServicesResponseBody {
@@ -7282,71 +7042,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Staffed pickup/drop-off point or parcel locker.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListServicePointsResponseBodyServicePointsItemType {
-        #[serde(rename = "pudo")]
-        Pudo,
-        #[serde(rename = "locker")]
-        Locker,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ListServicePointsResponseBodyServicePointsItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Pudo => f.write_str("pudo"),
-                Self::Locker => f.write_str("locker"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListServicePointsResponseBodyServicePointsItemType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "pudo" => Ok(Self::Pudo),
-                "locker" => Ok(Self::Locker),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for ListServicePointsResponseBodyServicePointsItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListServicePointsResponseBodyServicePointsItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for ListServicePointsResponseBodyServicePointsItemType {
-        fn default() -> Self {
-            ListServicePointsResponseBodyServicePointsItemType::Pudo
-        }
-    }
+    ///
+    /// The same type as [`ServicePointType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListServicePointsResponseBodyServicePointsItemType = ServicePointType;
     ///Rates quoted for a shipment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListShipmentRatesResponseBody {
@@ -8902,16 +8600,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Rate options part of a bulk rate request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct RateRequestRateOptions {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rate_options: ::std::option::Option<RateRequestBody>,
-    }
-    impl RateRequestRateOptions {
-        pub fn builder() -> builder::RateRequestRateOptions {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`RateRequestOptions`]: the spec gives this shape more than one name, and it is generated once.
+    pub type RateRequestRateOptions = RateRequestOptions;
     ///Rate results attached to a shipment.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RateResponse {
@@ -9198,40 +8889,9 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         }
     }
     ///Pickup to book.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SchedulePickupRequestBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cancelled_at: ::std::option::Option<DateTime>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier_id: ::std::option::Option<SeId>,
-        ///Carrier reference confirming the booking.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub confirmation_number: ::std::option::Option<::std::string::String>,
-        pub contact_details: ContactDetails,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<DateTime>,
-        ///Labels whose packages are collected.
-        pub label_ids: ::std::vec::Vec<SeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pickup_address: ::std::option::Option<Address>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pickup_id: ::std::option::Option<PickupResourceId>,
-        ///Instructions for the driver.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pickup_notes: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pickup_window: ::std::option::Option<PickupWindow>,
-        ///Time ranges the carrier offered.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub pickup_windows: ::std::vec::Vec<PickupWindows>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warehouse_id: ::std::option::Option<SeId>,
-    }
-    impl SchedulePickupRequestBody {
-        pub fn builder() -> builder::SchedulePickupRequestBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PickupResponseBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type SchedulePickupRequestBody = PickupResponseBody;
     ///Booked pickup, with any errors.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SchedulePickupResponseBody {
@@ -10567,66 +10227,9 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         }
     }
     ///`UpdateAccountSettingsImageRequestBodyImageContentType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateAccountSettingsImageRequestBodyImageContentType {
-        #[serde(rename = "image/png")]
-        ImagePng,
-        #[serde(rename = "image/jpeg")]
-        ImageJpeg,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UpdateAccountSettingsImageRequestBodyImageContentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ImagePng => f.write_str("image/png"),
-                Self::ImageJpeg => f.write_str("image/jpeg"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateAccountSettingsImageRequestBodyImageContentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "image/png" => Ok(Self::ImagePng),
-                "image/jpeg" => Ok(Self::ImageJpeg),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for UpdateAccountSettingsImageRequestBodyImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateAccountSettingsImageRequestBodyImageContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateAccountSettingsImageRequestBodyImageContentType = AccountSettingsImagesImageContentType;
     ///Amazon Buy Shipping settings to store.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAmazonBuyShippingRequestBody {
@@ -10933,28 +10536,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
         }
     }
     ///New properties of a warehouse.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct UpdateWarehouseRequestBody {
-        /**Creation time of the warehouse.
-
-Server-side constraint, not checked by this client: the value is at least 1 character long.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Whether this is the account's default warehouse.
-        #[serde(default = "defaults::update_warehouse_request_body_is_default")]
-        pub is_default: ::std::option::Option<bool>,
-        pub name: PostalCode,
-        pub origin_address: Address,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub return_address: ::std::option::Option<Address>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub warehouse_id: ::std::option::Option<SeId>,
-    }
-    impl UpdateWarehouseRequestBody {
-        pub fn builder() -> builder::UpdateWarehouseRequestBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`CreateWarehouseRequestBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateWarehouseRequestBody = CreateWarehouseRequestBody;
     ///New warehouse settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateWarehouseSettingsRequestBody {
@@ -11328,16 +10912,9 @@ Server-side constraint, not checked by this client: the value matches the patter
         }
     }
     ///Address validation mode for a shipment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ValidateShipmentFields {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub validate_address: ::std::option::Option<ValidateAddress>,
-    }
-    impl ValidateShipmentFields {
-        pub fn builder() -> builder::ValidateShipmentFields {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`UpdateShipmentFields`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ValidateShipmentFields = UpdateShipmentFields;
     ///Result of address validation for a rate.
     #[derive(
         ::serde::Deserialize,
@@ -19883,139 +19460,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct CreateLabelFromShipmentRequestBody {
-            display_scheme: ::std::result::Result<
-                ::std::option::Option<super::DisplayScheme>,
-                ::std::string::String,
-            >,
-            label_download_type: ::std::result::Result<
-                ::std::option::Option<super::LabelDownloadType>,
-                ::std::string::String,
-            >,
-            label_format: ::std::result::Result<
-                ::std::option::Option<super::LabelFormat>,
-                ::std::string::String,
-            >,
-            label_layout: ::std::result::Result<
-                ::std::option::Option<super::LabelLayout>,
-                ::std::string::String,
-            >,
-            validate_address: ::std::result::Result<
-                ::std::option::Option<super::ValidateAddress>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateLabelFromShipmentRequestBody {
-            fn default() -> Self {
-                Self {
-                    display_scheme: Ok(Default::default()),
-                    label_download_type: Ok(Default::default()),
-                    label_format: Ok(Default::default()),
-                    label_layout: Ok(Default::default()),
-                    validate_address: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateLabelFromShipmentRequestBody {
-            pub fn display_scheme<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DisplayScheme>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_scheme = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for display_scheme: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_download_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LabelDownloadType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_download_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for label_download_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label_format<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelFormat>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_format = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_format: {e}")
-                    });
-                self
-            }
-            pub fn label_layout<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LabelLayout>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_layout = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_layout: {e}")
-                    });
-                self
-            }
-            pub fn validate_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ValidateAddress>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validate_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for validate_address: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateLabelFromShipmentRequestBody>
-        for super::CreateLabelFromShipmentRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateLabelFromShipmentRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_scheme: value.display_scheme?,
-                    label_download_type: value.label_download_type?,
-                    label_format: value.label_format?,
-                    label_layout: value.label_layout?,
-                    validate_address: value.validate_address?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateLabelFromShipmentRequestBody>
-        for CreateLabelFromShipmentRequestBody {
-            fn from(value: super::CreateLabelFromShipmentRequestBody) -> Self {
-                Self {
-                    display_scheme: Ok(value.display_scheme),
-                    label_download_type: Ok(value.label_download_type),
-                    label_format: Ok(value.label_format),
-                    label_layout: Ok(value.label_layout),
-                    validate_address: Ok(value.validate_address),
-                }
-            }
-        }
+        pub type CreateLabelFromShipmentRequestBody = PurchaseLabelWithoutShipment;
         #[derive(Clone, Debug)]
         pub struct CreateLabelRequestBody {
             alternative_identifiers: ::std::result::Result<
@@ -22184,55 +21629,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct CreateShipmentsRequestBody {
-            shipments: ::std::result::Result<
-                ::std::vec::Vec<super::AddressValidatingShipment>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateShipmentsRequestBody {
-            fn default() -> Self {
-                Self {
-                    shipments: Err("no value supplied for shipments".to_string()),
-                }
-            }
-        }
-        impl CreateShipmentsRequestBody {
-            pub fn shipments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::AddressValidatingShipment>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipments: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateShipmentsRequestBody>
-        for super::CreateShipmentsRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateShipmentsRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    shipments: value.shipments?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateShipmentsRequestBody>
-        for CreateShipmentsRequestBody {
-            fn from(value: super::CreateShipmentsRequestBody) -> Self {
-                Self {
-                    shipments: Ok(value.shipments),
-                }
-            }
-        }
+        pub type CreateShipmentsRequestBody = RateRequestByShipments;
         #[derive(Clone, Debug)]
         pub struct CreateShipmentsResponseBody {
             has_errors: ::std::result::Result<bool, ::std::string::String>,
@@ -23080,232 +22477,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct DeprecatedManifest {
-            carrier_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            form_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            label_ids: ::std::result::Result<
-                ::std::vec::Vec<super::SeId>,
-                ::std::string::String,
-            >,
-            manifest_download: ::std::result::Result<
-                ::std::option::Option<super::ManifestDownload>,
-                ::std::string::String,
-            >,
-            manifest_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            ship_date: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            shipments: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU32>,
-                ::std::string::String,
-            >,
-            submission_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            warehouse_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeprecatedManifest {
-            fn default() -> Self {
-                Self {
-                    carrier_id: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    form_id: Ok(Default::default()),
-                    label_ids: Ok(Default::default()),
-                    manifest_download: Ok(Default::default()),
-                    manifest_id: Ok(Default::default()),
-                    ship_date: Ok(Default::default()),
-                    shipments: Ok(Default::default()),
-                    submission_id: Ok(Default::default()),
-                    warehouse_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeprecatedManifest {
-            pub fn carrier_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_id: {e}")
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn form_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.form_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for form_id: {e}")
-                    });
-                self
-            }
-            pub fn label_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_ids: {e}")
-                    });
-                self
-            }
-            pub fn manifest_download<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ManifestDownload>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manifest_download = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for manifest_download: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn manifest_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manifest_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for manifest_id: {e}")
-                    });
-                self
-            }
-            pub fn ship_date<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ship_date = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ship_date: {e}")
-                    });
-                self
-            }
-            pub fn shipments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU32>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shipments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipments: {e}")
-                    });
-                self
-            }
-            pub fn submission_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.submission_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for submission_id: {e}")
-                    });
-                self
-            }
-            pub fn warehouse_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warehouse_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warehouse_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeprecatedManifest> for super::DeprecatedManifest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeprecatedManifest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    carrier_id: value.carrier_id?,
-                    created_at: value.created_at?,
-                    form_id: value.form_id?,
-                    label_ids: value.label_ids?,
-                    manifest_download: value.manifest_download?,
-                    manifest_id: value.manifest_id?,
-                    ship_date: value.ship_date?,
-                    shipments: value.shipments?,
-                    submission_id: value.submission_id?,
-                    warehouse_id: value.warehouse_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DeprecatedManifest> for DeprecatedManifest {
-            fn from(value: super::DeprecatedManifest) -> Self {
-                Self {
-                    carrier_id: Ok(value.carrier_id),
-                    created_at: Ok(value.created_at),
-                    form_id: Ok(value.form_id),
-                    label_ids: Ok(value.label_ids),
-                    manifest_download: Ok(value.manifest_download),
-                    manifest_id: Ok(value.manifest_id),
-                    ship_date: Ok(value.ship_date),
-                    shipments: Ok(value.shipments),
-                    submission_id: Ok(value.submission_id),
-                    warehouse_id: Ok(value.warehouse_id),
-                }
-            }
-        }
+        pub type DeprecatedManifest = Manifest;
         #[derive(Clone, Debug)]
         pub struct DhlExpressAccountSettings {
             is_primary_account: ::std::result::Result<
@@ -23648,69 +22820,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ErrorWithLabelIdResponseBody {
-            errors: ::std::result::Result<
-                ::std::vec::Vec<super::Error>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<super::Uuid, ::std::string::String>,
-        }
-        impl ::std::default::Default for ErrorWithLabelIdResponseBody {
-            fn default() -> Self {
-                Self {
-                    errors: Ok(Default::default()),
-                    request_id: Err("no value supplied for request_id".to_string()),
-                }
-            }
-        }
-        impl ErrorWithLabelIdResponseBody {
-            pub fn errors<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Error>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Uuid>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorWithLabelIdResponseBody>
-        for super::ErrorWithLabelIdResponseBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorWithLabelIdResponseBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    errors: value.errors?,
-                    request_id: value.request_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorWithLabelIdResponseBody>
-        for ErrorWithLabelIdResponseBody {
-            fn from(value: super::ErrorWithLabelIdResponseBody) -> Self {
-                Self {
-                    errors: Ok(value.errors),
-                    request_id: Ok(value.request_id),
-                }
-            }
-        }
+        pub type ErrorWithLabelIdResponseBody = ErrorResponseBody;
         #[derive(Clone, Debug)]
         pub struct FedexAccountSettings {
             is_primary_account: ::std::result::Result<
@@ -25543,230 +24653,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetWarehouseByIdResponseBody {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            is_default: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
-            origin_address: ::std::result::Result<super::Address, ::std::string::String>,
-            return_address: ::std::result::Result<super::Address, ::std::string::String>,
-            warehouse_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetWarehouseByIdResponseBody {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    is_default: Ok(
-                        super::defaults::get_warehouse_by_id_response_body_is_default(),
-                    ),
-                    name: Err("no value supplied for name".to_string()),
-                    origin_address: Err(
-                        "no value supplied for origin_address".to_string(),
-                    ),
-                    return_address: Err(
-                        "no value supplied for return_address".to_string(),
-                    ),
-                    warehouse_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetWarehouseByIdResponseBody {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn is_default<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_default = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_default: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PostalCode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn origin_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Address>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for origin_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn return_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Address>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.return_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for return_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn warehouse_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warehouse_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warehouse_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetWarehouseByIdResponseBody>
-        for super::GetWarehouseByIdResponseBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetWarehouseByIdResponseBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    is_default: value.is_default?,
-                    name: value.name?,
-                    origin_address: value.origin_address?,
-                    return_address: value.return_address?,
-                    warehouse_id: value.warehouse_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetWarehouseByIdResponseBody>
-        for GetWarehouseByIdResponseBody {
-            fn from(value: super::GetWarehouseByIdResponseBody) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    is_default: Ok(value.is_default),
-                    name: Ok(value.name),
-                    origin_address: Ok(value.origin_address),
-                    return_address: Ok(value.return_address),
-                    warehouse_id: Ok(value.warehouse_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetWebhookByIdResponseBody {
-            event: ::std::result::Result<super::WebhookEvent, ::std::string::String>,
-            url: ::std::result::Result<super::Url, ::std::string::String>,
-            webhook_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetWebhookByIdResponseBody {
-            fn default() -> Self {
-                Self {
-                    event: Err("no value supplied for event".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    webhook_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetWebhookByIdResponseBody {
-            pub fn event<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::WebhookEvent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Url>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn webhook_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.webhook_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for webhook_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetWebhookByIdResponseBody>
-        for super::GetWebhookByIdResponseBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetWebhookByIdResponseBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    event: value.event?,
-                    url: value.url?,
-                    webhook_id: value.webhook_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetWebhookByIdResponseBody>
-        for GetWebhookByIdResponseBody {
-            fn from(value: super::GetWebhookByIdResponseBody) -> Self {
-                Self {
-                    event: Ok(value.event),
-                    url: Ok(value.url),
-                    webhook_id: Ok(value.webhook_id),
-                }
-            }
-        }
+        pub type GetWarehouseByIdResponseBody = CreateWarehouseResponseBody;
+        pub type GetWebhookByIdResponseBody = CreateWebhookResponseBody;
         #[derive(Clone, Debug)]
         pub struct HoursOfOperation {
             friday: ::std::result::Result<
@@ -27157,177 +26045,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListAccountImagesResponseBodyImagesItem {
-            created_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-            image_content_type: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListAccountImagesResponseBodyImagesItemImageContentType,
-                >,
-                ::std::string::String,
-            >,
-            image_data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_default: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            label_image_id: ::std::result::Result<
-                ::std::option::Option<super::ImageId>,
-                ::std::string::String,
-            >,
-            modified_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListAccountImagesResponseBodyImagesItem {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    image_content_type: Ok(Default::default()),
-                    image_data: Ok(Default::default()),
-                    is_default: Ok(Default::default()),
-                    label_image_id: Ok(Default::default()),
-                    modified_at: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAccountImagesResponseBodyImagesItem {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn image_content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListAccountImagesResponseBodyImagesItemImageContentType,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for image_content_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn image_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_data: {e}")
-                    });
-                self
-            }
-            pub fn is_default<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_default = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_default: {e}")
-                    });
-                self
-            }
-            pub fn label_image_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ImageId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_image_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for label_image_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn modified_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.modified_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modified_at: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListAccountImagesResponseBodyImagesItem>
-        for super::ListAccountImagesResponseBodyImagesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAccountImagesResponseBodyImagesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    image_content_type: value.image_content_type?,
-                    image_data: value.image_data?,
-                    is_default: value.is_default?,
-                    label_image_id: value.label_image_id?,
-                    modified_at: value.modified_at?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListAccountImagesResponseBodyImagesItem>
-        for ListAccountImagesResponseBodyImagesItem {
-            fn from(value: super::ListAccountImagesResponseBodyImagesItem) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    image_content_type: Ok(value.image_content_type),
-                    image_data: Ok(value.image_data),
-                    is_default: Ok(value.is_default),
-                    label_image_id: Ok(value.label_image_id),
-                    modified_at: Ok(value.modified_at),
-                    name: Ok(value.name),
-                }
-            }
-        }
+        pub type ListAccountImagesResponseBodyImagesItem = AccountSettingsImages;
         #[derive(Clone, Debug)]
         pub struct ListBatchErrorsResponseBody {
             errors: ::std::result::Result<
@@ -27521,51 +26239,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListCarrierPackageTypesResponseBody {
-            packages: ::std::result::Result<
-                ::std::vec::Vec<super::PackageType>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListCarrierPackageTypesResponseBody {
-            fn default() -> Self {
-                Self {
-                    packages: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListCarrierPackageTypesResponseBody {
-            pub fn packages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PackageType>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.packages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for packages: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListCarrierPackageTypesResponseBody>
-        for super::ListCarrierPackageTypesResponseBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListCarrierPackageTypesResponseBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { packages: value.packages? })
-            }
-        }
-        impl ::std::convert::From<super::ListCarrierPackageTypesResponseBody>
-        for ListCarrierPackageTypesResponseBody {
-            fn from(value: super::ListCarrierPackageTypesResponseBody) -> Self {
-                Self {
-                    packages: Ok(value.packages),
-                }
-            }
-        }
+        pub type ListCarrierPackageTypesResponseBody = ListPackageTypesResponseBody;
         #[derive(Clone, Debug)]
         pub struct ListCarrierServicesResponseBody {
             services: ::std::result::Result<
@@ -33974,55 +32648,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct RateRequestRateOptions {
-            rate_options: ::std::result::Result<
-                ::std::option::Option<super::RateRequestBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RateRequestRateOptions {
-            fn default() -> Self {
-                Self {
-                    rate_options: Ok(Default::default()),
-                }
-            }
-        }
-        impl RateRequestRateOptions {
-            pub fn rate_options<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RateRequestBody>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rate_options = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_options: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RateRequestRateOptions>
-        for super::RateRequestRateOptions {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RateRequestRateOptions,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    rate_options: value.rate_options?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RateRequestRateOptions>
-        for RateRequestRateOptions {
-            fn from(value: super::RateRequestRateOptions) -> Self {
-                Self {
-                    rate_options: Ok(value.rate_options),
-                }
-            }
-        }
+        pub type RateRequestRateOptions = RateRequestOptions;
         #[derive(Clone, Debug)]
         pub struct RateResponse {
             rate_response: ::std::result::Result<
@@ -34470,274 +33096,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct SchedulePickupRequestBody {
-            cancelled_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-            carrier_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-            confirmation_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contact_details: ::std::result::Result<
-                super::ContactDetails,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<super::DateTime>,
-                ::std::string::String,
-            >,
-            label_ids: ::std::result::Result<
-                ::std::vec::Vec<super::SeId>,
-                ::std::string::String,
-            >,
-            pickup_address: ::std::result::Result<
-                ::std::option::Option<super::Address>,
-                ::std::string::String,
-            >,
-            pickup_id: ::std::result::Result<
-                ::std::option::Option<super::PickupResourceId>,
-                ::std::string::String,
-            >,
-            pickup_notes: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pickup_window: ::std::result::Result<
-                ::std::option::Option<super::PickupWindow>,
-                ::std::string::String,
-            >,
-            pickup_windows: ::std::result::Result<
-                ::std::vec::Vec<super::PickupWindows>,
-                ::std::string::String,
-            >,
-            warehouse_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SchedulePickupRequestBody {
-            fn default() -> Self {
-                Self {
-                    cancelled_at: Ok(Default::default()),
-                    carrier_id: Ok(Default::default()),
-                    confirmation_number: Ok(Default::default()),
-                    contact_details: Err(
-                        "no value supplied for contact_details".to_string(),
-                    ),
-                    created_at: Ok(Default::default()),
-                    label_ids: Err("no value supplied for label_ids".to_string()),
-                    pickup_address: Ok(Default::default()),
-                    pickup_id: Ok(Default::default()),
-                    pickup_notes: Ok(Default::default()),
-                    pickup_window: Ok(Default::default()),
-                    pickup_windows: Ok(Default::default()),
-                    warehouse_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl SchedulePickupRequestBody {
-            pub fn cancelled_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cancelled_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cancelled_at: {e}")
-                    });
-                self
-            }
-            pub fn carrier_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier_id: {e}")
-                    });
-                self
-            }
-            pub fn confirmation_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.confirmation_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for confirmation_number: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn contact_details<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ContactDetails>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact_details = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for contact_details: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DateTime>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn label_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label_ids: {e}")
-                    });
-                self
-            }
-            pub fn pickup_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pickup_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pickup_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pickup_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PickupResourceId>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pickup_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pickup_id: {e}")
-                    });
-                self
-            }
-            pub fn pickup_notes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pickup_notes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pickup_notes: {e}")
-                    });
-                self
-            }
-            pub fn pickup_window<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::PickupWindow>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pickup_window = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pickup_window: {e}")
-                    });
-                self
-            }
-            pub fn pickup_windows<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PickupWindows>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pickup_windows = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pickup_windows: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn warehouse_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warehouse_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warehouse_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SchedulePickupRequestBody>
-        for super::SchedulePickupRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SchedulePickupRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cancelled_at: value.cancelled_at?,
-                    carrier_id: value.carrier_id?,
-                    confirmation_number: value.confirmation_number?,
-                    contact_details: value.contact_details?,
-                    created_at: value.created_at?,
-                    label_ids: value.label_ids?,
-                    pickup_address: value.pickup_address?,
-                    pickup_id: value.pickup_id?,
-                    pickup_notes: value.pickup_notes?,
-                    pickup_window: value.pickup_window?,
-                    pickup_windows: value.pickup_windows?,
-                    warehouse_id: value.warehouse_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SchedulePickupRequestBody>
-        for SchedulePickupRequestBody {
-            fn from(value: super::SchedulePickupRequestBody) -> Self {
-                Self {
-                    cancelled_at: Ok(value.cancelled_at),
-                    carrier_id: Ok(value.carrier_id),
-                    confirmation_number: Ok(value.confirmation_number),
-                    contact_details: Ok(value.contact_details),
-                    created_at: Ok(value.created_at),
-                    label_ids: Ok(value.label_ids),
-                    pickup_address: Ok(value.pickup_address),
-                    pickup_id: Ok(value.pickup_id),
-                    pickup_notes: Ok(value.pickup_notes),
-                    pickup_window: Ok(value.pickup_window),
-                    pickup_windows: Ok(value.pickup_windows),
-                    warehouse_id: Ok(value.warehouse_id),
-                }
-            }
-        }
+        pub type SchedulePickupRequestBody = PickupResponseBody;
         #[derive(Clone, Debug)]
         pub struct SchedulePickupResponseBody {
             cancelled_at: ::std::result::Result<
@@ -39081,152 +37440,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct UpdateWarehouseRequestBody {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            is_default: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<super::PostalCode, ::std::string::String>,
-            origin_address: ::std::result::Result<super::Address, ::std::string::String>,
-            return_address: ::std::result::Result<
-                ::std::option::Option<super::Address>,
-                ::std::string::String,
-            >,
-            warehouse_id: ::std::result::Result<
-                ::std::option::Option<super::SeId>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateWarehouseRequestBody {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    is_default: Ok(
-                        super::defaults::update_warehouse_request_body_is_default(),
-                    ),
-                    name: Err("no value supplied for name".to_string()),
-                    origin_address: Err(
-                        "no value supplied for origin_address".to_string(),
-                    ),
-                    return_address: Ok(Default::default()),
-                    warehouse_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateWarehouseRequestBody {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn is_default<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_default = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_default: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PostalCode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn origin_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Address>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for origin_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn return_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.return_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for return_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn warehouse_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SeId>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.warehouse_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for warehouse_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateWarehouseRequestBody>
-        for super::UpdateWarehouseRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateWarehouseRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    is_default: value.is_default?,
-                    name: value.name?,
-                    origin_address: value.origin_address?,
-                    return_address: value.return_address?,
-                    warehouse_id: value.warehouse_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateWarehouseRequestBody>
-        for UpdateWarehouseRequestBody {
-            fn from(value: super::UpdateWarehouseRequestBody) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    is_default: Ok(value.is_default),
-                    name: Ok(value.name),
-                    origin_address: Ok(value.origin_address),
-                    return_address: Ok(value.return_address),
-                    warehouse_id: Ok(value.warehouse_id),
-                }
-            }
-        }
+        pub type UpdateWarehouseRequestBody = CreateWarehouseRequestBody;
         #[derive(Clone, Debug)]
         pub struct UpdateWarehouseSettingsRequestBody {
             is_default: ::std::result::Result<
@@ -39729,57 +37943,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ValidateShipmentFields {
-            validate_address: ::std::result::Result<
-                ::std::option::Option<super::ValidateAddress>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ValidateShipmentFields {
-            fn default() -> Self {
-                Self {
-                    validate_address: Ok(Default::default()),
-                }
-            }
-        }
-        impl ValidateShipmentFields {
-            pub fn validate_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ValidateAddress>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.validate_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for validate_address: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ValidateShipmentFields>
-        for super::ValidateShipmentFields {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ValidateShipmentFields,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    validate_address: value.validate_address?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ValidateShipmentFields>
-        for ValidateShipmentFields {
-            fn from(value: super::ValidateShipmentFields) -> Self {
-                Self {
-                    validate_address: Ok(value.validate_address),
-                }
-            }
-        }
+        pub type ValidateShipmentFields = UpdateShipmentFields;
         #[derive(Clone, Debug)]
         pub struct VoidLabelResponseBody {
             approved: ::std::result::Result<
@@ -40339,11 +38503,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
         > {
             ::std::option::Option::Some(false)
         }
-        pub(super) fn get_warehouse_by_id_response_body_is_default() -> ::std::option::Option<
-            bool,
-        > {
-            ::std::option::Option::Some(false)
-        }
         pub(super) fn list_service_points_response_body_service_points_item_type() -> super::ListServicePointsResponseBodyServicePointsItemType {
             super::ListServicePointsResponseBodyServicePointsItemType::Pudo
         }
@@ -40365,11 +38524,6 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             ::std::option::Option::Some(false)
         }
         pub(super) fn update_shipment_response_body_is_return() -> ::std::option::Option<
-            bool,
-        > {
-            ::std::option::Option::Some(false)
-        }
-        pub(super) fn update_warehouse_request_body_is_default() -> ::std::option::Option<
             bool,
         > {
             ::std::option::Option::Some(false)

@@ -94,20 +94,9 @@ pub mod types {
         }
     }
     ///`AddATagToAProjectBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AddATagToAProjectBody {
-        ///Tag key: letters, digits, `-` and `_`, up to 30 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value: letters, digits, `-` and `_`, up to 50 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl AddATagToAProjectBody {
-        pub fn builder() -> builder::AddATagToAProjectBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Tag`]: the spec gives this shape more than one name, and it is generated once.
+    pub type AddATagToAProjectBody = Tag;
     ///`AddIntegrationBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -214,16 +203,9 @@ pub mod types {
         }
     }
     ///`AllJiraIssues`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct AllJiraIssues {
-        #[serde(rename = "issueId")]
-        pub issue_id: ::std::vec::Vec<::serde_json::Value>,
-    }
-    impl AllJiraIssues {
-        pub fn builder() -> builder::AllJiraIssues {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AllIgnores`]: the spec gives this shape more than one name, and it is generated once.
+    pub type AllJiraIssues = AllIgnores;
     ///`AllProjects`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -245,18 +227,9 @@ pub mod types {
         }
     }
     ///`ArtifactoryCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct ArtifactoryCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl ArtifactoryCrCredentials {
-        pub fn builder() -> builder::ArtifactoryCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ArtifactoryCrCredentials = AcrCredentials;
     ///`AssignmentType`
     #[derive(
         ::serde::Deserialize,
@@ -392,16 +365,9 @@ pub mod types {
         }
     }
     ///`BitbucketCloudCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct BitbucketCloudCredentials {
-        pub password: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl BitbucketCloudCredentials {
-        pub fn builder() -> builder::BitbucketCloudCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`DockerHubCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type BitbucketCloudCredentials = DockerHubCredentials;
     ///`BitbucketServerCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct BitbucketServerCredentials {
@@ -458,16 +424,9 @@ pub mod types {
         }
     }
     ///`ComposerLock`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ComposerLock {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::string::String>,
-    }
-    impl ComposerLock {
-        pub fn builder() -> builder::ComposerLock {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GoPkgLock`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ComposerLock = GoPkgLock;
     ///`ComposerRequestPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ComposerRequestPayload {
@@ -481,16 +440,9 @@ pub mod types {
         }
     }
     ///`ComposerRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ComposerRequestPayloadFiles {
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: ComposerLock,
-    }
-    impl ComposerRequestPayloadFiles {
-        pub fn builder() -> builder::ComposerRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`FilesBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ComposerRequestPayloadFiles = FilesBody;
     ///`CreateOrganization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -792,22 +744,9 @@ pub mod types {
         }
     }
     ///The packages and their dependency relations, in the DepGraph format of the snyk/dep-graph library.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct DepGraphBody {
-        pub graph: Graph,
-        #[serde(rename = "pkgManager")]
-        pub pkg_manager: MonitorPkgManager,
-        ///The packages, each with an ID and name/version info.
-        pub pkgs: ::std::vec::Vec<::serde_json::Value>,
-        ///DepGraph schema version.
-        #[serde(rename = "schemaVersion")]
-        pub schema_version: ::std::string::String,
-    }
-    impl DepGraphBody {
-        pub fn builder() -> builder::DepGraphBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`DepGraphData`]: the spec gives this shape more than one name, and it is generated once.
+    pub type DepGraphBody = DepGraphData;
     ///Dependency graph in the DepGraph format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DepGraphData {
@@ -1100,16 +1039,9 @@ pub mod types {
         }
     }
     ///`DependenciesResultsItemProjectsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct DependenciesResultsItemProjectsItem {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
-    }
-    impl DependenciesResultsItemProjectsItem {
-        pub fn builder() -> builder::DependenciesResultsItemProjectsItem {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`LicensesResultsItemProjectsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type DependenciesResultsItemProjectsItem = LicensesResultsItemProjectsItem;
     ///`Dependency`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Dependency {
@@ -1125,15 +1057,9 @@ pub mod types {
         }
     }
     ///`DigitalOceanCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct DigitalOceanCrCredentials {
-        pub token: ::std::string::String,
-    }
-    impl DigitalOceanCrCredentials {
-        pub fn builder() -> builder::DigitalOceanCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GitHubCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type DigitalOceanCrCredentials = GitHubCredentials;
     ///`DockerHubCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct DockerHubCredentials {
@@ -1592,83 +1518,13 @@ pub mod types {
         }
     }
     ///`GetIntegrationByTypeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetIntegrationByTypeResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-    }
-    impl GetIntegrationByTypeResponse {
-        pub fn builder() -> builder::GetIntegrationByTypeResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`OwnerBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetIntegrationByTypeResponse = OwnerBody;
     ///`GetIntegrationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetIntegrationSettingsResponse {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "dockerfileSCMEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dockerfile_scm_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "manualRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub manual_remediation_prs: ::std::option::Option<ManualRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<
-            PullRequestAssignmentResponse,
-        >,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl GetIntegrationSettingsResponse {
-        pub fn builder() -> builder::GetIntegrationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IntegrationSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetIntegrationSettingsResponse = IntegrationSettings;
     ///`GetIssueCountsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetIssueCountsBody {
@@ -1744,90 +1600,17 @@ pub mod types {
         }
     }
     ///`GetLatestIssueCountsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetLatestIssueCountsBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filters: ::std::option::Option<FiltersBody>,
-    }
-    impl GetLatestIssueCountsBody {
-        pub fn builder() -> builder::GetLatestIssueCountsBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetIssueCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestIssueCountsBody = GetIssueCountsBody;
     ///`GetLatestIssueCountsGroupBy`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GetLatestIssueCountsGroupBy {
-        #[serde(rename = "severity")]
-        Severity,
-        #[serde(rename = "fixable")]
-        Fixable,
-        #[serde(rename = "project,[severity|fixable]")]
-        ProjectSeverityFixable,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for GetLatestIssueCountsGroupBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Severity => f.write_str("severity"),
-                Self::Fixable => f.write_str("fixable"),
-                Self::ProjectSeverityFixable => f.write_str("project,[severity|fixable]"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetLatestIssueCountsGroupBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "severity" => Ok(Self::Severity),
-                "fixable" => Ok(Self::Fixable),
-                "project,[severity|fixable]" => Ok(Self::ProjectSeverityFixable),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetLatestIssueCountsGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetLatestIssueCountsGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`GetIssueCountsGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestIssueCountsGroupBy = GetIssueCountsGroupBy;
     ///`GetLatestProjectCountsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetLatestProjectCountsBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filters: ::std::option::Option<GetLatestProjectCountsBodyBodyFilters>,
-    }
-    impl GetLatestProjectCountsBody {
-        pub fn builder() -> builder::GetLatestProjectCountsBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GetProjectCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestProjectCountsBody = GetProjectCountsBody;
     ///`GetLatestProjectCountsBodyBodyFilters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetLatestProjectCountsBodyBodyFilters {
@@ -1931,97 +1714,21 @@ pub mod types {
         }
     }
     ///`GetMyOrgNotificationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetMyOrgNotificationSettingsResponse {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<NewIssuesRemediations>,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            GetMyOrgNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<GetMyOrgNotificationSettingsResponseValue>,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            GetMyOrgNotificationSettingsResponseValue,
-        >,
-    }
-    impl GetMyOrgNotificationSettingsResponse {
-        pub fn builder() -> builder::GetMyOrgNotificationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetMyOrgNotificationSettingsResponse = NotificationSettingsResponse;
     ///`GetMyOrgNotificationSettingsResponseValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetMyOrgNotificationSettingsResponseValue {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-    }
-    impl GetMyOrgNotificationSettingsResponseValue {
-        pub fn builder() -> builder::GetMyOrgNotificationSettingsResponseValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetMyOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`GetMyProjectNotificationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetMyProjectNotificationSettingsResponse {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<NewIssuesRemediations>,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            GetMyProjectNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<
-            GetMyProjectNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            GetMyProjectNotificationSettingsResponseValue,
-        >,
-    }
-    impl GetMyProjectNotificationSettingsResponse {
-        pub fn builder() -> builder::GetMyProjectNotificationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetMyProjectNotificationSettingsResponse = NotificationSettingsResponse;
     ///`GetMyProjectNotificationSettingsResponseValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetMyProjectNotificationSettingsResponseValue {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-    }
-    impl GetMyProjectNotificationSettingsResponseValue {
-        pub fn builder() -> builder::GetMyProjectNotificationSettingsResponseValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetMyProjectNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`GetMyUserResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetMyUserResponse {
@@ -2104,50 +1811,13 @@ pub mod types {
         }
     }
     ///`GetOrgNotificationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetOrgNotificationSettingsResponse {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<NewIssuesRemediations>,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            GetOrgNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<GetOrgNotificationSettingsResponseValue>,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            GetOrgNotificationSettingsResponseValue,
-        >,
-    }
-    impl GetOrgNotificationSettingsResponse {
-        pub fn builder() -> builder::GetOrgNotificationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetOrgNotificationSettingsResponse = NotificationSettingsResponse;
     ///`GetOrgNotificationSettingsResponseValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GetOrgNotificationSettingsResponseValue {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-    }
-    impl GetOrgNotificationSettingsResponseValue {
-        pub fn builder() -> builder::GetOrgNotificationSettingsResponseValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`GetProjectCountsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetProjectCountsBody {
@@ -2160,62 +1830,9 @@ pub mod types {
         }
     }
     ///`GetProjectSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetProjectSettingsResponse {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<
-            PullRequestAssignmentResponse,
-        >,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl GetProjectSettingsResponse {
-        pub fn builder() -> builder::GetProjectSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ProjectSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetProjectSettingsResponse = ProjectSettings;
     ///`GetTestCountsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GetTestCountsBody {
@@ -2313,35 +1930,13 @@ pub mod types {
         }
     }
     ///`GetUserResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetUserResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub username: ::std::option::Option<::std::string::String>,
-    }
-    impl GetUserResponse {
-        pub fn builder() -> builder::GetUserResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ImportingUser`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetUserResponse = ImportingUser;
     ///`GitHubCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct GitHubCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl GitHubCrCredentials {
-        pub fn builder() -> builder::GitHubCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GitHubCrCredentials = AcrCredentials;
     ///`GitHubCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct GitHubCredentials {
@@ -2364,18 +1959,9 @@ pub mod types {
         }
     }
     ///`GitLabCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct GitLabCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl GitLabCrCredentials {
-        pub fn builder() -> builder::GitLabCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GitLabCrCredentials = AcrCredentials;
     ///`GitLabCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct GitLabCredentials {
@@ -2400,40 +1986,17 @@ pub mod types {
         }
     }
     ///`GolangdepRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GolangdepRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: GolangdepRequestPayloadFiles,
-    }
-    impl GolangdepRequestPayload {
-        pub fn builder() -> builder::GolangdepRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ComposerRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GolangdepRequestPayload = ComposerRequestPayload;
     ///`GolangdepRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GolangdepRequestPayloadFiles {
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: ComposerLock,
-    }
-    impl GolangdepRequestPayloadFiles {
-        pub fn builder() -> builder::GolangdepRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`FilesBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GolangdepRequestPayloadFiles = FilesBody;
     ///`GoogleArtifactCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct GoogleArtifactCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-    }
-    impl GoogleArtifactCrCredentials {
-        pub fn builder() -> builder::GoogleArtifactCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GoogleArtifactCrCredentials = GcrCredentials;
     ///`GovendorRequestPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GovendorRequestPayload {
@@ -2447,15 +2010,9 @@ pub mod types {
         }
     }
     ///`GovendorRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GovendorRequestPayloadFiles {
-        pub target: ComposerLock,
-    }
-    impl GovendorRequestPayloadFiles {
-        pub fn builder() -> builder::GovendorRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestGovendorFileBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GovendorRequestPayloadFiles = TestGovendorFileBodyFiles;
     ///`Gradle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -2477,27 +2034,13 @@ pub mod types {
         }
     }
     ///`GradleFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GradleFile {
-        pub contents: ::std::string::String,
-    }
-    impl GradleFile {
-        pub fn builder() -> builder::GradleFile {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SbtFile`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GradleFile = SbtFile;
     ///`GradleRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct GradleRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: Files,
-    }
-    impl GradleRequestPayload {
-        pub fn builder() -> builder::GradleRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PipRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GradleRequestPayload = PipRequestPayload;
     ///`Graph`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Graph {
@@ -2533,20 +2076,9 @@ pub mod types {
         }
     }
     ///Group the organization belongs to; null when it belongs to none.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Group {
-        ///Group ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        ///Group name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl Group {
-        pub fn builder() -> builder::Group {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TheSnykOrganizationForARequest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type Group = TheSnykOrganizationForARequest;
     ///Audit log records of a group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -2900,18 +2432,9 @@ pub mod types {
         }
     }
     ///`HarborCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct HarborCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl HarborCrCredentials {
-        pub fn builder() -> builder::HarborCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type HarborCrCredentials = AcrCredentials;
     ///`Identifiers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Identifiers {
@@ -3382,47 +2905,21 @@ pub mod types {
         }
     }
     ///`ImportTargetsBodySubtype8`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ImportTargetsBodySubtype8 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub target: ::std::option::Option<ImportTargetsBodySubtype8Target>,
-    }
-    impl ImportTargetsBodySubtype8 {
-        pub fn builder() -> builder::ImportTargetsBodySubtype8 {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ImportTargetsBodySubtype7`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ImportTargetsBodySubtype8 = ImportTargetsBodySubtype7;
     ///`ImportTargetsBodySubtype8Target`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ImportTargetsBodySubtype8Target {
-        pub name: ::std::string::String,
-    }
-    impl ImportTargetsBodySubtype8Target {
-        pub fn builder() -> builder::ImportTargetsBodySubtype8Target {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ImportTargetsBodySubtype7Target`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ImportTargetsBodySubtype8Target = ImportTargetsBodySubtype7Target;
     ///`ImportTargetsBodySubtype9`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ImportTargetsBodySubtype9 {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub target: ::std::option::Option<ImportTargetsBodySubtype9Target>,
-    }
-    impl ImportTargetsBodySubtype9 {
-        pub fn builder() -> builder::ImportTargetsBodySubtype9 {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ImportTargetsBodySubtype7`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ImportTargetsBodySubtype9 = ImportTargetsBodySubtype7;
     ///`ImportTargetsBodySubtype9Target`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ImportTargetsBodySubtype9Target {
-        pub name: ::std::string::String,
-    }
-    impl ImportTargetsBodySubtype9Target {
-        pub fn builder() -> builder::ImportTargetsBodySubtype9Target {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ImportTargetsBodySubtype7Target`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ImportTargetsBodySubtype9Target = ImportTargetsBodySubtype7Target;
     ///Account that added the project to Snyk.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ImportingUser {
@@ -3789,18 +3286,9 @@ pub mod types {
         }
     }
     ///`Integrations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Integrations {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl Integrations {
-        pub fn builder() -> builder::Integrations {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Tag`]: the spec gives this shape more than one name, and it is generated once.
+    pub type Integrations = Tag;
     ///`IntegrationsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -3902,22 +3390,9 @@ pub mod types {
         }
     }
     ///Open issues by severity.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct IssueCountsBySeverity {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub critical: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub high: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub low: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub medium: ::std::option::Option<f64>,
-    }
-    impl IssueCountsBySeverity {
-        pub fn builder() -> builder::IssueCountsBySeverity {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Severity`]: the spec gives this shape more than one name, and it is generated once.
+    pub type IssueCountsBySeverity = Severity;
     ///`IssueCountsFilters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IssueCountsFilters {
@@ -4845,28 +4320,9 @@ pub mod types {
         }
     }
     ///`ListAllAggregatedIssuesBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListAllAggregatedIssuesBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filters: ::std::option::Option<Filters>,
-        ///Include each issue's description (false by default).
-        #[serde(
-            rename = "includeDescription",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub include_description: ::std::option::Option<bool>,
-        ///Include how each issue was introduced, for container projects (false by default).
-        #[serde(
-            rename = "includeIntroducedThrough",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub include_introduced_through: ::std::option::Option<bool>,
-    }
-    impl ListAllAggregatedIssuesBody {
-        pub fn builder() -> builder::ListAllAggregatedIssuesBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AggregatedProjectIssuesFilters`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListAllAggregatedIssuesBody = AggregatedProjectIssuesFilters;
     ///A group together with a page of its organizations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListAllOrganizationsInAGroup {
@@ -4945,335 +4401,33 @@ pub mod types {
         }
     }
     ///`ListGroupTagsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListGroupTagsResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::serde_json::Value>,
-    }
-    impl ListGroupTagsResponse {
-        pub fn builder() -> builder::ListGroupTagsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AddProjectTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListGroupTagsResponse = AddProjectTagResponse;
     ///`ListLatestReportingIssuesGroupBy`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListLatestReportingIssuesGroupBy {
-        #[serde(rename = "issue")]
-        Issue,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ListLatestReportingIssuesGroupBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Issue => f.write_str("issue"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListLatestReportingIssuesGroupBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "issue" => Ok(Self::Issue),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListLatestReportingIssuesGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListLatestReportingIssuesGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`ListReportingIssuesGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesGroupBy = ListReportingIssuesGroupBy;
     ///`ListLatestReportingIssuesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListLatestReportingIssuesResponse {
-        pub results: ::std::vec::Vec<ListLatestReportingIssuesResponseResultsItem>,
-        pub total: f64,
-    }
-    impl ListLatestReportingIssuesResponse {
-        pub fn builder() -> builder::ListLatestReportingIssuesResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListReportingIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponse = ListReportingIssuesResponse;
     ///`ListLatestReportingIssuesResponseResultsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum ListLatestReportingIssuesResponseResultsItem {
-        Projects {
-            #[serde(
-                rename = "fixedDate",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
-            fixed_date: ::std::option::Option<::std::string::String>,
-            #[serde(rename = "introducedDate")]
-            introduced_date: ::std::string::String,
-            #[serde(rename = "isFixed")]
-            is_fixed: bool,
-            issue: ListLatestReportingIssuesResponseResultsItemIssue,
-            #[serde(
-                rename = "patchedDate",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
-            patched_date: ::std::option::Option<::std::string::String>,
-            projects: ::std::vec::Vec<::serde_json::Value>,
-        },
-        Project {
-            #[serde(
-                rename = "fixedDate",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
-            fixed_date: ::std::option::Option<::std::string::String>,
-            #[serde(rename = "introducedDate")]
-            introduced_date: ::std::string::String,
-            #[serde(rename = "isFixed")]
-            is_fixed: bool,
-            issue: ListLatestReportingIssuesResponseResultsItemIssue,
-            #[serde(
-                rename = "patchedDate",
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
-            patched_date: ::std::option::Option<::std::string::String>,
-            project: ListLatestReportingIssuesResponseResultsItemProjectProject,
-        },
-    }
+    ///
+    /// The same type as [`ListReportingIssuesResponseResultsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItem = ListReportingIssuesResponseResultsItem;
     ///`ListLatestReportingIssuesResponseResultsItemIssue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListLatestReportingIssuesResponseResultsItemIssue {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub credit: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "CVSSv3",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub cvs_sv3: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "cvssScore",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub cvss_score: ::std::option::Option<f64>,
-        #[serde(
-            rename = "disclosureTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub disclosure_time: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "exploitMaturity")]
-        pub exploit_maturity: ::std::string::String,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifiers: ::std::option::Option<Identifiers>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ignored: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "isIgnored",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_ignored: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPatchable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_patchable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPatched",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_patched: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPinnable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_pinnable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isUpgradable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_upgradable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "jiraIssueUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub jira_issue_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub language: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "originalSeverity")]
-        pub original_severity: ::std::string::String,
-        pub package: ::std::string::String,
-        #[serde(
-            rename = "packageManager",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub package_manager: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub patches: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "priorityScore",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub priority_score: ::std::option::Option<f64>,
-        #[serde(
-            rename = "publicationTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub publication_time: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub semver: ::std::option::Option<Semver>,
-        pub severity: ::std::string::String,
-        pub title: ::std::string::String,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        #[serde(
-            rename = "uniqueSeveritiesList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub unique_severities_list: ::std::vec::Vec<::serde_json::Value>,
-        pub url: ::std::string::String,
-        pub version: ::std::string::String,
-    }
-    impl ListLatestReportingIssuesResponseResultsItemIssue {
-        pub fn builder() -> builder::ListLatestReportingIssuesResponseResultsItemIssue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IssuesResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
     ///`ListLatestReportingIssuesResponseResultsItemProjectProject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListLatestReportingIssuesResponseResultsItemProjectProject {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
-        #[serde(rename = "packageManager")]
-        pub package_manager: ::std::string::String,
-        pub source: ::std::string::String,
-        #[serde(
-            rename = "targetFile",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub target_file: ::std::option::Option<::std::string::String>,
-        pub url: ::std::string::String,
-    }
-    impl ListLatestReportingIssuesResponseResultsItemProjectProject {
-        pub fn builder() -> builder::ListLatestReportingIssuesResponseResultsItemProjectProject {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListReportingIssuesResponseResultsItemProjectProject`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ListReportingIssuesResponseResultsItemProjectProject;
     ///`ListLatestReportingIssuesSortBy`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListLatestReportingIssuesSortBy {
-        #[serde(rename = "severity")]
-        Severity,
-        #[serde(rename = "issueTitle")]
-        IssueTitle,
-        #[serde(rename = "projectName")]
-        ProjectName,
-        #[serde(rename = "isFixed")]
-        IsFixed,
-        #[serde(rename = "isPatched")]
-        IsPatched,
-        #[serde(rename = "isIgnored")]
-        IsIgnored,
-        #[serde(rename = "introducedDate")]
-        IntroducedDate,
-        #[serde(rename = "isUpgradable")]
-        IsUpgradable,
-        #[serde(rename = "isPatchable")]
-        IsPatchable,
-        #[serde(rename = "priorityScore")]
-        PriorityScore,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ListLatestReportingIssuesSortBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Severity => f.write_str("severity"),
-                Self::IssueTitle => f.write_str("issueTitle"),
-                Self::ProjectName => f.write_str("projectName"),
-                Self::IsFixed => f.write_str("isFixed"),
-                Self::IsPatched => f.write_str("isPatched"),
-                Self::IsIgnored => f.write_str("isIgnored"),
-                Self::IntroducedDate => f.write_str("introducedDate"),
-                Self::IsUpgradable => f.write_str("isUpgradable"),
-                Self::IsPatchable => f.write_str("isPatchable"),
-                Self::PriorityScore => f.write_str("priorityScore"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListLatestReportingIssuesSortBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "severity" => Ok(Self::Severity),
-                "issueTitle" => Ok(Self::IssueTitle),
-                "projectName" => Ok(Self::ProjectName),
-                "isFixed" => Ok(Self::IsFixed),
-                "isPatched" => Ok(Self::IsPatched),
-                "isIgnored" => Ok(Self::IsIgnored),
-                "introducedDate" => Ok(Self::IntroducedDate),
-                "isUpgradable" => Ok(Self::IsUpgradable),
-                "isPatchable" => Ok(Self::IsPatchable),
-                "priorityScore" => Ok(Self::PriorityScore),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListLatestReportingIssuesSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListLatestReportingIssuesSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    ///
+    /// The same type as [`ListReportingIssuesSortBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesSortBy = ListReportingIssuesSortBy;
     ///Members of a group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -5331,69 +4485,9 @@ pub mod types {
         }
     }
     ///`ListOrgDependenciesOrder`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListOrgDependenciesOrder {
-        #[serde(rename = "asc")]
-        Asc,
-        #[serde(rename = "desc")]
-        Desc,
-        /// A value this client does not know: the API added it after this crate was
-        /// generated.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for ListOrgDependenciesOrder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListOrgDependenciesOrder {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Ok(Self::Unknown(value.to_owned())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListOrgDependenciesOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListOrgDependenciesOrder {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for ListOrgDependenciesOrder {
-        fn default() -> Self {
-            ListOrgDependenciesOrder::Asc
-        }
-    }
+    ///
+    /// The same type as [`ListOrgLicensesOrder`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListOrgDependenciesOrder = ListOrgLicensesOrder;
     ///`ListOrgDependenciesSortBy`
     #[derive(
         ::serde::Deserialize,
@@ -5727,123 +4821,25 @@ pub mod types {
         }
     }
     ///`ListProjectAggregatedIssuesResponseIssuesItemLinks`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListProjectAggregatedIssuesResponseIssuesItemLinks {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub paths: ::std::option::Option<::std::string::String>,
-    }
-    impl ListProjectAggregatedIssuesResponseIssuesItemLinks {
-        pub fn builder() -> builder::ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IssueLinks`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
     ///`ListProjectSnapshotAggregatedIssuesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListProjectSnapshotAggregatedIssuesResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub issues: ::std::vec::Vec<
-            ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-        >,
-    }
-    impl ListProjectSnapshotAggregatedIssuesResponse {
-        pub fn builder() -> builder::ListProjectSnapshotAggregatedIssuesResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListProjectAggregatedIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponse = ListProjectAggregatedIssuesResponse;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-        #[serde(
-            rename = "fixInfo",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub fix_info: ::std::option::Option<FixInfo>,
-        pub id: ::std::string::String,
-        #[serde(
-            rename = "ignoreReasons",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub ignore_reasons: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "introducedThrough",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub introduced_through: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(rename = "isIgnored")]
-        pub is_ignored: bool,
-        #[serde(rename = "isPatched")]
-        pub is_patched: bool,
-        #[serde(rename = "issueData")]
-        pub issue_data: ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-        #[serde(rename = "issueType")]
-        pub issue_type: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-        >,
-        #[serde(rename = "pkgName")]
-        pub pkg_name: ::std::string::String,
-        #[serde(rename = "pkgVersions")]
-        pub pkg_versions: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<Priority>,
-    }
-    impl ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-        pub fn builder() -> builder::ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListProjectAggregatedIssuesResponseIssuesItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = ListProjectAggregatedIssuesResponseIssuesItem;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-        pub credit: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(rename = "CVSSv3")]
-        pub cvs_sv3: ::std::string::String,
-        #[serde(rename = "cvssScore")]
-        pub cvss_score: f64,
-        pub description: ::std::string::String,
-        #[serde(rename = "disclosureTime")]
-        pub disclosure_time: ::std::string::String,
-        #[serde(rename = "exploitMaturity")]
-        pub exploit_maturity: ::std::string::String,
-        pub id: ::std::string::String,
-        pub identifiers: Identifiers,
-        #[serde(rename = "isMaliciousPackage")]
-        pub is_malicious_package: bool,
-        pub language: ::std::string::String,
-        #[serde(rename = "nearestFixedInVersion")]
-        pub nearest_fixed_in_version: ::std::string::String,
-        #[serde(rename = "originalSeverity")]
-        pub original_severity: ::std::string::String,
-        pub patches: ::std::vec::Vec<::serde_json::Value>,
-        pub path: ::std::string::String,
-        #[serde(rename = "publicationTime")]
-        pub publication_time: ::std::string::String,
-        pub semver: Semver,
-        pub severity: ::std::string::String,
-        pub title: ::std::string::String,
-        pub url: ::std::string::String,
-        #[serde(rename = "violatedPolicyPublicId")]
-        pub violated_policy_public_id: ::std::string::String,
-    }
-    impl ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-        pub fn builder() -> builder::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ListProjectAggregatedIssuesResponseIssuesItemIssueData`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = ListProjectAggregatedIssuesResponseIssuesItemIssueData;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub paths: ::std::option::Option<::std::string::String>,
-    }
-    impl ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-        pub fn builder() -> builder::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IssueLinks`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
     ///`ListReportingIssuesGroupBy`
     #[derive(
         ::serde::Deserialize,
@@ -5952,104 +4948,9 @@ pub mod types {
         },
     }
     ///`ListReportingIssuesResponseResultsItemIssue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListReportingIssuesResponseResultsItemIssue {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub credit: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "CVSSv3",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub cvs_sv3: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "cvssScore",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub cvss_score: ::std::option::Option<f64>,
-        #[serde(
-            rename = "disclosureTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub disclosure_time: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "exploitMaturity")]
-        pub exploit_maturity: ::std::string::String,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifiers: ::std::option::Option<Identifiers>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ignored: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "isIgnored",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_ignored: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPatchable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_patchable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPatched",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_patched: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isPinnable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_pinnable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "isUpgradable",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub is_upgradable: ::std::option::Option<bool>,
-        #[serde(
-            rename = "jiraIssueUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub jira_issue_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub language: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "originalSeverity")]
-        pub original_severity: ::std::string::String,
-        pub package: ::std::string::String,
-        #[serde(
-            rename = "packageManager",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub package_manager: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub patches: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "priorityScore",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub priority_score: ::std::option::Option<f64>,
-        #[serde(
-            rename = "publicationTime",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub publication_time: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub semver: ::std::option::Option<Semver>,
-        pub severity: ::std::string::String,
-        pub title: ::std::string::String,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        #[serde(
-            rename = "uniqueSeveritiesList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub unique_severities_list: ::std::vec::Vec<::serde_json::Value>,
-        pub url: ::std::string::String,
-        pub version: ::std::string::String,
-    }
-    impl ListReportingIssuesResponseResultsItemIssue {
-        pub fn builder() -> builder::ListReportingIssuesResponseResultsItemIssue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IssuesResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
     ///`ListReportingIssuesResponseResultsItemProjectProject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListReportingIssuesResponseResultsItemProjectProject {
@@ -6236,25 +5137,13 @@ pub mod types {
         }
     }
     ///`MavenAdditionalFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MavenAdditionalFile {
-        pub contents: ::std::string::String,
-    }
-    impl MavenAdditionalFile {
-        pub fn builder() -> builder::MavenAdditionalFile {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SbtFile`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MavenAdditionalFile = SbtFile;
     ///`MavenFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MavenFile {
-        pub contents: ::std::string::String,
-    }
-    impl MavenFile {
-        pub fn builder() -> builder::MavenFile {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SbtFile`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MavenFile = SbtFile;
     ///`MavenModuleName`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MavenModuleName {
@@ -6275,29 +5164,13 @@ pub mod types {
         }
     }
     ///`MavenRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MavenRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: MavenRequestPayloadFiles,
-    }
-    impl MavenRequestPayload {
-        pub fn builder() -> builder::MavenRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NpmRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MavenRequestPayload = NpmRequestPayload;
     ///`MavenRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MavenRequestPayloadFiles {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: MavenFile,
-    }
-    impl MavenRequestPayloadFiles {
-        pub fn builder() -> builder::MavenRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MavenRequestPayloadFiles = TestNpmFilesBodyFiles;
     ///`MembersInAnOrganizationOfAGroup`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -6414,80 +5287,21 @@ pub mod types {
         }
     }
     ///`ModifyOrganizationNotificationSettingsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ModifyOrganizationNotificationSettingsBody {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<
-            NewIssuesNotificationSettingRequest,
-        >,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            ModifyOrganizationNotificationSettingsBodyValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<
-            ModifyOrganizationNotificationSettingsBodyValue,
-        >,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            ModifyOrganizationNotificationSettingsBodyValue,
-        >,
-    }
-    impl ModifyOrganizationNotificationSettingsBody {
-        pub fn builder() -> builder::ModifyOrganizationNotificationSettingsBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsRequest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ModifyOrganizationNotificationSettingsBody = NotificationSettingsRequest;
     ///`ModifyOrganizationNotificationSettingsBodyValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ModifyOrganizationNotificationSettingsBodyValue {
-        pub enabled: bool,
-    }
-    impl ModifyOrganizationNotificationSettingsBodyValue {
-        pub fn builder() -> builder::ModifyOrganizationNotificationSettingsBodyValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingRequest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ModifyOrganizationNotificationSettingsBodyValue = SimpleNotificationSettingRequest;
     ///`MonitorDepGraphBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorDepGraphBody {
-        #[serde(rename = "depGraph")]
-        pub dep_graph: DepGraphBody,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub meta: ::std::option::Option<MonitorMetaData>,
-    }
-    impl MonitorDepGraphBody {
-        pub fn builder() -> builder::MonitorDepGraphBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`MonitorGraphPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorDepGraphBody = MonitorGraphPayload;
     ///`MonitorDepGraphData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorDepGraphData {
-        pub graph: MonitorGraph,
-        #[serde(rename = "pkgManager")]
-        pub pkg_manager: MonitorPkgManager,
-        pub pkgs: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(rename = "schemaVersion")]
-        pub schema_version: ::std::string::String,
-    }
-    impl MonitorDepGraphData {
-        pub fn builder() -> builder::MonitorDepGraphData {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`DepGraphData`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorDepGraphData = DepGraphData;
     ///The project that monitors the submitted dependency graph.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MonitorDepGraphResult {
@@ -6506,28 +5320,13 @@ pub mod types {
         }
     }
     ///`MonitorGraph`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorGraph {
-        pub nodes: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(rename = "rootNodeId")]
-        pub root_node_id: ::std::string::String,
-    }
-    impl MonitorGraph {
-        pub fn builder() -> builder::MonitorGraph {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Graph`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorGraph = Graph;
     ///`MonitorGraphDependency`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorGraphDependency {
-        #[serde(rename = "nodeId")]
-        pub node_id: ::std::string::String,
-    }
-    impl MonitorGraphDependency {
-        pub fn builder() -> builder::MonitorGraphDependency {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GraphDependency`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorGraphDependency = GraphDependency;
     ///`MonitorGraphPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MonitorGraphPayload {
@@ -6556,65 +5355,25 @@ pub mod types {
         }
     }
     ///`MonitorNode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorNode {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub deps: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(rename = "nodeId")]
-        pub node_id: ::std::string::String,
-        #[serde(rename = "pkgId")]
-        pub pkg_id: ::std::string::String,
-    }
-    impl MonitorNode {
-        pub fn builder() -> builder::MonitorNode {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Node`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorNode = Node;
     ///`MonitorPackage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorPackage {
-        pub id: ::std::string::String,
-        pub info: MonitorPackageInfo,
-    }
-    impl MonitorPackage {
-        pub fn builder() -> builder::MonitorPackage {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Package`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorPackage = Package;
     ///`MonitorPackageInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorPackageInfo {
-        pub name: ::std::string::String,
-        pub version: ::std::string::String,
-    }
-    impl MonitorPackageInfo {
-        pub fn builder() -> builder::MonitorPackageInfo {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PackageInfo`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorPackageInfo = PackageInfo;
     ///`MonitorPkgManager`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct MonitorPkgManager {
-        pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub repositories: ::std::vec::Vec<::serde_json::Value>,
-    }
-    impl MonitorPkgManager {
-        pub fn builder() -> builder::MonitorPkgManager {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PkgManager`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorPkgManager = PkgManager;
     ///`MonitorRepository`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct MonitorRepository {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub alias: ::std::option::Option<::std::string::String>,
-    }
-    impl MonitorRepository {
-        pub fn builder() -> builder::MonitorRepository {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Repository`]: the spec gives this shape more than one name, and it is generated once.
+    pub type MonitorRepository = Repository;
     ///Result of moving a project.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MoveProject {
@@ -6677,34 +5436,13 @@ pub mod types {
         }
     }
     ///`NewIssuesRemediations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct NewIssuesRemediations {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-        #[serde(rename = "issueSeverity")]
-        pub issue_severity: IssueSeverity,
-        #[serde(rename = "issueType")]
-        pub issue_type: IssueType,
-    }
-    impl NewIssuesRemediations {
-        pub fn builder() -> builder::NewIssuesRemediations {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type NewIssuesRemediations = NotificationSettingResponse;
     ///`NexusCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct NexusCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl NexusCrCredentials {
-        pub fn builder() -> builder::NexusCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type NexusCrCredentials = AcrCredentials;
     ///`Node`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Node {
@@ -6849,30 +5587,13 @@ pub mod types {
         }
     }
     ///`NpmRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct NpmRequestPayloadFiles {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: GradleFile,
-    }
-    impl NpmRequestPayloadFiles {
-        pub fn builder() -> builder::NpmRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type NpmRequestPayloadFiles = TestNpmFilesBodyFiles;
     ///`Org`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Org {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl Org {
-        pub fn builder() -> builder::Org {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TheSnykOrganizationForARequest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type Org = TheSnykOrganizationForARequest;
     ///`OrgAuditLogsFilters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OrgAuditLogsFilters {
@@ -7298,19 +6019,9 @@ pub mod types {
         }
     }
     ///`OrgSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct OrgSettingsResponse {
-        #[serde(
-            rename = "requestAccess",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub request_access: ::std::option::Option<SimpleNotificationSettingRequest>,
-    }
-    impl OrgSettingsResponse {
-        pub fn builder() -> builder::OrgSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`OrgSettingsRequest`]: the spec gives this shape more than one name, and it is generated once.
+    pub type OrgSettingsResponse = OrgSettingsRequest;
     ///A Snyk organization.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Organization {
@@ -7445,16 +6156,9 @@ pub mod types {
         }
     }
     ///`PackageLockJsonFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PackageLockJsonFile {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::string::String>,
-    }
-    impl PackageLockJsonFile {
-        pub fn builder() -> builder::PackageLockJsonFile {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GoPkgLock`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PackageLockJsonFile = GoPkgLock;
     ///A Snyk patch that fixes a vulnerability.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Patch {
@@ -7553,15 +6257,9 @@ pub mod types {
         }
     }
     ///`PipRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PipRequestPayloadFiles {
-        pub target: GradleFile,
-    }
-    impl PipRequestPayloadFiles {
-        pub fn builder() -> builder::PipRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PipRequestPayloadFiles = Files;
     ///`Pkg`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Pkg {
@@ -8415,48 +7113,17 @@ pub mod types {
         }
     }
     ///`PullRequestAssignmentBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PullRequestAssignmentBody {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub assignees: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<AssignmentType>,
-    }
-    impl PullRequestAssignmentBody {
-        pub fn builder() -> builder::PullRequestAssignmentBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PullRequestAssignment`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PullRequestAssignmentBody = PullRequestAssignment;
     ///`PullRequestAssignmentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct PullRequestAssignmentResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub assignees: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enabled: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<AssignmentType>,
-    }
-    impl PullRequestAssignmentResponse {
-        pub fn builder() -> builder::PullRequestAssignmentResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PullRequestAssignment`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PullRequestAssignmentResponse = PullRequestAssignment;
     ///`QuayCrCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
-    pub struct QuayCrCredentials {
-        pub password: ::std::string::String,
-        #[serde(rename = "registryBase")]
-        pub registry_base: ::std::string::String,
-        pub username: ::std::string::String,
-    }
-    impl QuayCrCredentials {
-        pub fn builder() -> builder::QuayCrCredentials {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AcrCredentials`]: the spec gives this shape more than one name, and it is generated once.
+    pub type QuayCrCredentials = AcrCredentials;
     ///`ReasonType`
     #[derive(
         ::serde::Deserialize,
@@ -8556,16 +7223,9 @@ pub mod types {
         }
     }
     ///`RemoveProjectTagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct RemoveProjectTagResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::serde_json::Value>,
-    }
-    impl RemoveProjectTagResponse {
-        pub fn builder() -> builder::RemoveProjectTagResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`AddProjectTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type RemoveProjectTagResponse = AddProjectTagResponse;
     ///`Repository`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Repository {
@@ -8625,27 +7285,13 @@ pub mod types {
         }
     }
     ///`RubygemsRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct RubygemsRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: RubygemsRequestPayloadFiles,
-    }
-    impl RubygemsRequestPayload {
-        pub fn builder() -> builder::RubygemsRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PipRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type RubygemsRequestPayload = PipRequestPayload;
     ///`RubygemsRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct RubygemsRequestPayloadFiles {
-        pub target: GradleFile,
-    }
-    impl RubygemsRequestPayloadFiles {
-        pub fn builder() -> builder::RubygemsRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type RubygemsRequestPayloadFiles = Files;
     ///`Sbt`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -8677,27 +7323,13 @@ pub mod types {
         }
     }
     ///`SbtRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SbtRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: SbtRequestPayloadFiles,
-    }
-    impl SbtRequestPayload {
-        pub fn builder() -> builder::SbtRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`PipRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type SbtRequestPayload = PipRequestPayload;
     ///`SbtRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SbtRequestPayloadFiles {
-        pub target: SbtFile,
-    }
-    impl SbtRequestPayloadFiles {
-        pub fn builder() -> builder::SbtRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type SbtRequestPayloadFiles = Files;
     ///`Semver`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Semver {
@@ -8725,50 +7357,13 @@ pub mod types {
         }
     }
     ///`SetOrgNotificationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct SetOrgNotificationSettingsResponse {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<NewIssuesRemediations>,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            SetOrgNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<SetOrgNotificationSettingsResponseValue>,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            SetOrgNotificationSettingsResponseValue,
-        >,
-    }
-    impl SetOrgNotificationSettingsResponse {
-        pub fn builder() -> builder::SetOrgNotificationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type SetOrgNotificationSettingsResponse = NotificationSettingsResponse;
     ///`SetOrgNotificationSettingsResponseValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SetOrgNotificationSettingsResponseValue {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-    }
-    impl SetOrgNotificationSettingsResponseValue {
-        pub fn builder() -> builder::SetOrgNotificationSettingsResponseValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type SetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`SetProjectAttributesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SetProjectAttributesResponse {
@@ -8898,18 +7493,9 @@ pub mod types {
         }
     }
     ///`TagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TagBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl TagBody {
-        pub fn builder() -> builder::TagBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Tag`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TagBody = Tag;
     ///`Tags`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Tags {
@@ -8977,45 +7563,17 @@ pub mod types {
         }
     }
     ///`TestCountsResultsItemValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TestCountsResultsItemValue {
-        #[serde(
-            rename = "false",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub false_: ::std::option::Option<f64>,
-        #[serde(rename = "true", skip_serializing_if = "::std::option::Option::is_none")]
-        pub true_: ::std::option::Option<f64>,
-    }
-    impl TestCountsResultsItemValue {
-        pub fn builder() -> builder::TestCountsResultsItemValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Fixable`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestCountsResultsItemValue = Fixable;
     ///`TestDepGraphBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestDepGraphBody {
-        #[serde(rename = "depGraph")]
-        pub dep_graph: DepGraphBody,
-    }
-    impl TestDepGraphBody {
-        pub fn builder() -> builder::TestDepGraphBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GraphRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestDepGraphBody = GraphRequestPayload;
     ///`TestGolangdepFilesBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestGolangdepFilesBody {
-        ///How the file contents are encoded: `plain` text or `base64` (the default).
-        #[serde(default = "defaults::test_golangdep_files_body_encoding")]
-        pub encoding: EncodingBody,
-        pub files: FilesBody,
-    }
-    impl TestGolangdepFilesBody {
-        pub fn builder() -> builder::TestGolangdepFilesBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestComposerFilesBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestGolangdepFilesBody = TestComposerFilesBody;
     ///`TestGovendorFileBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TestGovendorFileBody {
@@ -9040,28 +7598,13 @@ pub mod types {
         }
     }
     ///`TestGradleFileBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestGradleFileBody {
-        ///How the file contents are encoded: `plain` text or `base64` (the default).
-        #[serde(default = "defaults::test_gradle_file_body_encoding")]
-        pub encoding: EncodingBody,
-        pub files: TestGradleFileBodyFiles,
-    }
-    impl TestGradleFileBody {
-        pub fn builder() -> builder::TestGradleFileBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestGradleFileBody = TestPipFileBody;
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestGradleFileBodyFiles {
-        pub target: GradleFile,
-    }
-    impl TestGradleFileBodyFiles {
-        pub fn builder() -> builder::TestGradleFileBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestGradleFileBodyFiles = Files;
     ///Issues found by a test, by kind.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TestIssues {
@@ -9076,31 +7619,13 @@ pub mod types {
         }
     }
     ///`TestMavenFileBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestMavenFileBody {
-        ///How the file contents are encoded: `plain` text or `base64` (the default).
-        #[serde(default = "defaults::test_maven_file_body_encoding")]
-        pub encoding: EncodingBody,
-        pub files: TestMavenFileBodyFiles,
-    }
-    impl TestMavenFileBody {
-        pub fn builder() -> builder::TestMavenFileBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestMavenFileBody = TestNpmFilesBody;
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestMavenFileBodyFiles {
-        ///Extra files such as a lockfile, encoded as `encoding` says.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: GradleFile,
-    }
-    impl TestMavenFileBodyFiles {
-        pub fn builder() -> builder::TestMavenFileBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestMavenFileBodyFiles = TestNpmFilesBodyFiles;
     ///`TestNpmFilesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TestNpmFilesBody {
@@ -9141,15 +7666,9 @@ pub mod types {
         }
     }
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestPipFileBodyFiles {
-        pub target: GradleFile,
-    }
-    impl TestPipFileBodyFiles {
-        pub fn builder() -> builder::TestPipFileBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestPipFileBodyFiles = Files;
     ///Outcome of testing a package or manifest for issues.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TestResult {
@@ -9185,51 +7704,21 @@ pub mod types {
         }
     }
     ///`TestRubygemsFileBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestRubygemsFileBody {
-        ///How the file contents are encoded: `plain` text or `base64` (the default).
-        #[serde(default = "defaults::test_rubygems_file_body_encoding")]
-        pub encoding: EncodingBody,
-        pub files: TestRubygemsFileBodyFiles,
-    }
-    impl TestRubygemsFileBody {
-        pub fn builder() -> builder::TestRubygemsFileBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestRubygemsFileBody = TestPipFileBody;
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestRubygemsFileBodyFiles {
-        pub target: GradleFile,
-    }
-    impl TestRubygemsFileBodyFiles {
-        pub fn builder() -> builder::TestRubygemsFileBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestRubygemsFileBodyFiles = Files;
     ///`TestSbtFileBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestSbtFileBody {
-        ///How the file contents are encoded: `plain` text or `base64` (the default).
-        #[serde(default = "defaults::test_sbt_file_body_encoding")]
-        pub encoding: EncodingBody,
-        pub files: TestSbtFileBodyFiles,
-    }
-    impl TestSbtFileBody {
-        pub fn builder() -> builder::TestSbtFileBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestSbtFileBody = TestPipFileBody;
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestSbtFileBodyFiles {
-        pub target: GradleFile,
-    }
-    impl TestSbtFileBodyFiles {
-        pub fn builder() -> builder::TestSbtFileBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestSbtFileBodyFiles = Files;
     ///`TestYarnFilesBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TestYarnFilesBody {
@@ -9308,18 +7797,9 @@ pub mod types {
         }
     }
     ///The files to test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestYarnFilesBodyFiles {
-        ///Extra files such as a lockfile, encoded as `encoding` says.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: GradleFile,
-    }
-    impl TestYarnFilesBodyFiles {
-        pub fn builder() -> builder::TestYarnFilesBodyFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestYarnFilesBodyFiles = TestNpmFilesBodyFiles;
     ///`TestsFilters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TestsFilters {
@@ -9390,137 +7870,13 @@ pub mod types {
         },
     }
     ///`UpdateIntegrationSettingsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateIntegrationSettingsBody {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "dockerfileSCMEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dockerfile_scm_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "manualRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub manual_remediation_prs: ::std::option::Option<ManualRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<PullRequestAssignmentBody>,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl UpdateIntegrationSettingsBody {
-        pub fn builder() -> builder::UpdateIntegrationSettingsBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IntegrationSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateIntegrationSettingsBody = IntegrationSettings;
     ///`UpdateIntegrationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateIntegrationSettingsResponse {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "dockerfileSCMEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dockerfile_scm_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "manualRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub manual_remediation_prs: ::std::option::Option<ManualRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<
-            PullRequestAssignmentResponse,
-        >,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl UpdateIntegrationSettingsResponse {
-        pub fn builder() -> builder::UpdateIntegrationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`IntegrationSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateIntegrationSettingsResponse = IntegrationSettings;
     ///`UpdateMemberRolesInYourOrganization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -9544,52 +7900,13 @@ pub mod types {
         }
     }
     ///`UpdateMyOrgNotificationSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateMyOrgNotificationSettingsResponse {
-        #[serde(
-            rename = "new-issues-remediations",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub new_issues_remediations: ::std::option::Option<NewIssuesRemediations>,
-        #[serde(
-            rename = "project-imported",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub project_imported: ::std::option::Option<
-            UpdateMyOrgNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "test-limit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub test_limit: ::std::option::Option<
-            UpdateMyOrgNotificationSettingsResponseValue,
-        >,
-        #[serde(
-            rename = "weekly-report",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub weekly_report: ::std::option::Option<
-            UpdateMyOrgNotificationSettingsResponseValue,
-        >,
-    }
-    impl UpdateMyOrgNotificationSettingsResponse {
-        pub fn builder() -> builder::UpdateMyOrgNotificationSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NotificationSettingsResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateMyOrgNotificationSettingsResponse = NotificationSettingsResponse;
     ///`UpdateMyOrgNotificationSettingsResponseValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct UpdateMyOrgNotificationSettingsResponseValue {
-        pub enabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inherited: ::std::option::Option<bool>,
-    }
-    impl UpdateMyOrgNotificationSettingsResponseValue {
-        pub fn builder() -> builder::UpdateMyOrgNotificationSettingsResponseValue {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateMyOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`UpdateMyProjectNotificationSettingsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateMyProjectNotificationSettingsBody {
@@ -9648,117 +7965,13 @@ pub mod types {
         }
     }
     ///`UpdateProjectSettingsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateProjectSettingsBody {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<PullRequestAssignmentBody>,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl UpdateProjectSettingsBody {
-        pub fn builder() -> builder::UpdateProjectSettingsBody {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ProjectSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateProjectSettingsBody = ProjectSettings;
     ///`UpdateProjectSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateProjectSettingsResponse {
-        #[serde(
-            rename = "autoDepUpgradeEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_enabled: ::std::option::Option<bool>,
-        #[serde(
-            rename = "autoDepUpgradeIgnoredDependencies",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub auto_dep_upgrade_ignored_dependencies: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(
-            rename = "autoDepUpgradeLimit",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_limit: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoDepUpgradeMinAge",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_dep_upgrade_min_age: ::std::option::Option<f64>,
-        #[serde(
-            rename = "autoRemediationPrs",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub auto_remediation_prs: ::std::option::Option<AutoRemediationPrs>,
-        #[serde(
-            rename = "pullRequestAssignment",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_assignment: ::std::option::Option<
-            PullRequestAssignmentResponse,
-        >,
-        #[serde(
-            rename = "pullRequestFailOnAnyVulns",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_on_any_vulns: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestFailOnlyForHighSeverity",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_fail_only_for_high_severity: ::std::option::Option<bool>,
-        #[serde(
-            rename = "pullRequestTestEnabled",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub pull_request_test_enabled: ::std::option::Option<bool>,
-    }
-    impl UpdateProjectSettingsResponse {
-        pub fn builder() -> builder::UpdateProjectSettingsResponse {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`ProjectSettings`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateProjectSettingsResponse = ProjectSettings;
     ///`UserDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -10171,40 +8384,17 @@ pub mod types {
         }
     }
     ///`YarnLockFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct YarnLockFile {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::string::String>,
-    }
-    impl YarnLockFile {
-        pub fn builder() -> builder::YarnLockFile {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`GoPkgLock`]: the spec gives this shape more than one name, and it is generated once.
+    pub type YarnLockFile = GoPkgLock;
     ///`YarnRequestPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct YarnRequestPayload {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub encoding: ::std::option::Option<Encoding>,
-        pub files: YarnRequestPayloadFiles,
-    }
-    impl YarnRequestPayload {
-        pub fn builder() -> builder::YarnRequestPayload {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`NpmRequestPayload`]: the spec gives this shape more than one name, and it is generated once.
+    pub type YarnRequestPayload = NpmRequestPayload;
     ///`YarnRequestPayloadFiles`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct YarnRequestPayloadFiles {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub additional: ::std::vec::Vec<::serde_json::Value>,
-        pub target: GradleFile,
-    }
-    impl YarnRequestPayloadFiles {
-        pub fn builder() -> builder::YarnRequestPayloadFiles {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`TestNpmFilesBodyFiles`]: the spec gives this shape more than one name, and it is generated once.
+    pub type YarnRequestPayloadFiles = TestNpmFilesBodyFiles;
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone)]
@@ -10292,72 +8482,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct AddATagToAProjectBody {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AddATagToAProjectBody {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl AddATagToAProjectBody {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AddATagToAProjectBody>
-        for super::AddATagToAProjectBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AddATagToAProjectBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AddATagToAProjectBody>
-        for AddATagToAProjectBody {
-            fn from(value: super::AddATagToAProjectBody) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
+        pub type AddATagToAProjectBody = Tag;
         #[derive(Clone, Debug)]
         pub struct AddMemberBody {
             role: ::std::result::Result<
@@ -10640,136 +8765,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct AllJiraIssues {
-            issue_id: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AllJiraIssues {
-            fn default() -> Self {
-                Self {
-                    issue_id: Err("no value supplied for issue_id".to_string()),
-                }
-            }
-        }
-        impl AllJiraIssues {
-            pub fn issue_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issue_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issue_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AllJiraIssues> for super::AllJiraIssues {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AllJiraIssues,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { issue_id: value.issue_id? })
-            }
-        }
-        impl ::std::convert::From<super::AllJiraIssues> for AllJiraIssues {
-            fn from(value: super::AllJiraIssues) -> Self {
-                Self {
-                    issue_id: Ok(value.issue_id),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct ArtifactoryCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ArtifactoryCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl ArtifactoryCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ArtifactoryCrCredentials>
-        for super::ArtifactoryCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ArtifactoryCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ArtifactoryCrCredentials>
-        for ArtifactoryCrCredentials {
-            fn from(value: super::ArtifactoryCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type AllJiraIssues = AllIgnores;
+        pub type ArtifactoryCrCredentials = AcrCredentials;
         #[derive(Clone, Debug)]
         pub struct AuditLogEntry {
             content: ::std::result::Result<
@@ -11083,72 +9080,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct BitbucketCloudCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BitbucketCloudCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl BitbucketCloudCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BitbucketCloudCredentials>
-        for super::BitbucketCloudCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BitbucketCloudCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BitbucketCloudCredentials>
-        for BitbucketCloudCredentials {
-            fn from(value: super::BitbucketCloudCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type BitbucketCloudCredentials = DockerHubCredentials;
         #[derive(Clone)]
         pub struct BitbucketServerCredentials {
             password: ::std::result::Result<
@@ -11322,49 +9254,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ComposerLock {
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ComposerLock {
-            fn default() -> Self {
-                Self {
-                    contents: Ok(Default::default()),
-                }
-            }
-        }
-        impl ComposerLock {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ComposerLock> for super::ComposerLock {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ComposerLock,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::ComposerLock> for ComposerLock {
-            fn from(value: super::ComposerLock) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
+        pub type ComposerLock = GoPkgLock;
         #[derive(Clone, Debug)]
         pub struct ComposerRequestPayload {
             encoding: ::std::result::Result<
@@ -11431,69 +9321,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ComposerRequestPayloadFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::ComposerLock, ::std::string::String>,
-        }
-        impl ::std::default::Default for ComposerRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Err("no value supplied for additional".to_string()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl ComposerRequestPayloadFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ComposerLock>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ComposerRequestPayloadFiles>
-        for super::ComposerRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ComposerRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ComposerRequestPayloadFiles>
-        for ComposerRequestPayloadFiles {
-            fn from(value: super::ComposerRequestPayloadFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
+        pub type ComposerRequestPayloadFiles = FilesBody;
         #[derive(Clone, Debug)]
         pub struct CreateOrganizationsBody {
             group_id: ::std::result::Result<
@@ -11762,109 +9590,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct DepGraphBody {
-            graph: ::std::result::Result<super::Graph, ::std::string::String>,
-            pkg_manager: ::std::result::Result<
-                super::MonitorPkgManager,
-                ::std::string::String,
-            >,
-            pkgs: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            schema_version: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DepGraphBody {
-            fn default() -> Self {
-                Self {
-                    graph: Err("no value supplied for graph".to_string()),
-                    pkg_manager: Err("no value supplied for pkg_manager".to_string()),
-                    pkgs: Err("no value supplied for pkgs".to_string()),
-                    schema_version: Err(
-                        "no value supplied for schema_version".to_string(),
-                    ),
-                }
-            }
-        }
-        impl DepGraphBody {
-            pub fn graph<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Graph>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.graph = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for graph: {e}")
-                    });
-                self
-            }
-            pub fn pkg_manager<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MonitorPkgManager>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkg_manager = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkg_manager: {e}")
-                    });
-                self
-            }
-            pub fn pkgs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkgs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkgs: {e}")
-                    });
-                self
-            }
-            pub fn schema_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schema_version: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DepGraphBody> for super::DepGraphBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DepGraphBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    graph: value.graph?,
-                    pkg_manager: value.pkg_manager?,
-                    pkgs: value.pkgs?,
-                    schema_version: value.schema_version?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DepGraphBody> for DepGraphBody {
-            fn from(value: super::DepGraphBody) -> Self {
-                Self {
-                    graph: Ok(value.graph),
-                    pkg_manager: Ok(value.pkg_manager),
-                    pkgs: Ok(value.pkgs),
-                    schema_version: Ok(value.schema_version),
-                }
-            }
-        }
+        pub type DepGraphBody = DepGraphData;
         #[derive(Clone, Debug)]
         pub struct DepGraphData {
             graph: ::std::result::Result<super::Graph, ::std::string::String>,
@@ -13168,64 +10894,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct DependenciesResultsItemProjectsItem {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for DependenciesResultsItemProjectsItem {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                }
-            }
-        }
-        impl DependenciesResultsItemProjectsItem {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DependenciesResultsItemProjectsItem>
-        for super::DependenciesResultsItemProjectsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DependenciesResultsItemProjectsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DependenciesResultsItemProjectsItem>
-        for DependenciesResultsItemProjectsItem {
-            fn from(value: super::DependenciesResultsItemProjectsItem) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                }
-            }
-        }
+        pub type DependenciesResultsItemProjectsItem = LicensesResultsItemProjectsItem;
         #[derive(Clone, Debug)]
         pub struct Dependency {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -13321,46 +10990,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct DigitalOceanCrCredentials {
-            token: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for DigitalOceanCrCredentials {
-            fn default() -> Self {
-                Self {
-                    token: Err("no value supplied for token".to_string()),
-                }
-            }
-        }
-        impl DigitalOceanCrCredentials {
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DigitalOceanCrCredentials>
-        for super::DigitalOceanCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DigitalOceanCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { token: value.token? })
-            }
-        }
-        impl ::std::convert::From<super::DigitalOceanCrCredentials>
-        for DigitalOceanCrCredentials {
-            fn from(value: super::DigitalOceanCrCredentials) -> Self {
-                Self { token: Ok(value.token) }
-            }
-        }
+        pub type DigitalOceanCrCredentials = GitHubCredentials;
         #[derive(Clone)]
         pub struct DockerHubCredentials {
             password: ::std::result::Result<
@@ -14848,322 +12478,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetIntegrationByTypeResponse {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetIntegrationByTypeResponse {
-            fn default() -> Self {
-                Self { id: Ok(Default::default()) }
-            }
-        }
-        impl GetIntegrationByTypeResponse {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetIntegrationByTypeResponse>
-        for super::GetIntegrationByTypeResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetIntegrationByTypeResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { id: value.id? })
-            }
-        }
-        impl ::std::convert::From<super::GetIntegrationByTypeResponse>
-        for GetIntegrationByTypeResponse {
-            fn from(value: super::GetIntegrationByTypeResponse) -> Self {
-                Self { id: Ok(value.id) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetIntegrationSettingsResponse {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            dockerfile_scm_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            manual_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::ManualRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentResponse>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetIntegrationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    dockerfile_scm_enabled: Ok(Default::default()),
-                    manual_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetIntegrationSettingsResponse {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn dockerfile_scm_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dockerfile_scm_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for dockerfile_scm_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn manual_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ManualRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manual_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for manual_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentResponse>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetIntegrationSettingsResponse>
-        for super::GetIntegrationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetIntegrationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    dockerfile_scm_enabled: value.dockerfile_scm_enabled?,
-                    manual_remediation_prs: value.manual_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetIntegrationSettingsResponse>
-        for GetIntegrationSettingsResponse {
-            fn from(value: super::GetIntegrationSettingsResponse) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    dockerfile_scm_enabled: Ok(value.dockerfile_scm_enabled),
-                    manual_remediation_prs: Ok(value.manual_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
+        pub type GetIntegrationByTypeResponse = OwnerBody;
+        pub type GetIntegrationSettingsResponse = IntegrationSettings;
         #[derive(Clone, Debug)]
         pub struct GetIssueCountsBody {
             filters: ::std::result::Result<
@@ -15205,94 +12521,8 @@ pub mod types {
                 Self { filters: Ok(value.filters) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetLatestIssueCountsBody {
-            filters: ::std::result::Result<
-                ::std::option::Option<super::FiltersBody>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetLatestIssueCountsBody {
-            fn default() -> Self {
-                Self {
-                    filters: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetLatestIssueCountsBody {
-            pub fn filters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FiltersBody>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filters: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetLatestIssueCountsBody>
-        for super::GetLatestIssueCountsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetLatestIssueCountsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { filters: value.filters? })
-            }
-        }
-        impl ::std::convert::From<super::GetLatestIssueCountsBody>
-        for GetLatestIssueCountsBody {
-            fn from(value: super::GetLatestIssueCountsBody) -> Self {
-                Self { filters: Ok(value.filters) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetLatestProjectCountsBody {
-            filters: ::std::result::Result<
-                ::std::option::Option<super::GetLatestProjectCountsBodyBodyFilters>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetLatestProjectCountsBody {
-            fn default() -> Self {
-                Self {
-                    filters: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetLatestProjectCountsBody {
-            pub fn filters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetLatestProjectCountsBodyBodyFilters>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filters: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetLatestProjectCountsBody>
-        for super::GetLatestProjectCountsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetLatestProjectCountsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { filters: value.filters? })
-            }
-        }
-        impl ::std::convert::From<super::GetLatestProjectCountsBody>
-        for GetLatestProjectCountsBody {
-            fn from(value: super::GetLatestProjectCountsBody) -> Self {
-                Self { filters: Ok(value.filters) }
-            }
-        }
+        pub type GetLatestIssueCountsBody = GetIssueCountsBody;
+        pub type GetLatestProjectCountsBody = GetProjectCountsBody;
         #[derive(Clone, Debug)]
         pub struct GetLatestProjectCountsBodyBodyFilters {
             languages: ::std::result::Result<
@@ -15753,384 +12983,10 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetMyOrgNotificationSettingsResponse {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesRemediations>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<super::GetMyOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<super::GetMyOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<super::GetMyOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMyOrgNotificationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetMyOrgNotificationSettingsResponse {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesRemediations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyOrgNotificationSettingsResponse>
-        for super::GetMyOrgNotificationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyOrgNotificationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetMyOrgNotificationSettingsResponse>
-        for GetMyOrgNotificationSettingsResponse {
-            fn from(value: super::GetMyOrgNotificationSettingsResponse) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMyOrgNotificationSettingsResponseValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMyOrgNotificationSettingsResponseValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetMyOrgNotificationSettingsResponseValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyOrgNotificationSettingsResponseValue>
-        for super::GetMyOrgNotificationSettingsResponseValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyOrgNotificationSettingsResponseValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetMyOrgNotificationSettingsResponseValue>
-        for GetMyOrgNotificationSettingsResponseValue {
-            fn from(value: super::GetMyOrgNotificationSettingsResponseValue) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMyProjectNotificationSettingsResponse {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesRemediations>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetMyProjectNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetMyProjectNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<
-                    super::GetMyProjectNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMyProjectNotificationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetMyProjectNotificationSettingsResponse {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesRemediations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyProjectNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyProjectNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::GetMyProjectNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyProjectNotificationSettingsResponse>
-        for super::GetMyProjectNotificationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyProjectNotificationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetMyProjectNotificationSettingsResponse>
-        for GetMyProjectNotificationSettingsResponse {
-            fn from(value: super::GetMyProjectNotificationSettingsResponse) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetMyProjectNotificationSettingsResponseValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetMyProjectNotificationSettingsResponseValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetMyProjectNotificationSettingsResponseValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetMyProjectNotificationSettingsResponseValue>
-        for super::GetMyProjectNotificationSettingsResponseValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetMyProjectNotificationSettingsResponseValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetMyProjectNotificationSettingsResponseValue>
-        for GetMyProjectNotificationSettingsResponseValue {
-            fn from(
-                value: super::GetMyProjectNotificationSettingsResponseValue,
-            ) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                }
-            }
-        }
+        pub type GetMyOrgNotificationSettingsResponse = NotificationSettingsResponse;
+        pub type GetMyOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
+        pub type GetMyProjectNotificationSettingsResponse = NotificationSettingsResponse;
+        pub type GetMyProjectNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
         #[derive(Clone, Debug)]
         pub struct GetMyUserResponse {
             email: ::std::result::Result<
@@ -16231,185 +13087,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetOrgNotificationSettingsResponse {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesRemediations>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetOrgNotificationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetOrgNotificationSettingsResponse {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesRemediations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetOrgNotificationSettingsResponse>
-        for super::GetOrgNotificationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetOrgNotificationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetOrgNotificationSettingsResponse>
-        for GetOrgNotificationSettingsResponse {
-            fn from(value: super::GetOrgNotificationSettingsResponse) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetOrgNotificationSettingsResponseValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetOrgNotificationSettingsResponseValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetOrgNotificationSettingsResponseValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetOrgNotificationSettingsResponseValue>
-        for super::GetOrgNotificationSettingsResponseValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetOrgNotificationSettingsResponseValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetOrgNotificationSettingsResponseValue>
-        for GetOrgNotificationSettingsResponseValue {
-            fn from(value: super::GetOrgNotificationSettingsResponseValue) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                }
-            }
-        }
+        pub type GetOrgNotificationSettingsResponse = NotificationSettingsResponse;
+        pub type GetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
         #[derive(Clone, Debug)]
         pub struct GetProjectCountsBody {
             filters: ::std::result::Result<
@@ -16454,239 +13133,7 @@ pub mod types {
                 Self { filters: Ok(value.filters) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetProjectSettingsResponse {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentResponse>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetProjectSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetProjectSettingsResponse {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentResponse>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetProjectSettingsResponse>
-        for super::GetProjectSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetProjectSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetProjectSettingsResponse>
-        for GetProjectSettingsResponse {
-            fn from(value: super::GetProjectSettingsResponse) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
+        pub type GetProjectSettingsResponse = ProjectSettings;
         #[derive(Clone, Debug)]
         pub struct GetTestCountsBody {
             filters: ::std::result::Result<
@@ -16833,192 +13280,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GetUserResponse {
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetUserResponse {
-            fn default() -> Self {
-                Self {
-                    email: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    username: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetUserResponse {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetUserResponse> for super::GetUserResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetUserResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    email: value.email?,
-                    id: value.id?,
-                    name: value.name?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetUserResponse> for GetUserResponse {
-            fn from(value: super::GetUserResponse) -> Self {
-                Self {
-                    email: Ok(value.email),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    username: Ok(value.username),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct GitHubCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GitHubCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl GitHubCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GitHubCrCredentials>
-        for super::GitHubCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GitHubCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GitHubCrCredentials> for GitHubCrCredentials {
-            fn from(value: super::GitHubCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type GetUserResponse = ImportingUser;
+        pub type GitHubCrCredentials = AcrCredentials;
         #[derive(Clone)]
         pub struct GitHubCredentials {
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -17117,92 +13380,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct GitLabCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GitLabCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl GitLabCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GitLabCrCredentials>
-        for super::GitLabCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GitLabCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GitLabCrCredentials> for GitLabCrCredentials {
-            fn from(value: super::GitLabCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type GitLabCrCredentials = AcrCredentials;
         #[derive(Clone)]
         pub struct GitLabCredentials {
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -17307,201 +13485,9 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GolangdepRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<
-                super::GolangdepRequestPayloadFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GolangdepRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl GolangdepRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GolangdepRequestPayloadFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GolangdepRequestPayload>
-        for super::GolangdepRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GolangdepRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GolangdepRequestPayload>
-        for GolangdepRequestPayload {
-            fn from(value: super::GolangdepRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GolangdepRequestPayloadFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::ComposerLock, ::std::string::String>,
-        }
-        impl ::std::default::Default for GolangdepRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Err("no value supplied for additional".to_string()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl GolangdepRequestPayloadFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ComposerLock>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GolangdepRequestPayloadFiles>
-        for super::GolangdepRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GolangdepRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GolangdepRequestPayloadFiles>
-        for GolangdepRequestPayloadFiles {
-            fn from(value: super::GolangdepRequestPayloadFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct GoogleArtifactCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GoogleArtifactCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err("no value supplied for registry_base".to_string()),
-                }
-            }
-        }
-        impl GoogleArtifactCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GoogleArtifactCrCredentials>
-        for super::GoogleArtifactCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GoogleArtifactCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GoogleArtifactCrCredentials>
-        for GoogleArtifactCrCredentials {
-            fn from(value: super::GoogleArtifactCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                }
-            }
-        }
+        pub type GolangdepRequestPayload = ComposerRequestPayload;
+        pub type GolangdepRequestPayloadFiles = FilesBody;
+        pub type GoogleArtifactCrCredentials = GcrCredentials;
         #[derive(Clone, Debug)]
         pub struct GovendorRequestPayload {
             encoding: ::std::result::Result<
@@ -17568,151 +13554,9 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct GovendorRequestPayloadFiles {
-            target: ::std::result::Result<super::ComposerLock, ::std::string::String>,
-        }
-        impl ::std::default::Default for GovendorRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl GovendorRequestPayloadFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ComposerLock>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GovendorRequestPayloadFiles>
-        for super::GovendorRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GovendorRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::GovendorRequestPayloadFiles>
-        for GovendorRequestPayloadFiles {
-            fn from(value: super::GovendorRequestPayloadFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GradleFile {
-            contents: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GradleFile {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl GradleFile {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GradleFile> for super::GradleFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GradleFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::GradleFile> for GradleFile {
-            fn from(value: super::GradleFile) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GradleRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<super::Files, ::std::string::String>,
-        }
-        impl ::std::default::Default for GradleRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl GradleRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Files>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GradleRequestPayload>
-        for super::GradleRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GradleRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GradleRequestPayload> for GradleRequestPayload {
-            fn from(value: super::GradleRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
+        pub type GovendorRequestPayloadFiles = TestGovendorFileBodyFiles;
+        pub type GradleFile = SbtFile;
+        pub type GradleRequestPayload = PipRequestPayload;
         #[derive(Clone, Debug)]
         pub struct Graph {
             nodes: ::std::result::Result<
@@ -17858,68 +13702,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct Group {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Group {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl Group {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Group> for super::Group {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Group,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Group> for Group {
-            fn from(value: super::Group) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                }
-            }
-        }
+        pub type Group = TheSnykOrganizationForARequest;
         #[derive(Clone, Debug)]
         pub struct GroupMember {
             email: ::std::result::Result<
@@ -18365,92 +14148,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone)]
-        pub struct HarborCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for HarborCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl HarborCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<HarborCrCredentials>
-        for super::HarborCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: HarborCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::HarborCrCredentials> for HarborCrCredentials {
-            fn from(value: super::HarborCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type HarborCrCredentials = AcrCredentials;
         #[derive(Clone, Debug)]
         pub struct Identifiers {
             cve: ::std::result::Result<
@@ -20163,176 +15861,10 @@ pub mod types {
                 Self { name: Ok(value.name) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ImportTargetsBodySubtype8 {
-            target: ::std::result::Result<
-                ::std::option::Option<super::ImportTargetsBodySubtype8Target>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ImportTargetsBodySubtype8 {
-            fn default() -> Self {
-                Self {
-                    target: Ok(Default::default()),
-                }
-            }
-        }
-        impl ImportTargetsBodySubtype8 {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImportTargetsBodySubtype8Target>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImportTargetsBodySubtype8>
-        for super::ImportTargetsBodySubtype8 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImportTargetsBodySubtype8,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::ImportTargetsBodySubtype8>
-        for ImportTargetsBodySubtype8 {
-            fn from(value: super::ImportTargetsBodySubtype8) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ImportTargetsBodySubtype8Target {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ImportTargetsBodySubtype8Target {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                }
-            }
-        }
-        impl ImportTargetsBodySubtype8Target {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImportTargetsBodySubtype8Target>
-        for super::ImportTargetsBodySubtype8Target {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImportTargetsBodySubtype8Target,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-        impl ::std::convert::From<super::ImportTargetsBodySubtype8Target>
-        for ImportTargetsBodySubtype8Target {
-            fn from(value: super::ImportTargetsBodySubtype8Target) -> Self {
-                Self { name: Ok(value.name) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ImportTargetsBodySubtype9 {
-            target: ::std::result::Result<
-                ::std::option::Option<super::ImportTargetsBodySubtype9Target>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ImportTargetsBodySubtype9 {
-            fn default() -> Self {
-                Self {
-                    target: Ok(Default::default()),
-                }
-            }
-        }
-        impl ImportTargetsBodySubtype9 {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ImportTargetsBodySubtype9Target>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImportTargetsBodySubtype9>
-        for super::ImportTargetsBodySubtype9 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImportTargetsBodySubtype9,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::ImportTargetsBodySubtype9>
-        for ImportTargetsBodySubtype9 {
-            fn from(value: super::ImportTargetsBodySubtype9) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ImportTargetsBodySubtype9Target {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ImportTargetsBodySubtype9Target {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                }
-            }
-        }
-        impl ImportTargetsBodySubtype9Target {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ImportTargetsBodySubtype9Target>
-        for super::ImportTargetsBodySubtype9Target {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ImportTargetsBodySubtype9Target,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-        impl ::std::convert::From<super::ImportTargetsBodySubtype9Target>
-        for ImportTargetsBodySubtype9Target {
-            fn from(value: super::ImportTargetsBodySubtype9Target) -> Self {
-                Self { name: Ok(value.name) }
-            }
-        }
+        pub type ImportTargetsBodySubtype8 = ImportTargetsBodySubtype7;
+        pub type ImportTargetsBodySubtype8Target = ImportTargetsBodySubtype7Target;
+        pub type ImportTargetsBodySubtype9 = ImportTargetsBodySubtype7;
+        pub type ImportTargetsBodySubtype9Target = ImportTargetsBodySubtype7Target;
         #[derive(Clone, Debug)]
         pub struct ImportingUser {
             email: ::std::result::Result<
@@ -20884,70 +16416,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct Integrations {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Integrations {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl Integrations {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Integrations> for super::Integrations {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Integrations,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Integrations> for Integrations {
-            fn from(value: super::Integrations) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
+        pub type Integrations = Tag;
         #[derive(Clone, Debug)]
         pub struct InviteUserBody {
             email: ::std::result::Result<
@@ -21299,110 +16768,7 @@ pub mod types {
                 Self { results: Ok(value.results) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct IssueCountsBySeverity {
-            critical: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            high: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            low: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            medium: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for IssueCountsBySeverity {
-            fn default() -> Self {
-                Self {
-                    critical: Ok(Default::default()),
-                    high: Ok(Default::default()),
-                    low: Ok(Default::default()),
-                    medium: Ok(Default::default()),
-                }
-            }
-        }
-        impl IssueCountsBySeverity {
-            pub fn critical<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.critical = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for critical: {e}")
-                    });
-                self
-            }
-            pub fn high<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.high = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for high: {e}")
-                    });
-                self
-            }
-            pub fn low<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.low = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for low: {e}")
-                    });
-                self
-            }
-            pub fn medium<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.medium = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for medium: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<IssueCountsBySeverity>
-        for super::IssueCountsBySeverity {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: IssueCountsBySeverity,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    critical: value.critical?,
-                    high: value.high?,
-                    low: value.low?,
-                    medium: value.medium?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::IssueCountsBySeverity>
-        for IssueCountsBySeverity {
-            fn from(value: super::IssueCountsBySeverity) -> Self {
-                Self {
-                    critical: Ok(value.critical),
-                    high: Ok(value.high),
-                    low: Ok(value.low),
-                    medium: Ok(value.medium),
-                }
-            }
-        }
+        pub type IssueCountsBySeverity = Severity;
         #[derive(Clone, Debug)]
         pub struct IssueCountsFilters {
             filters: ::std::result::Result<
@@ -24522,95 +19888,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListAllAggregatedIssuesBody {
-            filters: ::std::result::Result<
-                ::std::option::Option<super::Filters>,
-                ::std::string::String,
-            >,
-            include_description: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            include_introduced_through: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListAllAggregatedIssuesBody {
-            fn default() -> Self {
-                Self {
-                    filters: Ok(Default::default()),
-                    include_description: Ok(Default::default()),
-                    include_introduced_through: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListAllAggregatedIssuesBody {
-            pub fn filters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Filters>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.filters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for filters: {e}")
-                    });
-                self
-            }
-            pub fn include_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn include_introduced_through<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_introduced_through = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_introduced_through: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListAllAggregatedIssuesBody>
-        for super::ListAllAggregatedIssuesBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListAllAggregatedIssuesBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    filters: value.filters?,
-                    include_description: value.include_description?,
-                    include_introduced_through: value.include_introduced_through?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListAllAggregatedIssuesBody>
-        for ListAllAggregatedIssuesBody {
-            fn from(value: super::ListAllAggregatedIssuesBody) -> Self {
-                Self {
-                    filters: Ok(value.filters),
-                    include_description: Ok(value.include_description),
-                    include_introduced_through: Ok(value.include_introduced_through),
-                }
-            }
-        }
+        pub type ListAllAggregatedIssuesBody = AggregatedProjectIssuesFilters;
         #[derive(Clone, Debug)]
         pub struct ListAllOrganizationsInAGroup {
             created: ::std::result::Result<
@@ -24798,815 +20076,10 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListGroupTagsResponse {
-            tags: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListGroupTagsResponse {
-            fn default() -> Self {
-                Self {
-                    tags: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListGroupTagsResponse {
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListGroupTagsResponse>
-        for super::ListGroupTagsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListGroupTagsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { tags: value.tags? })
-            }
-        }
-        impl ::std::convert::From<super::ListGroupTagsResponse>
-        for ListGroupTagsResponse {
-            fn from(value: super::ListGroupTagsResponse) -> Self {
-                Self { tags: Ok(value.tags) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListLatestReportingIssuesResponse {
-            results: ::std::result::Result<
-                ::std::vec::Vec<super::ListLatestReportingIssuesResponseResultsItem>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<f64, ::std::string::String>,
-        }
-        impl ::std::default::Default for ListLatestReportingIssuesResponse {
-            fn default() -> Self {
-                Self {
-                    results: Err("no value supplied for results".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl ListLatestReportingIssuesResponse {
-            pub fn results<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListLatestReportingIssuesResponseResultsItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.results = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for results: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListLatestReportingIssuesResponse>
-        for super::ListLatestReportingIssuesResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListLatestReportingIssuesResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    results: value.results?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListLatestReportingIssuesResponse>
-        for ListLatestReportingIssuesResponse {
-            fn from(value: super::ListLatestReportingIssuesResponse) -> Self {
-                Self {
-                    results: Ok(value.results),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListLatestReportingIssuesResponseResultsItemIssue {
-            credit: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            cvs_sv3: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cvss_score: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            disclosure_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            exploit_maturity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            identifiers: ::std::result::Result<
-                ::std::option::Option<super::Identifiers>,
-                ::std::string::String,
-            >,
-            ignored: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            is_ignored: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_patchable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_patched: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_pinnable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_upgradable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            jira_issue_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            language: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            original_severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            package: ::std::result::Result<::std::string::String, ::std::string::String>,
-            package_manager: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            patches: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            priority_score: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            publication_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            semver: ::std::result::Result<
-                ::std::option::Option<super::Semver>,
-                ::std::string::String,
-            >,
-            severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unique_severities_list: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            version: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default
-        for ListLatestReportingIssuesResponseResultsItemIssue {
-            fn default() -> Self {
-                Self {
-                    credit: Ok(Default::default()),
-                    cvs_sv3: Ok(Default::default()),
-                    cvss_score: Ok(Default::default()),
-                    disclosure_time: Ok(Default::default()),
-                    exploit_maturity: Err(
-                        "no value supplied for exploit_maturity".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    identifiers: Ok(Default::default()),
-                    ignored: Ok(Default::default()),
-                    is_ignored: Ok(Default::default()),
-                    is_patchable: Ok(Default::default()),
-                    is_patched: Ok(Default::default()),
-                    is_pinnable: Ok(Default::default()),
-                    is_upgradable: Ok(Default::default()),
-                    jira_issue_url: Ok(Default::default()),
-                    language: Ok(Default::default()),
-                    original_severity: Err(
-                        "no value supplied for original_severity".to_string(),
-                    ),
-                    package: Err("no value supplied for package".to_string()),
-                    package_manager: Ok(Default::default()),
-                    patches: Ok(Default::default()),
-                    priority_score: Ok(Default::default()),
-                    publication_time: Ok(Default::default()),
-                    semver: Ok(Default::default()),
-                    severity: Err("no value supplied for severity".to_string()),
-                    title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unique_severities_list: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                    version: Err("no value supplied for version".to_string()),
-                }
-            }
-        }
-        impl ListLatestReportingIssuesResponseResultsItemIssue {
-            pub fn credit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credit: {e}")
-                    });
-                self
-            }
-            pub fn cvs_sv3<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvs_sv3 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvs_sv3: {e}")
-                    });
-                self
-            }
-            pub fn cvss_score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvss_score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvss_score: {e}")
-                    });
-                self
-            }
-            pub fn disclosure_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disclosure_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disclosure_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn exploit_maturity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.exploit_maturity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for exploit_maturity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn identifiers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Identifiers>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifiers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifiers: {e}")
-                    });
-                self
-            }
-            pub fn ignored<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ignored = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ignored: {e}")
-                    });
-                self
-            }
-            pub fn is_ignored<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_ignored = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_ignored: {e}")
-                    });
-                self
-            }
-            pub fn is_patchable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_patchable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_patchable: {e}")
-                    });
-                self
-            }
-            pub fn is_patched<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_patched = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_patched: {e}")
-                    });
-                self
-            }
-            pub fn is_pinnable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_pinnable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_pinnable: {e}")
-                    });
-                self
-            }
-            pub fn is_upgradable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_upgradable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_upgradable: {e}")
-                    });
-                self
-            }
-            pub fn jira_issue_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.jira_issue_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for jira_issue_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn original_severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.original_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for original_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn package<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for package: {e}")
-                    });
-                self
-            }
-            pub fn package_manager<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package_manager = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for package_manager: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn patches<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.patches = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for patches: {e}")
-                    });
-                self
-            }
-            pub fn priority_score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority_score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for priority_score: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn publication_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.publication_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for publication_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn semver<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Semver>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.semver = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for semver: {e}")
-                    });
-                self
-            }
-            pub fn severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for severity: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unique_severities_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unique_severities_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for unique_severities_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for version: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListLatestReportingIssuesResponseResultsItemIssue>
-        for super::ListLatestReportingIssuesResponseResultsItemIssue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListLatestReportingIssuesResponseResultsItemIssue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credit: value.credit?,
-                    cvs_sv3: value.cvs_sv3?,
-                    cvss_score: value.cvss_score?,
-                    disclosure_time: value.disclosure_time?,
-                    exploit_maturity: value.exploit_maturity?,
-                    id: value.id?,
-                    identifiers: value.identifiers?,
-                    ignored: value.ignored?,
-                    is_ignored: value.is_ignored?,
-                    is_patchable: value.is_patchable?,
-                    is_patched: value.is_patched?,
-                    is_pinnable: value.is_pinnable?,
-                    is_upgradable: value.is_upgradable?,
-                    jira_issue_url: value.jira_issue_url?,
-                    language: value.language?,
-                    original_severity: value.original_severity?,
-                    package: value.package?,
-                    package_manager: value.package_manager?,
-                    patches: value.patches?,
-                    priority_score: value.priority_score?,
-                    publication_time: value.publication_time?,
-                    semver: value.semver?,
-                    severity: value.severity?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    unique_severities_list: value.unique_severities_list?,
-                    url: value.url?,
-                    version: value.version?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListLatestReportingIssuesResponseResultsItemIssue,
-        > for ListLatestReportingIssuesResponseResultsItemIssue {
-            fn from(
-                value: super::ListLatestReportingIssuesResponseResultsItemIssue,
-            ) -> Self {
-                Self {
-                    credit: Ok(value.credit),
-                    cvs_sv3: Ok(value.cvs_sv3),
-                    cvss_score: Ok(value.cvss_score),
-                    disclosure_time: Ok(value.disclosure_time),
-                    exploit_maturity: Ok(value.exploit_maturity),
-                    id: Ok(value.id),
-                    identifiers: Ok(value.identifiers),
-                    ignored: Ok(value.ignored),
-                    is_ignored: Ok(value.is_ignored),
-                    is_patchable: Ok(value.is_patchable),
-                    is_patched: Ok(value.is_patched),
-                    is_pinnable: Ok(value.is_pinnable),
-                    is_upgradable: Ok(value.is_upgradable),
-                    jira_issue_url: Ok(value.jira_issue_url),
-                    language: Ok(value.language),
-                    original_severity: Ok(value.original_severity),
-                    package: Ok(value.package),
-                    package_manager: Ok(value.package_manager),
-                    patches: Ok(value.patches),
-                    priority_score: Ok(value.priority_score),
-                    publication_time: Ok(value.publication_time),
-                    semver: Ok(value.semver),
-                    severity: Ok(value.severity),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    unique_severities_list: Ok(value.unique_severities_list),
-                    url: Ok(value.url),
-                    version: Ok(value.version),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListLatestReportingIssuesResponseResultsItemProjectProject {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            package_manager: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            source: ::std::result::Result<::std::string::String, ::std::string::String>,
-            target_file: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default
-        for ListLatestReportingIssuesResponseResultsItemProjectProject {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    package_manager: Err(
-                        "no value supplied for package_manager".to_string(),
-                    ),
-                    source: Err("no value supplied for source".to_string()),
-                    target_file: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                }
-            }
-        }
-        impl ListLatestReportingIssuesResponseResultsItemProjectProject {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn package_manager<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package_manager = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for package_manager: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn source<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.source = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for source: {e}")
-                    });
-                self
-            }
-            pub fn target_file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target_file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target_file: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListLatestReportingIssuesResponseResultsItemProjectProject,
-        > for super::ListLatestReportingIssuesResponseResultsItemProjectProject {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListLatestReportingIssuesResponseResultsItemProjectProject,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                    package_manager: value.package_manager?,
-                    source: value.source?,
-                    target_file: value.target_file?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListLatestReportingIssuesResponseResultsItemProjectProject,
-        > for ListLatestReportingIssuesResponseResultsItemProjectProject {
-            fn from(
-                value: super::ListLatestReportingIssuesResponseResultsItemProjectProject,
-            ) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    package_manager: Ok(value.package_manager),
-                    source: Ok(value.source),
-                    target_file: Ok(value.target_file),
-                    url: Ok(value.url),
-                }
-            }
-        }
+        pub type ListGroupTagsResponse = AddProjectTagResponse;
+        pub type ListLatestReportingIssuesResponse = ListReportingIssuesResponse;
+        pub type ListLatestReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
+        pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ListReportingIssuesResponseResultsItemProjectProject;
         #[derive(Clone, Debug)]
         pub struct ListOrgDependenciesBody {
             filters: ::std::result::Result<
@@ -26680,827 +21153,11 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            paths: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            fn default() -> Self {
-                Self {
-                    paths: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            pub fn paths<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paths = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for paths: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListProjectAggregatedIssuesResponseIssuesItemLinks>
-        for super::ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListProjectAggregatedIssuesResponseIssuesItemLinks,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { paths: value.paths? })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListProjectAggregatedIssuesResponseIssuesItemLinks,
-        > for ListProjectAggregatedIssuesResponseIssuesItemLinks {
-            fn from(
-                value: super::ListProjectAggregatedIssuesResponseIssuesItemLinks,
-            ) -> Self {
-                Self { paths: Ok(value.paths) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListProjectSnapshotAggregatedIssuesResponse {
-            issues: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListProjectSnapshotAggregatedIssuesResponse {
-            fn default() -> Self {
-                Self {
-                    issues: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListProjectSnapshotAggregatedIssuesResponse {
-            pub fn issues<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issues = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issues: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListProjectSnapshotAggregatedIssuesResponse>
-        for super::ListProjectSnapshotAggregatedIssuesResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListProjectSnapshotAggregatedIssuesResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { issues: value.issues? })
-            }
-        }
-        impl ::std::convert::From<super::ListProjectSnapshotAggregatedIssuesResponse>
-        for ListProjectSnapshotAggregatedIssuesResponse {
-            fn from(value: super::ListProjectSnapshotAggregatedIssuesResponse) -> Self {
-                Self { issues: Ok(value.issues) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            fix_info: ::std::result::Result<
-                ::std::option::Option<super::FixInfo>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            ignore_reasons: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            introduced_through: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            is_ignored: ::std::result::Result<bool, ::std::string::String>,
-            is_patched: ::std::result::Result<bool, ::std::string::String>,
-            issue_data: ::std::result::Result<
-                super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-                ::std::string::String,
-            >,
-            issue_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<
-                    super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-                >,
-                ::std::string::String,
-            >,
-            pkg_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            pkg_versions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            priority: ::std::result::Result<
-                ::std::option::Option<super::Priority>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            fn default() -> Self {
-                Self {
-                    fix_info: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    ignore_reasons: Ok(Default::default()),
-                    introduced_through: Ok(Default::default()),
-                    is_ignored: Err("no value supplied for is_ignored".to_string()),
-                    is_patched: Err("no value supplied for is_patched".to_string()),
-                    issue_data: Err("no value supplied for issue_data".to_string()),
-                    issue_type: Err("no value supplied for issue_type".to_string()),
-                    links: Ok(Default::default()),
-                    pkg_name: Err("no value supplied for pkg_name".to_string()),
-                    pkg_versions: Err("no value supplied for pkg_versions".to_string()),
-                    priority: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            pub fn fix_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::FixInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fix_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fix_info: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn ignore_reasons<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ignore_reasons = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ignore_reasons: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn introduced_through<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.introduced_through = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for introduced_through: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn is_ignored<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_ignored = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_ignored: {e}")
-                    });
-                self
-            }
-            pub fn is_patched<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_patched = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_patched: {e}")
-                    });
-                self
-            }
-            pub fn issue_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issue_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issue_data: {e}")
-                    });
-                self
-            }
-            pub fn issue_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issue_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issue_type: {e}")
-                    });
-                self
-            }
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn pkg_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkg_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkg_name: {e}")
-                    });
-                self
-            }
-            pub fn pkg_versions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkg_versions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkg_versions: {e}")
-                    });
-                self
-            }
-            pub fn priority<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Priority>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for priority: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-        > for super::ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    fix_info: value.fix_info?,
-                    id: value.id?,
-                    ignore_reasons: value.ignore_reasons?,
-                    introduced_through: value.introduced_through?,
-                    is_ignored: value.is_ignored?,
-                    is_patched: value.is_patched?,
-                    issue_data: value.issue_data?,
-                    issue_type: value.issue_type?,
-                    links: value.links?,
-                    pkg_name: value.pkg_name?,
-                    pkg_versions: value.pkg_versions?,
-                    priority: value.priority?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-        > for ListProjectSnapshotAggregatedIssuesResponseIssuesItem {
-            fn from(
-                value: super::ListProjectSnapshotAggregatedIssuesResponseIssuesItem,
-            ) -> Self {
-                Self {
-                    fix_info: Ok(value.fix_info),
-                    id: Ok(value.id),
-                    ignore_reasons: Ok(value.ignore_reasons),
-                    introduced_through: Ok(value.introduced_through),
-                    is_ignored: Ok(value.is_ignored),
-                    is_patched: Ok(value.is_patched),
-                    issue_data: Ok(value.issue_data),
-                    issue_type: Ok(value.issue_type),
-                    links: Ok(value.links),
-                    pkg_name: Ok(value.pkg_name),
-                    pkg_versions: Ok(value.pkg_versions),
-                    priority: Ok(value.priority),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            credit: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            cvs_sv3: ::std::result::Result<::std::string::String, ::std::string::String>,
-            cvss_score: ::std::result::Result<f64, ::std::string::String>,
-            description: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            disclosure_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            exploit_maturity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            identifiers: ::std::result::Result<
-                super::Identifiers,
-                ::std::string::String,
-            >,
-            is_malicious_package: ::std::result::Result<bool, ::std::string::String>,
-            language: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            nearest_fixed_in_version: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            original_severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            patches: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<::std::string::String, ::std::string::String>,
-            publication_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            semver: ::std::result::Result<super::Semver, ::std::string::String>,
-            severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            violated_policy_public_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            fn default() -> Self {
-                Self {
-                    credit: Err("no value supplied for credit".to_string()),
-                    cvs_sv3: Err("no value supplied for cvs_sv3".to_string()),
-                    cvss_score: Err("no value supplied for cvss_score".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    disclosure_time: Err(
-                        "no value supplied for disclosure_time".to_string(),
-                    ),
-                    exploit_maturity: Err(
-                        "no value supplied for exploit_maturity".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    identifiers: Err("no value supplied for identifiers".to_string()),
-                    is_malicious_package: Err(
-                        "no value supplied for is_malicious_package".to_string(),
-                    ),
-                    language: Err("no value supplied for language".to_string()),
-                    nearest_fixed_in_version: Err(
-                        "no value supplied for nearest_fixed_in_version".to_string(),
-                    ),
-                    original_severity: Err(
-                        "no value supplied for original_severity".to_string(),
-                    ),
-                    patches: Err("no value supplied for patches".to_string()),
-                    path: Err("no value supplied for path".to_string()),
-                    publication_time: Err(
-                        "no value supplied for publication_time".to_string(),
-                    ),
-                    semver: Err("no value supplied for semver".to_string()),
-                    severity: Err("no value supplied for severity".to_string()),
-                    title: Err("no value supplied for title".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    violated_policy_public_id: Err(
-                        "no value supplied for violated_policy_public_id".to_string(),
-                    ),
-                }
-            }
-        }
-        impl ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            pub fn credit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credit: {e}")
-                    });
-                self
-            }
-            pub fn cvs_sv3<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvs_sv3 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvs_sv3: {e}")
-                    });
-                self
-            }
-            pub fn cvss_score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvss_score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvss_score: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn disclosure_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disclosure_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disclosure_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn exploit_maturity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.exploit_maturity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for exploit_maturity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn identifiers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Identifiers>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifiers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifiers: {e}")
-                    });
-                self
-            }
-            pub fn is_malicious_package<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_malicious_package = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_malicious_package: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn nearest_fixed_in_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nearest_fixed_in_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nearest_fixed_in_version: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn original_severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.original_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for original_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn patches<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.patches = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for patches: {e}")
-                    });
-                self
-            }
-            pub fn path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
-                self
-            }
-            pub fn publication_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.publication_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for publication_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn semver<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Semver>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.semver = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for semver: {e}")
-                    });
-                self
-            }
-            pub fn severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for severity: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn violated_policy_public_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.violated_policy_public_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for violated_policy_public_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-        > for super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credit: value.credit?,
-                    cvs_sv3: value.cvs_sv3?,
-                    cvss_score: value.cvss_score?,
-                    description: value.description?,
-                    disclosure_time: value.disclosure_time?,
-                    exploit_maturity: value.exploit_maturity?,
-                    id: value.id?,
-                    identifiers: value.identifiers?,
-                    is_malicious_package: value.is_malicious_package?,
-                    language: value.language?,
-                    nearest_fixed_in_version: value.nearest_fixed_in_version?,
-                    original_severity: value.original_severity?,
-                    patches: value.patches?,
-                    path: value.path?,
-                    publication_time: value.publication_time?,
-                    semver: value.semver?,
-                    severity: value.severity?,
-                    title: value.title?,
-                    url: value.url?,
-                    violated_policy_public_id: value.violated_policy_public_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-        > for ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData {
-            fn from(
-                value: super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData,
-            ) -> Self {
-                Self {
-                    credit: Ok(value.credit),
-                    cvs_sv3: Ok(value.cvs_sv3),
-                    cvss_score: Ok(value.cvss_score),
-                    description: Ok(value.description),
-                    disclosure_time: Ok(value.disclosure_time),
-                    exploit_maturity: Ok(value.exploit_maturity),
-                    id: Ok(value.id),
-                    identifiers: Ok(value.identifiers),
-                    is_malicious_package: Ok(value.is_malicious_package),
-                    language: Ok(value.language),
-                    nearest_fixed_in_version: Ok(value.nearest_fixed_in_version),
-                    original_severity: Ok(value.original_severity),
-                    patches: Ok(value.patches),
-                    path: Ok(value.path),
-                    publication_time: Ok(value.publication_time),
-                    semver: Ok(value.semver),
-                    severity: Ok(value.severity),
-                    title: Ok(value.title),
-                    url: Ok(value.url),
-                    violated_policy_public_id: Ok(value.violated_policy_public_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            paths: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            fn default() -> Self {
-                Self {
-                    paths: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            pub fn paths<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paths = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for paths: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<
-            ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-        > for super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { paths: value.paths? })
-            }
-        }
-        impl ::std::convert::From<
-            super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-        > for ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks {
-            fn from(
-                value: super::ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks,
-            ) -> Self {
-                Self { paths: Ok(value.paths) }
-            }
-        }
+        pub type ListProjectAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
+        pub type ListProjectSnapshotAggregatedIssuesResponse = ListProjectAggregatedIssuesResponse;
+        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = ListProjectAggregatedIssuesResponseIssuesItem;
+        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = ListProjectAggregatedIssuesResponseIssuesItemIssueData;
+        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
         #[derive(Clone, Debug)]
         pub struct ListReportingIssuesResponse {
             results: ::std::result::Result<
@@ -27566,566 +21223,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListReportingIssuesResponseResultsItemIssue {
-            credit: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            cvs_sv3: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cvss_score: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            disclosure_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            exploit_maturity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            identifiers: ::std::result::Result<
-                ::std::option::Option<super::Identifiers>,
-                ::std::string::String,
-            >,
-            ignored: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            is_ignored: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_patchable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_patched: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_pinnable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_upgradable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            jira_issue_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            language: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            original_severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            package: ::std::result::Result<::std::string::String, ::std::string::String>,
-            package_manager: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            patches: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            priority_score: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            publication_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            semver: ::std::result::Result<
-                ::std::option::Option<super::Semver>,
-                ::std::string::String,
-            >,
-            severity: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            unique_severities_list: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            version: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ListReportingIssuesResponseResultsItemIssue {
-            fn default() -> Self {
-                Self {
-                    credit: Ok(Default::default()),
-                    cvs_sv3: Ok(Default::default()),
-                    cvss_score: Ok(Default::default()),
-                    disclosure_time: Ok(Default::default()),
-                    exploit_maturity: Err(
-                        "no value supplied for exploit_maturity".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    identifiers: Ok(Default::default()),
-                    ignored: Ok(Default::default()),
-                    is_ignored: Ok(Default::default()),
-                    is_patchable: Ok(Default::default()),
-                    is_patched: Ok(Default::default()),
-                    is_pinnable: Ok(Default::default()),
-                    is_upgradable: Ok(Default::default()),
-                    jira_issue_url: Ok(Default::default()),
-                    language: Ok(Default::default()),
-                    original_severity: Err(
-                        "no value supplied for original_severity".to_string(),
-                    ),
-                    package: Err("no value supplied for package".to_string()),
-                    package_manager: Ok(Default::default()),
-                    patches: Ok(Default::default()),
-                    priority_score: Ok(Default::default()),
-                    publication_time: Ok(Default::default()),
-                    semver: Ok(Default::default()),
-                    severity: Err("no value supplied for severity".to_string()),
-                    title: Err("no value supplied for title".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    unique_severities_list: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                    version: Err("no value supplied for version".to_string()),
-                }
-            }
-        }
-        impl ListReportingIssuesResponseResultsItemIssue {
-            pub fn credit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credit: {e}")
-                    });
-                self
-            }
-            pub fn cvs_sv3<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvs_sv3 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvs_sv3: {e}")
-                    });
-                self
-            }
-            pub fn cvss_score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cvss_score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cvss_score: {e}")
-                    });
-                self
-            }
-            pub fn disclosure_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disclosure_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for disclosure_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn exploit_maturity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.exploit_maturity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for exploit_maturity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn identifiers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Identifiers>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifiers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifiers: {e}")
-                    });
-                self
-            }
-            pub fn ignored<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ignored = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ignored: {e}")
-                    });
-                self
-            }
-            pub fn is_ignored<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_ignored = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_ignored: {e}")
-                    });
-                self
-            }
-            pub fn is_patchable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_patchable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_patchable: {e}")
-                    });
-                self
-            }
-            pub fn is_patched<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_patched = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_patched: {e}")
-                    });
-                self
-            }
-            pub fn is_pinnable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_pinnable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_pinnable: {e}")
-                    });
-                self
-            }
-            pub fn is_upgradable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_upgradable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_upgradable: {e}")
-                    });
-                self
-            }
-            pub fn jira_issue_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.jira_issue_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for jira_issue_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn original_severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.original_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for original_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn package<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for package: {e}")
-                    });
-                self
-            }
-            pub fn package_manager<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.package_manager = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for package_manager: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn patches<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.patches = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for patches: {e}")
-                    });
-                self
-            }
-            pub fn priority_score<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.priority_score = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for priority_score: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn publication_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.publication_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for publication_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn semver<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Semver>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.semver = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for semver: {e}")
-                    });
-                self
-            }
-            pub fn severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for severity: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn unique_severities_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unique_severities_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for unique_severities_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for version: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListReportingIssuesResponseResultsItemIssue>
-        for super::ListReportingIssuesResponseResultsItemIssue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListReportingIssuesResponseResultsItemIssue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credit: value.credit?,
-                    cvs_sv3: value.cvs_sv3?,
-                    cvss_score: value.cvss_score?,
-                    disclosure_time: value.disclosure_time?,
-                    exploit_maturity: value.exploit_maturity?,
-                    id: value.id?,
-                    identifiers: value.identifiers?,
-                    ignored: value.ignored?,
-                    is_ignored: value.is_ignored?,
-                    is_patchable: value.is_patchable?,
-                    is_patched: value.is_patched?,
-                    is_pinnable: value.is_pinnable?,
-                    is_upgradable: value.is_upgradable?,
-                    jira_issue_url: value.jira_issue_url?,
-                    language: value.language?,
-                    original_severity: value.original_severity?,
-                    package: value.package?,
-                    package_manager: value.package_manager?,
-                    patches: value.patches?,
-                    priority_score: value.priority_score?,
-                    publication_time: value.publication_time?,
-                    semver: value.semver?,
-                    severity: value.severity?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    unique_severities_list: value.unique_severities_list?,
-                    url: value.url?,
-                    version: value.version?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListReportingIssuesResponseResultsItemIssue>
-        for ListReportingIssuesResponseResultsItemIssue {
-            fn from(value: super::ListReportingIssuesResponseResultsItemIssue) -> Self {
-                Self {
-                    credit: Ok(value.credit),
-                    cvs_sv3: Ok(value.cvs_sv3),
-                    cvss_score: Ok(value.cvss_score),
-                    disclosure_time: Ok(value.disclosure_time),
-                    exploit_maturity: Ok(value.exploit_maturity),
-                    id: Ok(value.id),
-                    identifiers: Ok(value.identifiers),
-                    ignored: Ok(value.ignored),
-                    is_ignored: Ok(value.is_ignored),
-                    is_patchable: Ok(value.is_patchable),
-                    is_patched: Ok(value.is_patched),
-                    is_pinnable: Ok(value.is_pinnable),
-                    is_upgradable: Ok(value.is_upgradable),
-                    jira_issue_url: Ok(value.jira_issue_url),
-                    language: Ok(value.language),
-                    original_severity: Ok(value.original_severity),
-                    package: Ok(value.package),
-                    package_manager: Ok(value.package_manager),
-                    patches: Ok(value.patches),
-                    priority_score: Ok(value.priority_score),
-                    publication_time: Ok(value.publication_time),
-                    semver: Ok(value.semver),
-                    severity: Ok(value.severity),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    unique_severities_list: Ok(value.unique_severities_list),
-                    url: Ok(value.url),
-                    version: Ok(value.version),
-                }
-            }
-        }
+        pub type ListReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
         #[derive(Clone, Debug)]
         pub struct ListReportingIssuesResponseResultsItemProjectProject {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -28311,93 +21409,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct MavenAdditionalFile {
-            contents: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MavenAdditionalFile {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl MavenAdditionalFile {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MavenAdditionalFile>
-        for super::MavenAdditionalFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MavenAdditionalFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::MavenAdditionalFile> for MavenAdditionalFile {
-            fn from(value: super::MavenAdditionalFile) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MavenFile {
-            contents: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MavenFile {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl MavenFile {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MavenFile> for super::MavenFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MavenFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::MavenFile> for MavenFile {
-            fn from(value: super::MavenFile) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
+        pub type MavenAdditionalFile = SbtFile;
+        pub type MavenFile = SbtFile;
         #[derive(Clone, Debug)]
         pub struct MavenModuleName {
             artifact_id: ::std::result::Result<
@@ -28462,473 +21475,12 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct MavenRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<
-                super::MavenRequestPayloadFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MavenRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl MavenRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MavenRequestPayloadFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MavenRequestPayload>
-        for super::MavenRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MavenRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MavenRequestPayload> for MavenRequestPayload {
-            fn from(value: super::MavenRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MavenRequestPayloadFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::MavenFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for MavenRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Ok(Default::default()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl MavenRequestPayloadFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MavenFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MavenRequestPayloadFiles>
-        for super::MavenRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MavenRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MavenRequestPayloadFiles>
-        for MavenRequestPayloadFiles {
-            fn from(value: super::MavenRequestPayloadFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ModifyOrganizationNotificationSettingsBody {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesNotificationSettingRequest>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<
-                    super::ModifyOrganizationNotificationSettingsBodyValue,
-                >,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<
-                    super::ModifyOrganizationNotificationSettingsBodyValue,
-                >,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<
-                    super::ModifyOrganizationNotificationSettingsBodyValue,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ModifyOrganizationNotificationSettingsBody {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl ModifyOrganizationNotificationSettingsBody {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesNotificationSettingRequest>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ModifyOrganizationNotificationSettingsBodyValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ModifyOrganizationNotificationSettingsBodyValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::ModifyOrganizationNotificationSettingsBodyValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ModifyOrganizationNotificationSettingsBody>
-        for super::ModifyOrganizationNotificationSettingsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ModifyOrganizationNotificationSettingsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ModifyOrganizationNotificationSettingsBody>
-        for ModifyOrganizationNotificationSettingsBody {
-            fn from(value: super::ModifyOrganizationNotificationSettingsBody) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ModifyOrganizationNotificationSettingsBodyValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default
-        for ModifyOrganizationNotificationSettingsBodyValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                }
-            }
-        }
-        impl ModifyOrganizationNotificationSettingsBodyValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ModifyOrganizationNotificationSettingsBodyValue>
-        for super::ModifyOrganizationNotificationSettingsBodyValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ModifyOrganizationNotificationSettingsBodyValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { enabled: value.enabled? })
-            }
-        }
-        impl ::std::convert::From<super::ModifyOrganizationNotificationSettingsBodyValue>
-        for ModifyOrganizationNotificationSettingsBodyValue {
-            fn from(
-                value: super::ModifyOrganizationNotificationSettingsBodyValue,
-            ) -> Self {
-                Self { enabled: Ok(value.enabled) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorDepGraphBody {
-            dep_graph: ::std::result::Result<super::DepGraphBody, ::std::string::String>,
-            meta: ::std::result::Result<
-                ::std::option::Option<super::MonitorMetaData>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorDepGraphBody {
-            fn default() -> Self {
-                Self {
-                    dep_graph: Err("no value supplied for dep_graph".to_string()),
-                    meta: Ok(Default::default()),
-                }
-            }
-        }
-        impl MonitorDepGraphBody {
-            pub fn dep_graph<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::DepGraphBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dep_graph = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dep_graph: {e}")
-                    });
-                self
-            }
-            pub fn meta<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MonitorMetaData>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.meta = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorDepGraphBody>
-        for super::MonitorDepGraphBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorDepGraphBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    dep_graph: value.dep_graph?,
-                    meta: value.meta?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorDepGraphBody> for MonitorDepGraphBody {
-            fn from(value: super::MonitorDepGraphBody) -> Self {
-                Self {
-                    dep_graph: Ok(value.dep_graph),
-                    meta: Ok(value.meta),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorDepGraphData {
-            graph: ::std::result::Result<super::MonitorGraph, ::std::string::String>,
-            pkg_manager: ::std::result::Result<
-                super::MonitorPkgManager,
-                ::std::string::String,
-            >,
-            pkgs: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            schema_version: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorDepGraphData {
-            fn default() -> Self {
-                Self {
-                    graph: Err("no value supplied for graph".to_string()),
-                    pkg_manager: Err("no value supplied for pkg_manager".to_string()),
-                    pkgs: Err("no value supplied for pkgs".to_string()),
-                    schema_version: Err(
-                        "no value supplied for schema_version".to_string(),
-                    ),
-                }
-            }
-        }
-        impl MonitorDepGraphData {
-            pub fn graph<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MonitorGraph>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.graph = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for graph: {e}")
-                    });
-                self
-            }
-            pub fn pkg_manager<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MonitorPkgManager>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkg_manager = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkg_manager: {e}")
-                    });
-                self
-            }
-            pub fn pkgs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkgs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkgs: {e}")
-                    });
-                self
-            }
-            pub fn schema_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schema_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schema_version: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorDepGraphData>
-        for super::MonitorDepGraphData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorDepGraphData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    graph: value.graph?,
-                    pkg_manager: value.pkg_manager?,
-                    pkgs: value.pkgs?,
-                    schema_version: value.schema_version?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorDepGraphData> for MonitorDepGraphData {
-            fn from(value: super::MonitorDepGraphData) -> Self {
-                Self {
-                    graph: Ok(value.graph),
-                    pkg_manager: Ok(value.pkg_manager),
-                    pkgs: Ok(value.pkgs),
-                    schema_version: Ok(value.schema_version),
-                }
-            }
-        }
+        pub type MavenRequestPayload = NpmRequestPayload;
+        pub type MavenRequestPayloadFiles = TestNpmFilesBodyFiles;
+        pub type ModifyOrganizationNotificationSettingsBody = NotificationSettingsRequest;
+        pub type ModifyOrganizationNotificationSettingsBodyValue = SimpleNotificationSettingRequest;
+        pub type MonitorDepGraphBody = MonitorGraphPayload;
+        pub type MonitorDepGraphData = DepGraphData;
         #[derive(Clone, Debug)]
         pub struct MonitorDepGraphResult {
             id: ::std::result::Result<
@@ -29010,110 +21562,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct MonitorGraph {
-            nodes: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            root_node_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorGraph {
-            fn default() -> Self {
-                Self {
-                    nodes: Err("no value supplied for nodes".to_string()),
-                    root_node_id: Err("no value supplied for root_node_id".to_string()),
-                }
-            }
-        }
-        impl MonitorGraph {
-            pub fn nodes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nodes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nodes: {e}")
-                    });
-                self
-            }
-            pub fn root_node_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.root_node_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for root_node_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorGraph> for super::MonitorGraph {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorGraph,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    nodes: value.nodes?,
-                    root_node_id: value.root_node_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorGraph> for MonitorGraph {
-            fn from(value: super::MonitorGraph) -> Self {
-                Self {
-                    nodes: Ok(value.nodes),
-                    root_node_id: Ok(value.root_node_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorGraphDependency {
-            node_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for MonitorGraphDependency {
-            fn default() -> Self {
-                Self {
-                    node_id: Err("no value supplied for node_id".to_string()),
-                }
-            }
-        }
-        impl MonitorGraphDependency {
-            pub fn node_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorGraphDependency>
-        for super::MonitorGraphDependency {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorGraphDependency,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { node_id: value.node_id? })
-            }
-        }
-        impl ::std::convert::From<super::MonitorGraphDependency>
-        for MonitorGraphDependency {
-            fn from(value: super::MonitorGraphDependency) -> Self {
-                Self { node_id: Ok(value.node_id) }
-            }
-        }
+        pub type MonitorGraph = Graph;
+        pub type MonitorGraphDependency = GraphDependency;
         #[derive(Clone, Debug)]
         pub struct MonitorGraphPayload {
             dep_graph: ::std::result::Result<
@@ -29228,302 +21678,11 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct MonitorNode {
-            deps: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            node_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            pkg_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for MonitorNode {
-            fn default() -> Self {
-                Self {
-                    deps: Ok(Default::default()),
-                    node_id: Err("no value supplied for node_id".to_string()),
-                    pkg_id: Err("no value supplied for pkg_id".to_string()),
-                }
-            }
-        }
-        impl MonitorNode {
-            pub fn deps<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deps = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deps: {e}")
-                    });
-                self
-            }
-            pub fn node_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.node_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for node_id: {e}")
-                    });
-                self
-            }
-            pub fn pkg_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pkg_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pkg_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorNode> for super::MonitorNode {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorNode,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    deps: value.deps?,
-                    node_id: value.node_id?,
-                    pkg_id: value.pkg_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorNode> for MonitorNode {
-            fn from(value: super::MonitorNode) -> Self {
-                Self {
-                    deps: Ok(value.deps),
-                    node_id: Ok(value.node_id),
-                    pkg_id: Ok(value.pkg_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorPackage {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            info: ::std::result::Result<
-                super::MonitorPackageInfo,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorPackage {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    info: Err("no value supplied for info".to_string()),
-                }
-            }
-        }
-        impl MonitorPackage {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MonitorPackageInfo>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorPackage> for super::MonitorPackage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorPackage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    info: value.info?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorPackage> for MonitorPackage {
-            fn from(value: super::MonitorPackage) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    info: Ok(value.info),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorPackageInfo {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            version: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for MonitorPackageInfo {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    version: Err("no value supplied for version".to_string()),
-                }
-            }
-        }
-        impl MonitorPackageInfo {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for version: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorPackageInfo> for super::MonitorPackageInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorPackageInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    version: value.version?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorPackageInfo> for MonitorPackageInfo {
-            fn from(value: super::MonitorPackageInfo) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    version: Ok(value.version),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorPkgManager {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            repositories: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorPkgManager {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                    repositories: Ok(Default::default()),
-                }
-            }
-        }
-        impl MonitorPkgManager {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn repositories<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.repositories = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for repositories: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorPkgManager> for super::MonitorPkgManager {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorPkgManager,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    repositories: value.repositories?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MonitorPkgManager> for MonitorPkgManager {
-            fn from(value: super::MonitorPkgManager) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    repositories: Ok(value.repositories),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MonitorRepository {
-            alias: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MonitorRepository {
-            fn default() -> Self {
-                Self {
-                    alias: Ok(Default::default()),
-                }
-            }
-        }
-        impl MonitorRepository {
-            pub fn alias<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.alias = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MonitorRepository> for super::MonitorRepository {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MonitorRepository,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { alias: value.alias? })
-            }
-        }
-        impl ::std::convert::From<super::MonitorRepository> for MonitorRepository {
-            fn from(value: super::MonitorRepository) -> Self {
-                Self { alias: Ok(value.alias) }
-            }
-        }
+        pub type MonitorNode = Node;
+        pub type MonitorPackage = Package;
+        pub type MonitorPackageInfo = PackageInfo;
+        pub type MonitorPkgManager = PkgManager;
+        pub type MonitorRepository = Repository;
         #[derive(Clone, Debug)]
         pub struct MoveProject {
             destination_org: ::std::result::Result<
@@ -29692,193 +21851,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct NewIssuesRemediations {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            issue_severity: ::std::result::Result<
-                super::IssueSeverity,
-                ::std::string::String,
-            >,
-            issue_type: ::std::result::Result<super::IssueType, ::std::string::String>,
-        }
-        impl ::std::default::Default for NewIssuesRemediations {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                    issue_severity: Err(
-                        "no value supplied for issue_severity".to_string(),
-                    ),
-                    issue_type: Err("no value supplied for issue_type".to_string()),
-                }
-            }
-        }
-        impl NewIssuesRemediations {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-            pub fn issue_severity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::IssueSeverity>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issue_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for issue_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn issue_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::IssueType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.issue_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for issue_type: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NewIssuesRemediations>
-        for super::NewIssuesRemediations {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NewIssuesRemediations,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                    issue_severity: value.issue_severity?,
-                    issue_type: value.issue_type?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NewIssuesRemediations>
-        for NewIssuesRemediations {
-            fn from(value: super::NewIssuesRemediations) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                    issue_severity: Ok(value.issue_severity),
-                    issue_type: Ok(value.issue_type),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct NexusCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NexusCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl NexusCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NexusCrCredentials> for super::NexusCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NexusCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NexusCrCredentials> for NexusCrCredentials {
-            fn from(value: super::NexusCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type NewIssuesRemediations = NotificationSettingResponse;
+        pub type NexusCrCredentials = AcrCredentials;
         #[derive(Clone, Debug)]
         pub struct Node {
             deps: ::std::result::Result<
@@ -30354,131 +22328,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct NpmRequestPayloadFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for NpmRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Ok(Default::default()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl NpmRequestPayloadFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NpmRequestPayloadFiles>
-        for super::NpmRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NpmRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NpmRequestPayloadFiles>
-        for NpmRequestPayloadFiles {
-            fn from(value: super::NpmRequestPayloadFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Org {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Org {
-            fn default() -> Self {
-                Self {
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl Org {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Org> for super::Org {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Org,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    name: value.name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Org> for Org {
-            fn from(value: super::Org) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                }
-            }
-        }
+        pub type NpmRequestPayloadFiles = TestNpmFilesBodyFiles;
+        pub type Org = TheSnykOrganizationForARequest;
         #[derive(Clone, Debug)]
         pub struct OrgAuditLogsFilters {
             filters: ::std::result::Result<
@@ -30818,56 +22669,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct OrgSettingsResponse {
-            request_access: ::std::result::Result<
-                ::std::option::Option<super::SimpleNotificationSettingRequest>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for OrgSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    request_access: Ok(Default::default()),
-                }
-            }
-        }
-        impl OrgSettingsResponse {
-            pub fn request_access<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SimpleNotificationSettingRequest>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_access = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_access: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<OrgSettingsResponse>
-        for super::OrgSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: OrgSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    request_access: value.request_access?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::OrgSettingsResponse> for OrgSettingsResponse {
-            fn from(value: super::OrgSettingsResponse) -> Self {
-                Self {
-                    request_access: Ok(value.request_access),
-                }
-            }
-        }
+        pub type OrgSettingsResponse = OrgSettingsRequest;
         #[derive(Clone, Debug)]
         pub struct Organization {
             created: ::std::result::Result<
@@ -31198,50 +23000,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct PackageLockJsonFile {
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PackageLockJsonFile {
-            fn default() -> Self {
-                Self {
-                    contents: Ok(Default::default()),
-                }
-            }
-        }
-        impl PackageLockJsonFile {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PackageLockJsonFile>
-        for super::PackageLockJsonFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PackageLockJsonFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::PackageLockJsonFile> for PackageLockJsonFile {
-            fn from(value: super::PackageLockJsonFile) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
+        pub type PackageLockJsonFile = GoPkgLock;
         #[derive(Clone, Debug)]
         pub struct Patch {
             comments: ::std::result::Result<
@@ -31510,46 +23269,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct PipRequestPayloadFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for PipRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl PipRequestPayloadFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PipRequestPayloadFiles>
-        for super::PipRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PipRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::PipRequestPayloadFiles>
-        for PipRequestPayloadFiles {
-            fn from(value: super::PipRequestPayloadFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type PipRequestPayloadFiles = Files;
         #[derive(Clone, Debug)]
         pub struct Pkg {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -34744,261 +26464,9 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct PullRequestAssignmentBody {
-            assignees: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::AssignmentType>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PullRequestAssignmentBody {
-            fn default() -> Self {
-                Self {
-                    assignees: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl PullRequestAssignmentBody {
-            pub fn assignees<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assignees = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assignees: {e}")
-                    });
-                self
-            }
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::AssignmentType>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PullRequestAssignmentBody>
-        for super::PullRequestAssignmentBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PullRequestAssignmentBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assignees: value.assignees?,
-                    enabled: value.enabled?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PullRequestAssignmentBody>
-        for PullRequestAssignmentBody {
-            fn from(value: super::PullRequestAssignmentBody) -> Self {
-                Self {
-                    assignees: Ok(value.assignees),
-                    enabled: Ok(value.enabled),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PullRequestAssignmentResponse {
-            assignees: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<super::AssignmentType>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PullRequestAssignmentResponse {
-            fn default() -> Self {
-                Self {
-                    assignees: Ok(Default::default()),
-                    enabled: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl PullRequestAssignmentResponse {
-            pub fn assignees<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assignees = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for assignees: {e}")
-                    });
-                self
-            }
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::AssignmentType>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PullRequestAssignmentResponse>
-        for super::PullRequestAssignmentResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PullRequestAssignmentResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assignees: value.assignees?,
-                    enabled: value.enabled?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PullRequestAssignmentResponse>
-        for PullRequestAssignmentResponse {
-            fn from(value: super::PullRequestAssignmentResponse) -> Self {
-                Self {
-                    assignees: Ok(value.assignees),
-                    enabled: Ok(value.enabled),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone)]
-        pub struct QuayCrCredentials {
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            registry_base: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for QuayCrCredentials {
-            fn default() -> Self {
-                Self {
-                    password: Err("no value supplied for password".to_string()),
-                    registry_base: Err(
-                        "no value supplied for registry_base".to_string(),
-                    ),
-                    username: Err("no value supplied for username".to_string()),
-                }
-            }
-        }
-        impl QuayCrCredentials {
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn registry_base<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registry_base = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registry_base: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<QuayCrCredentials> for super::QuayCrCredentials {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QuayCrCredentials,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    password: value.password?,
-                    registry_base: value.registry_base?,
-                    username: value.username?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::QuayCrCredentials> for QuayCrCredentials {
-            fn from(value: super::QuayCrCredentials) -> Self {
-                Self {
-                    password: Ok(value.password),
-                    registry_base: Ok(value.registry_base),
-                    username: Ok(value.username),
-                }
-            }
-        }
+        pub type PullRequestAssignmentBody = PullRequestAssignment;
+        pub type PullRequestAssignmentResponse = PullRequestAssignment;
+        pub type QuayCrCredentials = AcrCredentials;
         #[derive(Clone, Debug)]
         pub struct Remediation {
             patch: ::std::result::Result<
@@ -35088,49 +26556,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct RemoveProjectTagResponse {
-            tags: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RemoveProjectTagResponse {
-            fn default() -> Self {
-                Self {
-                    tags: Ok(Default::default()),
-                }
-            }
-        }
-        impl RemoveProjectTagResponse {
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RemoveProjectTagResponse>
-        for super::RemoveProjectTagResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RemoveProjectTagResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { tags: value.tags? })
-            }
-        }
-        impl ::std::convert::From<super::RemoveProjectTagResponse>
-        for RemoveProjectTagResponse {
-            fn from(value: super::RemoveProjectTagResponse) -> Self {
-                Self { tags: Ok(value.tags) }
-            }
-        }
+        pub type RemoveProjectTagResponse = AddProjectTagResponse;
         #[derive(Clone, Debug)]
         pub struct Repository {
             alias: ::std::result::Result<
@@ -35293,112 +26719,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct RubygemsRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<
-                super::RubygemsRequestPayloadFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RubygemsRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl RubygemsRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RubygemsRequestPayloadFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RubygemsRequestPayload>
-        for super::RubygemsRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RubygemsRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RubygemsRequestPayload>
-        for RubygemsRequestPayload {
-            fn from(value: super::RubygemsRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RubygemsRequestPayloadFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for RubygemsRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl RubygemsRequestPayloadFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RubygemsRequestPayloadFiles>
-        for super::RubygemsRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RubygemsRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::RubygemsRequestPayloadFiles>
-        for RubygemsRequestPayloadFiles {
-            fn from(value: super::RubygemsRequestPayloadFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type RubygemsRequestPayload = PipRequestPayload;
+        pub type RubygemsRequestPayloadFiles = Files;
         #[derive(Clone, Debug)]
         pub struct SbtFile {
             contents: ::std::result::Result<
@@ -35442,110 +26764,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct SbtRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<
-                super::SbtRequestPayloadFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SbtRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl SbtRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SbtRequestPayloadFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SbtRequestPayload> for super::SbtRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SbtRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SbtRequestPayload> for SbtRequestPayload {
-            fn from(value: super::SbtRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SbtRequestPayloadFiles {
-            target: ::std::result::Result<super::SbtFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for SbtRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl SbtRequestPayloadFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SbtFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SbtRequestPayloadFiles>
-        for super::SbtRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SbtRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::SbtRequestPayloadFiles>
-        for SbtRequestPayloadFiles {
-            fn from(value: super::SbtRequestPayloadFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type SbtRequestPayload = PipRequestPayload;
+        pub type SbtRequestPayloadFiles = Files;
         #[derive(Clone, Debug)]
         pub struct Semver {
             unaffected: ::std::result::Result<
@@ -35674,185 +26894,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct SetOrgNotificationSettingsResponse {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesRemediations>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SetOrgNotificationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl SetOrgNotificationSettingsResponse {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesRemediations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SetOrgNotificationSettingsResponseValue>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SetOrgNotificationSettingsResponse>
-        for super::SetOrgNotificationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SetOrgNotificationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SetOrgNotificationSettingsResponse>
-        for SetOrgNotificationSettingsResponse {
-            fn from(value: super::SetOrgNotificationSettingsResponse) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SetOrgNotificationSettingsResponseValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SetOrgNotificationSettingsResponseValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                }
-            }
-        }
-        impl SetOrgNotificationSettingsResponseValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SetOrgNotificationSettingsResponseValue>
-        for super::SetOrgNotificationSettingsResponseValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SetOrgNotificationSettingsResponseValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SetOrgNotificationSettingsResponseValue>
-        for SetOrgNotificationSettingsResponseValue {
-            fn from(value: super::SetOrgNotificationSettingsResponseValue) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                }
-            }
-        }
+        pub type SetOrgNotificationSettingsResponse = NotificationSettingsResponse;
+        pub type SetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
         #[derive(Clone, Debug)]
         pub struct SetProjectAttributesResponse {
             attributes: ::std::result::Result<
@@ -36547,70 +27590,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TagBody {
-            key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TagBody {
-            fn default() -> Self {
-                Self {
-                    key: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl TagBody {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TagBody> for super::TagBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TagBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TagBody> for TagBody {
-            fn from(value: super::TagBody) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
-                }
-            }
-        }
+        pub type TagBody = Tag;
         #[derive(Clone, Debug)]
         pub struct Tags {
             includes: ::std::result::Result<
@@ -36919,174 +27899,9 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestCountsResultsItemValue {
-            false_: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            true_: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TestCountsResultsItemValue {
-            fn default() -> Self {
-                Self {
-                    false_: Ok(Default::default()),
-                    true_: Ok(Default::default()),
-                }
-            }
-        }
-        impl TestCountsResultsItemValue {
-            pub fn false_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.false_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for false_: {e}")
-                    });
-                self
-            }
-            pub fn true_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.true_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for true_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestCountsResultsItemValue>
-        for super::TestCountsResultsItemValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestCountsResultsItemValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    false_: value.false_?,
-                    true_: value.true_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestCountsResultsItemValue>
-        for TestCountsResultsItemValue {
-            fn from(value: super::TestCountsResultsItemValue) -> Self {
-                Self {
-                    false_: Ok(value.false_),
-                    true_: Ok(value.true_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestDepGraphBody {
-            dep_graph: ::std::result::Result<super::DepGraphBody, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestDepGraphBody {
-            fn default() -> Self {
-                Self {
-                    dep_graph: Err("no value supplied for dep_graph".to_string()),
-                }
-            }
-        }
-        impl TestDepGraphBody {
-            pub fn dep_graph<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::DepGraphBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dep_graph = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dep_graph: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestDepGraphBody> for super::TestDepGraphBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestDepGraphBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    dep_graph: value.dep_graph?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestDepGraphBody> for TestDepGraphBody {
-            fn from(value: super::TestDepGraphBody) -> Self {
-                Self {
-                    dep_graph: Ok(value.dep_graph),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestGolangdepFilesBody {
-            encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
-            files: ::std::result::Result<super::FilesBody, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestGolangdepFilesBody {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(super::defaults::test_golangdep_files_body_encoding()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl TestGolangdepFilesBody {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EncodingBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FilesBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestGolangdepFilesBody>
-        for super::TestGolangdepFilesBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestGolangdepFilesBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestGolangdepFilesBody>
-        for TestGolangdepFilesBody {
-            fn from(value: super::TestGolangdepFilesBody) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
+        pub type TestCountsResultsItemValue = Fixable;
+        pub type TestDepGraphBody = GraphRequestPayload;
+        pub type TestGolangdepFilesBody = TestComposerFilesBody;
         #[derive(Clone, Debug)]
         pub struct TestGovendorFileBody {
             encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
@@ -37189,107 +28004,8 @@ pub mod types {
                 Self { target: Ok(value.target) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestGradleFileBody {
-            encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
-            files: ::std::result::Result<
-                super::TestGradleFileBodyFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TestGradleFileBody {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(super::defaults::test_gradle_file_body_encoding()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl TestGradleFileBody {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EncodingBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TestGradleFileBodyFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestGradleFileBody> for super::TestGradleFileBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestGradleFileBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestGradleFileBody> for TestGradleFileBody {
-            fn from(value: super::TestGradleFileBody) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestGradleFileBodyFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestGradleFileBodyFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestGradleFileBodyFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestGradleFileBodyFiles>
-        for super::TestGradleFileBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestGradleFileBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::TestGradleFileBodyFiles>
-        for TestGradleFileBodyFiles {
-            fn from(value: super::TestGradleFileBodyFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type TestGradleFileBody = TestPipFileBody;
+        pub type TestGradleFileBodyFiles = Files;
         #[derive(Clone, Debug)]
         pub struct TestIssues {
             licenses: ::std::result::Result<
@@ -37356,130 +28072,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestMavenFileBody {
-            encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
-            files: ::std::result::Result<
-                super::TestMavenFileBodyFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TestMavenFileBody {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(super::defaults::test_maven_file_body_encoding()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl TestMavenFileBody {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EncodingBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TestMavenFileBodyFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestMavenFileBody> for super::TestMavenFileBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestMavenFileBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestMavenFileBody> for TestMavenFileBody {
-            fn from(value: super::TestMavenFileBody) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestMavenFileBodyFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestMavenFileBodyFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Ok(Default::default()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestMavenFileBodyFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestMavenFileBodyFiles>
-        for super::TestMavenFileBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestMavenFileBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestMavenFileBodyFiles>
-        for TestMavenFileBodyFiles {
-            fn from(value: super::TestMavenFileBodyFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
+        pub type TestMavenFileBody = TestNpmFilesBody;
+        pub type TestMavenFileBodyFiles = TestNpmFilesBodyFiles;
         #[derive(Clone, Debug)]
         pub struct TestNpmFilesBody {
             encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
@@ -37665,45 +28259,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestPipFileBodyFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestPipFileBodyFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestPipFileBodyFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestPipFileBodyFiles>
-        for super::TestPipFileBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestPipFileBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::TestPipFileBodyFiles> for TestPipFileBodyFiles {
-            fn from(value: super::TestPipFileBodyFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type TestPipFileBodyFiles = Files;
         #[derive(Clone, Debug)]
         pub struct TestResult {
             dependency_count: ::std::result::Result<
@@ -37850,208 +28406,10 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestRubygemsFileBody {
-            encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
-            files: ::std::result::Result<
-                super::TestRubygemsFileBodyFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TestRubygemsFileBody {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(super::defaults::test_rubygems_file_body_encoding()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl TestRubygemsFileBody {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EncodingBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TestRubygemsFileBodyFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestRubygemsFileBody>
-        for super::TestRubygemsFileBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestRubygemsFileBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestRubygemsFileBody> for TestRubygemsFileBody {
-            fn from(value: super::TestRubygemsFileBody) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestRubygemsFileBodyFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestRubygemsFileBodyFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestRubygemsFileBodyFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestRubygemsFileBodyFiles>
-        for super::TestRubygemsFileBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestRubygemsFileBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::TestRubygemsFileBodyFiles>
-        for TestRubygemsFileBodyFiles {
-            fn from(value: super::TestRubygemsFileBodyFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestSbtFileBody {
-            encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
-            files: ::std::result::Result<
-                super::TestSbtFileBodyFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TestSbtFileBody {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(super::defaults::test_sbt_file_body_encoding()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl TestSbtFileBody {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EncodingBody>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TestSbtFileBodyFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestSbtFileBody> for super::TestSbtFileBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestSbtFileBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestSbtFileBody> for TestSbtFileBody {
-            fn from(value: super::TestSbtFileBody) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TestSbtFileBodyFiles {
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestSbtFileBodyFiles {
-            fn default() -> Self {
-                Self {
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestSbtFileBodyFiles {
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestSbtFileBodyFiles>
-        for super::TestSbtFileBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestSbtFileBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { target: value.target? })
-            }
-        }
-        impl ::std::convert::From<super::TestSbtFileBodyFiles> for TestSbtFileBodyFiles {
-            fn from(value: super::TestSbtFileBodyFiles) -> Self {
-                Self { target: Ok(value.target) }
-            }
-        }
+        pub type TestRubygemsFileBody = TestPipFileBody;
+        pub type TestRubygemsFileBodyFiles = Files;
+        pub type TestSbtFileBody = TestPipFileBody;
+        pub type TestSbtFileBodyFiles = Files;
         #[derive(Clone, Debug)]
         pub struct TestYarnFilesBody {
             encoding: ::std::result::Result<
@@ -38116,69 +28474,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TestYarnFilesBodyFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestYarnFilesBodyFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Ok(Default::default()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl TestYarnFilesBodyFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestYarnFilesBodyFiles>
-        for super::TestYarnFilesBodyFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestYarnFilesBodyFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestYarnFilesBodyFiles>
-        for TestYarnFilesBodyFiles {
-            fn from(value: super::TestYarnFilesBodyFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
+        pub type TestYarnFilesBodyFiles = TestNpmFilesBodyFiles;
         #[derive(Clone, Debug)]
         pub struct TestsFilters {
             filters: ::std::result::Result<
@@ -38391,751 +28687,10 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct UpdateIntegrationSettingsBody {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            dockerfile_scm_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            manual_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::ManualRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentBody>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateIntegrationSettingsBody {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    dockerfile_scm_enabled: Ok(Default::default()),
-                    manual_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateIntegrationSettingsBody {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn dockerfile_scm_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dockerfile_scm_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for dockerfile_scm_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn manual_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ManualRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manual_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for manual_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentBody>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateIntegrationSettingsBody>
-        for super::UpdateIntegrationSettingsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateIntegrationSettingsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    dockerfile_scm_enabled: value.dockerfile_scm_enabled?,
-                    manual_remediation_prs: value.manual_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateIntegrationSettingsBody>
-        for UpdateIntegrationSettingsBody {
-            fn from(value: super::UpdateIntegrationSettingsBody) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    dockerfile_scm_enabled: Ok(value.dockerfile_scm_enabled),
-                    manual_remediation_prs: Ok(value.manual_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateIntegrationSettingsResponse {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            dockerfile_scm_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            manual_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::ManualRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentResponse>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateIntegrationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    dockerfile_scm_enabled: Ok(Default::default()),
-                    manual_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateIntegrationSettingsResponse {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn dockerfile_scm_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dockerfile_scm_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for dockerfile_scm_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn manual_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ManualRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manual_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for manual_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentResponse>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateIntegrationSettingsResponse>
-        for super::UpdateIntegrationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateIntegrationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    dockerfile_scm_enabled: value.dockerfile_scm_enabled?,
-                    manual_remediation_prs: value.manual_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateIntegrationSettingsResponse>
-        for UpdateIntegrationSettingsResponse {
-            fn from(value: super::UpdateIntegrationSettingsResponse) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    dockerfile_scm_enabled: Ok(value.dockerfile_scm_enabled),
-                    manual_remediation_prs: Ok(value.manual_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateMyOrgNotificationSettingsResponse {
-            new_issues_remediations: ::std::result::Result<
-                ::std::option::Option<super::NewIssuesRemediations>,
-                ::std::string::String,
-            >,
-            project_imported: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateMyOrgNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-            test_limit: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateMyOrgNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-            weekly_report: ::std::result::Result<
-                ::std::option::Option<
-                    super::UpdateMyOrgNotificationSettingsResponseValue,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateMyOrgNotificationSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    new_issues_remediations: Ok(Default::default()),
-                    project_imported: Ok(Default::default()),
-                    test_limit: Ok(Default::default()),
-                    weekly_report: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateMyOrgNotificationSettingsResponse {
-            pub fn new_issues_remediations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NewIssuesRemediations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_issues_remediations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for new_issues_remediations: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn project_imported<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.project_imported = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for project_imported: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn test_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.test_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for test_limit: {e}")
-                    });
-                self
-            }
-            pub fn weekly_report<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::UpdateMyOrgNotificationSettingsResponseValue,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weekly_report = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weekly_report: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateMyOrgNotificationSettingsResponse>
-        for super::UpdateMyOrgNotificationSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateMyOrgNotificationSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    new_issues_remediations: value.new_issues_remediations?,
-                    project_imported: value.project_imported?,
-                    test_limit: value.test_limit?,
-                    weekly_report: value.weekly_report?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateMyOrgNotificationSettingsResponse>
-        for UpdateMyOrgNotificationSettingsResponse {
-            fn from(value: super::UpdateMyOrgNotificationSettingsResponse) -> Self {
-                Self {
-                    new_issues_remediations: Ok(value.new_issues_remediations),
-                    project_imported: Ok(value.project_imported),
-                    test_limit: Ok(value.test_limit),
-                    weekly_report: Ok(value.weekly_report),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateMyOrgNotificationSettingsResponseValue {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            inherited: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateMyOrgNotificationSettingsResponseValue {
-            fn default() -> Self {
-                Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
-                    inherited: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateMyOrgNotificationSettingsResponseValue {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn inherited<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inherited = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inherited: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateMyOrgNotificationSettingsResponseValue>
-        for super::UpdateMyOrgNotificationSettingsResponseValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateMyOrgNotificationSettingsResponseValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    inherited: value.inherited?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateMyOrgNotificationSettingsResponseValue>
-        for UpdateMyOrgNotificationSettingsResponseValue {
-            fn from(value: super::UpdateMyOrgNotificationSettingsResponseValue) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    inherited: Ok(value.inherited),
-                }
-            }
-        }
+        pub type UpdateIntegrationSettingsBody = IntegrationSettings;
+        pub type UpdateIntegrationSettingsResponse = IntegrationSettings;
+        pub type UpdateMyOrgNotificationSettingsResponse = NotificationSettingsResponse;
+        pub type UpdateMyOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
         #[derive(Clone, Debug)]
         pub struct UpdateMyProjectNotificationSettingsBody {
             new_issues_remediations: ::std::result::Result<
@@ -39342,472 +28897,8 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct UpdateProjectSettingsBody {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentBody>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateProjectSettingsBody {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateProjectSettingsBody {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentBody>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateProjectSettingsBody>
-        for super::UpdateProjectSettingsBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateProjectSettingsBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateProjectSettingsBody>
-        for UpdateProjectSettingsBody {
-            fn from(value: super::UpdateProjectSettingsBody) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateProjectSettingsResponse {
-            auto_dep_upgrade_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_ignored_dependencies: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_dep_upgrade_min_age: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            auto_remediation_prs: ::std::result::Result<
-                ::std::option::Option<super::AutoRemediationPrs>,
-                ::std::string::String,
-            >,
-            pull_request_assignment: ::std::result::Result<
-                ::std::option::Option<super::PullRequestAssignmentResponse>,
-                ::std::string::String,
-            >,
-            pull_request_fail_on_any_vulns: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_fail_only_for_high_severity: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pull_request_test_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateProjectSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(Default::default()),
-                    auto_dep_upgrade_ignored_dependencies: Ok(Default::default()),
-                    auto_dep_upgrade_limit: Ok(Default::default()),
-                    auto_dep_upgrade_min_age: Ok(Default::default()),
-                    auto_remediation_prs: Ok(Default::default()),
-                    pull_request_assignment: Ok(Default::default()),
-                    pull_request_fail_on_any_vulns: Ok(Default::default()),
-                    pull_request_fail_only_for_high_severity: Ok(Default::default()),
-                    pull_request_test_enabled: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateProjectSettingsResponse {
-            pub fn auto_dep_upgrade_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_ignored_dependencies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_ignored_dependencies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_ignored_dependencies: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_dep_upgrade_min_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_dep_upgrade_min_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_dep_upgrade_min_age: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn auto_remediation_prs<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AutoRemediationPrs>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_remediation_prs = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_remediation_prs: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_assignment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PullRequestAssignmentResponse>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_assignment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_assignment: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_on_any_vulns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_on_any_vulns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_on_any_vulns: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_fail_only_for_high_severity<T>(
-                mut self,
-                value: T,
-            ) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_fail_only_for_high_severity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_fail_only_for_high_severity: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pull_request_test_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pull_request_test_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pull_request_test_enabled: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateProjectSettingsResponse>
-        for super::UpdateProjectSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateProjectSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_dep_upgrade_enabled: value.auto_dep_upgrade_enabled?,
-                    auto_dep_upgrade_ignored_dependencies: value
-                        .auto_dep_upgrade_ignored_dependencies?,
-                    auto_dep_upgrade_limit: value.auto_dep_upgrade_limit?,
-                    auto_dep_upgrade_min_age: value.auto_dep_upgrade_min_age?,
-                    auto_remediation_prs: value.auto_remediation_prs?,
-                    pull_request_assignment: value.pull_request_assignment?,
-                    pull_request_fail_on_any_vulns: value
-                        .pull_request_fail_on_any_vulns?,
-                    pull_request_fail_only_for_high_severity: value
-                        .pull_request_fail_only_for_high_severity?,
-                    pull_request_test_enabled: value.pull_request_test_enabled?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateProjectSettingsResponse>
-        for UpdateProjectSettingsResponse {
-            fn from(value: super::UpdateProjectSettingsResponse) -> Self {
-                Self {
-                    auto_dep_upgrade_enabled: Ok(value.auto_dep_upgrade_enabled),
-                    auto_dep_upgrade_ignored_dependencies: Ok(
-                        value.auto_dep_upgrade_ignored_dependencies,
-                    ),
-                    auto_dep_upgrade_limit: Ok(value.auto_dep_upgrade_limit),
-                    auto_dep_upgrade_min_age: Ok(value.auto_dep_upgrade_min_age),
-                    auto_remediation_prs: Ok(value.auto_remediation_prs),
-                    pull_request_assignment: Ok(value.pull_request_assignment),
-                    pull_request_fail_on_any_vulns: Ok(
-                        value.pull_request_fail_on_any_vulns,
-                    ),
-                    pull_request_fail_only_for_high_severity: Ok(
-                        value.pull_request_fail_only_for_high_severity,
-                    ),
-                    pull_request_test_enabled: Ok(value.pull_request_test_enabled),
-                }
-            }
-        }
+        pub type UpdateProjectSettingsBody = ProjectSettings;
+        pub type UpdateProjectSettingsResponse = ProjectSettings;
         #[derive(Clone, Debug)]
         pub struct Vulnerability {
             alternative_ids: ::std::result::Result<
@@ -41104,198 +30195,14 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct YarnLockFile {
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for YarnLockFile {
-            fn default() -> Self {
-                Self {
-                    contents: Ok(Default::default()),
-                }
-            }
-        }
-        impl YarnLockFile {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<YarnLockFile> for super::YarnLockFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: YarnLockFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::YarnLockFile> for YarnLockFile {
-            fn from(value: super::YarnLockFile) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct YarnRequestPayload {
-            encoding: ::std::result::Result<
-                ::std::option::Option<super::Encoding>,
-                ::std::string::String,
-            >,
-            files: ::std::result::Result<
-                super::YarnRequestPayloadFiles,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for YarnRequestPayload {
-            fn default() -> Self {
-                Self {
-                    encoding: Ok(Default::default()),
-                    files: Err("no value supplied for files".to_string()),
-                }
-            }
-        }
-        impl YarnRequestPayload {
-            pub fn encoding<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Encoding>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for encoding: {e}")
-                    });
-                self
-            }
-            pub fn files<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::YarnRequestPayloadFiles>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.files = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for files: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<YarnRequestPayload> for super::YarnRequestPayload {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: YarnRequestPayload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    encoding: value.encoding?,
-                    files: value.files?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::YarnRequestPayload> for YarnRequestPayload {
-            fn from(value: super::YarnRequestPayload) -> Self {
-                Self {
-                    encoding: Ok(value.encoding),
-                    files: Ok(value.files),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct YarnRequestPayloadFiles {
-            additional: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            target: ::std::result::Result<super::GradleFile, ::std::string::String>,
-        }
-        impl ::std::default::Default for YarnRequestPayloadFiles {
-            fn default() -> Self {
-                Self {
-                    additional: Ok(Default::default()),
-                    target: Err("no value supplied for target".to_string()),
-                }
-            }
-        }
-        impl YarnRequestPayloadFiles {
-            pub fn additional<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.additional = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for additional: {e}")
-                    });
-                self
-            }
-            pub fn target<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GradleFile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.target = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for target: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<YarnRequestPayloadFiles>
-        for super::YarnRequestPayloadFiles {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: YarnRequestPayloadFiles,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    additional: value.additional?,
-                    target: value.target?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::YarnRequestPayloadFiles>
-        for YarnRequestPayloadFiles {
-            fn from(value: super::YarnRequestPayloadFiles) -> Self {
-                Self {
-                    additional: Ok(value.additional),
-                    target: Ok(value.target),
-                }
-            }
-        }
+        pub type YarnLockFile = GoPkgLock;
+        pub type YarnRequestPayload = NpmRequestPayload;
+        pub type YarnRequestPayloadFiles = TestNpmFilesBodyFiles;
         impl ::std::fmt::Debug for AcrCredentials {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("AcrCredentials")
                     .field("password", &"<redacted>")
                     .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for ArtifactoryCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("ArtifactoryCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for BitbucketCloudCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("BitbucketCloudCredentials")
-                    .field("password", &"<redacted>")
                     .field("username", &self.username)
                     .finish()
             }
@@ -41317,13 +30224,6 @@ pub mod types {
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for DigitalOceanCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("DigitalOceanCrCredentials")
-                    .field("token", &"<redacted>")
-                    .finish()
-            }
-        }
         impl ::std::fmt::Debug for DockerHubCredentials {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("DockerHubCredentials")
@@ -41337,15 +30237,6 @@ pub mod types {
                 f.debug_struct("GcrCredentials")
                     .field("password", &"<redacted>")
                     .field("registry_base", &self.registry_base)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for GitHubCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("GitHubCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
                     .finish()
             }
         }
@@ -41364,37 +30255,11 @@ pub mod types {
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for GitLabCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("GitLabCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
-                    .finish()
-            }
-        }
         impl ::std::fmt::Debug for GitLabCredentials {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("GitLabCredentials")
                     .field("token", &"<redacted>")
                     .field("url", &self.url)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for GoogleArtifactCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("GoogleArtifactCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for HarborCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("HarborCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
                     .finish()
             }
         }
@@ -41414,52 +30279,19 @@ pub mod types {
                     .finish()
             }
         }
-        impl ::std::fmt::Debug for NexusCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("NexusCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
-                    .finish()
-            }
-        }
-        impl ::std::fmt::Debug for QuayCrCredentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("QuayCrCredentials")
-                    .field("password", &"<redacted>")
-                    .field("registry_base", &self.registry_base)
-                    .field("username", &self.username)
-                    .finish()
-            }
-        }
     }
     /// Generation of default values for serde.
     pub mod defaults {
         pub(super) fn test_composer_files_body_encoding() -> super::EncodingBody {
             super::EncodingBody::Base64
         }
-        pub(super) fn test_golangdep_files_body_encoding() -> super::EncodingBody {
-            super::EncodingBody::Base64
-        }
         pub(super) fn test_govendor_file_body_encoding() -> super::EncodingBody {
-            super::EncodingBody::Base64
-        }
-        pub(super) fn test_gradle_file_body_encoding() -> super::EncodingBody {
-            super::EncodingBody::Base64
-        }
-        pub(super) fn test_maven_file_body_encoding() -> super::EncodingBody {
             super::EncodingBody::Base64
         }
         pub(super) fn test_npm_files_body_encoding() -> super::EncodingBody {
             super::EncodingBody::Base64
         }
         pub(super) fn test_pip_file_body_encoding() -> super::EncodingBody {
-            super::EncodingBody::Base64
-        }
-        pub(super) fn test_rubygems_file_body_encoding() -> super::EncodingBody {
-            super::EncodingBody::Base64
-        }
-        pub(super) fn test_sbt_file_body_encoding() -> super::EncodingBody {
             super::EncodingBody::Base64
         }
         pub(super) fn test_yarn_files_body_encoding() -> super::TestYarnFilesBodyEncoding {
@@ -41507,23 +30339,6 @@ pub mod types {
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for ArtifactoryCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ArtifactoryCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for BitbucketCloudCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BitbucketCloudCredentials")
-                .field("password", &"<redacted>")
-                .field("username", &self.username)
-                .finish()
-        }
-    }
     impl ::std::fmt::Debug for BitbucketServerCredentials {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("BitbucketServerCredentials")
@@ -41538,13 +30353,6 @@ pub mod types {
             f.debug_struct("CreateWebhookBody")
                 .field("secret", &"<redacted>")
                 .field("url", &self.url)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for DigitalOceanCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DigitalOceanCrCredentials")
-                .field("token", &"<redacted>")
                 .finish()
         }
     }
@@ -41564,15 +30372,6 @@ pub mod types {
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for GitHubCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GitHubCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
-                .finish()
-        }
-    }
     impl ::std::fmt::Debug for GitHubCredentials {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("GitHubCredentials").field("token", &"<redacted>").finish()
@@ -41586,37 +30385,11 @@ pub mod types {
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for GitLabCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GitLabCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
-                .finish()
-        }
-    }
     impl ::std::fmt::Debug for GitLabCredentials {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("GitLabCredentials")
                 .field("token", &"<redacted>")
                 .field("url", &self.url)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for GoogleArtifactCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GoogleArtifactCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for HarborCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("HarborCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
                 .finish()
         }
     }
@@ -41633,24 +30406,6 @@ pub mod types {
             f.debug_struct("IntegrationBrokerTokenProvisioning")
                 .field("id", &self.id)
                 .field("provisional_broker_token", &"<redacted>")
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for NexusCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("NexusCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for QuayCrCredentials {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QuayCrCredentials")
-                .field("password", &"<redacted>")
-                .field("registry_base", &self.registry_base)
-                .field("username", &self.username)
                 .finish()
         }
     }

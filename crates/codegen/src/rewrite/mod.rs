@@ -9,7 +9,10 @@
 //!   `[pagination]` providers;
 //! - [`redact`]: `Debug` of every struct with a credential field prints `"<redacted>"`;
 //! - [`symbols`]: enum values made of symbols get their variant word and real value back;
-//! - [`newtypes`]: string newtypes get `From<&str>` beside typify's `From<String>`.
+//! - [`newtypes`]: string newtypes get `From<&str>` beside typify's `From<String>`;
+//! - [`variants`]: union variants get the names the `variant_names` fact records;
+//! - [`dedup`]: types generated the same under several names become one type, the
+//!   other names aliases of it.
 //!
 //! Each rewrite counts what it changed, and [`run`] checks the count against what the
 //! normalized document says must be there: a progenitor upgrade that renames a call a
@@ -18,6 +21,7 @@
 
 pub mod api_version;
 pub mod decode_paths;
+pub mod dedup;
 pub mod newtypes;
 pub mod open_enums;
 pub mod pagination;
@@ -52,6 +56,8 @@ pub struct Counts {
     pub str_conversions: usize,
     /// Union variants renamed from the `variant_names` fact.
     pub variants: usize,
+    /// Types that became an alias of an identical type.
+    pub aliases: usize,
 }
 
 /// Runs every rewrite over `file`, generated from `doc`. `Err` says which rewrite
@@ -82,7 +88,20 @@ pub fn run(
     let symbols = symbols::restore_symbols(file, symbol_values)?;
     let str_conversions = newtypes::str_conversions(file).len();
     let variants = variants::rename_variants(file, &facts.variant_names);
+    // Last: it compares everything the rewrites before generated for each type.
+    let components: std::collections::BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .keys()
+                .map(|k| crate::normalize::passes::type_names::pascal(k))
+                .collect()
+        })
+        .unwrap_or_default();
+    let aliases = dedup::merge_identical_types(file, &components).len();
     let counts = Counts {
+        aliases,
         variants,
         api_version_headers,
         open_enums,

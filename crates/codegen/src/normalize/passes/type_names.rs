@@ -57,6 +57,10 @@
 //!   (`ShipmentIds { .. }`, `Shipments { .. }`); properties or `allOf` beside a union
 //!   first move into each member (typify drops the members' titles when it merges them).
 //!
+//! What is one shape under two names the spec gives (components under different keys,
+//! the bodies of two operations) is merged after generation, by the `dedup` rewrite
+//! (`crate::rewrite::dedup`): one type, the other names aliases of it.
+//!
 //! The generator still checks the output for duplicate type names
 //! (`render::duplicate_item`) and reports any this pass did not foresee.
 

@@ -277,16 +277,9 @@ pub mod types {
         }
     }
     ///`TagInput`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct TagInput {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl TagInput {
-        pub fn builder() -> builder::TagInput {
-            Default::default()
-        }
-    }
+    ///
+    /// The same type as [`Warehouse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TagInput = Warehouse;
     ///`Warehouse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Warehouse {
@@ -736,47 +729,7 @@ pub mod types {
                 Self { weight: Ok(value.weight) }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct TagInput {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TagInput {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-        impl TagInput {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TagInput> for super::TagInput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TagInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-        impl ::std::convert::From<super::TagInput> for TagInput {
-            fn from(value: super::TagInput) -> Self {
-                Self { name: Ok(value.name) }
-            }
-        }
+        pub type TagInput = Warehouse;
         #[derive(Clone, Debug)]
         pub struct Warehouse {
             name: ::std::result::Result<
