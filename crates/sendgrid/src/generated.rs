@@ -898,35 +898,29 @@ pub mod types {
     /// The same type as [`Webhook500ErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
     pub type GetEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
     ///`GetMessageError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum GetMessageError {
-        Variant0 {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<GetMessageErrorVariant0ErrorsItem>,
-        },
-        Variant1 {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<GetMessageErrorVariant1ErrorsItem>,
-        },
-    }
-    ///`GetMessageErrorVariant0ErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetMessageErrorVariant0ErrorsItem {
+    pub struct GetMessageError {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<GetMessageErrorErrorsItem>,
+    }
+    impl GetMessageError {
+        pub fn builder() -> builder::GetMessageError {
+            Default::default()
+        }
+    }
+    ///`GetMessageErrorErrorsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GetMessageErrorErrorsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    impl GetMessageErrorVariant0ErrorsItem {
-        pub fn builder() -> builder::GetMessageErrorVariant0ErrorsItem {
+    impl GetMessageErrorErrorsItem {
+        pub fn builder() -> builder::GetMessageErrorErrorsItem {
             Default::default()
         }
     }
-    ///`GetMessageErrorVariant1ErrorsItem`
-    ///
-    /// The same type as [`Webhook500ErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type GetMessageErrorVariant1ErrorsItem = Webhook500ErrorsItem;
     ///`GetParseSettingError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -989,29 +983,13 @@ pub mod types {
         }
     }
     ///`ListMessageError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum ListMessageError {
-        Variant0 { errors: ::std::vec::Vec<ListMessageErrorVariant0ErrorsItem> },
-        Variant1 {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<ListMessageErrorVariant1ErrorsItem>,
-        },
-    }
-    ///`ListMessageErrorVariant0ErrorsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListMessageErrorVariant0ErrorsItem {
-        pub message: ::std::string::String,
-    }
-    impl ListMessageErrorVariant0ErrorsItem {
-        pub fn builder() -> builder::ListMessageErrorVariant0ErrorsItem {
-            Default::default()
-        }
-    }
-    ///`ListMessageErrorVariant1ErrorsItem`
+    ///
+    /// The same type as [`RequestCsvError`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListMessageError = RequestCsvError;
+    ///`ListMessageErrorErrorsItem`
     ///
     /// The same type as [`Webhook500ErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListMessageErrorVariant1ErrorsItem = Webhook500ErrorsItem;
+    pub type ListMessageErrorErrorsItem = Webhook500ErrorsItem;
     ///`ListMessageResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListMessageResponse {
@@ -1449,26 +1427,13 @@ Server-side constraint, not checked by this client: the value matches the patter
         }
     }
     ///`UpdateEventWebhookError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum UpdateEventWebhookError {
-        Variant0 {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<UpdateEventWebhookErrorVariant0ErrorsItem>,
-        },
-        Variant1 {
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            errors: ::std::vec::Vec<UpdateEventWebhookErrorVariant1ErrorsItem>,
-        },
-    }
-    ///`UpdateEventWebhookErrorVariant0ErrorsItem`
+    ///
+    /// The same type as [`CreateEventWebhookError`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateEventWebhookError = CreateEventWebhookError;
+    ///`UpdateEventWebhookErrorErrorsItem`
     ///
     /// The same type as [`CreateEventWebhookErrorErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateEventWebhookErrorVariant0ErrorsItem = CreateEventWebhookErrorErrorsItem;
-    ///`UpdateEventWebhookErrorVariant1ErrorsItem`
-    ///
-    /// The same type as [`Webhook500ErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateEventWebhookErrorVariant1ErrorsItem = Webhook500ErrorsItem;
+    pub type UpdateEventWebhookErrorErrorsItem = CreateEventWebhookErrorErrorsItem;
     ///`UpdateParseSettingError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -4449,7 +4414,50 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub type GetEventWebhookError = RequestCsvError;
         pub type GetEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
         #[derive(Clone, Debug)]
-        pub struct GetMessageErrorVariant0ErrorsItem {
+        pub struct GetMessageError {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::GetMessageErrorErrorsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetMessageError {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetMessageError {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GetMessageErrorErrorsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetMessageError> for super::GetMessageError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetMessageError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { errors: value.errors? })
+            }
+        }
+        impl ::std::convert::From<super::GetMessageError> for GetMessageError {
+            fn from(value: super::GetMessageError) -> Self {
+                Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetMessageErrorErrorsItem {
             field: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4459,7 +4467,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetMessageErrorVariant0ErrorsItem {
+        impl ::std::default::Default for GetMessageErrorErrorsItem {
             fn default() -> Self {
                 Self {
                     field: Ok(Default::default()),
@@ -4467,7 +4475,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl GetMessageErrorVariant0ErrorsItem {
+        impl GetMessageErrorErrorsItem {
             pub fn field<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4493,11 +4501,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetMessageErrorVariant0ErrorsItem>
-        for super::GetMessageErrorVariant0ErrorsItem {
+        impl ::std::convert::TryFrom<GetMessageErrorErrorsItem>
+        for super::GetMessageErrorErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetMessageErrorVariant0ErrorsItem,
+                value: GetMessageErrorErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     field: value.field?,
@@ -4505,16 +4513,15 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::GetMessageErrorVariant0ErrorsItem>
-        for GetMessageErrorVariant0ErrorsItem {
-            fn from(value: super::GetMessageErrorVariant0ErrorsItem) -> Self {
+        impl ::std::convert::From<super::GetMessageErrorErrorsItem>
+        for GetMessageErrorErrorsItem {
+            fn from(value: super::GetMessageErrorErrorsItem) -> Self {
                 Self {
                     field: Ok(value.field),
                     message: Ok(value.message),
                 }
             }
         }
-        pub type GetMessageErrorVariant1ErrorsItem = Webhook500ErrorsItem;
         #[derive(Clone, Debug)]
         pub struct GetSecurityPolicyResponse {
             policy: ::std::result::Result<
@@ -4669,47 +4676,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct ListMessageErrorVariant0ErrorsItem {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ListMessageErrorVariant0ErrorsItem {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ListMessageErrorVariant0ErrorsItem {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListMessageErrorVariant0ErrorsItem>
-        for super::ListMessageErrorVariant0ErrorsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListMessageErrorVariant0ErrorsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
-            }
-        }
-        impl ::std::convert::From<super::ListMessageErrorVariant0ErrorsItem>
-        for ListMessageErrorVariant0ErrorsItem {
-            fn from(value: super::ListMessageErrorVariant0ErrorsItem) -> Self {
-                Self { message: Ok(value.message) }
-            }
-        }
-        pub type ListMessageErrorVariant1ErrorsItem = Webhook500ErrorsItem;
+        pub type ListMessageError = RequestCsvError;
+        pub type ListMessageErrorErrorsItem = Webhook500ErrorsItem;
         #[derive(Clone, Debug)]
         pub struct ListMessageResponse {
             messages: ::std::result::Result<
@@ -6226,8 +6194,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 Self { metrics: Ok(value.metrics) }
             }
         }
-        pub type UpdateEventWebhookErrorVariant0ErrorsItem = CreateEventWebhookErrorErrorsItem;
-        pub type UpdateEventWebhookErrorVariant1ErrorsItem = Webhook500ErrorsItem;
+        pub type UpdateEventWebhookError = CreateEventWebhookError;
+        pub type UpdateEventWebhookErrorErrorsItem = CreateEventWebhookErrorErrorsItem;
         pub type UpdateSecurityPolicyBody = CreateSecurityPolicyBody;
         #[derive(Clone, Debug)]
         pub struct UpdateSecurityPolicyResponse {

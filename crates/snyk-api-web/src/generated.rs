@@ -5377,17 +5377,17 @@ Known values: 10, 20, 30.*/
         }
     }
     ///`StartScanError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum StartScanError {
-        BadRequestErrorMessage {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            error: ::std::option::Option<::std::string::String>,
-        },
-        Error {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            detail: ::std::option::Option<::std::string::String>,
-        },
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct StartScanError {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+    }
+    impl StartScanError {
+        pub fn builder() -> builder::StartScanError {
+            Default::default()
+        }
     }
     ///`State`
     #[derive(
@@ -5955,23 +5955,23 @@ Known values: 10, 20, 30.*/
     /// The same type as [`CreateUserBody`]: the spec gives this shape more than one name, and it is generated once.
     pub type UpdateUserBody = CreateUserBody;
     ///`UpdateUserError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[serde(untagged)]
-    pub enum UpdateUserError {
-        BadRequestError {
-            #[serde(
-                rename = "<field name>",
-                default,
-                skip_serializing_if = "::std::vec::Vec::is_empty"
-            )]
-            field_name: ::std::vec::Vec<::std::string::String>,
-            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-            non_field_errors: ::std::vec::Vec<::std::string::String>,
-        },
-        Error {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            detail: ::std::option::Option<::std::string::String>,
-        },
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateUserError {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "<field name>",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub field_name: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub non_field_errors: ::std::vec::Vec<::std::string::String>,
+    }
+    impl UpdateUserError {
+        pub fn builder() -> builder::UpdateUserError {
+            Default::default()
+        }
     }
     ///A user of the account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -7459,6 +7459,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type ActivateTargetsError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct Activity {
             change: ::std::result::Result<
@@ -7869,6 +7870,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type ArchiveTargetsError = UpdateUserError;
         #[derive(Clone)]
         pub struct Asset {
             changed: ::std::result::Result<
@@ -8833,6 +8835,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type BulkRetestFindingsError = StartScanError;
+        pub type BulkUpdateFindingsError = UpdateUserError;
+        pub type ChangePasswordError = UpdateUserError;
         pub type ChangedBy = Assignee;
         #[derive(Clone)]
         pub struct CheckResetTokenBody {
@@ -8937,6 +8942,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type CreateAccountWebhookError = UpdateUserError;
+        pub type CreateFindingsReportError = StartScanError;
+        pub type CreateLabelError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct CreateScheduledScanBody {
             date_time: ::std::result::Result<super::ScanDateTime, ::std::string::String>,
@@ -9000,6 +9008,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type CreateScheduledScanError = UpdateUserError;
+        pub type CreateTargetAssetError = UpdateUserError;
+        pub type CreateTargetError = UpdateUserError;
+        pub type CreateTargetKeyError = UpdateUserError;
+        pub type CreateTargetWebhookError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct CreateUserBody {
             email: ::std::result::Result<super::UserEmail, ::std::string::String>,
@@ -9410,6 +9423,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type EnterpriseObtainTokenError = UpdateUserError;
+        pub type EnterpriseRefreshTokenError = UpdateUserError;
+        pub type EnterpriseRevokeTokenError = UpdateUserError;
+        pub type EnterpriseVerifyTokenError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct Error {
             detail: ::std::result::Result<
@@ -9451,6 +9468,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 Self { detail: Ok(value.detail) }
             }
         }
+        pub type EstimateSubscriptionError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct Event {
             content: ::std::result::Result<
@@ -12873,6 +12891,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type ListArchivedTargetsError = UpdateUserError;
         #[derive(Clone)]
         pub struct Login {
             password: ::std::result::Result<super::Password, ::std::string::String>,
@@ -13135,8 +13154,17 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type ObtainTokenError = UpdateUserError;
+        pub type PartialUpdateAccountWebhookError = UpdateUserError;
+        pub type PartialUpdateFindingError = UpdateUserError;
         pub type PartialUpdateScheduledScanBody = CreateScheduledScanBody;
+        pub type PartialUpdateScheduledScanError = UpdateUserError;
+        pub type PartialUpdateTargetAssetError = UpdateUserError;
+        pub type PartialUpdateTargetError = UpdateUserError;
+        pub type PartialUpdateTargetSiteError = UpdateUserError;
+        pub type PartialUpdateTargetWebhookError = UpdateUserError;
         pub type PartialUpdateUserBody = CreateUserBody;
+        pub type PartialUpdateUserError = UpdateUserError;
         #[derive(Clone)]
         pub struct PasswordChange {
             confpassword: ::std::result::Result<super::Password, ::std::string::String>,
@@ -13514,6 +13542,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type RefreshTokenError = UpdateUserError;
         pub type Reporter = Assignee;
         #[derive(Clone, Debug)]
         pub struct RequestPasswordResetBody {
@@ -13619,6 +13648,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type RetrieveFindingsReportError = StartScanError;
+        pub type RetrieveScanPageError = StartScanError;
+        pub type RetrieveTargetAssetError = UpdateUserError;
+        pub type RevokeTokenError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct RiskTrendItem {
             x0: ::std::result::Result<
@@ -15463,6 +15496,70 @@ Server-side constraint, not checked by this client: the value matches the patter
             }
         }
         #[derive(Clone, Debug)]
+        pub struct StartScanError {
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StartScanError {
+            fn default() -> Self {
+                Self {
+                    detail: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                }
+            }
+        }
+        impl StartScanError {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StartScanError> for super::StartScanError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StartScanError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                    error: value.error?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StartScanError> for StartScanError {
+            fn from(value: super::StartScanError) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                    error: Ok(value.error),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Subscription {
             coupon_ids: ::std::result::Result<
                 ::std::option::Option<super::Coupons>,
@@ -16518,8 +16615,102 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type UpdateAccountWebhookError = UpdateUserError;
+        pub type UpdateFindingError = UpdateUserError;
+        pub type UpdateLabelError = UpdateUserError;
         pub type UpdateScheduledScanBody = CreateScheduledScanBody;
+        pub type UpdateScheduledScanError = UpdateUserError;
+        pub type UpdateSubscriptionError = UpdateUserError;
+        pub type UpdateTargetAssetError = UpdateUserError;
+        pub type UpdateTargetError = UpdateUserError;
+        pub type UpdateTargetSiteError = UpdateUserError;
+        pub type UpdateTargetWebhookError = UpdateUserError;
         pub type UpdateUserBody = CreateUserBody;
+        #[derive(Clone, Debug)]
+        pub struct UpdateUserError {
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            field_name: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            non_field_errors: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateUserError {
+            fn default() -> Self {
+                Self {
+                    detail: Ok(Default::default()),
+                    field_name: Ok(Default::default()),
+                    non_field_errors: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateUserError {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+            pub fn field_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field_name: {e}")
+                    });
+                self
+            }
+            pub fn non_field_errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.non_field_errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for non_field_errors: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateUserError> for super::UpdateUserError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateUserError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                    field_name: value.field_name?,
+                    non_field_errors: value.non_field_errors?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateUserError> for UpdateUserError {
+            fn from(value: super::UpdateUserError) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                    field_name: Ok(value.field_name),
+                    non_field_errors: Ok(value.non_field_errors),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct User {
             changed: ::std::result::Result<
@@ -16846,6 +17037,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type VerifyTargetAssetError = StartScanError;
+        pub type VerifyTargetSiteError = StartScanError;
+        pub type VerifyTokenError = UpdateUserError;
         #[derive(Clone, Debug)]
         pub struct VulnerabilityDefinition {
             changed: ::std::result::Result<

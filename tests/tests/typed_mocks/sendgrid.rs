@@ -59,9 +59,11 @@ async fn list_message_matches_the_query_and_answers_a_documented_error() {
         .expect(1)
         .mount()
         .await;
-    // (Built from JSON: its variant names are the generator's, not the spec's.)
-    let error: types::ListMessageError =
-        serde_json::from_value(serde_json::json!({"errors": [{"message": "bad query"}]})).unwrap();
+    let error = types::ListMessageError {
+        errors: vec![types::ListMessageErrorErrorsItem {
+            message: Some("bad query".into()),
+        }],
+    };
     server
         .list_message(|when, then| {
             when.query("bad query");

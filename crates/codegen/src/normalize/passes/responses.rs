@@ -11,9 +11,15 @@
 //!   recorded as the operation's `empty_success` fact; the generated client turns that empty body into
 //!   `null`, so the call returns `None`. If any 2xx is not JSON (a file), every 2xx is
 //!   returned as a byte stream.
-//! - Errors (4xx/5xx): different JSON schemas become one `oneOf`; error responses
-//!   without a JSON body next to JSON ones are dropped from the spec, so they reach the
-//!   caller as an undocumented status with the raw body (`ApiError::Status`).
+//! - Errors (4xx/5xx): different JSON schemas become one schema. When they are inline
+//!   objects that differ only in the properties they declare and require, at any depth
+//!   (SendGrid's `{errors: [{message}]}` for a 429 beside `{errors: [{field, message}]}`
+//!   for a 400), that is one object with every property and only the `required` all of
+//!   them share ([`widened`]): an error is read by what it says, and a union of
+//!   look-alikes would be variants nothing tells apart (`Variant0`, `Variant1`). Else
+//!   they become one `oneOf`. Error responses without a JSON body next to JSON ones are
+//!   dropped from the spec, so they reach the caller as an undocumented status with
+//!   the raw body (`ApiError::Status`).
 //!
 //! - A 204, 205 or 304 response loses the `content` a spec may declare for it (ShipEngine
 //!   documents its 204s as an empty JSON string): HTTP forbids a body on these statuses
@@ -380,6 +386,80 @@ fn merge_success(responses: &mut Object, components: &Value) -> Vec<String> {
     empty
 }
 
+/// One schema accepting every body one of `schemas` accepts, when all are inline
+/// objects (arrays of them, at depth) differing only in the properties they declare and
+/// require: every property (common ones widened alike), the `required` they share, and
+/// every other keyword (prose aside) equal. `None` otherwise; `$ref`s and unions are
+/// never widened.
+fn widened(schemas: &[Value]) -> Option<Value> {
+    let (first, rest) = schemas.split_first()?;
+    rest.iter()
+        .try_fold(first.clone(), |acc, s| widen_pair(&acc, s))
+}
+
+fn widen_pair(a: &Value, b: &Value) -> Option<Value> {
+    if walk::shape(a) == walk::shape(b) {
+        return Some(a.clone());
+    }
+    let (Value::Object(a), Value::Object(b)) = (a, b) else {
+        return None;
+    };
+    const OWN: [&str; 3] = ["properties", "required", "items"];
+    const NEVER: [&str; 5] = ["$ref", "oneOf", "anyOf", "allOf", "not"];
+    let others = |o: &Object| -> Object {
+        walk::shape(&Value::Object(o.clone()))
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| !OWN.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (oa, ob) = (others(a), others(b));
+    if oa != ob || NEVER.iter().any(|k| oa.contains_key(*k)) {
+        return None;
+    }
+    let mut out = a.clone();
+    match (a.get("items"), b.get("items")) {
+        (Some(x), Some(y)) => {
+            out.insert("items".into(), widen_pair(x, y)?);
+        }
+        (None, None) => {}
+        _ => return None,
+    }
+    let props = |o: &Object| o.get("properties").and_then(Value::as_object).cloned();
+    match (props(a), props(b)) {
+        (None, None) => {}
+        (pa, pb) => {
+            let mut merged = pa.unwrap_or_default();
+            for (k, v) in pb.unwrap_or_default() {
+                let widened = match merged.get(&k) {
+                    Some(x) => widen_pair(x, &v)?,
+                    None => v,
+                };
+                merged.insert(k, widened);
+            }
+            out.insert("properties".into(), Value::Object(merged));
+        }
+    }
+    let required = |o: &Object| -> Vec<Value> {
+        o.get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let rb = required(b);
+    let shared: Vec<Value> = required(a).into_iter().filter(|r| rb.contains(r)).collect();
+    if shared.is_empty() {
+        out.remove("required");
+    } else {
+        out.insert("required".into(), Value::Array(shared));
+    }
+    Some(Value::Object(out))
+}
+
 fn nullable(schema: Value) -> Value {
     match schema {
         Value::Object(mut m) if m.contains_key("oneOf") => {
@@ -431,7 +511,7 @@ fn merge_errors(responses: &mut Object, components: &Value, operation_id: &str) 
         unify_equal(responses, &json_codes, components);
     }
     if schemas.len() > 1 {
-        let mut merged = union(schemas, components);
+        let mut merged = widened(&schemas).unwrap_or_else(|| union(schemas, components));
         // Named after the operation's errors, not its (success) response.
         merged["title"] = format!("{operation_id} error").into();
         for code in &json_codes {
@@ -590,5 +670,34 @@ mod tests {
         let only_default = responses_of(json!({"paths": {"/x": {"get": {"responses": {
             "default": json_of(e.clone())}}}}}));
         assert!(only_default["responses"].get("2XX").is_some());
+    }
+
+    #[test]
+    fn look_alike_error_bodies_widen_into_one_object() {
+        let strict = json!({"type": "object", "required": ["errors"], "properties": {
+            "errors": {"type": "array", "items": {"type": "object", "required": ["message"],
+                "properties": {"message": {"type": "string"}, "field": {"type": "string"}}}}}});
+        let loose = json!({"type": "object", "properties": {
+            "errors": {"type": "array", "items": {"type": "object",
+                "properties": {"message": {"type": "string"}}}}}});
+        let op = responses_of(
+            json!({"paths": {"/x": {"get": {"operationId": "x", "responses": {
+            "200": {"description": "ok"},
+            "400": json_of(strict.clone()),
+            "429": json_of(loose.clone())}}}}}),
+        );
+        let schema = &op["responses"]["400"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            *schema,
+            json!({"type": "object", "title": "x error", "properties": {
+                "errors": {"type": "array", "items": {"type": "object",
+                    "properties": {"message": {"type": "string"}, "field": {"type": "string"}}}}}})
+        );
+        assert_eq!(op["responses"]["429"], op["responses"]["400"]);
+        // A property of another type, or a `$ref`, keeps the union.
+        let other = json!({"type": "object", "properties": {"errors": {"type": "string"}}});
+        assert_eq!(widened(&[strict.clone(), other]), None);
+        let r = json!({"$ref": "#/components/schemas/E"});
+        assert_eq!(widened(&[strict, r]), None);
     }
 }

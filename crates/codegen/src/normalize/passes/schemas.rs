@@ -66,6 +66,12 @@
 //! - An empty `allOf`, `anyOf` or `oneOf` list is dropped (typify panics on it; an empty
 //!   `allOf` constrains nothing, and the empty `anyOf`/`oneOf` a broken spec can carry
 //!   is read the same way rather than as "no value at all").
+//! - An operation's inline request body that is an `anyOf` of objects becomes a
+//!   `oneOf` of them: typify makes an `anyOf` a struct with one optional flattened field
+//!   per member (Snyk's `ImportTargetsBody { subtype_0, .., subtype_9 }`), so a caller
+//!   could set several at once and send their merge; as an enum the caller sends one
+//!   member's value, which the `anyOf` accepts. Response bodies keep `anyOf` (a value
+//!   may match several members, and the struct keeps what each reads).
 
 use std::collections::BTreeMap;
 
@@ -95,7 +101,41 @@ pub fn run(doc: &mut Value, cx: &mut Ctx<'_>) -> Result<()> {
         rewrite(s, &components);
         symbol_values(s, &mut cx.facts.symbol_values);
         Ok(())
+    })?;
+    walk::operations_mut(doc, &mut |_, _, op, _| {
+        request_any_of(op, &components);
+        Ok(())
     })
+}
+
+/// An inline request body `anyOf` whose members are all objects -> `oneOf`.
+fn request_any_of(op: &mut Object, components: &Value) {
+    let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+    else {
+        return;
+    };
+    for media in content.values_mut() {
+        let Some(Value::Object(schema)) = media.get_mut("schema") else {
+            continue;
+        };
+        if schema.contains_key("oneOf") || schema.contains_key("$ref") {
+            continue;
+        }
+        let objects = schema
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|members| {
+                members.len() > 1
+                    && members.iter().all(|m| {
+                        let m = walk::deref(m, components);
+                        m.get("type").and_then(Value::as_str) == Some("object")
+                            || (m.get("type").is_none() && m.get("properties").is_some())
+                    })
+            });
+        if objects && let Some(members) = schema.remove("anyOf") {
+            schema.insert("oneOf".into(), members);
+        }
+    }
 }
 
 /// What marks a placeholder enum value; the `symbols` rewrite strips it again.
@@ -793,5 +833,34 @@ mod tests {
         );
         let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
         assert_eq!(one(map.clone()), map);
+    }
+
+    #[test]
+    fn an_any_of_request_body_of_objects_is_a_one_of_and_responses_keep_any_of() {
+        let a = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let b = json!({"properties": {"b": {"type": "string"}}});
+        let any = json!({"anyOf": [a, b]});
+        let mut doc = json!({"paths": {"/x": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": any.clone()}}},
+            "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": any.clone()}}}}}}}});
+        crate::normalize::run_alone(run, &mut doc, std::path::Path::new("x.yaml")).unwrap();
+        let op = &doc["paths"]["/x"]["post"];
+        let body = &op["requestBody"]["content"]["application/json"]["schema"];
+        assert!(
+            body.get("anyOf").is_none() && body["oneOf"].is_array(),
+            "{body}"
+        );
+        let response = &op["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(response["anyOf"].is_array(), "{response}");
+        // A member that is not an object keeps the `anyOf`.
+        let mut doc = json!({"paths": {"/x": {"post": {
+            "requestBody": {"content": {"application/json": {"schema":
+                {"anyOf": [{"type": "object"}, {"type": "string"}]}}}}}}}});
+        crate::normalize::run_alone(run, &mut doc, std::path::Path::new("x.yaml")).unwrap();
+        assert!(
+            doc.pointer("/paths/~1x/post/requestBody/content/application~1json/schema/anyOf")
+                .is_some()
+        );
     }
 }
