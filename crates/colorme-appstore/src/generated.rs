@@ -93,12 +93,12 @@ pub mod types {
     }
     ///`CreateInlineScriptTagResponse`
     ///
-    /// The same type as [`GetInlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type CreateInlineScriptTagResponse = GetInlineScriptTagResponse;
+    /// The same type as [`InlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateInlineScriptTagResponse = InlineScriptTagResponse;
     ///`CreateScriptTagResponse`
     ///
-    /// The same type as [`GetScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type CreateScriptTagResponse = GetScriptTagResponse;
+    /// The same type as [`ScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateScriptTagResponse = ScriptTagResponse;
     ///`CreateScriptTagScriptTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateScriptTagScriptTag {
@@ -112,8 +112,8 @@ pub mod types {
     }
     ///`CreateShopScriptTagResponse`
     ///
-    /// The same type as [`GetShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type CreateShopScriptTagResponse = GetShopScriptTagResponse;
+    /// The same type as [`ShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateShopScriptTagResponse = ShopScriptTagResponse;
     ///`CreateShopScriptTagScriptTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateShopScriptTagScriptTag {
@@ -260,13 +260,17 @@ pub mod types {
         }
     }
     ///`GetInlineScriptTagResponse`
+    ///
+    /// The same type as [`InlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetInlineScriptTagResponse = InlineScriptTagResponse;
+    ///`InlineScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetInlineScriptTagResponse {
+    pub struct InlineScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inline_script_tag: ::std::option::Option<InlineScriptTag>,
     }
-    impl GetInlineScriptTagResponse {
-        pub fn builder() -> builder::GetInlineScriptTagResponse {
+    impl InlineScriptTagResponse {
+        pub fn builder() -> builder::InlineScriptTagResponse {
             Default::default()
         }
     }
@@ -283,13 +287,17 @@ pub mod types {
         }
     }
     ///`GetScriptTagResponse`
+    ///
+    /// The same type as [`ScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetScriptTagResponse = ScriptTagResponse;
+    ///`ScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetScriptTagResponse {
+    pub struct ScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub script_tag: ::std::option::Option<ScriptTag>,
     }
-    impl GetScriptTagResponse {
-        pub fn builder() -> builder::GetScriptTagResponse {
+    impl ScriptTagResponse {
+        pub fn builder() -> builder::ScriptTagResponse {
             Default::default()
         }
     }
@@ -306,13 +314,17 @@ pub mod types {
         }
     }
     ///`GetShopScriptTagResponse`
+    ///
+    /// The same type as [`ShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetShopScriptTagResponse = ShopScriptTagResponse;
+    ///`ShopScriptTagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetShopScriptTagResponse {
+    pub struct ShopScriptTagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub script_tag: ::std::option::Option<ShopScriptTag>,
     }
-    impl GetShopScriptTagResponse {
-        pub fn builder() -> builder::GetShopScriptTagResponse {
+    impl ShopScriptTagResponse {
+        pub fn builder() -> builder::ShopScriptTagResponse {
             Default::default()
         }
     }
@@ -664,16 +676,16 @@ pub mod types {
     pub type UpdateInlineScriptTagBody = CreateInlineScriptTagBody;
     ///`UpdateInlineScriptTagResponse`
     ///
-    /// The same type as [`GetInlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateInlineScriptTagResponse = GetInlineScriptTagResponse;
+    /// The same type as [`InlineScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateInlineScriptTagResponse = InlineScriptTagResponse;
     ///`UpdateScriptTagResponse`
     ///
-    /// The same type as [`GetScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateScriptTagResponse = GetScriptTagResponse;
+    /// The same type as [`ScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateScriptTagResponse = ScriptTagResponse;
     ///`UpdateShopScriptTagResponse`
     ///
-    /// The same type as [`GetShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateShopScriptTagResponse = GetShopScriptTagResponse;
+    /// The same type as [`ShopScriptTagResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateShopScriptTagResponse = ShopScriptTagResponse;
     ///A usage charge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UsageCharge {
@@ -1086,8 +1098,8 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        pub type CreateInlineScriptTagResponse = GetInlineScriptTagResponse;
-        pub type CreateScriptTagResponse = GetScriptTagResponse;
+        pub type CreateInlineScriptTagResponse = InlineScriptTagResponse;
+        pub type CreateScriptTagResponse = ScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct CreateScriptTagScriptTag {
             script_tag: ::std::result::Result<
@@ -1135,7 +1147,7 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
-        pub type CreateShopScriptTagResponse = GetShopScriptTagResponse;
+        pub type CreateShopScriptTagResponse = ShopScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct CreateShopScriptTagScriptTag {
             script_tag: ::std::result::Result<
@@ -1506,21 +1518,22 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
+        pub type GetInlineScriptTagResponse = InlineScriptTagResponse;
         #[derive(Clone, Debug)]
-        pub struct GetInlineScriptTagResponse {
+        pub struct InlineScriptTagResponse {
             inline_script_tag: ::std::result::Result<
                 ::std::option::Option<super::InlineScriptTag>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetInlineScriptTagResponse {
+        impl ::std::default::Default for InlineScriptTagResponse {
             fn default() -> Self {
                 Self {
                     inline_script_tag: Ok(Default::default()),
                 }
             }
         }
-        impl GetInlineScriptTagResponse {
+        impl InlineScriptTagResponse {
             pub fn inline_script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1538,20 +1551,20 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetInlineScriptTagResponse>
-        for super::GetInlineScriptTagResponse {
+        impl ::std::convert::TryFrom<InlineScriptTagResponse>
+        for super::InlineScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetInlineScriptTagResponse,
+                value: InlineScriptTagResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     inline_script_tag: value.inline_script_tag?,
                 })
             }
         }
-        impl ::std::convert::From<super::GetInlineScriptTagResponse>
-        for GetInlineScriptTagResponse {
-            fn from(value: super::GetInlineScriptTagResponse) -> Self {
+        impl ::std::convert::From<super::InlineScriptTagResponse>
+        for InlineScriptTagResponse {
+            fn from(value: super::InlineScriptTagResponse) -> Self {
                 Self {
                     inline_script_tag: Ok(value.inline_script_tag),
                 }
@@ -1606,21 +1619,22 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
+        pub type GetScriptTagResponse = ScriptTagResponse;
         #[derive(Clone, Debug)]
-        pub struct GetScriptTagResponse {
+        pub struct ScriptTagResponse {
             script_tag: ::std::result::Result<
                 ::std::option::Option<super::ScriptTag>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetScriptTagResponse {
+        impl ::std::default::Default for ScriptTagResponse {
             fn default() -> Self {
                 Self {
                     script_tag: Ok(Default::default()),
                 }
             }
         }
-        impl GetScriptTagResponse {
+        impl ScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ScriptTag>>,
@@ -1634,19 +1648,18 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetScriptTagResponse>
-        for super::GetScriptTagResponse {
+        impl ::std::convert::TryFrom<ScriptTagResponse> for super::ScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetScriptTagResponse,
+                value: ScriptTagResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     script_tag: value.script_tag?,
                 })
             }
         }
-        impl ::std::convert::From<super::GetScriptTagResponse> for GetScriptTagResponse {
-            fn from(value: super::GetScriptTagResponse) -> Self {
+        impl ::std::convert::From<super::ScriptTagResponse> for ScriptTagResponse {
+            fn from(value: super::ScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
                 }
@@ -1699,21 +1712,22 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 }
             }
         }
+        pub type GetShopScriptTagResponse = ShopScriptTagResponse;
         #[derive(Clone, Debug)]
-        pub struct GetShopScriptTagResponse {
+        pub struct ShopScriptTagResponse {
             script_tag: ::std::result::Result<
                 ::std::option::Option<super::ShopScriptTag>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetShopScriptTagResponse {
+        impl ::std::default::Default for ShopScriptTagResponse {
             fn default() -> Self {
                 Self {
                     script_tag: Ok(Default::default()),
                 }
             }
         }
-        impl GetShopScriptTagResponse {
+        impl ShopScriptTagResponse {
             pub fn script_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ShopScriptTag>>,
@@ -1727,20 +1741,20 @@ Server-side constraint, not checked by this client: the value is at most 50 char
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetShopScriptTagResponse>
-        for super::GetShopScriptTagResponse {
+        impl ::std::convert::TryFrom<ShopScriptTagResponse>
+        for super::ShopScriptTagResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetShopScriptTagResponse,
+                value: ShopScriptTagResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     script_tag: value.script_tag?,
                 })
             }
         }
-        impl ::std::convert::From<super::GetShopScriptTagResponse>
-        for GetShopScriptTagResponse {
-            fn from(value: super::GetShopScriptTagResponse) -> Self {
+        impl ::std::convert::From<super::ShopScriptTagResponse>
+        for ShopScriptTagResponse {
+            fn from(value: super::ShopScriptTagResponse) -> Self {
                 Self {
                     script_tag: Ok(value.script_tag),
                 }
@@ -2516,9 +2530,9 @@ Server-side constraint, not checked by this client: the value is at most 50 char
             }
         }
         pub type UpdateInlineScriptTagBody = CreateInlineScriptTagBody;
-        pub type UpdateInlineScriptTagResponse = GetInlineScriptTagResponse;
-        pub type UpdateScriptTagResponse = GetScriptTagResponse;
-        pub type UpdateShopScriptTagResponse = GetShopScriptTagResponse;
+        pub type UpdateInlineScriptTagResponse = InlineScriptTagResponse;
+        pub type UpdateScriptTagResponse = ScriptTagResponse;
+        pub type UpdateShopScriptTagResponse = ShopScriptTagResponse;
         #[derive(Clone, Debug)]
         pub struct UsageCharge {
             description: ::std::result::Result<

@@ -141,19 +141,27 @@ pub mod types {
         }
     }
     ///`CreateEventWebhookError`
+    ///
+    /// The same type as [`EventWebhookError`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateEventWebhookError = EventWebhookError;
+    ///`EventWebhookError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateEventWebhookError {
+    pub struct EventWebhookError {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<CreateEventWebhookErrorErrorsItem>,
+        pub errors: ::std::vec::Vec<EventWebhookErrorErrorsItem>,
     }
-    impl CreateEventWebhookError {
-        pub fn builder() -> builder::CreateEventWebhookError {
+    impl EventWebhookError {
+        pub fn builder() -> builder::EventWebhookError {
             Default::default()
         }
     }
     ///`CreateEventWebhookErrorErrorsItem`
+    ///
+    /// The same type as [`EventWebhookErrorErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateEventWebhookErrorErrorsItem = EventWebhookErrorErrorsItem;
+    ///`EventWebhookErrorErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateEventWebhookErrorErrorsItem {
+    pub struct EventWebhookErrorErrorsItem {
         ///ID of your existing webhook that already sends to this URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -164,8 +172,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl CreateEventWebhookErrorErrorsItem {
-        pub fn builder() -> builder::CreateEventWebhookErrorErrorsItem {
+    impl EventWebhookErrorErrorsItem {
+        pub fn builder() -> builder::EventWebhookErrorErrorsItem {
             Default::default()
         }
     }
@@ -185,8 +193,12 @@ pub mod types {
         }
     }
     ///`CreateSecurityPolicyBody`
+    ///
+    /// The same type as [`SecurityPolicyBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateSecurityPolicyBody = SecurityPolicyBody;
+    ///`SecurityPolicyBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CreateSecurityPolicyBody {
+    pub struct SecurityPolicyBody {
         ///Name for the policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -195,15 +207,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signature: ::std::option::Option<Signature>,
     }
-    impl CreateSecurityPolicyBody {
-        pub fn builder() -> builder::CreateSecurityPolicyBody {
+    impl SecurityPolicyBody {
+        pub fn builder() -> builder::SecurityPolicyBody {
             Default::default()
         }
     }
     ///`CreateSecurityPolicyResponse`
     ///
-    /// The same type as [`GetSecurityPolicyResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type CreateSecurityPolicyResponse = GetSecurityPolicyResponse;
+    /// The same type as [`SecurityPolicyResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateSecurityPolicyResponse = SecurityPolicyResponse;
     ///State of a CSV export request.
     #[derive(
         ::serde::Deserialize,
@@ -937,13 +949,17 @@ pub mod types {
         }
     }
     ///`GetSecurityPolicyResponse`
+    ///
+    /// The same type as [`SecurityPolicyResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetSecurityPolicyResponse = SecurityPolicyResponse;
+    ///`SecurityPolicyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSecurityPolicyResponse {
+    pub struct SecurityPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy: ::std::option::Option<Policy>,
     }
-    impl GetSecurityPolicyResponse {
-        pub fn builder() -> builder::GetSecurityPolicyResponse {
+    impl SecurityPolicyResponse {
+        pub fn builder() -> builder::SecurityPolicyResponse {
             Default::default()
         }
     }
@@ -956,8 +972,12 @@ pub mod types {
     /// The same type as [`Webhook500ErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
     pub type GetSignedEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
     ///`GetSignedEventWebhookResponse`
+    ///
+    /// The same type as [`SignedEventWebhookResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetSignedEventWebhookResponse = SignedEventWebhookResponse;
+    ///`SignedEventWebhookResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetSignedEventWebhookResponse {
+    pub struct SignedEventWebhookResponse {
         ///ID of the webhook.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -965,8 +985,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub public_key: ::std::option::Option<::std::string::String>,
     }
-    impl GetSignedEventWebhookResponse {
-        pub fn builder() -> builder::GetSignedEventWebhookResponse {
+    impl SignedEventWebhookResponse {
+        pub fn builder() -> builder::SignedEventWebhookResponse {
             Default::default()
         }
     }
@@ -1428,12 +1448,12 @@ Server-side constraint, not checked by this client: the value matches the patter
     }
     ///`UpdateEventWebhookError`
     ///
-    /// The same type as [`CreateEventWebhookError`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateEventWebhookError = CreateEventWebhookError;
+    /// The same type as [`EventWebhookError`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateEventWebhookError = EventWebhookError;
     ///`UpdateEventWebhookErrorErrorsItem`
     ///
-    /// The same type as [`CreateEventWebhookErrorErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateEventWebhookErrorErrorsItem = CreateEventWebhookErrorErrorsItem;
+    /// The same type as [`EventWebhookErrorErrorsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateEventWebhookErrorErrorsItem = EventWebhookErrorErrorsItem;
     ///`UpdateParseSettingError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -1451,8 +1471,8 @@ Server-side constraint, not checked by this client: the value matches the patter
     }
     ///`UpdateSecurityPolicyBody`
     ///
-    /// The same type as [`CreateSecurityPolicyBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateSecurityPolicyBody = CreateSecurityPolicyBody;
+    /// The same type as [`SecurityPolicyBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateSecurityPolicyBody = SecurityPolicyBody;
     ///`UpdateSecurityPolicyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateSecurityPolicyResponse {
@@ -1485,8 +1505,8 @@ Server-side constraint, not checked by this client: the value matches the patter
     pub type UpdateSignedEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
     ///`UpdateSignedEventWebhookResponse`
     ///
-    /// The same type as [`GetSignedEventWebhookResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateSignedEventWebhookResponse = GetSignedEventWebhookResponse;
+    /// The same type as [`SignedEventWebhookResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateSignedEventWebhookResponse = SignedEventWebhookResponse;
     ///`Webhook500ErrorsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Webhook500ErrorsItem {
@@ -1500,25 +1520,26 @@ Server-side constraint, not checked by this client: the value matches the patter
     }
     /// Types for composing complex structures.
     pub mod builder {
+        pub type CreateEventWebhookError = EventWebhookError;
         #[derive(Clone, Debug)]
-        pub struct CreateEventWebhookError {
+        pub struct EventWebhookError {
             errors: ::std::result::Result<
-                ::std::vec::Vec<super::CreateEventWebhookErrorErrorsItem>,
+                ::std::vec::Vec<super::EventWebhookErrorErrorsItem>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateEventWebhookError {
+        impl ::std::default::Default for EventWebhookError {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
                 }
             }
         }
-        impl CreateEventWebhookError {
+        impl EventWebhookError {
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateEventWebhookErrorErrorsItem>,
+                    ::std::vec::Vec<super::EventWebhookErrorErrorsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1530,23 +1551,22 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEventWebhookError>
-        for super::CreateEventWebhookError {
+        impl ::std::convert::TryFrom<EventWebhookError> for super::EventWebhookError {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEventWebhookError,
+                value: EventWebhookError,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { errors: value.errors? })
             }
         }
-        impl ::std::convert::From<super::CreateEventWebhookError>
-        for CreateEventWebhookError {
-            fn from(value: super::CreateEventWebhookError) -> Self {
+        impl ::std::convert::From<super::EventWebhookError> for EventWebhookError {
+            fn from(value: super::EventWebhookError) -> Self {
                 Self { errors: Ok(value.errors) }
             }
         }
+        pub type CreateEventWebhookErrorErrorsItem = EventWebhookErrorErrorsItem;
         #[derive(Clone, Debug)]
-        pub struct CreateEventWebhookErrorErrorsItem {
+        pub struct EventWebhookErrorErrorsItem {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1560,7 +1580,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateEventWebhookErrorErrorsItem {
+        impl ::std::default::Default for EventWebhookErrorErrorsItem {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
@@ -1569,7 +1589,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl CreateEventWebhookErrorErrorsItem {
+        impl EventWebhookErrorErrorsItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1605,11 +1625,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateEventWebhookErrorErrorsItem>
-        for super::CreateEventWebhookErrorErrorsItem {
+        impl ::std::convert::TryFrom<EventWebhookErrorErrorsItem>
+        for super::EventWebhookErrorErrorsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateEventWebhookErrorErrorsItem,
+                value: EventWebhookErrorErrorsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -1618,9 +1638,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::CreateEventWebhookErrorErrorsItem>
-        for CreateEventWebhookErrorErrorsItem {
-            fn from(value: super::CreateEventWebhookErrorErrorsItem) -> Self {
+        impl ::std::convert::From<super::EventWebhookErrorErrorsItem>
+        for EventWebhookErrorErrorsItem {
+            fn from(value: super::EventWebhookErrorErrorsItem) -> Self {
                 Self {
                     id: Ok(value.id),
                     message: Ok(value.message),
@@ -1628,8 +1648,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type CreateSecurityPolicyBody = SecurityPolicyBody;
         #[derive(Clone, Debug)]
-        pub struct CreateSecurityPolicyBody {
+        pub struct SecurityPolicyBody {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1643,7 +1664,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateSecurityPolicyBody {
+        impl ::std::default::Default for SecurityPolicyBody {
             fn default() -> Self {
                 Self {
                     name: Ok(Default::default()),
@@ -1652,7 +1673,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl CreateSecurityPolicyBody {
+        impl SecurityPolicyBody {
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1690,11 +1711,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateSecurityPolicyBody>
-        for super::CreateSecurityPolicyBody {
+        impl ::std::convert::TryFrom<SecurityPolicyBody> for super::SecurityPolicyBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateSecurityPolicyBody,
+                value: SecurityPolicyBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
@@ -1703,9 +1723,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::CreateSecurityPolicyBody>
-        for CreateSecurityPolicyBody {
-            fn from(value: super::CreateSecurityPolicyBody) -> Self {
+        impl ::std::convert::From<super::SecurityPolicyBody> for SecurityPolicyBody {
+            fn from(value: super::SecurityPolicyBody) -> Self {
                 Self {
                     name: Ok(value.name),
                     oauth: Ok(value.oauth),
@@ -1713,7 +1732,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        pub type CreateSecurityPolicyResponse = GetSecurityPolicyResponse;
+        pub type CreateSecurityPolicyResponse = SecurityPolicyResponse;
         pub type DeleteEventWebhookError = RequestCsvError;
         pub type DeleteEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
         #[derive(Clone, Debug)]
@@ -4522,21 +4541,22 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
+        pub type GetSecurityPolicyResponse = SecurityPolicyResponse;
         #[derive(Clone, Debug)]
-        pub struct GetSecurityPolicyResponse {
+        pub struct SecurityPolicyResponse {
             policy: ::std::result::Result<
                 ::std::option::Option<super::Policy>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetSecurityPolicyResponse {
+        impl ::std::default::Default for SecurityPolicyResponse {
             fn default() -> Self {
                 Self {
                     policy: Ok(Default::default()),
                 }
             }
         }
-        impl GetSecurityPolicyResponse {
+        impl SecurityPolicyResponse {
             pub fn policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Policy>>,
@@ -4550,25 +4570,26 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetSecurityPolicyResponse>
-        for super::GetSecurityPolicyResponse {
+        impl ::std::convert::TryFrom<SecurityPolicyResponse>
+        for super::SecurityPolicyResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetSecurityPolicyResponse,
+                value: SecurityPolicyResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { policy: value.policy? })
             }
         }
-        impl ::std::convert::From<super::GetSecurityPolicyResponse>
-        for GetSecurityPolicyResponse {
-            fn from(value: super::GetSecurityPolicyResponse) -> Self {
+        impl ::std::convert::From<super::SecurityPolicyResponse>
+        for SecurityPolicyResponse {
+            fn from(value: super::SecurityPolicyResponse) -> Self {
                 Self { policy: Ok(value.policy) }
             }
         }
         pub type GetSignedEventWebhookError = RequestCsvError;
         pub type GetSignedEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
+        pub type GetSignedEventWebhookResponse = SignedEventWebhookResponse;
         #[derive(Clone, Debug)]
-        pub struct GetSignedEventWebhookResponse {
+        pub struct SignedEventWebhookResponse {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4578,7 +4599,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetSignedEventWebhookResponse {
+        impl ::std::default::Default for SignedEventWebhookResponse {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
@@ -4586,7 +4607,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl GetSignedEventWebhookResponse {
+        impl SignedEventWebhookResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4610,11 +4631,11 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetSignedEventWebhookResponse>
-        for super::GetSignedEventWebhookResponse {
+        impl ::std::convert::TryFrom<SignedEventWebhookResponse>
+        for super::SignedEventWebhookResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetSignedEventWebhookResponse,
+                value: SignedEventWebhookResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -4622,9 +4643,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::GetSignedEventWebhookResponse>
-        for GetSignedEventWebhookResponse {
-            fn from(value: super::GetSignedEventWebhookResponse) -> Self {
+        impl ::std::convert::From<super::SignedEventWebhookResponse>
+        for SignedEventWebhookResponse {
+            fn from(value: super::SignedEventWebhookResponse) -> Self {
                 Self {
                     id: Ok(value.id),
                     public_key: Ok(value.public_key),
@@ -6194,9 +6215,9 @@ Server-side constraint, not checked by this client: the value matches the patter
                 Self { metrics: Ok(value.metrics) }
             }
         }
-        pub type UpdateEventWebhookError = CreateEventWebhookError;
-        pub type UpdateEventWebhookErrorErrorsItem = CreateEventWebhookErrorErrorsItem;
-        pub type UpdateSecurityPolicyBody = CreateSecurityPolicyBody;
+        pub type UpdateEventWebhookError = EventWebhookError;
+        pub type UpdateEventWebhookErrorErrorsItem = EventWebhookErrorErrorsItem;
+        pub type UpdateSecurityPolicyBody = SecurityPolicyBody;
         #[derive(Clone, Debug)]
         pub struct UpdateSecurityPolicyResponse {
             policy: ::std::result::Result<
@@ -6282,7 +6303,7 @@ Server-side constraint, not checked by this client: the value matches the patter
         }
         pub type UpdateSignedEventWebhookError = RequestCsvError;
         pub type UpdateSignedEventWebhookErrorErrorsItem = Webhook500ErrorsItem;
-        pub type UpdateSignedEventWebhookResponse = GetSignedEventWebhookResponse;
+        pub type UpdateSignedEventWebhookResponse = SignedEventWebhookResponse;
         #[derive(Clone, Debug)]
         pub struct Webhook500ErrorsItem {
             message: ::std::result::Result<

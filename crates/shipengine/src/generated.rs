@@ -35,9 +35,7 @@ pub mod types {
         pub created_at: ::std::option::Option<DateTime>,
         ///Media type of the image data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_content_type: ::std::option::Option<
-            AccountSettingsImagesImageContentType,
-        >,
+        pub image_content_type: ::std::option::Option<ImageContentType>,
         ///The image file, Base64 encoded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_data: ::std::option::Option<::std::string::String>,
@@ -60,6 +58,10 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         }
     }
     ///`AccountSettingsImagesImageContentType`
+    ///
+    /// The same type as [`ImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type AccountSettingsImagesImageContentType = ImageContentType;
+    ///`ImageContentType`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -71,7 +73,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         PartialEq,
         PartialOrd
     )]
-    pub enum AccountSettingsImagesImageContentType {
+    pub enum ImageContentType {
         #[serde(rename = "image/png")]
         ImagePng,
         #[serde(rename = "image/jpeg")]
@@ -81,7 +83,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for AccountSettingsImagesImageContentType {
+    impl ::std::fmt::Display for ImageContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ImagePng => f.write_str("image/png"),
@@ -90,7 +92,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
             }
         }
     }
-    impl ::std::str::FromStr for AccountSettingsImagesImageContentType {
+    impl ::std::str::FromStr for ImageContentType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -102,7 +104,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for AccountSettingsImagesImageContentType {
+    impl ::std::convert::TryFrom<&str> for ImageContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -110,8 +112,7 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountSettingsImagesImageContentType {
+    impl ::std::convert::TryFrom<::std::string::String> for ImageContentType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -3226,8 +3227,8 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
     }
     ///`CreateAccountSettingsImageRequestBodyImageContentType`
     ///
-    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
-    pub type CreateAccountSettingsImageRequestBodyImageContentType = AccountSettingsImagesImageContentType;
+    /// The same type as [`ImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateAccountSettingsImageRequestBodyImageContentType = ImageContentType;
     ///A saved shipment together with the result of validating its addresses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAndValidateShipment {
@@ -6689,8 +6690,8 @@ Server-side constraint, not checked by this client: the value is at least 1 char
     pub type ListAccountImagesResponseBodyImagesItem = AccountSettingsImages;
     ///`ListAccountImagesResponseBodyImagesItemImageContentType`
     ///
-    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListAccountImagesResponseBodyImagesItemImageContentType = AccountSettingsImagesImageContentType;
+    /// The same type as [`ImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListAccountImagesResponseBodyImagesItemImageContentType = ImageContentType;
     ///Wrapper around the account settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -10228,8 +10229,8 @@ Server-side constraint, not checked by this client: the value is 1 to 50 charact
     }
     ///`UpdateAccountSettingsImageRequestBodyImageContentType`
     ///
-    /// The same type as [`AccountSettingsImagesImageContentType`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateAccountSettingsImageRequestBodyImageContentType = AccountSettingsImagesImageContentType;
+    /// The same type as [`ImageContentType`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateAccountSettingsImageRequestBodyImageContentType = ImageContentType;
     ///Amazon Buy Shipping settings to store.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAmazonBuyShippingRequestBody {
@@ -11267,7 +11268,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
                 ::std::string::String,
             >,
             image_content_type: ::std::result::Result<
-                ::std::option::Option<super::AccountSettingsImagesImageContentType>,
+                ::std::option::Option<super::ImageContentType>,
                 ::std::string::String,
             >,
             image_data: ::std::result::Result<
@@ -11320,7 +11321,7 @@ Server-side constraint, not checked by this client: the value is at least 1 char
             pub fn image_content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccountSettingsImagesImageContentType>,
+                    ::std::option::Option<super::ImageContentType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {

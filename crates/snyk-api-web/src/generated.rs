@@ -1231,14 +1231,18 @@ pub mod types {
     /// The same type as [`UpdateUserError`]: the spec gives this shape more than one name, and it is generated once.
     pub type CreateLabelError = UpdateUserError;
     ///`CreateScheduledScanBody`
+    ///
+    /// The same type as [`ScheduledScanBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateScheduledScanBody = ScheduledScanBody;
+    ///`ScheduledScanBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct CreateScheduledScanBody {
+    pub struct ScheduledScanBody {
         pub date_time: ScanDateTime,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recurrence: ::std::option::Option<Recurrence>,
     }
-    impl CreateScheduledScanBody {
-        pub fn builder() -> builder::CreateScheduledScanBody {
+    impl ScheduledScanBody {
+        pub fn builder() -> builder::ScheduledScanBody {
             Default::default()
         }
     }
@@ -1263,8 +1267,12 @@ pub mod types {
     /// The same type as [`UpdateUserError`]: the spec gives this shape more than one name, and it is generated once.
     pub type CreateTargetWebhookError = UpdateUserError;
     ///`CreateUserBody`
+    ///
+    /// The same type as [`UserBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type CreateUserBody = UserBody;
+    ///`UserBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct CreateUserBody {
+    pub struct UserBody {
         pub email: UserEmail,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_admin: ::std::option::Option<UserIsAdmin>,
@@ -1272,8 +1280,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<UserTitle>,
     }
-    impl CreateUserBody {
-        pub fn builder() -> builder::CreateUserBody {
+    impl UserBody {
+        pub fn builder() -> builder::UserBody {
             Default::default()
         }
     }
@@ -3969,8 +3977,8 @@ Known values: 10, 20, 30.*/
     pub type PartialUpdateFindingError = UpdateUserError;
     ///`PartialUpdateScheduledScanBody`
     ///
-    /// The same type as [`CreateScheduledScanBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type PartialUpdateScheduledScanBody = CreateScheduledScanBody;
+    /// The same type as [`ScheduledScanBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PartialUpdateScheduledScanBody = ScheduledScanBody;
     ///`PartialUpdateScheduledScanError`
     ///
     /// The same type as [`UpdateUserError`]: the spec gives this shape more than one name, and it is generated once.
@@ -3993,8 +4001,8 @@ Known values: 10, 20, 30.*/
     pub type PartialUpdateTargetWebhookError = UpdateUserError;
     ///`PartialUpdateUserBody`
     ///
-    /// The same type as [`CreateUserBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type PartialUpdateUserBody = CreateUserBody;
+    /// The same type as [`UserBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type PartialUpdateUserBody = UserBody;
     ///`PartialUpdateUserError`
     ///
     /// The same type as [`UpdateUserError`]: the spec gives this shape more than one name, and it is generated once.
@@ -5924,8 +5932,8 @@ Known values: 10, 20, 30.*/
     pub type UpdateLabelError = UpdateUserError;
     ///`UpdateScheduledScanBody`
     ///
-    /// The same type as [`CreateScheduledScanBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateScheduledScanBody = CreateScheduledScanBody;
+    /// The same type as [`ScheduledScanBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateScheduledScanBody = ScheduledScanBody;
     ///`UpdateScheduledScanError`
     ///
     /// The same type as [`UpdateUserError`]: the spec gives this shape more than one name, and it is generated once.
@@ -5952,8 +5960,8 @@ Known values: 10, 20, 30.*/
     pub type UpdateTargetWebhookError = UpdateUserError;
     ///`UpdateUserBody`
     ///
-    /// The same type as [`CreateUserBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type UpdateUserBody = CreateUserBody;
+    /// The same type as [`UserBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type UpdateUserBody = UserBody;
     ///`UpdateUserError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateUserError {
@@ -8945,15 +8953,16 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub type CreateAccountWebhookError = UpdateUserError;
         pub type CreateFindingsReportError = StartScanError;
         pub type CreateLabelError = UpdateUserError;
+        pub type CreateScheduledScanBody = ScheduledScanBody;
         #[derive(Clone, Debug)]
-        pub struct CreateScheduledScanBody {
+        pub struct ScheduledScanBody {
             date_time: ::std::result::Result<super::ScanDateTime, ::std::string::String>,
             recurrence: ::std::result::Result<
                 ::std::option::Option<super::Recurrence>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateScheduledScanBody {
+        impl ::std::default::Default for ScheduledScanBody {
             fn default() -> Self {
                 Self {
                     date_time: Err("no value supplied for date_time".to_string()),
@@ -8961,7 +8970,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl CreateScheduledScanBody {
+        impl ScheduledScanBody {
             pub fn date_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ScanDateTime>,
@@ -8987,11 +8996,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateScheduledScanBody>
-        for super::CreateScheduledScanBody {
+        impl ::std::convert::TryFrom<ScheduledScanBody> for super::ScheduledScanBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateScheduledScanBody,
+                value: ScheduledScanBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     date_time: value.date_time?,
@@ -8999,9 +9007,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::CreateScheduledScanBody>
-        for CreateScheduledScanBody {
-            fn from(value: super::CreateScheduledScanBody) -> Self {
+        impl ::std::convert::From<super::ScheduledScanBody> for ScheduledScanBody {
+            fn from(value: super::ScheduledScanBody) -> Self {
                 Self {
                     date_time: Ok(value.date_time),
                     recurrence: Ok(value.recurrence),
@@ -9013,8 +9020,9 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub type CreateTargetError = UpdateUserError;
         pub type CreateTargetKeyError = UpdateUserError;
         pub type CreateTargetWebhookError = UpdateUserError;
+        pub type CreateUserBody = UserBody;
         #[derive(Clone, Debug)]
-        pub struct CreateUserBody {
+        pub struct UserBody {
             email: ::std::result::Result<super::UserEmail, ::std::string::String>,
             is_admin: ::std::result::Result<
                 ::std::option::Option<super::UserIsAdmin>,
@@ -9026,7 +9034,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for CreateUserBody {
+        impl ::std::default::Default for UserBody {
             fn default() -> Self {
                 Self {
                     email: Err("no value supplied for email".to_string()),
@@ -9036,7 +9044,7 @@ Server-side constraint, not checked by this client: the value matches the patter
                 }
             }
         }
-        impl CreateUserBody {
+        impl UserBody {
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UserEmail>,
@@ -9086,10 +9094,10 @@ Server-side constraint, not checked by this client: the value matches the patter
                 self
             }
         }
-        impl ::std::convert::TryFrom<CreateUserBody> for super::CreateUserBody {
+        impl ::std::convert::TryFrom<UserBody> for super::UserBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: CreateUserBody,
+                value: UserBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     email: value.email?,
@@ -9099,8 +9107,8 @@ Server-side constraint, not checked by this client: the value matches the patter
                 })
             }
         }
-        impl ::std::convert::From<super::CreateUserBody> for CreateUserBody {
-            fn from(value: super::CreateUserBody) -> Self {
+        impl ::std::convert::From<super::UserBody> for UserBody {
+            fn from(value: super::UserBody) -> Self {
                 Self {
                     email: Ok(value.email),
                     is_admin: Ok(value.is_admin),
@@ -13157,13 +13165,13 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub type ObtainTokenError = UpdateUserError;
         pub type PartialUpdateAccountWebhookError = UpdateUserError;
         pub type PartialUpdateFindingError = UpdateUserError;
-        pub type PartialUpdateScheduledScanBody = CreateScheduledScanBody;
+        pub type PartialUpdateScheduledScanBody = ScheduledScanBody;
         pub type PartialUpdateScheduledScanError = UpdateUserError;
         pub type PartialUpdateTargetAssetError = UpdateUserError;
         pub type PartialUpdateTargetError = UpdateUserError;
         pub type PartialUpdateTargetSiteError = UpdateUserError;
         pub type PartialUpdateTargetWebhookError = UpdateUserError;
-        pub type PartialUpdateUserBody = CreateUserBody;
+        pub type PartialUpdateUserBody = UserBody;
         pub type PartialUpdateUserError = UpdateUserError;
         #[derive(Clone)]
         pub struct PasswordChange {
@@ -16618,14 +16626,14 @@ Server-side constraint, not checked by this client: the value matches the patter
         pub type UpdateAccountWebhookError = UpdateUserError;
         pub type UpdateFindingError = UpdateUserError;
         pub type UpdateLabelError = UpdateUserError;
-        pub type UpdateScheduledScanBody = CreateScheduledScanBody;
+        pub type UpdateScheduledScanBody = ScheduledScanBody;
         pub type UpdateScheduledScanError = UpdateUserError;
         pub type UpdateSubscriptionError = UpdateUserError;
         pub type UpdateTargetAssetError = UpdateUserError;
         pub type UpdateTargetError = UpdateUserError;
         pub type UpdateTargetSiteError = UpdateUserError;
         pub type UpdateTargetWebhookError = UpdateUserError;
-        pub type UpdateUserBody = CreateUserBody;
+        pub type UpdateUserBody = UserBody;
         #[derive(Clone, Debug)]
         pub struct UpdateUserError {
             detail: ::std::result::Result<

@@ -1064,8 +1064,8 @@ pub mod types {
     }
     ///`DependenciesResultsItemProjectsItem`
     ///
-    /// The same type as [`LicensesResultsItemProjectsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type DependenciesResultsItemProjectsItem = LicensesResultsItemProjectsItem;
+    /// The same type as [`ResultsItemProjectsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type DependenciesResultsItemProjectsItem = ResultsItemProjectsItem;
     ///`Dependency`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Dependency {
@@ -1550,17 +1550,25 @@ pub mod types {
     /// The same type as [`IntegrationSettings`]: the spec gives this shape more than one name, and it is generated once.
     pub type GetIntegrationSettingsResponse = IntegrationSettings;
     ///`GetIssueCountsBody`
+    ///
+    /// The same type as [`IssueCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetIssueCountsBody = IssueCountsBody;
+    ///`IssueCountsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetIssueCountsBody {
+    pub struct IssueCountsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filters: ::std::option::Option<FiltersBody>,
     }
-    impl GetIssueCountsBody {
-        pub fn builder() -> builder::GetIssueCountsBody {
+    impl IssueCountsBody {
+        pub fn builder() -> builder::IssueCountsBody {
             Default::default()
         }
     }
     ///`GetIssueCountsGroupBy`
+    ///
+    /// The same type as [`IssueCountsGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetIssueCountsGroupBy = IssueCountsGroupBy;
+    ///`IssueCountsGroupBy`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1572,7 +1580,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum GetIssueCountsGroupBy {
+    pub enum IssueCountsGroupBy {
         #[serde(rename = "severity")]
         Severity,
         #[serde(rename = "fixable")]
@@ -1584,7 +1592,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for GetIssueCountsGroupBy {
+    impl ::std::fmt::Display for IssueCountsGroupBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Severity => f.write_str("severity"),
@@ -1594,7 +1602,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for GetIssueCountsGroupBy {
+    impl ::std::str::FromStr for IssueCountsGroupBy {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -1607,7 +1615,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GetIssueCountsGroupBy {
+    impl ::std::convert::TryFrom<&str> for IssueCountsGroupBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -1615,7 +1623,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for GetIssueCountsGroupBy {
+    impl ::std::convert::TryFrom<::std::string::String> for IssueCountsGroupBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1625,16 +1633,16 @@ pub mod types {
     }
     ///`GetLatestIssueCountsBody`
     ///
-    /// The same type as [`GetIssueCountsBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type GetLatestIssueCountsBody = GetIssueCountsBody;
+    /// The same type as [`IssueCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestIssueCountsBody = IssueCountsBody;
     ///`GetLatestIssueCountsGroupBy`
     ///
-    /// The same type as [`GetIssueCountsGroupBy`]: the spec gives this shape more than one name, and it is generated once.
-    pub type GetLatestIssueCountsGroupBy = GetIssueCountsGroupBy;
+    /// The same type as [`IssueCountsGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestIssueCountsGroupBy = IssueCountsGroupBy;
     ///`GetLatestProjectCountsBody`
     ///
-    /// The same type as [`GetProjectCountsBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type GetLatestProjectCountsBody = GetProjectCountsBody;
+    /// The same type as [`ProjectCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetLatestProjectCountsBody = ProjectCountsBody;
     ///`GetLatestProjectCountsBodyBodyFilters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetLatestProjectCountsBodyBodyFilters {
@@ -1843,13 +1851,17 @@ pub mod types {
     /// The same type as [`SimpleNotificationSettingResponse`]: the spec gives this shape more than one name, and it is generated once.
     pub type GetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
     ///`GetProjectCountsBody`
+    ///
+    /// The same type as [`ProjectCountsBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type GetProjectCountsBody = ProjectCountsBody;
+    ///`ProjectCountsBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct GetProjectCountsBody {
+    pub struct ProjectCountsBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filters: ::std::option::Option<GetLatestProjectCountsBodyBodyFilters>,
     }
-    impl GetProjectCountsBody {
-        pub fn builder() -> builder::GetProjectCountsBody {
+    impl ProjectCountsBody {
+        pub fn builder() -> builder::ProjectCountsBody {
             Default::default()
         }
     }
@@ -3751,7 +3763,7 @@ pub mod types {
         pub introduced_date: ::std::string::String,
         #[serde(rename = "isFixed")]
         pub is_fixed: bool,
-        pub issue: IssuesResultsItemIssue,
+        pub issue: ResultsItemIssue,
         #[serde(
             rename = "patchedDate",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3764,8 +3776,12 @@ pub mod types {
         }
     }
     ///`IssuesResultsItemIssue`
+    ///
+    /// The same type as [`ResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
+    pub type IssuesResultsItemIssue = ResultsItemIssue;
+    ///`ResultsItemIssue`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct IssuesResultsItemIssue {
+    pub struct ResultsItemIssue {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub credit: ::std::vec::Vec<::serde_json::Value>,
         #[serde(
@@ -3857,8 +3873,8 @@ pub mod types {
         pub url: ::std::string::String,
         pub version: ::std::string::String,
     }
-    impl IssuesResultsItemIssue {
-        pub fn builder() -> builder::IssuesResultsItemIssue {
+    impl ResultsItemIssue {
+        pub fn builder() -> builder::ResultsItemIssue {
             Default::default()
         }
     }
@@ -4094,7 +4110,7 @@ pub mod types {
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub instructions: ::std::option::Option<::std::string::String>,
-        pub projects: ::std::vec::Vec<LicensesResultsItemProjectsItem>,
+        pub projects: ::std::vec::Vec<ResultsItemProjectsItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub severity: ::std::option::Option<LicensesResultsItemSeverity>,
     }
@@ -4104,13 +4120,17 @@ pub mod types {
         }
     }
     ///`LicensesResultsItemProjectsItem`
+    ///
+    /// The same type as [`ResultsItemProjectsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type LicensesResultsItemProjectsItem = ResultsItemProjectsItem;
+    ///`ResultsItemProjectsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct LicensesResultsItemProjectsItem {
+    pub struct ResultsItemProjectsItem {
         pub id: ::std::string::String,
         pub name: ::std::string::String,
     }
-    impl LicensesResultsItemProjectsItem {
-        pub fn builder() -> builder::LicensesResultsItemProjectsItem {
+    impl ResultsItemProjectsItem {
+        pub fn builder() -> builder::ResultsItemProjectsItem {
             Default::default()
         }
     }
@@ -4268,28 +4288,28 @@ pub mod types {
     pub type ListGroupTagsResponse = AddProjectTagResponse;
     ///`ListLatestReportingIssuesGroupBy`
     ///
-    /// The same type as [`ListReportingIssuesGroupBy`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesGroupBy = ListReportingIssuesGroupBy;
+    /// The same type as [`ReportingIssuesGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesGroupBy = ReportingIssuesGroupBy;
     ///`ListLatestReportingIssuesResponse`
     ///
-    /// The same type as [`ListReportingIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesResponse = ListReportingIssuesResponse;
+    /// The same type as [`ReportingIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponse = ReportingIssuesResponse;
     ///`ListLatestReportingIssuesResponseResultsItem`
     ///
-    /// The same type as [`ListReportingIssuesResponseResultsItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesResponseResultsItem = ListReportingIssuesResponseResultsItem;
+    /// The same type as [`ReportingIssuesResponseResultsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItem = ReportingIssuesResponseResultsItem;
     ///`ListLatestReportingIssuesResponseResultsItemIssue`
     ///
-    /// The same type as [`IssuesResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
+    /// The same type as [`ResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItemIssue = ResultsItemIssue;
     ///`ListLatestReportingIssuesResponseResultsItemProjectProject`
     ///
-    /// The same type as [`ListReportingIssuesResponseResultsItemProjectProject`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ListReportingIssuesResponseResultsItemProjectProject;
+    /// The same type as [`ReportingIssuesResponseResultsItemProjectProject`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ReportingIssuesResponseResultsItemProjectProject;
     ///`ListLatestReportingIssuesSortBy`
     ///
-    /// The same type as [`ListReportingIssuesSortBy`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListLatestReportingIssuesSortBy = ListReportingIssuesSortBy;
+    /// The same type as [`ReportingIssuesSortBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListLatestReportingIssuesSortBy = ReportingIssuesSortBy;
     ///Members of a group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -4589,19 +4609,27 @@ pub mod types {
         }
     }
     ///`ListProjectAggregatedIssuesResponse`
+    ///
+    /// The same type as [`AggregatedIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectAggregatedIssuesResponse = AggregatedIssuesResponse;
+    ///`AggregatedIssuesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct ListProjectAggregatedIssuesResponse {
+    pub struct AggregatedIssuesResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub issues: ::std::vec::Vec<ListProjectAggregatedIssuesResponseIssuesItem>,
+        pub issues: ::std::vec::Vec<AggregatedIssuesResponseIssuesItem>,
     }
-    impl ListProjectAggregatedIssuesResponse {
-        pub fn builder() -> builder::ListProjectAggregatedIssuesResponse {
+    impl AggregatedIssuesResponse {
+        pub fn builder() -> builder::AggregatedIssuesResponse {
             Default::default()
         }
     }
     ///`ListProjectAggregatedIssuesResponseIssuesItem`
+    ///
+    /// The same type as [`AggregatedIssuesResponseIssuesItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectAggregatedIssuesResponseIssuesItem = AggregatedIssuesResponseIssuesItem;
+    ///`AggregatedIssuesResponseIssuesItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListProjectAggregatedIssuesResponseIssuesItem {
+    pub struct AggregatedIssuesResponseIssuesItem {
         #[serde(
             rename = "fixInfo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4625,7 +4653,7 @@ pub mod types {
         #[serde(rename = "isPatched")]
         pub is_patched: bool,
         #[serde(rename = "issueData")]
-        pub issue_data: ListProjectAggregatedIssuesResponseIssuesItemIssueData,
+        pub issue_data: AggregatedIssuesResponseIssuesItemIssueData,
         #[serde(rename = "issueType")]
         pub issue_type: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4639,14 +4667,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<Priority>,
     }
-    impl ListProjectAggregatedIssuesResponseIssuesItem {
-        pub fn builder() -> builder::ListProjectAggregatedIssuesResponseIssuesItem {
+    impl AggregatedIssuesResponseIssuesItem {
+        pub fn builder() -> builder::AggregatedIssuesResponseIssuesItem {
             Default::default()
         }
     }
     ///`ListProjectAggregatedIssuesResponseIssuesItemIssueData`
+    ///
+    /// The same type as [`AggregatedIssuesResponseIssuesItemIssueData`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectAggregatedIssuesResponseIssuesItemIssueData = AggregatedIssuesResponseIssuesItemIssueData;
+    ///`AggregatedIssuesResponseIssuesItemIssueData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+    pub struct AggregatedIssuesResponseIssuesItemIssueData {
         pub credit: ::std::vec::Vec<::serde_json::Value>,
         #[serde(rename = "CVSSv3")]
         pub cvs_sv3: ::std::string::String,
@@ -4677,8 +4709,8 @@ pub mod types {
         #[serde(rename = "violatedPolicyPublicId")]
         pub violated_policy_public_id: ::std::string::String,
     }
-    impl ListProjectAggregatedIssuesResponseIssuesItemIssueData {
-        pub fn builder() -> builder::ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+    impl AggregatedIssuesResponseIssuesItemIssueData {
+        pub fn builder() -> builder::AggregatedIssuesResponseIssuesItemIssueData {
             Default::default()
         }
     }
@@ -4688,21 +4720,25 @@ pub mod types {
     pub type ListProjectAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
     ///`ListProjectSnapshotAggregatedIssuesResponse`
     ///
-    /// The same type as [`ListProjectAggregatedIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListProjectSnapshotAggregatedIssuesResponse = ListProjectAggregatedIssuesResponse;
+    /// The same type as [`AggregatedIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponse = AggregatedIssuesResponse;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItem`
     ///
-    /// The same type as [`ListProjectAggregatedIssuesResponseIssuesItem`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = ListProjectAggregatedIssuesResponseIssuesItem;
+    /// The same type as [`AggregatedIssuesResponseIssuesItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = AggregatedIssuesResponseIssuesItem;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData`
     ///
-    /// The same type as [`ListProjectAggregatedIssuesResponseIssuesItemIssueData`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = ListProjectAggregatedIssuesResponseIssuesItemIssueData;
+    /// The same type as [`AggregatedIssuesResponseIssuesItemIssueData`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = AggregatedIssuesResponseIssuesItemIssueData;
     ///`ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks`
     ///
     /// The same type as [`IssueLinks`]: the spec gives this shape more than one name, and it is generated once.
     pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
     ///`ListReportingIssuesGroupBy`
+    ///
+    /// The same type as [`ReportingIssuesGroupBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesGroupBy = ReportingIssuesGroupBy;
+    ///`ReportingIssuesGroupBy`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4714,7 +4750,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListReportingIssuesGroupBy {
+    pub enum ReportingIssuesGroupBy {
         #[serde(rename = "issue")]
         Issue,
         /// A value this client does not know: the API added it after this crate was
@@ -4722,7 +4758,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ListReportingIssuesGroupBy {
+    impl ::std::fmt::Display for ReportingIssuesGroupBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Issue => f.write_str("issue"),
@@ -4730,7 +4766,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListReportingIssuesGroupBy {
+    impl ::std::str::FromStr for ReportingIssuesGroupBy {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -4741,7 +4777,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListReportingIssuesGroupBy {
+    impl ::std::convert::TryFrom<&str> for ReportingIssuesGroupBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -4749,7 +4785,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListReportingIssuesGroupBy {
+    impl ::std::convert::TryFrom<::std::string::String> for ReportingIssuesGroupBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -4758,20 +4794,28 @@ pub mod types {
         }
     }
     ///`ListReportingIssuesResponse`
+    ///
+    /// The same type as [`ReportingIssuesResponse`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesResponse = ReportingIssuesResponse;
+    ///`ReportingIssuesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListReportingIssuesResponse {
-        pub results: ::std::vec::Vec<ListReportingIssuesResponseResultsItem>,
+    pub struct ReportingIssuesResponse {
+        pub results: ::std::vec::Vec<ReportingIssuesResponseResultsItem>,
         pub total: f64,
     }
-    impl ListReportingIssuesResponse {
-        pub fn builder() -> builder::ListReportingIssuesResponse {
+    impl ReportingIssuesResponse {
+        pub fn builder() -> builder::ReportingIssuesResponse {
             Default::default()
         }
     }
     ///`ListReportingIssuesResponseResultsItem`
+    ///
+    /// The same type as [`ReportingIssuesResponseResultsItem`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesResponseResultsItem = ReportingIssuesResponseResultsItem;
+    ///`ReportingIssuesResponseResultsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
-    pub enum ListReportingIssuesResponseResultsItem {
+    pub enum ReportingIssuesResponseResultsItem {
         Projects {
             #[serde(
                 rename = "fixedDate",
@@ -4806,16 +4850,20 @@ pub mod types {
                 skip_serializing_if = "::std::option::Option::is_none"
             )]
             patched_date: ::std::option::Option<::std::string::String>,
-            project: ListReportingIssuesResponseResultsItemProjectProject,
+            project: ReportingIssuesResponseResultsItemProjectProject,
         },
     }
     ///`ListReportingIssuesResponseResultsItemIssue`
     ///
-    /// The same type as [`IssuesResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
-    pub type ListReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
+    /// The same type as [`ResultsItemIssue`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesResponseResultsItemIssue = ResultsItemIssue;
     ///`ListReportingIssuesResponseResultsItemProjectProject`
+    ///
+    /// The same type as [`ReportingIssuesResponseResultsItemProjectProject`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesResponseResultsItemProjectProject = ReportingIssuesResponseResultsItemProjectProject;
+    ///`ReportingIssuesResponseResultsItemProjectProject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ListReportingIssuesResponseResultsItemProjectProject {
+    pub struct ReportingIssuesResponseResultsItemProjectProject {
         pub id: ::std::string::String,
         pub name: ::std::string::String,
         #[serde(rename = "packageManager")]
@@ -4828,12 +4876,16 @@ pub mod types {
         pub target_file: ::std::option::Option<::std::string::String>,
         pub url: ::std::string::String,
     }
-    impl ListReportingIssuesResponseResultsItemProjectProject {
-        pub fn builder() -> builder::ListReportingIssuesResponseResultsItemProjectProject {
+    impl ReportingIssuesResponseResultsItemProjectProject {
+        pub fn builder() -> builder::ReportingIssuesResponseResultsItemProjectProject {
             Default::default()
         }
     }
     ///`ListReportingIssuesSortBy`
+    ///
+    /// The same type as [`ReportingIssuesSortBy`]: the spec gives this shape more than one name, and it is generated once.
+    pub type ListReportingIssuesSortBy = ReportingIssuesSortBy;
+    ///`ReportingIssuesSortBy`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4845,7 +4897,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum ListReportingIssuesSortBy {
+    pub enum ReportingIssuesSortBy {
         #[serde(rename = "severity")]
         Severity,
         #[serde(rename = "issueTitle")]
@@ -4871,7 +4923,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(::std::string::String),
     }
-    impl ::std::fmt::Display for ListReportingIssuesSortBy {
+    impl ::std::fmt::Display for ReportingIssuesSortBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Severity => f.write_str("severity"),
@@ -4888,7 +4940,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ListReportingIssuesSortBy {
+    impl ::std::str::FromStr for ReportingIssuesSortBy {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -4908,7 +4960,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ListReportingIssuesSortBy {
+    impl ::std::convert::TryFrom<&str> for ReportingIssuesSortBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -4916,7 +4968,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ListReportingIssuesSortBy {
+    impl ::std::convert::TryFrom<::std::string::String> for ReportingIssuesSortBy {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -7508,8 +7560,8 @@ pub mod types {
     }
     ///`TestGradleFileBody`
     ///
-    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type TestGradleFileBody = TestPipFileBody;
+    /// The same type as [`FileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestGradleFileBody = FileBody;
     ///The files to test.
     ///
     /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
@@ -7562,15 +7614,19 @@ pub mod types {
         }
     }
     ///`TestPipFileBody`
+    ///
+    /// The same type as [`FileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestPipFileBody = FileBody;
+    ///`FileBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct TestPipFileBody {
+    pub struct FileBody {
         ///How the file contents are encoded: `plain` text or `base64` (the default).
         #[serde(default = "defaults::test_pip_file_body_encoding")]
         pub encoding: EncodingBody,
         pub files: TestPipFileBodyFiles,
     }
-    impl TestPipFileBody {
-        pub fn builder() -> builder::TestPipFileBody {
+    impl FileBody {
+        pub fn builder() -> builder::FileBody {
             Default::default()
         }
     }
@@ -7614,16 +7670,16 @@ pub mod types {
     }
     ///`TestRubygemsFileBody`
     ///
-    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type TestRubygemsFileBody = TestPipFileBody;
+    /// The same type as [`FileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestRubygemsFileBody = FileBody;
     ///The files to test.
     ///
     /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
     pub type TestRubygemsFileBodyFiles = Files;
     ///`TestSbtFileBody`
     ///
-    /// The same type as [`TestPipFileBody`]: the spec gives this shape more than one name, and it is generated once.
-    pub type TestSbtFileBody = TestPipFileBody;
+    /// The same type as [`FileBody`]: the spec gives this shape more than one name, and it is generated once.
+    pub type TestSbtFileBody = FileBody;
     ///The files to test.
     ///
     /// The same type as [`Files`]: the spec gives this shape more than one name, and it is generated once.
@@ -10910,7 +10966,7 @@ pub mod types {
                 }
             }
         }
-        pub type DependenciesResultsItemProjectsItem = LicensesResultsItemProjectsItem;
+        pub type DependenciesResultsItemProjectsItem = ResultsItemProjectsItem;
         #[derive(Clone, Debug)]
         pub struct Dependency {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -12496,21 +12552,22 @@ pub mod types {
         }
         pub type GetIntegrationByTypeResponse = OwnerBody;
         pub type GetIntegrationSettingsResponse = IntegrationSettings;
+        pub type GetIssueCountsBody = IssueCountsBody;
         #[derive(Clone, Debug)]
-        pub struct GetIssueCountsBody {
+        pub struct IssueCountsBody {
             filters: ::std::result::Result<
                 ::std::option::Option<super::FiltersBody>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetIssueCountsBody {
+        impl ::std::default::Default for IssueCountsBody {
             fn default() -> Self {
                 Self {
                     filters: Ok(Default::default()),
                 }
             }
         }
-        impl GetIssueCountsBody {
+        impl IssueCountsBody {
             pub fn filters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FiltersBody>>,
@@ -12524,21 +12581,21 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetIssueCountsBody> for super::GetIssueCountsBody {
+        impl ::std::convert::TryFrom<IssueCountsBody> for super::IssueCountsBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetIssueCountsBody,
+                value: IssueCountsBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { filters: value.filters? })
             }
         }
-        impl ::std::convert::From<super::GetIssueCountsBody> for GetIssueCountsBody {
-            fn from(value: super::GetIssueCountsBody) -> Self {
+        impl ::std::convert::From<super::IssueCountsBody> for IssueCountsBody {
+            fn from(value: super::IssueCountsBody) -> Self {
                 Self { filters: Ok(value.filters) }
             }
         }
-        pub type GetLatestIssueCountsBody = GetIssueCountsBody;
-        pub type GetLatestProjectCountsBody = GetProjectCountsBody;
+        pub type GetLatestIssueCountsBody = IssueCountsBody;
+        pub type GetLatestProjectCountsBody = ProjectCountsBody;
         #[derive(Clone, Debug)]
         pub struct GetLatestProjectCountsBodyBodyFilters {
             languages: ::std::result::Result<
@@ -13105,21 +13162,22 @@ pub mod types {
         }
         pub type GetOrgNotificationSettingsResponse = NotificationSettingsResponse;
         pub type GetOrgNotificationSettingsResponseValue = SimpleNotificationSettingResponse;
+        pub type GetProjectCountsBody = ProjectCountsBody;
         #[derive(Clone, Debug)]
-        pub struct GetProjectCountsBody {
+        pub struct ProjectCountsBody {
             filters: ::std::result::Result<
                 ::std::option::Option<super::GetLatestProjectCountsBodyBodyFilters>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for GetProjectCountsBody {
+        impl ::std::default::Default for ProjectCountsBody {
             fn default() -> Self {
                 Self {
                     filters: Ok(Default::default()),
                 }
             }
         }
-        impl GetProjectCountsBody {
+        impl ProjectCountsBody {
             pub fn filters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -13135,17 +13193,16 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<GetProjectCountsBody>
-        for super::GetProjectCountsBody {
+        impl ::std::convert::TryFrom<ProjectCountsBody> for super::ProjectCountsBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: GetProjectCountsBody,
+                value: ProjectCountsBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { filters: value.filters? })
             }
         }
-        impl ::std::convert::From<super::GetProjectCountsBody> for GetProjectCountsBody {
-            fn from(value: super::GetProjectCountsBody) -> Self {
+        impl ::std::convert::From<super::ProjectCountsBody> for ProjectCountsBody {
+            fn from(value: super::ProjectCountsBody) -> Self {
                 Self { filters: Ok(value.filters) }
             }
         }
@@ -17062,10 +17119,7 @@ pub mod types {
                 ::std::string::String,
             >,
             is_fixed: ::std::result::Result<bool, ::std::string::String>,
-            issue: ::std::result::Result<
-                super::IssuesResultsItemIssue,
-                ::std::string::String,
-            >,
+            issue: ::std::result::Result<super::ResultsItemIssue, ::std::string::String>,
             patched_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17125,7 +17179,7 @@ pub mod types {
             }
             pub fn issue<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::IssuesResultsItemIssue>,
+                T: ::std::convert::TryInto<super::ResultsItemIssue>,
                 T::Error: ::std::fmt::Display,
             {
                 self.issue = value
@@ -17173,8 +17227,9 @@ pub mod types {
                 }
             }
         }
+        pub type IssuesResultsItemIssue = ResultsItemIssue;
         #[derive(Clone, Debug)]
-        pub struct IssuesResultsItemIssue {
+        pub struct ResultsItemIssue {
             credit: ::std::result::Result<
                 ::std::vec::Vec<::serde_json::Value>,
                 ::std::string::String,
@@ -17270,7 +17325,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for IssuesResultsItemIssue {
+        impl ::std::default::Default for ResultsItemIssue {
             fn default() -> Self {
                 Self {
                     credit: Ok(Default::default()),
@@ -17308,7 +17363,7 @@ pub mod types {
                 }
             }
         }
-        impl IssuesResultsItemIssue {
+        impl ResultsItemIssue {
             pub fn credit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
@@ -17660,11 +17715,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<IssuesResultsItemIssue>
-        for super::IssuesResultsItemIssue {
+        impl ::std::convert::TryFrom<ResultsItemIssue> for super::ResultsItemIssue {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: IssuesResultsItemIssue,
+                value: ResultsItemIssue,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credit: value.credit?,
@@ -17698,9 +17752,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::IssuesResultsItemIssue>
-        for IssuesResultsItemIssue {
-            fn from(value: super::IssuesResultsItemIssue) -> Self {
+        impl ::std::convert::From<super::ResultsItemIssue> for ResultsItemIssue {
+            fn from(value: super::ResultsItemIssue) -> Self {
                 Self {
                     credit: Ok(value.credit),
                     cvs_sv3: Ok(value.cvs_sv3),
@@ -18523,7 +18576,7 @@ pub mod types {
                 ::std::string::String,
             >,
             projects: ::std::result::Result<
-                ::std::vec::Vec<super::LicensesResultsItemProjectsItem>,
+                ::std::vec::Vec<super::ResultsItemProjectsItem>,
                 ::std::string::String,
             >,
             severity: ::std::result::Result<
@@ -18580,7 +18633,7 @@ pub mod types {
             pub fn projects<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::LicensesResultsItemProjectsItem>,
+                    ::std::vec::Vec<super::ResultsItemProjectsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -18632,12 +18685,13 @@ pub mod types {
                 }
             }
         }
+        pub type LicensesResultsItemProjectsItem = ResultsItemProjectsItem;
         #[derive(Clone, Debug)]
-        pub struct LicensesResultsItemProjectsItem {
+        pub struct ResultsItemProjectsItem {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for LicensesResultsItemProjectsItem {
+        impl ::std::default::Default for ResultsItemProjectsItem {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
@@ -18645,7 +18699,7 @@ pub mod types {
                 }
             }
         }
-        impl LicensesResultsItemProjectsItem {
+        impl ResultsItemProjectsItem {
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -18669,11 +18723,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<LicensesResultsItemProjectsItem>
-        for super::LicensesResultsItemProjectsItem {
+        impl ::std::convert::TryFrom<ResultsItemProjectsItem>
+        for super::ResultsItemProjectsItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: LicensesResultsItemProjectsItem,
+                value: ResultsItemProjectsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -18681,9 +18735,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::LicensesResultsItemProjectsItem>
-        for LicensesResultsItemProjectsItem {
-            fn from(value: super::LicensesResultsItemProjectsItem) -> Self {
+        impl ::std::convert::From<super::ResultsItemProjectsItem>
+        for ResultsItemProjectsItem {
+            fn from(value: super::ResultsItemProjectsItem) -> Self {
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
@@ -18879,9 +18933,9 @@ pub mod types {
             }
         }
         pub type ListGroupTagsResponse = AddProjectTagResponse;
-        pub type ListLatestReportingIssuesResponse = ListReportingIssuesResponse;
-        pub type ListLatestReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
-        pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ListReportingIssuesResponseResultsItemProjectProject;
+        pub type ListLatestReportingIssuesResponse = ReportingIssuesResponse;
+        pub type ListLatestReportingIssuesResponseResultsItemIssue = ResultsItemIssue;
+        pub type ListLatestReportingIssuesResponseResultsItemProjectProject = ReportingIssuesResponseResultsItemProjectProject;
         #[derive(Clone, Debug)]
         pub struct ListOrgDependenciesBody {
             filters: ::std::result::Result<
@@ -19236,25 +19290,26 @@ pub mod types {
                 }
             }
         }
+        pub type ListProjectAggregatedIssuesResponse = AggregatedIssuesResponse;
         #[derive(Clone, Debug)]
-        pub struct ListProjectAggregatedIssuesResponse {
+        pub struct AggregatedIssuesResponse {
             issues: ::std::result::Result<
-                ::std::vec::Vec<super::ListProjectAggregatedIssuesResponseIssuesItem>,
+                ::std::vec::Vec<super::AggregatedIssuesResponseIssuesItem>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ListProjectAggregatedIssuesResponse {
+        impl ::std::default::Default for AggregatedIssuesResponse {
             fn default() -> Self {
                 Self {
                     issues: Ok(Default::default()),
                 }
             }
         }
-        impl ListProjectAggregatedIssuesResponse {
+        impl AggregatedIssuesResponse {
             pub fn issues<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListProjectAggregatedIssuesResponseIssuesItem>,
+                    ::std::vec::Vec<super::AggregatedIssuesResponseIssuesItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19266,23 +19321,24 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListProjectAggregatedIssuesResponse>
-        for super::ListProjectAggregatedIssuesResponse {
+        impl ::std::convert::TryFrom<AggregatedIssuesResponse>
+        for super::AggregatedIssuesResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListProjectAggregatedIssuesResponse,
+                value: AggregatedIssuesResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { issues: value.issues? })
             }
         }
-        impl ::std::convert::From<super::ListProjectAggregatedIssuesResponse>
-        for ListProjectAggregatedIssuesResponse {
-            fn from(value: super::ListProjectAggregatedIssuesResponse) -> Self {
+        impl ::std::convert::From<super::AggregatedIssuesResponse>
+        for AggregatedIssuesResponse {
+            fn from(value: super::AggregatedIssuesResponse) -> Self {
                 Self { issues: Ok(value.issues) }
             }
         }
+        pub type ListProjectAggregatedIssuesResponseIssuesItem = AggregatedIssuesResponseIssuesItem;
         #[derive(Clone, Debug)]
-        pub struct ListProjectAggregatedIssuesResponseIssuesItem {
+        pub struct AggregatedIssuesResponseIssuesItem {
             fix_info: ::std::result::Result<
                 ::std::option::Option<super::FixInfo>,
                 ::std::string::String,
@@ -19299,7 +19355,7 @@ pub mod types {
             is_ignored: ::std::result::Result<bool, ::std::string::String>,
             is_patched: ::std::result::Result<bool, ::std::string::String>,
             issue_data: ::std::result::Result<
-                super::ListProjectAggregatedIssuesResponseIssuesItemIssueData,
+                super::AggregatedIssuesResponseIssuesItemIssueData,
                 ::std::string::String,
             >,
             issue_type: ::std::result::Result<
@@ -19325,7 +19381,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ListProjectAggregatedIssuesResponseIssuesItem {
+        impl ::std::default::Default for AggregatedIssuesResponseIssuesItem {
             fn default() -> Self {
                 Self {
                     fix_info: Ok(Default::default()),
@@ -19343,7 +19399,7 @@ pub mod types {
                 }
             }
         }
-        impl ListProjectAggregatedIssuesResponseIssuesItem {
+        impl AggregatedIssuesResponseIssuesItem {
             pub fn fix_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::FixInfo>>,
@@ -19421,7 +19477,7 @@ pub mod types {
             pub fn issue_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::ListProjectAggregatedIssuesResponseIssuesItemIssueData,
+                    super::AggregatedIssuesResponseIssuesItemIssueData,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19497,11 +19553,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListProjectAggregatedIssuesResponseIssuesItem>
-        for super::ListProjectAggregatedIssuesResponseIssuesItem {
+        impl ::std::convert::TryFrom<AggregatedIssuesResponseIssuesItem>
+        for super::AggregatedIssuesResponseIssuesItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListProjectAggregatedIssuesResponseIssuesItem,
+                value: AggregatedIssuesResponseIssuesItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     fix_info: value.fix_info?,
@@ -19519,11 +19575,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ListProjectAggregatedIssuesResponseIssuesItem>
-        for ListProjectAggregatedIssuesResponseIssuesItem {
-            fn from(
-                value: super::ListProjectAggregatedIssuesResponseIssuesItem,
-            ) -> Self {
+        impl ::std::convert::From<super::AggregatedIssuesResponseIssuesItem>
+        for AggregatedIssuesResponseIssuesItem {
+            fn from(value: super::AggregatedIssuesResponseIssuesItem) -> Self {
                 Self {
                     fix_info: Ok(value.fix_info),
                     id: Ok(value.id),
@@ -19540,8 +19594,9 @@ pub mod types {
                 }
             }
         }
+        pub type ListProjectAggregatedIssuesResponseIssuesItemIssueData = AggregatedIssuesResponseIssuesItemIssueData;
         #[derive(Clone, Debug)]
-        pub struct ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+        pub struct AggregatedIssuesResponseIssuesItemIssueData {
             credit: ::std::result::Result<
                 ::std::vec::Vec<::serde_json::Value>,
                 ::std::string::String,
@@ -19599,8 +19654,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default
-        for ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+        impl ::std::default::Default for AggregatedIssuesResponseIssuesItemIssueData {
             fn default() -> Self {
                 Self {
                     credit: Err("no value supplied for credit".to_string()),
@@ -19640,7 +19694,7 @@ pub mod types {
                 }
             }
         }
-        impl ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+        impl AggregatedIssuesResponseIssuesItemIssueData {
             pub fn credit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
@@ -19894,12 +19948,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<
-            ListProjectAggregatedIssuesResponseIssuesItemIssueData,
-        > for super::ListProjectAggregatedIssuesResponseIssuesItemIssueData {
+        impl ::std::convert::TryFrom<AggregatedIssuesResponseIssuesItemIssueData>
+        for super::AggregatedIssuesResponseIssuesItemIssueData {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListProjectAggregatedIssuesResponseIssuesItemIssueData,
+                value: AggregatedIssuesResponseIssuesItemIssueData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credit: value.credit?,
@@ -19925,12 +19978,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<
-            super::ListProjectAggregatedIssuesResponseIssuesItemIssueData,
-        > for ListProjectAggregatedIssuesResponseIssuesItemIssueData {
-            fn from(
-                value: super::ListProjectAggregatedIssuesResponseIssuesItemIssueData,
-            ) -> Self {
+        impl ::std::convert::From<super::AggregatedIssuesResponseIssuesItemIssueData>
+        for AggregatedIssuesResponseIssuesItemIssueData {
+            fn from(value: super::AggregatedIssuesResponseIssuesItemIssueData) -> Self {
                 Self {
                     credit: Ok(value.credit),
                     cvs_sv3: Ok(value.cvs_sv3),
@@ -19956,19 +20006,20 @@ pub mod types {
             }
         }
         pub type ListProjectAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
-        pub type ListProjectSnapshotAggregatedIssuesResponse = ListProjectAggregatedIssuesResponse;
-        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = ListProjectAggregatedIssuesResponseIssuesItem;
-        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = ListProjectAggregatedIssuesResponseIssuesItemIssueData;
+        pub type ListProjectSnapshotAggregatedIssuesResponse = AggregatedIssuesResponse;
+        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItem = AggregatedIssuesResponseIssuesItem;
+        pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemIssueData = AggregatedIssuesResponseIssuesItemIssueData;
         pub type ListProjectSnapshotAggregatedIssuesResponseIssuesItemLinks = IssueLinks;
+        pub type ListReportingIssuesResponse = ReportingIssuesResponse;
         #[derive(Clone, Debug)]
-        pub struct ListReportingIssuesResponse {
+        pub struct ReportingIssuesResponse {
             results: ::std::result::Result<
-                ::std::vec::Vec<super::ListReportingIssuesResponseResultsItem>,
+                ::std::vec::Vec<super::ReportingIssuesResponseResultsItem>,
                 ::std::string::String,
             >,
             total: ::std::result::Result<f64, ::std::string::String>,
         }
-        impl ::std::default::Default for ListReportingIssuesResponse {
+        impl ::std::default::Default for ReportingIssuesResponse {
             fn default() -> Self {
                 Self {
                     results: Err("no value supplied for results".to_string()),
@@ -19976,11 +20027,11 @@ pub mod types {
                 }
             }
         }
-        impl ListReportingIssuesResponse {
+        impl ReportingIssuesResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListReportingIssuesResponseResultsItem>,
+                    ::std::vec::Vec<super::ReportingIssuesResponseResultsItem>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -20004,11 +20055,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ListReportingIssuesResponse>
-        for super::ListReportingIssuesResponse {
+        impl ::std::convert::TryFrom<ReportingIssuesResponse>
+        for super::ReportingIssuesResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListReportingIssuesResponse,
+                value: ReportingIssuesResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     results: value.results?,
@@ -20016,18 +20067,19 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ListReportingIssuesResponse>
-        for ListReportingIssuesResponse {
-            fn from(value: super::ListReportingIssuesResponse) -> Self {
+        impl ::std::convert::From<super::ReportingIssuesResponse>
+        for ReportingIssuesResponse {
+            fn from(value: super::ReportingIssuesResponse) -> Self {
                 Self {
                     results: Ok(value.results),
                     total: Ok(value.total),
                 }
             }
         }
-        pub type ListReportingIssuesResponseResultsItemIssue = IssuesResultsItemIssue;
+        pub type ListReportingIssuesResponseResultsItemIssue = ResultsItemIssue;
+        pub type ListReportingIssuesResponseResultsItemProjectProject = ReportingIssuesResponseResultsItemProjectProject;
         #[derive(Clone, Debug)]
-        pub struct ListReportingIssuesResponseResultsItemProjectProject {
+        pub struct ReportingIssuesResponseResultsItemProjectProject {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             package_manager: ::std::result::Result<
@@ -20042,7 +20094,7 @@ pub mod types {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default
-        for ListReportingIssuesResponseResultsItemProjectProject {
+        for ReportingIssuesResponseResultsItemProjectProject {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
@@ -20056,7 +20108,7 @@ pub mod types {
                 }
             }
         }
-        impl ListReportingIssuesResponseResultsItemProjectProject {
+        impl ReportingIssuesResponseResultsItemProjectProject {
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -20130,12 +20182,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<
-            ListReportingIssuesResponseResultsItemProjectProject,
-        > for super::ListReportingIssuesResponseResultsItemProjectProject {
+        impl ::std::convert::TryFrom<ReportingIssuesResponseResultsItemProjectProject>
+        for super::ReportingIssuesResponseResultsItemProjectProject {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ListReportingIssuesResponseResultsItemProjectProject,
+                value: ReportingIssuesResponseResultsItemProjectProject,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
@@ -20148,10 +20199,10 @@ pub mod types {
             }
         }
         impl ::std::convert::From<
-            super::ListReportingIssuesResponseResultsItemProjectProject,
-        > for ListReportingIssuesResponseResultsItemProjectProject {
+            super::ReportingIssuesResponseResultsItemProjectProject,
+        > for ReportingIssuesResponseResultsItemProjectProject {
             fn from(
-                value: super::ListReportingIssuesResponseResultsItemProjectProject,
+                value: super::ReportingIssuesResponseResultsItemProjectProject,
             ) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -27016,7 +27067,7 @@ pub mod types {
                 Self { target: Ok(value.target) }
             }
         }
-        pub type TestGradleFileBody = TestPipFileBody;
+        pub type TestGradleFileBody = FileBody;
         pub type TestGradleFileBodyFiles = Files;
         #[derive(Clone, Debug)]
         pub struct TestIssues {
@@ -27210,15 +27261,16 @@ pub mod types {
                 }
             }
         }
+        pub type TestPipFileBody = FileBody;
         #[derive(Clone, Debug)]
-        pub struct TestPipFileBody {
+        pub struct FileBody {
             encoding: ::std::result::Result<super::EncodingBody, ::std::string::String>,
             files: ::std::result::Result<
                 super::TestPipFileBodyFiles,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for TestPipFileBody {
+        impl ::std::default::Default for FileBody {
             fn default() -> Self {
                 Self {
                     encoding: Ok(super::defaults::test_pip_file_body_encoding()),
@@ -27226,7 +27278,7 @@ pub mod types {
                 }
             }
         }
-        impl TestPipFileBody {
+        impl FileBody {
             pub fn encoding<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncodingBody>,
@@ -27252,10 +27304,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<TestPipFileBody> for super::TestPipFileBody {
+        impl ::std::convert::TryFrom<FileBody> for super::FileBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: TestPipFileBody,
+                value: FileBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     encoding: value.encoding?,
@@ -27263,8 +27315,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::TestPipFileBody> for TestPipFileBody {
-            fn from(value: super::TestPipFileBody) -> Self {
+        impl ::std::convert::From<super::FileBody> for FileBody {
+            fn from(value: super::FileBody) -> Self {
                 Self {
                     encoding: Ok(value.encoding),
                     files: Ok(value.files),
@@ -27418,9 +27470,9 @@ pub mod types {
                 }
             }
         }
-        pub type TestRubygemsFileBody = TestPipFileBody;
+        pub type TestRubygemsFileBody = FileBody;
         pub type TestRubygemsFileBodyFiles = Files;
-        pub type TestSbtFileBody = TestPipFileBody;
+        pub type TestSbtFileBody = FileBody;
         pub type TestSbtFileBodyFiles = Files;
         #[derive(Clone, Debug)]
         pub struct TestYarnFilesBody {

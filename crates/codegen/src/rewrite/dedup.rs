@@ -20,7 +20,11 @@
 //!   tuple constructor does not work through a type alias.
 //! - **Which name keeps the definition**: a spec component's name before a name typify
 //!   derived, then the shortest, then the first in alphabetical order (`Node` of
-//!   `MonitorNode` and `Node`; `ProjectSettings` of `UpdateProjectSettingsBody`).
+//!   `MonitorNode` and `Node`; `ProjectSettings` of `UpdateProjectSettingsBody`). A
+//!   group without a component takes the words all its names end with when they are
+//!   two or more, not all general ([`GENERIC_WORDS`]: `Error`, `ResponseBody`), and no
+//!   other item's name: `CreateScriptTagResponse` and `GetScriptTagResponse` are one
+//!   `ScriptTagResponse`.
 //! - **The other names stay**, as `pub type Alias = Kept;` carrying the alias's own doc
 //!   comment and a line naming the kept type (and the same alias in `types::builder`),
 //!   so a field keeps the spec's name (`org: Org`), the typed mocks and examples keep
@@ -80,20 +84,215 @@ pub fn merge_identical_types(
     let parts = parts_of(types, &names, &mergeable);
     let defaults = default_fns(types);
     let mut unmergeable = BTreeSet::new();
-    let plan = loop {
+    let (groups, plan) = loop {
         let groups = same_types(&parts, &names, &defaults, &unmergeable);
         let plan = choose(&groups, components);
         let conflicts = conflicts(types, &names, &plan);
         if conflicts.is_empty() {
-            break plan;
+            break (groups, plan);
         }
         unmergeable.extend(conflicts);
     };
     if plan.is_empty() {
         return vec![];
     }
+    // Kept types renamed to their group's common name (`GetScriptTagResponse` ->
+    // `ScriptTagResponse`); the old name becomes an alias like the others.
+    let taken = item_names(types);
+    let mut renames = BTreeMap::new();
+    for group in &groups {
+        if group.iter().any(|n| components.contains(n)) {
+            continue;
+        }
+        let kept = &plan[group
+            .iter()
+            .find(|n| plan.contains_key(*n))
+            .expect("a group has aliases")];
+        if let Some(common) = common_name(group, &taken)
+            && !group.contains(&common)
+        {
+            renames.insert(kept.clone(), common);
+        }
+    }
+    let final_name = |n: &String| renames.get(n).cloned().unwrap_or_else(|| n.clone());
+    let plan: BTreeMap<String, String> = plan
+        .iter()
+        .map(|(alias, kept)| (alias.clone(), final_name(kept)))
+        .collect();
+    let old_docs = rename_kept(types, &renames);
     apply(types, &names, &plan);
-    plan.into_iter().collect()
+    for (old, new) in &renames {
+        insert_alias(types, old, new, &old_docs[old]);
+    }
+    let mut out: Vec<(String, String)> = plan.into_iter().collect();
+    out.extend(renames);
+    out.sort();
+    out
+}
+
+/// Every item name in `types` and `types::builder`.
+fn item_names(types: &[Item]) -> BTreeSet<String> {
+    let name = |item: &Item| -> Option<String> {
+        Some(match item {
+            Item::Struct(s) => s.ident.to_string(),
+            Item::Enum(e) => e.ident.to_string(),
+            Item::Type(t) => t.ident.to_string(),
+            Item::Fn(f) => f.sig.ident.to_string(),
+            Item::Mod(m) => m.ident.to_string(),
+            Item::Trait(t) => t.ident.to_string(),
+            Item::Const(c) => c.ident.to_string(),
+            Item::Static(s) => s.ident.to_string(),
+            Item::Union(u) => u.ident.to_string(),
+            _ => return None,
+        })
+    };
+    types
+        .iter()
+        .chain(builder_items(types))
+        .filter_map(name)
+        .collect()
+}
+
+/// Words too general to name a type alone (`Error`, `ResponseBody`).
+const GENERIC_WORDS: [&str; 12] = [
+    "body", "response", "request", "error", "errors", "item", "items", "value", "values", "data",
+    "by", "type",
+];
+
+/// The words all of `group` end with, as one name (`CreateScriptTagResponse`,
+/// `GetScriptTagResponse` -> `ScriptTagResponse`), when that is two or more words, not
+/// all of them [`GENERIC_WORDS`], and no other item has the name.
+fn common_name(group: &[String], taken: &BTreeSet<String>) -> Option<String> {
+    use heck::{ToKebabCase, ToPascalCase};
+    let words: Vec<Vec<String>> = group
+        .iter()
+        .map(|n| n.to_kebab_case().split('-').map(str::to_owned).collect())
+        .collect();
+    let shortest = words.iter().map(Vec::len).min()?;
+    let n = (1..=shortest)
+        .take_while(|n| {
+            let tail = &words[0][words[0].len() - n..];
+            words.iter().all(|w| &w[w.len() - n..] == tail)
+        })
+        .last()?;
+    let tail = &words[0][words[0].len() - n..];
+    if n < 2 || tail.iter().all(|w| GENERIC_WORDS.contains(&w.as_str())) {
+        return None;
+    }
+    let name = tail.join("-").to_pascal_case();
+    (group.contains(&name) || !taken.contains(&name)).then_some(name)
+}
+
+/// Renames each kept type `old -> new` in `types` (its items, and the paths that name
+/// it: `K`, `super::K`, `builder::K`; never `Self::K` or `Enum::K`, which are
+/// variants); returns each old name's doc comments, for its alias.
+fn rename_kept(
+    types: &mut [Item],
+    renames: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<syn::Attribute>> {
+    struct Rename<'a>(&'a BTreeMap<String, String>);
+    impl Rename<'_> {
+        fn ident(&self, ident: &mut syn::Ident) {
+            if let Some(new) = self.0.get(&ident.to_string()) {
+                *ident = syn::Ident::new(new, ident.span());
+            }
+        }
+    }
+    impl VisitMut for Rename<'_> {
+        fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+            self.ident(&mut s.ident);
+            syn::visit_mut::visit_item_struct_mut(self, s);
+        }
+        fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
+            self.ident(&mut e.ident);
+            syn::visit_mut::visit_item_enum_mut(self, e);
+        }
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let mut previous: Option<String> = None;
+            for seg in &mut path.segments {
+                let here = seg.ident.to_string();
+                let type_position = match previous.as_deref() {
+                    None => true,
+                    Some(p) => matches!(p, "super" | "builder" | "types"),
+                };
+                if type_position {
+                    self.ident(&mut seg.ident);
+                }
+                previous = Some(here);
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if (call.method == "debug_struct" || call.method == "debug_tuple")
+                && let Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(lit),
+                    ..
+                })) = call.args.first_mut()
+                && let Some(new) = self.0.get(&lit.value())
+            {
+                *lit = syn::LitStr::new(new, lit.span());
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    let mut docs = BTreeMap::new();
+    if renames.is_empty() {
+        return docs;
+    }
+    for item in types.iter_mut() {
+        let (ident, attrs) = match item {
+            Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        let Some(new) = renames.get(&ident) else {
+            continue;
+        };
+        let old: Vec<syn::Attribute> = attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect();
+        docs.insert(ident.clone(), old);
+        // typify's doc line naming the type (`GetScriptTagResponse` in backticks) follows it.
+        let stale = format!("`{ident}`");
+        for a in attrs.iter_mut() {
+            if let syn::Meta::NameValue(nv) = &mut a.meta
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(lit),
+                    ..
+                }) = &mut nv.value
+                && lit.value() == stale
+            {
+                *lit = syn::LitStr::new(&format!("`{new}`"), lit.span());
+            }
+        }
+    }
+    let mut visitor = Rename(renames);
+    for item in types.iter_mut() {
+        visitor.visit_item_mut(item);
+    }
+    docs
+}
+
+/// `pub type old = new;` in `types` (with `docs`) and, when `new` has a builder, in
+/// `types::builder`.
+fn insert_alias(types: &mut Vec<Item>, old: &str, new: &str, docs: &[syn::Attribute]) {
+    let at = types
+        .iter()
+        .position(|item| {
+            matches!(item, Item::Struct(s) if s.ident == new)
+                || matches!(item, Item::Enum(e) if e.ident == new)
+        })
+        .unwrap_or(types.len());
+    types.insert(at, alias(old, new, docs, true));
+    if let Some(builder) = builder_items_mut(types)
+        && let Some(at) = builder
+            .iter()
+            .position(|item| matches!(item, Item::Struct(s) if s.ident == new))
+    {
+        builder.insert(at, alias(old, new, &[], false));
+    }
 }
 
 /// The functions of `types::defaults`.
@@ -781,6 +980,74 @@ mod tests {
             "{out}"
         );
         assert_eq!(out.matches("pub struct").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn the_kept_type_takes_the_words_its_names_share() {
+        let mut file = types(quote::quote! {
+            #[doc = "`GetScriptTagResponse`"]
+            pub struct GetScriptTagResponse { pub id: String }
+            impl GetScriptTagResponse { pub fn builder() -> builder::GetScriptTagResponse { Default::default() } }
+            pub struct CreateScriptTagResponse { pub id: String }
+            impl CreateScriptTagResponse { pub fn builder() -> builder::CreateScriptTagResponse { Default::default() } }
+            pub enum U { GetScriptTagResponse(GetScriptTagResponse), Other(String) }
+            impl From<GetScriptTagResponse> for U {
+                fn from(value: GetScriptTagResponse) -> Self { Self::GetScriptTagResponse(value) }
+            }
+            pub struct CreateError { pub m: String }
+            pub struct GetError { pub m: String }
+            pub mod builder {
+                pub struct GetScriptTagResponse { id: Result<String, String> }
+                impl ::std::convert::TryFrom<GetScriptTagResponse> for super::GetScriptTagResponse {}
+                pub struct CreateScriptTagResponse { id: Result<String, String> }
+                impl ::std::convert::TryFrom<CreateScriptTagResponse> for super::CreateScriptTagResponse {}
+            }
+        });
+        let merged = merge_identical_types(&mut file, &BTreeSet::new());
+        assert_eq!(
+            merged,
+            vec![
+                // `Error` alone is too general a name: the shortest keeps it.
+                ("CreateError".to_owned(), "GetError".to_owned()),
+                (
+                    "CreateScriptTagResponse".to_owned(),
+                    "ScriptTagResponse".to_owned()
+                ),
+                (
+                    "GetScriptTagResponse".to_owned(),
+                    "ScriptTagResponse".to_owned()
+                ),
+            ]
+        );
+        let out = text(&file);
+        assert!(
+            out.contains("///`ScriptTagResponse`\n    #[derive")
+                || out.contains("///`ScriptTagResponse`\n    pub struct"),
+            "{out}"
+        );
+        assert!(out.contains("pub struct ScriptTagResponse"), "{out}");
+        assert!(
+            out.contains("pub type GetScriptTagResponse = ScriptTagResponse;"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pub type CreateScriptTagResponse = ScriptTagResponse;"),
+            "{out}"
+        );
+        assert!(out.contains("impl From<ScriptTagResponse> for U"), "{out}");
+        // A variant keeps its name; only the type in it is renamed.
+        assert!(
+            out.contains("GetScriptTagResponse(ScriptTagResponse)"),
+            "{out}"
+        );
+        assert!(out.contains("Self::GetScriptTagResponse(value)"), "{out}");
+        assert!(out.contains("for super::ScriptTagResponse"), "{out}");
+        assert_eq!(
+            out.matches("pub type GetScriptTagResponse = ScriptTagResponse;")
+                .count(),
+            2,
+            "types and builder: {out}"
+        );
     }
 
     #[test]
