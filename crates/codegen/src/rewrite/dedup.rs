@@ -1,5 +1,5 @@
 //! One type per shape (#19). typify emits one type per schema, so a shape the spec
-//! writes under several names (ShipEngine's five identical `connect_*_request_body`
+//! writes under several names (ShipEngine's `manifest` and `deprecated_manifest`
 //! components, Snyk's `Group` and `Org`, an operation's `Get...Response` beside its
 //! `Update...Response`) becomes several types that cannot be passed for one another,
 //! each with its own builder and impls to compile. The `type-names` normalization pass
@@ -15,7 +15,10 @@
 //!   nested types compare as a whole: `Monitor { pkg: MonitorPackage }` and
 //!   `Graph { pkg: Package }` are one type when the packages are. Serde attributes,
 //!   field and variant names, defaults and the `Debug` redaction all take part, so a
-//!   merged type encodes and decodes exactly as each of the originals did. Tuple
+//!   merged type encodes and decodes exactly as each of the originals did.
+//!   Conversions from or to another type of the module ([`is_extra`]: `From<Wrapper>`
+//!   for a newtype wrapping it) are not part of the comparison, and an alias keeps
+//!   them (an impl for an alias is one for the kept type). Tuple
 //!   structs (newtypes) are never merged: an id newtype's name is its meaning, and a
 //!   tuple constructor does not work through a type alias.
 //! - **Which name keeps the definition**: a spec component's name before a name typify
@@ -30,8 +33,10 @@
 //!   so a field keeps the spec's name (`org: Org`), the typed mocks and examples keep
 //!   compiling, and a struct literal or `Alias::builder()` still works.
 //! - **Never a conflict**: merging must not give one type two equal impls (an untagged
-//!   union with `From<Shipment>` and `From<ShipmentCopy>`); a class whose merge would is
-//!   left unmerged, and the check runs again until none would.
+//!   union with `From<Shipment>` and `From<ShipmentCopy>`: ShipEngine's five identical
+//!   `connect_*_request_body` components, variants of one `ConnectCarrierRequestBody`);
+//!   a class whose merge would is left unmerged, and the check runs again until none
+//!   would.
 //!
 //! Types named by an impl outside `pub mod types` are left alone.
 
