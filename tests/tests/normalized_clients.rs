@@ -310,3 +310,53 @@ fn readable_names_keep_the_wire_shapes() {
         json!({"hours": {"monday": [{"open": "9"}]}, "warehouse": {"name": "w"}})
     );
 }
+
+/// #19, one type per shape: what the spec names twice is one type, the other names
+/// aliases of it; look-alike error bodies are one object; an `anyOf` body is an enum.
+#[test]
+fn one_type_per_shape_merges_names_and_keeps_the_wire() {
+    use apikit_fixture_clients::one_type_per_shape::types;
+    // `Group` and `Org` are one type: a value of one is a value of the other.
+    let group = types::Group {
+        id: Some("g".into()),
+        name: None,
+    };
+    let project = types::Project {
+        group: Some(group.clone()),
+        org: Some(group),
+        status: Some(types::StatusA::Active),
+        previous_status: Some(types::StatusB::Archived),
+    };
+    assert_eq!(
+        serde_json::to_value(&project).unwrap(),
+        json!({"group": {"id": "g"}, "org": {"id": "g"}, "status": "active", "previous_status": "archived"})
+    );
+    // The create/update bodies and get/update responses share their words' name; the
+    // merged body keeps its default.
+    let body: types::CreateScriptTagBody = serde_json::from_value(json!({"src": "a.js"})).unwrap();
+    let update: types::UpdateScriptTagBody = body;
+    assert!(!update.async_);
+    let response: types::ScriptTagResponse = types::GetScriptTagResponse::default();
+    let _: types::UpdateScriptTagResponse = response;
+    // The 400 and 429 bodies both decode into the one widened error object.
+    for body in [
+        json!({"errors": [{"message": "bad", "field": "src"}]}),
+        json!({"errors": [{"message": "slow down"}]}),
+        json!({}),
+    ] {
+        let error: types::GetScriptTagError = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&error).unwrap(), body);
+    }
+    let error: types::GetScriptTagError =
+        serde_json::from_value(json!({"errors": [{"message": "bad", "field": "src"}]})).unwrap();
+    assert_eq!(error.errors[0].field.as_deref(), Some("src"));
+    assert_eq!(error.errors[0].message.as_deref(), Some("bad"));
+    // Identical union members stay two types: each keeps its `From`.
+    let alpha = types::ConnectBody::from(types::ConnectAlpha { token: "t".into() });
+    let beta = types::ConnectBody::from(types::ConnectBeta { token: "t".into() });
+    assert!(matches!(alpha, types::ConnectBody::ConnectAlpha(_)));
+    assert!(matches!(beta, types::ConnectBody::ConnectBeta(_)));
+    // The `anyOf` body is an enum: one member is sent.
+    let import = types::ImportTargetBody::ById { id: Some(7) };
+    assert_eq!(serde_json::to_value(&import).unwrap(), json!({"id": 7}));
+}

@@ -36,6 +36,9 @@ pub mod nullable;
 #[path = "generated/odd_schemas.rs"]
 pub mod odd_schemas;
 #[rustfmt::skip]
+#[path = "generated/one_type_per_shape.rs"]
+pub mod one_type_per_shape;
+#[rustfmt::skip]
 #[path = "generated/openapi31.rs"]
 pub mod openapi31;
 #[rustfmt::skip]
