@@ -290,7 +290,7 @@ pub fn census(source: &str) -> Result<Census, String> {
 /// as a hole (`Hole`), so that two types are compared up to the names of the types they
 /// use.
 #[derive(Debug, Clone)]
-struct Shape {
+pub(crate) struct Shape {
     /// Whether this is a struct with named fields (the census counts only those).
     named_struct: bool,
     parts: Vec<Part>,
@@ -303,18 +303,18 @@ enum Part {
 }
 
 impl Shape {
-    fn new(kind: &str, named_struct: bool) -> Shape {
+    pub(crate) fn new(kind: &str, named_struct: bool) -> Shape {
         Shape {
             named_struct,
             parts: vec![Part::Text(format!("{kind} "))],
         }
     }
 
-    fn text(&mut self, text: &str) {
+    pub(crate) fn text(&mut self, text: &str) {
         self.parts.push(Part::Text(text.to_owned()));
     }
 
-    fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+    pub(crate) fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
         for tt in tokens {
             match tt {
                 proc_macro2::TokenTree::Group(g) => {
@@ -337,7 +337,11 @@ impl Shape {
 
     /// The shape as text, each hole that names a type of the module replaced by
     /// `class(name)`.
-    fn render(&self, names: &BTreeSet<String>, class: &dyn Fn(&str) -> String) -> String {
+    pub(crate) fn render(
+        &self,
+        names: &BTreeSet<String>,
+        class: &dyn Fn(&str) -> String,
+    ) -> String {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -357,13 +361,15 @@ impl Shape {
     }
 }
 
-/// Groups of named structs with the same shape up to the names of the types they use
-/// (`Monday { open: MondayOpen }` = `Tuesday { open: TuesdayOpen }` when `MondayOpen`
-/// and `TuesdayOpen` are the same), by partition refinement: every type starts in the
-/// class of its shape with all type names blank, and classes split by the classes of
-/// the types they name until nothing splits (the coarsest bisimulation, so recursive
-/// types end).
-fn same_shapes(shapes: &BTreeMap<String, Shape>, names: &BTreeSet<String>) -> Vec<Vec<String>> {
+/// The class of each shape up to the names of the types it uses: every shape starts in
+/// the class of its text with all names in `names` blank, and classes split by the
+/// classes of the names they hold until nothing splits (partition refinement: the
+/// coarsest bisimulation, so recursive types end). A name in `names` without a shape
+/// reads as itself. Also the `dedup` rewrite's comparison (`crate::rewrite::dedup`).
+pub(crate) fn classes(
+    shapes: &BTreeMap<String, Shape>,
+    names: &BTreeSet<String>,
+) -> BTreeMap<String, usize> {
     let mut class: BTreeMap<&str, usize> = BTreeMap::new();
     let blank = |_: &str| String::new();
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
@@ -388,6 +394,17 @@ fn same_shapes(shapes: &BTreeMap<String, Shape>, names: &BTreeSet<String>) -> Ve
             break;
         }
     }
+    class.into_iter().map(|(n, c)| (n.to_owned(), c)).collect()
+}
+
+/// Groups of named structs with the same shape up to the names of the types they use
+/// (`Monday { open: MondayOpen }` = `Tuesday { open: TuesdayOpen }` when `MondayOpen`
+/// and `TuesdayOpen` are the same), by partition refinement: every type starts in the
+/// class of its shape with all type names blank, and classes split by the classes of
+/// the types they name until nothing splits (the coarsest bisimulation, so recursive
+/// types end).
+fn same_shapes(shapes: &BTreeMap<String, Shape>, names: &BTreeSet<String>) -> Vec<Vec<String>> {
+    let class = classes(shapes, names);
     let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (name, shape) in shapes {
         if shape.named_struct {

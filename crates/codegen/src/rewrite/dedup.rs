@@ -46,6 +46,8 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Item, parse_quote};
 
+use crate::census::Shape;
+
 /// Rewrites `file`; returns `(alias, kept)` for every type that became an alias.
 /// `components` holds the type names that are spec component keys.
 pub fn merge_identical_types(
@@ -87,10 +89,10 @@ pub fn merge_identical_types(
         .filter(|n| !outside.contains(n))
         .collect();
     let parts = parts_of(types, &names, &mergeable);
-    let defaults = default_fns(types);
+    let shapes = Shapes::new(&parts, &names, &default_fns(types));
     let mut unmergeable = BTreeSet::new();
     let (groups, plan) = loop {
-        let groups = same_types(&parts, &names, &defaults, &unmergeable);
+        let groups = same_types(&shapes, &unmergeable);
         let plan = choose(&groups, components);
         let conflicts = conflicts(types, &names, &plan);
         if conflicts.is_empty() {
@@ -168,23 +170,13 @@ const GENERIC_WORDS: [&str; 12] = [
 /// `GetScriptTagResponse` -> `ScriptTagResponse`), when that is two or more words, not
 /// all of them [`GENERIC_WORDS`], and no other item has the name.
 fn common_name(group: &[String], taken: &BTreeSet<String>) -> Option<String> {
-    use heck::{ToKebabCase, ToPascalCase};
-    let words: Vec<Vec<String>> = group
-        .iter()
-        .map(|n| n.to_kebab_case().split('-').map(str::to_owned).collect())
-        .collect();
-    let shortest = words.iter().map(Vec::len).min()?;
-    let n = (1..=shortest)
-        .take_while(|n| {
-            let tail = &words[0][words[0].len() - n..];
-            words.iter().all(|w| &w[w.len() - n..] == tail)
-        })
-        .last()?;
-    let tail = &words[0][words[0].len() - n..];
-    if n < 2 || tail.iter().all(|w| GENERIC_WORDS.contains(&w.as_str())) {
+    use heck::ToPascalCase;
+    let common = crate::normalize::passes::type_names::common_suffix(group)?;
+    let words: Vec<&str> = common.split('_').collect();
+    if words.len() < 2 || words.iter().all(|w| GENERIC_WORDS.contains(w)) {
         return None;
     }
-    let name = tail.join("-").to_pascal_case();
+    let name = common.to_pascal_case();
     (group.contains(&name) || !taken.contains(&name)).then_some(name)
 }
 
@@ -228,11 +220,7 @@ fn rename_kept(
             syn::visit_mut::visit_path_mut(self, path);
         }
         fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-            if (call.method == "debug_struct" || call.method == "debug_tuple")
-                && let Some(syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(lit),
-                    ..
-                })) = call.args.first_mut()
+            if let Some(lit) = debug_name(call)
                 && let Some(new) = self.0.get(&lit.value())
             {
                 *lit = syn::LitStr::new(new, lit.span());
@@ -431,17 +419,26 @@ fn builder_items_mut(types: &mut [Item]) -> Option<&mut Vec<Item>> {
     })
 }
 
-/// Doc comments out; every type name of the module, as a path segment, an item's name
-/// or the name `Debug` prints (`f.debug_struct("X")`), replaced by its class. Variant
-/// and field names and every other string literal are wire facts and stay.
-struct Canonical<'a> {
-    names: &'a BTreeSet<String>,
-    class: &'a dyn Fn(&str) -> String,
-    /// `types::defaults` function name -> its class (functions with one text are one).
-    defaults: &'a BTreeMap<String, String>,
+/// What stands for type `N` and for `defaults::f` in a [`Shape`]: holes, filled with
+/// their class when shapes are compared.
+fn type_hole(name: &str) -> String {
+    format!("__T__{name}")
 }
 
-impl VisitMut for Canonical<'_> {
+fn default_hole(name: &str) -> String {
+    format!("__D__{name}")
+}
+
+/// Doc comments out; every type name of the module, as a path segment, an item's name
+/// or the name `Debug` prints (`f.debug_struct("X")`), and every `defaults::f`, as its
+/// hole ([`type_hole`], [`default_hole`]). Variant and field names and every other
+/// string literal are wire facts and stay.
+struct Holes<'a> {
+    names: &'a BTreeSet<String>,
+    defaults: &'a BTreeSet<String>,
+}
+
+impl VisitMut for Holes<'_> {
     fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
         attrs.retain(|a| !a.path().is_ident("doc"));
         for a in attrs {
@@ -456,49 +453,42 @@ impl VisitMut for Canonical<'_> {
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
         let mut after_defaults = false;
         for seg in &mut path.segments {
-            if after_defaults && let Some(c) = self.defaults.get(&seg.ident.to_string()) {
-                seg.ident = syn::Ident::new(c, seg.ident.span());
+            let name = seg.ident.to_string();
+            if after_defaults && self.defaults.contains(&name) {
+                seg.ident = syn::Ident::new(&default_hole(&name), seg.ident.span());
             }
-            after_defaults = seg.ident == "defaults";
+            after_defaults = name == "defaults";
         }
         syn::visit_mut::visit_path_mut(self, path);
     }
 
     fn visit_path_segment_mut(&mut self, seg: &mut syn::PathSegment) {
-        let name = seg.ident.to_string();
-        if self.names.contains(&name) {
-            seg.ident = syn::Ident::new(&(self.class)(&name), seg.ident.span());
-        }
+        self.hole(&mut seg.ident);
         syn::visit_mut::visit_path_segment_mut(self, seg);
     }
 
     fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
-        self.rename(&mut s.ident);
+        self.hole(&mut s.ident);
         syn::visit_mut::visit_item_struct_mut(self, s);
     }
 
     fn visit_item_enum_mut(&mut self, e: &mut syn::ItemEnum) {
-        self.rename(&mut e.ident);
+        self.hole(&mut e.ident);
         syn::visit_mut::visit_item_enum_mut(self, e);
     }
 
     fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-        // `f.debug_struct("X")` of the `redact` rewrite names its type; other string
-        // literals are wire values and stay as they are.
-        if (call.method == "debug_struct" || call.method == "debug_tuple")
-            && let Some(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            })) = call.args.first_mut()
+        if let Some(lit) = debug_name(call)
             && self.names.contains(&lit.value())
         {
-            *lit = syn::LitStr::new(&(self.class)(&lit.value()), lit.span());
+            let hole = syn::Ident::new(&type_hole(&lit.value()), lit.span());
+            call.args[0] = parse_quote!(#hole);
         }
         syn::visit_mut::visit_expr_method_call_mut(self, call);
     }
 }
 
-impl Canonical<'_> {
+impl Holes<'_> {
     fn default_literals(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         tokens
             .into_iter()
@@ -509,122 +499,125 @@ impl Canonical<'_> {
                     out.set_span(g.span());
                     proc_macro2::TokenTree::Group(out)
                 }
-                proc_macro2::TokenTree::Literal(l) => {
-                    let text = l.to_string();
-                    let f = text
-                        .strip_prefix("\"defaults::")
-                        .and_then(|t| t.strip_suffix('"'));
-                    match f.and_then(|f| self.defaults.get(f)) {
-                        Some(c) => proc_macro2::TokenTree::Literal(proc_macro2::Literal::string(
-                            &format!("defaults::{c}"),
-                        )),
-                        None => proc_macro2::TokenTree::Literal(l),
-                    }
-                }
+                proc_macro2::TokenTree::Literal(l) => match default_literal(&l) {
+                    Some(f) if self.defaults.contains(&f) => proc_macro2::TokenTree::Ident(
+                        proc_macro2::Ident::new(&default_hole(&f), l.span()),
+                    ),
+                    _ => proc_macro2::TokenTree::Literal(l),
+                },
                 other => other,
             })
             .collect()
     }
 
-    fn rename(&self, ident: &mut syn::Ident) {
+    fn hole(&self, ident: &mut syn::Ident) {
         let name = ident.to_string();
         if self.names.contains(&name) {
-            *ident = syn::Ident::new(&(self.class)(&name), ident.span());
+            *ident = syn::Ident::new(&type_hole(&name), ident.span());
         }
     }
 }
 
-/// The text of a type's parts with doc comments out and every type name read as its
-/// class.
-fn render(
-    parts: &[Item],
-    names: &BTreeSet<String>,
-    class: &dyn Fn(&str) -> String,
-    defaults: &BTreeMap<String, String>,
-) -> String {
-    let mut out = String::new();
-    for part in parts {
-        let mut part = part.clone();
-        Canonical {
-            names,
-            class,
-            defaults,
-        }
-        .visit_item_mut(&mut part);
-        out.push_str(&part.to_token_stream().to_string());
-        out.push('\n');
+/// `f` of the literal `"defaults::f"` (a serde `default` attribute's value).
+fn default_literal(l: &proc_macro2::Literal) -> Option<String> {
+    let text = l.to_string();
+    text.strip_prefix("\"defaults::")
+        .and_then(|t| t.strip_suffix('"'))
+        .map(str::to_owned)
+}
+
+/// The name literal of `f.debug_struct("X")` / `f.debug_tuple("X")`: the `redact`
+/// rewrite's `Debug` names its type there.
+fn debug_name(call: &mut syn::ExprMethodCall) -> Option<&mut syn::LitStr> {
+    if call.method != "debug_struct" && call.method != "debug_tuple" {
+        return None;
     }
-    out
+    match call.args.first_mut() {
+        Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        })) => Some(lit),
+        _ => None,
+    }
+}
+
+/// The [`Shape`] of `items` with [`Holes`] in (each item is cloned once).
+fn shape_of(kind: &str, items: &[Item], holes: &mut Holes<'_>) -> Shape {
+    let mut shape = Shape::new(kind, false);
+    for item in items {
+        let mut item = item.clone();
+        holes.visit_item_mut(&mut item);
+        shape.tokens(item.to_token_stream());
+        shape.text("\n");
+    }
+    shape
+}
+
+/// Each mergeable type's [`Shape`] (under its [`type_hole`]) and each `defaults`
+/// function's, named `f` (under its [`default_hole`]): made once, compared by
+/// [`same_types`] for every set of unmergeable types.
+struct Shapes {
+    shapes: BTreeMap<String, Shape>,
+    /// Every hole: the types of the module and the default functions.
+    holes: BTreeSet<String>,
+}
+
+impl Shapes {
+    fn new(
+        parts: &BTreeMap<String, Vec<Item>>,
+        names: &BTreeSet<String>,
+        defaults: &[syn::ItemFn],
+    ) -> Shapes {
+        let default_names: BTreeSet<String> =
+            defaults.iter().map(|f| f.sig.ident.to_string()).collect();
+        let mut visitor = Holes {
+            names,
+            defaults: &default_names,
+        };
+        let mut shapes = BTreeMap::new();
+        for (name, p) in parts {
+            shapes.insert(type_hole(name), shape_of("type", p, &mut visitor));
+        }
+        for f in defaults {
+            let name = f.sig.ident.to_string();
+            let mut f = f.clone();
+            f.sig.ident = syn::Ident::new("f", f.sig.ident.span());
+            shapes.insert(
+                default_hole(&name),
+                shape_of("default", &[Item::Fn(f)], &mut visitor),
+            );
+        }
+        let holes = names
+            .iter()
+            .map(|n| type_hole(n))
+            .chain(default_names.iter().map(|f| default_hole(f)))
+            .collect();
+        Shapes { shapes, holes }
+    }
 }
 
 /// Classes of two or more types that are the same (partition refinement, see the
-/// module docs), each sorted, in sorted order.
-fn same_types(
-    parts: &BTreeMap<String, Vec<Item>>,
-    names: &BTreeSet<String>,
-    defaults: &[syn::ItemFn],
-    unmergeable: &BTreeSet<String>,
-) -> Vec<Vec<String>> {
-    // A type outside `parts` (a newtype, an unmergeable type) is its own class: its name.
-    let mut class: BTreeMap<String, usize> = parts.keys().map(|n| (n.clone(), 0)).collect();
-    let mut count = 1;
-    loop {
-        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-        let mut next = BTreeMap::new();
-        let of = |n: &str| match class.get(n) {
-            Some(c) => format!("__C{c}"),
-            None => n.to_owned(),
-        };
-        let default_classes = default_classes(defaults, names, &of);
-        for (name, p) in parts {
-            let text = if unmergeable.contains(name) {
-                format!("unmergeable {name}")
-            } else {
-                format!(
-                    "{}|{}",
-                    class[name],
-                    render(p, names, &of, &default_classes)
-                )
-            };
-            let id = ids.len();
-            next.insert(name.clone(), *ids.entry(text).or_insert(id));
+/// module docs: [`crate::census::classes`], the census's comparison), each sorted, in
+/// sorted order. An unmergeable type is its own class.
+fn same_types(shapes: &Shapes, unmergeable: &BTreeSet<String>) -> Vec<Vec<String>> {
+    let mut own = shapes.shapes.clone();
+    for name in unmergeable {
+        if let Some(shape) = own.get_mut(&type_hole(name)) {
+            let mut alone = Shape::new("unmergeable", false);
+            alone.text(name);
+            *shape = alone;
         }
-        class = next;
-        if ids.len() == count {
-            break;
-        }
-        count = ids.len();
     }
+    let class = crate::census::classes(&own, &shapes.holes);
     let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (name, c) in class {
-        groups.entry(c).or_default().push(name);
+    for (hole, c) in class {
+        if let Some(name) = hole.strip_prefix("__T__") {
+            groups.entry(c).or_default().push(name.to_owned());
+        }
     }
     let mut groups: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
     groups.sort();
     groups
-}
-
-/// `types::defaults` function name -> `__D{n}`, one `n` per function text (read with
-/// `class`): `create_x_is_default` and `update_x_is_default` both returning `Some(false)`
-/// are one default.
-fn default_classes(
-    defaults: &[syn::ItemFn],
-    names: &BTreeSet<String>,
-    class: &dyn Fn(&str) -> String,
-) -> BTreeMap<String, String> {
-    let none = BTreeMap::new();
-    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    for f in defaults {
-        let mut f = f.clone();
-        let name = f.sig.ident.to_string();
-        f.sig.ident = syn::Ident::new("f", f.sig.ident.span());
-        let text = render(&[Item::Fn(f)], names, class, &none);
-        let id = ids.len();
-        let id = *ids.entry(text).or_insert(id);
-        out.insert(name, format!("__D{id}"));
-    }
-    out
 }
 
 /// `alias -> kept` for each group: components first, then the shortest name, then the
@@ -655,6 +648,12 @@ fn conflicts(
         .chain(plan.values())
         .cloned()
         .collect::<BTreeSet<_>>();
+    let all_holes: BTreeSet<String> = all.iter().map(|n| type_hole(n)).collect();
+    let no_defaults = BTreeSet::new();
+    let mut holes = Holes {
+        names: &all,
+        defaults: &no_defaults,
+    };
     let mut out = BTreeSet::new();
     for items in [types, builder_items(types)] {
         // impl header after the merge -> the names it mentions before.
@@ -675,9 +674,15 @@ fn conflicts(
             header.attrs.clear();
             let mut mentioned = BTreeSet::new();
             collect_names(&header.to_token_stream(), &all, &mut mentioned);
-            let class = |n: &str| plan.get(n).cloned().unwrap_or_else(|| n.to_owned());
-            let text = render(&[Item::Impl(header)], &all, &class, &BTreeMap::new());
-            headers.entry(text).or_default().push(mentioned);
+            let shape = shape_of("impl", &[Item::Impl(header)], &mut holes);
+            let class = |hole: &str| {
+                let name = hole.strip_prefix("__T__").unwrap_or(hole);
+                plan.get(name).cloned().unwrap_or_else(|| name.to_owned())
+            };
+            headers
+                .entry(shape.render(&all_holes, &class))
+                .or_default()
+                .push(mentioned);
         }
         for sets in headers.values().filter(|s| s.len() > 1) {
             for set in sets {
@@ -790,13 +795,7 @@ fn used_defaults(types: &[Item]) -> BTreeSet<String> {
                     after = 2;
                 }
                 proc_macro2::TokenTree::Literal(l) => {
-                    let text = l.to_string();
-                    if let Some(f) = text
-                        .strip_prefix("\"defaults::")
-                        .and_then(|t| t.strip_suffix('"'))
-                    {
-                        out.insert(f.to_owned());
-                    }
+                    out.extend(default_literal(&l));
                     after = 0;
                 }
                 _ => after = 0,

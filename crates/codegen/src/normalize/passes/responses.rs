@@ -31,6 +31,7 @@
 
 use serde_json::{Value, json};
 
+use super::type_names::common_suffix;
 use crate::error::Result;
 use crate::normalize::Ctx;
 use crate::normalize::walk::{self, Object};
@@ -168,31 +169,6 @@ fn name_component_responses(doc: &mut Value) {
             schema.insert("title".into(), titles[i].clone().into());
         }
     }
-}
-
-/// The snake_case words several names share at their end, when there are several names
-/// and they share some: `[ForbiddenError, NotFoundError]` -> `error`.
-fn common_suffix(names: &[String]) -> Option<String> {
-    use heck::ToSnakeCase;
-    if names.len() < 2 {
-        return None;
-    }
-    let words: Vec<Vec<String>> = names
-        .iter()
-        .map(|n| n.to_snake_case().split('_').map(str::to_owned).collect())
-        .collect();
-    let mut common: Vec<String> = vec![];
-    for i in 1.. {
-        let w: Vec<Option<&String>> = words
-            .iter()
-            .map(|ws| ws.len().checked_sub(i).map(|j| &ws[j]))
-            .collect();
-        match w[0] {
-            Some(first) if w.iter().all(|x| *x == Some(first)) => common.insert(0, first.clone()),
-            _ => break,
-        }
-    }
-    (!common.is_empty()).then(|| common.join("_"))
 }
 
 /// When `codes` all carry the same JSON schema up to annotations but not to the letter

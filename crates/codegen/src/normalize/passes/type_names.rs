@@ -93,6 +93,31 @@ pub fn pascal(name: &str) -> String {
     }
 }
 
+/// The snake_case words several names share at their end, when there are several names
+/// and they share some: `[ForbiddenError, NotFoundError]` -> `error`.
+pub(crate) fn common_suffix(names: &[String]) -> Option<String> {
+    use heck::ToSnakeCase;
+    if names.len() < 2 {
+        return None;
+    }
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| n.to_snake_case().split('_').map(str::to_owned).collect())
+        .collect();
+    let mut common: Vec<String> = vec![];
+    for i in 1.. {
+        let w: Vec<Option<&String>> = words
+            .iter()
+            .map(|ws| ws.len().checked_sub(i).map(|j| &ws[j]))
+            .collect();
+        match w[0] {
+            Some(first) if w.iter().all(|x| *x == Some(first)) => common.insert(0, first.clone()),
+            _ => break,
+        }
+    }
+    (!common.is_empty()).then(|| common.join("_"))
+}
+
 pub fn run(doc: &mut Value, cx: &mut PassCtx<'_>) -> Result<()> {
     split_nullable_unions(doc);
     drop_colliding_empty_components(doc);
